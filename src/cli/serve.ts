@@ -1,0 +1,22 @@
+import { buildApp } from '../server/app';
+import { openContext } from '../server/start';
+import { startupHooks } from './startup';
+
+export async function serve() {
+  const ctx = await openContext();
+  for (const hook of startupHooks) await hook(ctx);
+  await ctx.jobs.start();
+  const app = await buildApp(ctx, { logger: process.env.HROMADA_LOG === '1' });
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST ?? '127.0.0.1';
+  await app.listen({ port, host });
+  console.log(`Hromada: http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/  (API docs: /api/docs, database: ${ctx.handle.kind})`);
+  const shutdown = async () => {
+    await app.close();
+    await ctx.jobs.stop();
+    await ctx.handle.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}

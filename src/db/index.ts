@@ -1,0 +1,83 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { PgliteDialect } from './pglite-dialect';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+export type DbOrTx = Db | Tx;
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** The embedded engine, when running on PGlite (used by the job queue and COPY). */
+  pglite?: PGlite;
+  /** The server pool, when running on PostgreSQL (used by the job queue and COPY). */
+  pool?: pg.Pool;
+  url?: string;
+  close(): Promise<void>;
+}
+
+const INT8 = 20;
+const DATE = 1082;
+const NUMERIC = 1700;
+
+// bigint columns hold kopecks and counts: all far below 2^53, so plain numbers are safe and simpler.
+// Dates stay 'YYYY-MM-DD' strings so that no time zone can shift a period or a due date.
+pg.types.setTypeParser(INT8, (v) => Number(v));
+pg.types.setTypeParser(DATE, (v) => v);
+pg.types.setTypeParser(NUMERIC, (v) => v);
+
+export interface OpenOptions {
+  /** postgres://… to use a PostgreSQL server; otherwise embedded PGlite. */
+  url?: string;
+  /** PGlite data folder; memory:// for a throw-away database. */
+  dataDir?: string;
+  /** PGlite: start from a dumped data folder (tests clone a migrated template this way). */
+  loadDataDir?: Blob;
+  poolSize?: number;
+}
+
+export function defaultOptions(env = process.env): OpenOptions {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL };
+  return { dataDir: env.HROMADA_DATA_DIR ?? path.resolve('data') };
+}
+
+export async function openDatabase(options: OpenOptions = defaultOptions()): Promise<DatabaseHandle> {
+  if (options.url) {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', pool, url: options.url, close: () => db.destroy() };
+  }
+  const dataDir = options.dataDir ?? 'memory://';
+  if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    dataDir,
+    extensions: { pg_trgm },
+    loadDataDir: options.loadDataDir,
+    parsers: {
+      [pgliteTypes.INT8]: (v: string) => Number(v),
+      [pgliteTypes.DATE]: (v: string) => v,
+      [pgliteTypes.NUMERIC]: (v: string) => v,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PgliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    pglite,
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+/** Runs SQL text that may hold several statements (no parameters). */
+export async function execSql(db: DbOrTx, text: string): Promise<void> {
+  await sql.raw(text).execute(db);
+}

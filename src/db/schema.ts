@@ -1,0 +1,8 @@
+import type { RegistryTables } from '../registry/tables';
+import type { OnboardingTables } from '../onboarding/tables';
+import type { MeteringTables } from '../metering/tables';
+import type { BillingTables } from '../billing/tables';
+import type { JobsTables } from '../jobs/tables';
+
+/** Every table of the database, assembled from the domains that own them. */
+export interface Database extends RegistryTables, OnboardingTables, MeteringTables, BillingTables, JobsTables {}

@@ -1,0 +1,8 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from './context';
+
+/** A domain's HTTP routes: a function that adds them to the app (under /api). */
+export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void> | void;
+
+/** Every domain's routes, in one list so that the app and the OpenAPI document see them all. */
+export const routeModules: RouteModule[] = [];

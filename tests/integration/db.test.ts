@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestDatabase } from '../helpers/db';
+import type { DatabaseHandle } from '../../src/db/index';
+
+describe('database', () => {
+  let h: DatabaseHandle;
+  beforeAll(async () => {
+    h = await createTestDatabase();
+  });
+  afterAll(() => h?.close());
+
+  it('is migrated, returns bigint as number and dates as strings', async () => {
+    await h.db.insertInto('community').values({ community_id: 1, name: 'Вінницька', katottg: 'UA05020030000031457' }).execute();
+    const r = await sql<{ n: number; d: string }>`select 9007199254740::bigint as n, date '2026-11-01' as d`.execute(h.db);
+    expect(r.rows[0]).toEqual({ n: 9007199254740, d: '2026-11-01' });
+  });
+
+  it('reports affected rows and queues concurrent work outside an open transaction', async () => {
+    const res = await h.db.updateTable('community').set({ name: 'Вінниця' }).where('community_id', '=', 1).executeTakeFirst();
+    expect(res.numUpdatedRows).toBe(1n);
+    // A query issued while a transaction is open must not join it and be rolled back with it.
+    const tx = h.db.transaction().execute(async (trx) => {
+      await trx.updateTable('community').set({ name: 'Rolled back' }).where('community_id', '=', 1).execute();
+      await new Promise((r) => setTimeout(r, 50));
+      throw new Error('rollback');
+    });
+    const outside = h.db.insertInto('community').values({ community_id: 2, name: 'Десна', katottg: 'UA05020030020063505' }).execute();
+    await expect(tx).rejects.toThrow('rollback');
+    await outside;
+    const rows = await h.db.selectFrom('community').select(['community_id', 'name']).orderBy('community_id').execute();
+    expect(rows).toEqual([
+      { community_id: 1, name: 'Вінниця' },
+      { community_id: 2, name: 'Десна' },
+    ]);
+  });
+
+  it('keeps the audit log append-only in the database itself', async () => {
+    await h.db.insertInto('audit_log').values({ community_id: 1, action: 'create', entity: 'test' }).execute();
+    await expect(h.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
+  });
+});
