@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestDatabase } from '../helpers/db';
+import type { DatabaseHandle } from '../../src/db/index';
+import { postLedgerEntries } from '../../src/billing/ledger';
+
+// The ledger's database-level guarantees: append-only, and a closed period frozen.
+describe('ledger', () => {
+  let h: DatabaseHandle;
+  let accountId: number;
+  beforeAll(async () => {
+    h = await createTestDatabase();
+    await sql`insert into community (community_id, name, katottg) values (1, 'Тест', 'UA05020030000031457')`.execute(h.db);
+    await sql`insert into street (community_id, street_id, type, name, name_key, translit_key) values (1, 1, 'вулиця', 'Соборна', 'соборна', 'soborna')`.execute(h.db);
+    await sql`insert into building (community_id, building_id, street_id, number, house_key) values (1, 1, 1, 1, '1')`.execute(h.db);
+    await sql`insert into premise (community_id, premise_id, building_id, number, apartment_key, total_area) values (1, 1, 1, '1', '1', 50)`.execute(h.db);
+    await sql`insert into provider (community_id, provider_id, edrpou, iban, name) values (1, 1, '32855961', 'UA213223130000026007233566001', 'Водоканал')`.execute(h.db);
+    await sql`insert into service (community_id, service_id, code, name_uk, name_en, unit) values (1, 1, 'cold_water', 'Холодна вода', 'Cold water', 'м³')`.execute(h.db);
+    const acc = await sql<{ account_id: number }>`insert into account (community_id, provider_id, premise_id, service_id, number, opened_on) values (1, 1, 1, 1, '100', '2026-01-01') returning account_id`.execute(h.db);
+    accountId = acc.rows[0].account_id;
+  }, 30_000);
+  afterAll(() => h?.close());
+
+  it('posts entries in bulk and refuses to change them', async () => {
+    await h.db.transaction().execute((trx) =>
+      postLedgerEntries(trx, [
+        { communityId: 1, accountId, period: '2026-10-01', kind: 'opening_balance', amount: 12000, source: 'import' },
+        { communityId: 1, accountId, period: '2026-10-01', kind: 'payment', amount: -5000, source: 'payment' },
+      ]),
+    );
+    const sum = await sql<{ s: number }>`select sum(amount)::bigint as s from ledger_entry where account_id = ${accountId}`.execute(h.db);
+    expect(sum.rows[0].s).toBe(7000);
+    await expect(sql`update ledger_entry set amount = 1`.execute(h.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from ledger_entry`.execute(h.db)).rejects.toThrow(/append-only/);
+    await expect(sql`truncate ledger_entry`.execute(h.db)).rejects.toThrow(/append-only/);
+  });
+
+  it('enforces the sign of payments', async () => {
+    await expect(
+      h.db.transaction().execute((trx) =>
+        postLedgerEntries(trx, [{ communityId: 1, accountId, period: '2026-10-01', kind: 'payment', amount: 100, source: 'payment' }]),
+      ),
+    ).rejects.toThrow();
+  });
+
+  it('refuses entries into a closed period and never reopens it', async () => {
+    await sql`insert into billing_period (community_id, period, status) values (1, '2026-10-01', 'closed')`.execute(h.db);
+    await expect(
+      h.db.transaction().execute((trx) =>
+        postLedgerEntries(trx, [{ communityId: 1, accountId, period: '2026-10-01', kind: 'charge', amount: 100, source: 'import' }]),
+      ),
+    ).rejects.toThrow(/closed/);
+    await expect(sql`update billing_period set status = 'open'`.execute(h.db)).rejects.toThrow(/closed/);
+    await expect(sql`delete from billing_period`.execute(h.db)).rejects.toThrow(/closed/);
+    // The next period is open for corrections.
+    await h.db.transaction().execute((trx) =>
+      postLedgerEntries(trx, [{ communityId: 1, accountId, period: '2026-11-01', kind: 'charge', amount: 100, source: 'import' }]),
+    );
+  });
+});
