@@ -1,0 +1,131 @@
+import { useState } from 'react';
+import { Link, Route, Routes, useLocation } from 'react-router';
+import {
+  AppShell,
+  Burger,
+  Button,
+  Center,
+  Group,
+  Loader,
+  NavLink,
+  Stack,
+  Text,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
+import { IconBuildingCommunity, IconLogout } from '@tabler/icons-react';
+import { useT } from './i18n';
+import { LanguageSwitch } from './components/LanguageSwitch';
+import { entriesFor } from './nav';
+import { useSession } from './session';
+import { SignInPage } from './pages/SignInPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+
+export function App() {
+  const { user } = useSession();
+  const t = useT();
+  if (user === undefined) {
+    return (
+      <Center h="100vh">
+        <Group>
+          <Loader />
+          <Text>{t('app.loading')}</Text>
+        </Group>
+      </Center>
+    );
+  }
+  // Not signed in: every address shows the sign-in form, and the address stays, so a deep link
+  // opens the right page right after signing in.
+  if (user === null) return <SignInPage />;
+  return <Shell />;
+}
+
+function isActive(entryPath: string, pathname: string): boolean {
+  if (entryPath === '/') return pathname === '/';
+  return pathname === entryPath || pathname.startsWith(`${entryPath}/`);
+}
+
+function Shell() {
+  const { user, signOut } = useSession();
+  const t = useT();
+  const location = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  if (!user) return null;
+  const entries = entriesFor(user.role);
+
+  return (
+    <AppShell
+      header={{ height: 68 }}
+      navbar={{ width: 270, breakpoint: 'sm', collapsed: { mobile: !menuOpen } }}
+      padding="lg"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={menuOpen} onClick={() => setMenuOpen((open) => !open)} hiddenFrom="sm" aria-label={t('app.menu')} />
+            <UnstyledButton component={Link} to="/" aria-label={t('app.name')}>
+              <Group gap={8} wrap="nowrap">
+                <IconBuildingCommunity size={30} color="var(--mantine-color-blue-7)" />
+                <Stack gap={0}>
+                  <Title order={3} lh={1.1}>
+                    {t('app.name')}
+                  </Title>
+                  <Text size="xs" c="dimmed" lh={1.1} visibleFrom="xs">
+                    {t('app.tagline')}
+                  </Text>
+                </Stack>
+              </Group>
+            </UnstyledButton>
+          </Group>
+          <Group gap="md" wrap="nowrap">
+            <LanguageSwitch />
+            <Stack gap={0} align="flex-end" visibleFrom="md">
+              <Text fw={600} lh={1.2}>
+                {user.displayName}
+              </Text>
+              <Text size="xs" c="dimmed" lh={1.2}>
+                {t(`role.${user.role}`)}
+              </Text>
+            </Stack>
+            <Button variant="light" leftSection={<IconLogout size={18} />} onClick={() => void signOut()}>
+              {t('auth.signOut')}
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="sm">
+        <nav aria-label={t('app.menu')}>
+          {entries
+            .filter((entry) => !entry.hidden)
+            .map((entry) => {
+              const EntryIcon = entry.icon;
+              return (
+                <NavLink
+                  key={entry.path}
+                  component={Link}
+                  to={entry.path}
+                  label={t(entry.label)}
+                  leftSection={<EntryIcon size={22} stroke={1.6} />}
+                  active={isActive(entry.path, location.pathname)}
+                  onClick={() => setMenuOpen(false)}
+                  styles={{ label: { fontSize: 'var(--mantine-font-size-md)' } }}
+                  py="sm"
+                  style={{ borderRadius: 'var(--mantine-radius-md)' }}
+                />
+              );
+            })}
+        </nav>
+      </AppShell.Navbar>
+
+      <AppShell.Main bg="gray.0">
+        <Routes>
+          {entries.map((entry) => (
+            <Route key={entry.path} path={entry.path} element={entry.element} />
+          ))}
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

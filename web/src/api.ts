@@ -1,0 +1,141 @@
+import { getLang, type Bilingual } from './i18n';
+
+/**
+ * The one way the web app talks to the server: JSON over fetch with the session cookie, the CSRF
+ * token on every write, and problem+json turned into an ApiError that speaks both languages.
+ */
+
+/** A problem+json body (RFC 9457) as the server sends it. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  code?: string;
+  detail?: string;
+  message_uk?: string;
+  message_en?: string;
+  /** Set when one input field is at fault (e.g. `iban`). */
+  field?: string;
+  /** Set by request validation: one entry per faulty field. */
+  issues?: Array<{ field?: string; path?: string; message?: string; message_uk?: string; message_en?: string }>;
+  [extra: string]: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly messages: Bilingual,
+    readonly problem: Problem = {},
+  ) {
+    super(messages[getLang()]);
+    this.name = 'ApiError';
+  }
+
+  /** The message for each faulty field, so a form can show it beside the field. */
+  fieldErrors(): Record<string, Bilingual> {
+    const errors: Record<string, Bilingual> = {};
+    if (typeof this.problem.field === 'string') errors[this.problem.field] = this.messages;
+    if (Array.isArray(this.problem.fields)) {
+      for (const field of this.problem.fields) if (typeof field === 'string') errors[field] = this.messages;
+    }
+    for (const issue of this.problem.issues ?? []) {
+      const field = issue.field ?? issue.path;
+      if (!field) continue;
+      errors[field] = {
+        uk: issue.message_uk ?? this.messages.uk,
+        en: issue.message_en ?? issue.message ?? this.messages.en,
+      };
+    }
+    return errors;
+  }
+}
+
+/** Anything thrown while calling the API, as a pair of texts a person can read. */
+export function errorMessages(error: unknown): Bilingual {
+  if (error instanceof ApiError) return error.messages;
+  const text = error instanceof Error ? error.message : String(error);
+  return { uk: `Сталася помилка: ${text}`, en: `Something went wrong: ${text}` };
+}
+
+let csrfToken: string | null = null;
+
+/** The session route hands out the CSRF token; writes send it back in a header. */
+export function setCsrfToken(token: string | null | undefined): void {
+  csrfToken = token ?? null;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}${path.includes('?') ? '&' : '?'}${text}` : path;
+}
+
+async function request<T>(method: Method, path: string, body?: unknown, query?: Query): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(`/api${withQuery(path, query)}`, {
+      method,
+      headers,
+      credentials: 'include',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', {
+      uk: 'Немає зв’язку з сервером. Перевірте з’єднання та спробуйте ще раз.',
+      en: 'Cannot reach the server. Check the connection and try again.',
+    });
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+  if (!response.ok) throw problemToError(response.status, data);
+  return data as T;
+}
+
+function problemToError(status: number, data: unknown): ApiError {
+  const problem = (data && typeof data === 'object' ? data : {}) as Problem;
+  const fallback: Bilingual =
+    status === 401
+      ? { uk: 'Потрібно увійти', en: 'Sign-in required' }
+      : status === 403
+        ? { uk: 'Недостатньо прав', en: 'Not allowed' }
+        : status === 404
+          ? { uk: 'Не знайдено', en: 'Not found' }
+          : { uk: `Помилка сервера (${status})`, en: `Server error (${status})` };
+  return new ApiError(
+    status,
+    problem.code ?? `http_${status}`,
+    {
+      uk: problem.message_uk ?? problem.detail ?? fallback.uk,
+      en: problem.message_en ?? problem.title ?? fallback.en,
+    },
+    problem,
+  );
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  delete: <T>(path: string) => request<T>('DELETE', path),
+};

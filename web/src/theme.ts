@@ -1,0 +1,20 @@
+import { createTheme } from '@mantine/core';
+
+// Larger type than Mantine's defaults: the app is used by operators all day and by pensioners.
+export const theme = createTheme({
+  primaryColor: 'blue',
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif',
+  fontSizes: { xs: '0.875rem', sm: '1rem', md: '1.125rem', lg: '1.25rem', xl: '1.375rem' },
+  lineHeights: { xs: '1.45', sm: '1.5', md: '1.55', lg: '1.55', xl: '1.6' },
+  defaultRadius: 'md',
+  headings: { fontWeight: '650' },
+  components: {
+    TextInput: { defaultProps: { size: 'md' } },
+    PasswordInput: { defaultProps: { size: 'md' } },
+    Select: { defaultProps: { size: 'md' } },
+    NumberInput: { defaultProps: { size: 'md' } },
+    Textarea: { defaultProps: { size: 'md' } },
+    Button: { defaultProps: { size: 'md' } },
+    Table: { defaultProps: { fz: 'sm', verticalSpacing: 'sm', highlightOnHover: true } },
+  },
+});
