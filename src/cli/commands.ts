@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { userCommands } from '../auth/cli';
 
 /** Each domain adds its commands here (seed, user, import, billing, readings…). */
-export const cliCommands: Array<(program: Command) => void> = [];
+export const cliCommands: Array<(program: Command) => void> = [
+  userCommands,
+];

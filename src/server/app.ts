@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { AppContext } from './context';
 import { installErrorHandler } from './errors';
 import { routeModules } from './routes';
+import { installAuth } from '../auth/plugin';
 
 const webDist = path.resolve('web/dist');
 
@@ -40,6 +41,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
         },
       );
       typed.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      installAuth(api, ctx);
       for (const register of routeModules) await register(api, ctx);
     },
     { prefix: '/api' },

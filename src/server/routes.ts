@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './context';
+import { authRoutes } from '../auth/routes';
 
 /** A domain's HTTP routes: a function that adds them to the app (under /api). */
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void> | void;
 
 /** Every domain's routes, in one list so that the app and the OpenAPI document see them all. */
-export const routeModules: RouteModule[] = [];
+export const routeModules: RouteModule[] = [
+  authRoutes,
+];

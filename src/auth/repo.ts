@@ -1,0 +1,196 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/index';
+import type { Role } from '../server/context';
+
+export interface UserRow {
+  community_id: number;
+  user_id: number;
+  login: string;
+  password_hash: string;
+  role: Role;
+  provider_id: number | null;
+  display_name: string;
+  disabled: boolean;
+}
+
+export async function findUserByLogin(db: DbOrTx, login: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('app_user')
+    .select(['community_id', 'user_id', 'login', 'password_hash', 'role', 'provider_id', 'display_name', 'disabled'])
+    .where(sql<string>`lower(login)`, '=', login.toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function insertUser(
+  db: DbOrTx,
+  user: { communityId: number; login: string; passwordHash: string; role: Role; providerId: number | null; displayName: string },
+): Promise<number> {
+  const row = await db
+    .insertInto('app_user')
+    .values({
+      community_id: user.communityId,
+      login: user.login,
+      password_hash: user.passwordHash,
+      role: user.role,
+      provider_id: user.providerId,
+      display_name: user.displayName,
+    })
+    .returning('user_id')
+    .executeTakeFirstOrThrow();
+  return row.user_id;
+}
+
+export async function insertUserPremises(db: DbOrTx, communityId: number, userId: number, premiseIds: number[]): Promise<void> {
+  if (premiseIds.length === 0) return;
+  await db
+    .insertInto('user_premise')
+    .values(premiseIds.map((premise_id) => ({ community_id: communityId, user_id: userId, premise_id })))
+    .execute();
+}
+
+export async function userPremiseIds(db: DbOrTx, communityId: number, userId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('user_premise')
+    .select('premise_id')
+    .where('community_id', '=', communityId)
+    .where('user_id', '=', userId)
+    .orderBy('premise_id')
+    .execute();
+  return rows.map((r) => r.premise_id);
+}
+
+export async function insertSession(
+  db: DbOrTx,
+  s: { communityId: number; tokenHash: string; userId: number; csrfToken: string; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('user_session')
+    .values({ community_id: s.communityId, token_hash: s.tokenHash, user_id: s.userId, csrf_token: s.csrfToken, expires_at: s.expiresAt })
+    .execute();
+}
+
+export interface SessionRow {
+  community_id: number;
+  token_hash: string;
+  csrf_token: string;
+  expires_at: Date;
+  user_id: number;
+  login: string;
+  role: Role;
+  provider_id: number | null;
+  display_name: string;
+}
+
+/** A live session and its (enabled) user, by the hash of the cookie's token. */
+export async function findLiveSession(db: DbOrTx, tokenHash: string): Promise<SessionRow | undefined> {
+  return db
+    .selectFrom('user_session as s')
+    .innerJoin('app_user as u', (j) => j.onRef('u.community_id', '=', 's.community_id').onRef('u.user_id', '=', 's.user_id'))
+    .select(['s.community_id', 's.token_hash', 's.csrf_token', 's.expires_at', 'u.user_id', 'u.login', 'u.role', 'u.provider_id', 'u.display_name'])
+    .where('s.token_hash', '=', tokenHash)
+    .where('s.expires_at', '>', sql<Date>`now()`)
+    .where('u.disabled', '=', false)
+    .executeTakeFirst();
+}
+
+export async function extendSession(db: DbOrTx, tokenHash: string, expiresAt: Date): Promise<void> {
+  await db.updateTable('user_session').set({ expires_at: expiresAt }).where('token_hash', '=', tokenHash).execute();
+}
+
+export async function deleteSession(db: DbOrTx, tokenHash: string): Promise<void> {
+  await db.deleteFrom('user_session').where('token_hash', '=', tokenHash).execute();
+}
+
+export async function deleteExpiredSessions(db: DbOrTx): Promise<void> {
+  await db.deleteFrom('user_session').where('expires_at', '<=', sql<Date>`now()`).execute();
+}
+
+export async function providerIdByEdrpou(db: DbOrTx, communityId: number, edrpou: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('provider')
+    .select('provider_id')
+    .where('community_id', '=', communityId)
+    .where('edrpou', '=', edrpou)
+    .executeTakeFirst();
+  return row?.provider_id;
+}
+
+export async function existingPremiseIds(db: DbOrTx, communityId: number, premiseIds: number[]): Promise<number[]> {
+  if (premiseIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('premise')
+    .select('premise_id')
+    .where('community_id', '=', communityId)
+    .where('premise_id', 'in', premiseIds)
+    .execute();
+  return rows.map((r) => r.premise_id);
+}
+
+export interface AuditRow {
+  audit_id: number;
+  at: Date;
+  user_id: number | null;
+  user_login: string | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+export async function insertAudit(
+  db: DbOrTx,
+  row: { communityId: number; userId: number | null; action: string; entity: string; entityId: string | null; before: unknown; after: unknown },
+): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      community_id: row.communityId,
+      user_id: row.userId,
+      action: row.action,
+      entity: row.entity,
+      entity_id: row.entityId,
+      before: row.before === null || row.before === undefined ? null : JSON.stringify(row.before),
+      after: row.after === null || row.after === undefined ? null : JSON.stringify(row.after),
+    })
+    .execute();
+}
+
+/** Newest first, `limit + 1` rows older than `beforeId`. */
+export async function listAudit(
+  db: DbOrTx,
+  communityId: number,
+  filter: { entity?: string; entityId?: string; userId?: number; beforeId?: number },
+  limit: number,
+): Promise<AuditRow[]> {
+  let q = db
+    .selectFrom('audit_log as a')
+    .leftJoin('app_user as u', (j) => j.onRef('u.community_id', '=', 'a.community_id').onRef('u.user_id', '=', 'a.user_id'))
+    .select(['a.audit_id', 'a.at', 'a.user_id', 'u.login as user_login', 'a.action', 'a.entity', 'a.entity_id', 'a.before', 'a.after'])
+    .where('a.community_id', '=', communityId);
+  if (filter.entity !== undefined) q = q.where('a.entity', '=', filter.entity);
+  if (filter.entityId !== undefined) q = q.where('a.entity_id', '=', filter.entityId);
+  if (filter.userId !== undefined) q = q.where('a.user_id', '=', filter.userId);
+  if (filter.beforeId !== undefined) q = q.where('a.audit_id', '<', filter.beforeId);
+  return q.orderBy('a.audit_id', 'desc').limit(limit + 1).execute();
+}
+
+export async function existingProviderId(db: DbOrTx, communityId: number, providerId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('provider')
+    .select('provider_id')
+    .where('community_id', '=', communityId)
+    .where('provider_id', '=', providerId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function premisesByUnifiedAccount(db: DbOrTx, communityId: number, numbers: string[]) {
+  if (numbers.length === 0) return [];
+  return db
+    .selectFrom('unified_account')
+    .select(['premise_id', 'number'])
+    .where('community_id', '=', communityId)
+    .where('number', 'in', numbers)
+    .execute();
+}
