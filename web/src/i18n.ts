@@ -191,6 +191,11 @@ export function useFormat() {
     locale,
     number: (value: number | string, fractionDigits = 0) =>
       new Intl.NumberFormat(locale, { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }).format(Number(value)),
+    /** A decimal area such as '52.30' → «52,3 м²»; empty when unknown. */
+    area: (value: string | number | null | undefined) =>
+      value === null || value === undefined || value === ''
+        ? ''
+        : `${new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(Number(value))} ${lang === 'uk' ? 'м²' : 'm²'}`,
     /** 'YYYY-MM-DD' → 26.11.2026 (uk) or 26/11/2026 (en); dates from the API carry no time zone. */
     date: (value: string | null | undefined) => {
       if (!value) return '';

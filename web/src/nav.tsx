@@ -1,10 +1,18 @@
 import type { ReactNode } from 'react';
-import { IconHome } from '@tabler/icons-react';
+import { IconBriefcase, IconBuilding, IconCategory, IconDoor, IconHome, IconSearch } from '@tabler/icons-react';
 import type { Icon } from '@tabler/icons-react';
 import type { Bilingual } from './i18n';
 import { ALL_ROLES, STAFF, type Role } from './session';
 import { HomePage } from './pages/HomePage';
 import { DashboardPage } from './pages/DashboardPage';
+import { AddressSearchPage } from './pages/registry/AddressSearchPage';
+import { BuildingPage } from './pages/registry/BuildingPage';
+import { PremisePage } from './pages/registry/PremisePage';
+import { ProvidersPage } from './pages/registry/ProvidersPage';
+import { ProviderFormPage } from './pages/registry/ProviderFormPage';
+import { ServicesPage } from './pages/registry/ServicesPage';
+import { ServiceFormPage } from './pages/registry/ServiceFormPage';
+import { REGISTRY_EDITORS, REGISTRY_READERS } from './pages/registry/access';
 
 /**
  * Every page of the app, in menu order. To add a page, append one line:
@@ -24,6 +32,13 @@ export interface NavEntry {
 export const nav: NavEntry[] = [
   { path: '/', label: { uk: 'Головна', en: 'Home' }, roles: STAFF, element: <DashboardPage />, icon: IconHome },
   { path: '/', label: { uk: 'Головна', en: 'Home' }, roles: ALL_ROLES, element: <HomePage />, icon: IconHome },
+  { path: '/search', label: { uk: 'Пошук адреси', en: 'Address search' }, roles: REGISTRY_READERS, element: <AddressSearchPage />, icon: IconSearch },
+  { path: '/buildings/:id', label: { uk: 'Будинок', en: 'Building' }, roles: REGISTRY_READERS, element: <BuildingPage />, icon: IconBuilding, hidden: true },
+  { path: '/premises/:id', label: { uk: 'Приміщення', en: 'Premise' }, roles: REGISTRY_READERS, element: <PremisePage />, icon: IconDoor, hidden: true },
+  { path: '/providers', label: { uk: 'Постачальники', en: 'Providers' }, roles: REGISTRY_READERS, element: <ProvidersPage />, icon: IconBriefcase },
+  { path: '/providers/:id', label: { uk: 'Постачальник', en: 'Provider' }, roles: REGISTRY_EDITORS, element: <ProviderFormPage />, icon: IconBriefcase, hidden: true },
+  { path: '/services', label: { uk: 'Послуги', en: 'Services' }, roles: REGISTRY_READERS, element: <ServicesPage />, icon: IconCategory },
+  { path: '/services/:id', label: { uk: 'Послуга', en: 'Service' }, roles: REGISTRY_EDITORS, element: <ServiceFormPage />, icon: IconCategory, hidden: true },
 ];
 
 /** The entries a role may open, one per path (the first wins). */

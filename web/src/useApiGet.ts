@@ -32,3 +32,47 @@ export function useApiGet<T>(path: string | null, query?: Query): ApiState<T> {
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface ApiList<T> extends ApiState<Page<T>> {
+  items: T[];
+  hasMore: boolean;
+  loadingMore: boolean;
+  loadMore: () => void;
+}
+
+/** A keyset-paged list (`{items, nextCursor}`): the first page, then more on request. */
+export function useApiList<T>(path: string, query?: Query): ApiList<T> {
+  const first = useApiGet<Page<T>>(path, query);
+  const [more, setMore] = useState<{ items: T[]; nextCursor: string | null; loading: boolean; error?: unknown }>({
+    items: [],
+    nextCursor: null,
+    loading: false,
+  });
+  // A new first page (reload or new query) starts the list again.
+  useEffect(() => setMore({ items: [], nextCursor: null, loading: false }), [first.data]);
+
+  const cursor = more.items.length > 0 ? more.nextCursor : (first.data?.nextCursor ?? null);
+  const queryKey = JSON.stringify(query ?? {});
+  const loadMore = useCallback(() => {
+    if (!cursor) return;
+    setMore((previous) => ({ ...previous, loading: true }));
+    api.get<Page<T>>(path, { ...(JSON.parse(queryKey) as Query), cursor }).then(
+      (page) => setMore((previous) => ({ items: [...previous.items, ...page.items], nextCursor: page.nextCursor, loading: false })),
+      (error: unknown) => setMore((previous) => ({ ...previous, loading: false, error })),
+    );
+  }, [cursor, path, queryKey]);
+
+  return {
+    ...first,
+    error: first.error ?? more.error,
+    items: [...(first.data?.items ?? []), ...more.items],
+    hasMore: cursor !== null,
+    loadingMore: more.loading,
+    loadMore,
+  };
+}

@@ -1,0 +1,91 @@
+import { Link, useNavigate, useParams } from 'react-router';
+import { Anchor, Badge, Breadcrumbs, Paper, Table, Text, Title } from '@mantine/core';
+import { useFormat, useT } from '../../i18n';
+import { useApiGet } from '../../useApiGet';
+import { DataState } from '../../components/DataState';
+import { InfoGrid } from '../../components/InfoGrid';
+import { PageHeader } from '../../components/PageHeader';
+import { MANAGEMENT_LABEL, PREMISE_KIND_LABEL } from './labels';
+import type { Building } from './types';
+
+export function BuildingPage() {
+  const { id } = useParams();
+  const t = useT();
+  const format = useFormat();
+  const navigate = useNavigate();
+  const state = useApiGet<Building>(`/buildings/${id}`);
+
+  return (
+    <DataState state={state}>
+      {(building) => (
+        <>
+          <Breadcrumbs mb="sm">
+            <Anchor component={Link} to="/search">
+              {t({ uk: 'Пошук адреси', en: 'Address search' })}
+            </Anchor>
+            <Text>{t({ uk: 'Будинок', en: 'Building' })}</Text>
+          </Breadcrumbs>
+          <PageHeader title={building.address} subtitle={t({ uk: 'Картка будинку', en: 'Building card' })} />
+          <Paper withBorder p="lg" mb="lg">
+            <InfoGrid
+              items={[
+                { label: t({ uk: 'Поштовий індекс', en: 'Postal code' }), value: building.postalCode },
+                { label: t({ uk: 'Поверхів', en: 'Floors' }), value: building.floors },
+                { label: t({ uk: 'Загальна площа', en: 'Total area' }), value: format.area(building.totalArea) },
+                {
+                  label: t({ uk: 'Управління', en: 'Management' }),
+                  value: [t(MANAGEMENT_LABEL[building.management]), building.managementName].filter(Boolean).join(': '),
+                },
+              ]}
+            />
+          </Paper>
+          <Title order={3} mb="sm">
+            {t({ uk: 'Приміщення', en: 'Premises' })} ({format.number(building.premises.length)})
+          </Title>
+          <Paper withBorder>
+            {building.premises.length === 0 ? (
+              <Text p="md" c="dimmed">
+                {t({ uk: 'У будинку немає приміщень у реєстрі', en: 'No premises of this building are in the registry' })}
+              </Text>
+            ) : (
+              <Table.ScrollContainer minWidth={640}>
+                <Table striped>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t({ uk: 'Приміщення', en: 'Premise' })}</Table.Th>
+                      <Table.Th>{t({ uk: 'Вид', en: 'Kind' })}</Table.Th>
+                      <Table.Th ta="right">{t({ uk: 'Загальна площа', en: 'Total area' })}</Table.Th>
+                      <Table.Th ta="right">{t({ uk: 'Кімнат', en: 'Rooms' })}</Table.Th>
+                      <Table.Th ta="right">{t({ uk: 'Рахунків', en: 'Accounts' })}</Table.Th>
+                      <Table.Th>{t({ uk: 'Єдиний рахунок', en: 'Unified account' })}</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {building.premises.map((premise) => (
+                      <Table.Tr key={premise.premiseId} style={{ cursor: 'pointer' }} onClick={() => navigate(`/premises/${premise.premiseId}`)}>
+                        <Table.Td>
+                          <Anchor component={Link} to={`/premises/${premise.premiseId}`} fw={600} onClick={(event) => event.stopPropagation()}>
+                            {premise.number ? t({ uk: 'кв. {n}', en: 'apt {n}' }, { n: premise.number }) : t({ uk: 'будинок цілком', en: 'whole building' })}
+                          </Anchor>
+                        </Table.Td>
+                        <Table.Td>
+                          <Badge variant="light" color={premise.kind === 'residential' ? 'blue' : 'grape'}>
+                            {t(PREMISE_KIND_LABEL[premise.kind])}
+                          </Badge>
+                        </Table.Td>
+                        <Table.Td ta="right">{format.area(premise.totalArea)}</Table.Td>
+                        <Table.Td ta="right">{premise.rooms ?? ''}</Table.Td>
+                        <Table.Td ta="right">{format.number(premise.accountCount)}</Table.Td>
+                        <Table.Td ff="monospace">{premise.unifiedAccount ?? ''}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )}
+          </Paper>
+        </>
+      )}
+    </DataState>
+  );
+}

@@ -1,0 +1,111 @@
+import { Link, useParams } from 'react-router';
+import { Anchor, Badge, Breadcrumbs, CopyButton, Group, Paper, Table, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
+import { useFormat, useLang, useT } from '../../i18n';
+import { useApiGet } from '../../useApiGet';
+import { DataState } from '../../components/DataState';
+import { InfoGrid } from '../../components/InfoGrid';
+import { PageHeader } from '../../components/PageHeader';
+import { PREMISE_KIND_LABEL } from './labels';
+import type { Premise } from './types';
+
+export function PremisePage() {
+  const { id } = useParams();
+  const t = useT();
+  const lang = useLang();
+  const format = useFormat();
+  const state = useApiGet<Premise>(`/premises/${id}`);
+
+  return (
+    <DataState state={state}>
+      {(premise) => (
+        <>
+          <Breadcrumbs mb="sm">
+            <Anchor component={Link} to="/search">
+              {t({ uk: 'Пошук адреси', en: 'Address search' })}
+            </Anchor>
+            <Anchor component={Link} to={`/buildings/${premise.buildingId}`}>
+              {t({ uk: 'Будинок', en: 'Building' })}
+            </Anchor>
+            <Text>{premise.number ? t({ uk: 'кв. {n}', en: 'apt {n}' }, { n: premise.number }) : t({ uk: 'Приміщення', en: 'Premise' })}</Text>
+          </Breadcrumbs>
+          <PageHeader title={premise.address} subtitle={t({ uk: 'Картка приміщення', en: 'Premise card' })} />
+
+          <Paper withBorder p="lg" mb="lg">
+            <Group mb="lg" gap="md">
+              <Text size="lg">{t({ uk: 'Єдиний рахунок', en: 'Unified account' })}:</Text>
+              {premise.unifiedAccount ? (
+                <CopyButton value={premise.unifiedAccount}>
+                  {({ copied, copy }) => (
+                    <Tooltip label={copied ? t({ uk: 'Скопійовано', en: 'Copied' }) : t({ uk: 'Натисніть, щоб скопіювати', en: 'Click to copy' })}>
+                      <UnstyledButton onClick={copy}>
+                        <Text size="xl" fw={700} ff="monospace" c="blue.8">
+                          {premise.unifiedAccount}
+                        </Text>
+                      </UnstyledButton>
+                    </Tooltip>
+                  )}
+                </CopyButton>
+              ) : (
+                <Text c="dimmed">{t({ uk: 'ще не присвоєно', en: 'not assigned yet' })}</Text>
+              )}
+            </Group>
+            <InfoGrid
+              items={[
+                { label: t({ uk: 'Вид', en: 'Kind' }), value: t(PREMISE_KIND_LABEL[premise.kind]) },
+                { label: t({ uk: 'Загальна площа', en: 'Total area' }), value: format.area(premise.totalArea) },
+                { label: t({ uk: 'Опалювана площа', en: 'Heated area' }), value: format.area(premise.heatedArea) },
+                { label: t({ uk: 'Кімнат', en: 'Rooms' }), value: premise.rooms },
+                { label: t({ uk: 'Зареєстровано осіб цього місяця', en: 'Persons registered this month' }), value: format.number(premise.registeredPersons) },
+                { label: t({ uk: 'Поштовий індекс', en: 'Postal code' }), value: premise.postalCode },
+              ]}
+            />
+          </Paper>
+
+          <Title order={3} mb="sm">
+            {t({ uk: 'Особові рахунки', en: 'Accounts' })} ({format.number(premise.accounts.length)})
+          </Title>
+          <Paper withBorder>
+            {premise.accounts.length === 0 ? (
+              <Text p="md" c="dimmed">
+                {t({ uk: 'Рахунків немає', en: 'No accounts' })}
+              </Text>
+            ) : (
+              <Table.ScrollContainer minWidth={720}>
+                <Table striped>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t({ uk: 'Послуга', en: 'Service' })}</Table.Th>
+                      <Table.Th>{t({ uk: 'Постачальник', en: 'Provider' })}</Table.Th>
+                      <Table.Th>{t({ uk: 'Номер рахунку', en: 'Account number' })}</Table.Th>
+                      <Table.Th>{t({ uk: 'Відкрито', en: 'Opened' })}</Table.Th>
+                      <Table.Th>{t({ uk: 'Закрито', en: 'Closed' })}</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {premise.accounts.map((account) => (
+                      <Table.Tr key={account.accountId} c={account.open ? undefined : 'dimmed'}>
+                        <Table.Td fw={500}>{lang === 'uk' ? account.service.nameUk : account.service.nameEn}</Table.Td>
+                        <Table.Td>{account.provider.shortName ?? account.provider.name}</Table.Td>
+                        <Table.Td ff="monospace">{account.number}</Table.Td>
+                        <Table.Td>{format.date(account.openedOn)}</Table.Td>
+                        <Table.Td>
+                          {account.closedOn ? format.date(account.closedOn) : null}{' '}
+                          {account.open && (
+                            <Badge color="green" variant="light">
+                              {t({ uk: 'діє', en: 'open' })}
+                            </Badge>
+                          )}
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )}
+          </Paper>
+
+        </>
+      )}
+    </DataState>
+  );
+}
