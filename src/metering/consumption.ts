@@ -1,0 +1,121 @@
+/**
+ * computeConsumption: (re)fills meter_consumption, what billing reads, for one period of one
+ * community in two set-based statements. The arithmetic is that of the pure functions in
+ * validate.ts (registerStep) and estimate.ts (estimateVolume, reconcile):
+ *
+ * - end reading E: the latest accepted reading counted in the period (regular or final);
+ * - start reading S: the latest accepted reading of an earlier period, or the meter's initial
+ *   reading (a meter installed in the period starts from it; a replaced meter's final reading ends
+ *   the old meter's period, so both the old and the new meter's volumes count);
+ * - with E and S: (E − S, rolled over by the number of digits) × multiplier, less whatever was
+ *   already billed for the periods between them (the estimates): that is the reconciliation;
+ * - otherwise estimated: average daily use between S and the earliest reading of the
+ *   `estimate_months` before it × the days of the period (to 3 decimals); with no such history
+ *   the norm × registered persons; a meter installed in the period has nothing to estimate (0);
+ * - verification_expired: the meter's verification ends before the period does, the meter is
+ *   away for verification, or the end reading was flagged — billing then charges by norm.
+ */
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/index';
+import { isPeriod } from '../shared/period';
+
+export interface ConsumptionSummary {
+  period: string;
+  rows: number;
+  estimated: number;
+}
+
+export async function computeConsumption(db: DbOrTx, communityId: number, period: string): Promise<ConsumptionSummary> {
+  if (!isPeriod(period)) throw new RangeError(`computeConsumption: not a period: ${period}`);
+  // Delete and refill together, so that billing never reads a half-filled period.
+  if (!db.isTransaction) return db.transaction().execute((trx) => computeConsumption(trx, communityId, period));
+  await sql`delete from meter_consumption where community_id = ${communityId} and period = ${period}::date`.execute(db);
+  const result = await sql<{ rows: number; estimated: number }>`
+with params as (
+  select ${communityId}::int as c, ${period}::date as p,
+         (${period}::date + interval '1 month' - interval '1 day')::date as pe,
+         extract(day from (${period}::date + interval '1 month' - interval '1 day'))::int as days
+),
+meters as (
+  select m.*, power(10::numeric, m.digits) as capacity,
+         coalesce(ps.estimate_months, cs.estimate_months, 3) as months,
+         n.monthly_per_person as norm,
+         (select count(*) from registration g, params
+           where g.community_id = m.community_id and g.premise_id = m.premise_id
+             and g.registered_from <= params.pe and (g.registered_to is null or g.registered_to >= params.pe)) as persons
+  from meter m
+  cross join params
+  left join metering_settings ps on ps.community_id = m.community_id and ps.provider_id = m.provider_id
+  left join metering_settings cs on cs.community_id = m.community_id and cs.provider_id is null
+  left join meter_norm n on n.community_id = m.community_id and n.service_id = m.service_id
+  where m.community_id = params.c and m.installed_on <= params.pe
+    and (m.status <> 'retired' or m.removed_on >= params.p)
+),
+zoned as (
+  select meters.*, z.zone
+  from meters cross join lateral generate_series(1, meters.zones::int) as z(zone)
+),
+readings as (
+  select zoned.*, e.reading_id as e_id, e.v as e_v, e.expired as e_expired,
+         s.reading_id as s_id, s.v as s_v, s.read_on as s_read_on, s.period as s_period,
+         f.v as f_v, f.read_on as f_read_on
+  from zoned
+  cross join params
+  left join lateral (
+    select r.reading_id, 'verification_expired' = any(r.flags) as expired,
+           case zoned.zone when 1 then r.value1 when 2 then r.value2 else r.value3 end as v
+    from meter_reading r
+    where r.community_id = zoned.community_id and r.meter_id = zoned.meter_id and r.status = 'accepted'
+      and r.period = params.p and r.kind <> 'initial'
+    order by r.read_on desc, r.reading_id desc limit 1
+  ) e on true
+  left join lateral (
+    select r.reading_id, r.read_on, r.period,
+           case zoned.zone when 1 then r.value1 when 2 then r.value2 else r.value3 end as v
+    from meter_reading r
+    where r.community_id = zoned.community_id and r.meter_id = zoned.meter_id and r.status = 'accepted'
+      and (r.period < params.p or (r.kind = 'initial' and r.period = params.p))
+    order by r.period desc, r.read_on desc, r.reading_id desc limit 1
+  ) s on true
+  left join lateral (
+    select r.read_on, case zoned.zone when 1 then r.value1 when 2 then r.value2 else r.value3 end as v
+    from meter_reading r
+    where r.community_id = zoned.community_id and r.meter_id = zoned.meter_id and r.status = 'accepted'
+      and r.read_on >= s.read_on - make_interval(months => zoned.months) and r.read_on < s.read_on
+    order by r.read_on, r.reading_id limit 1
+  ) f on true
+),
+billed as (
+  select readings.*,
+         (select coalesce(sum(mc.volume), 0) from meter_consumption mc
+           where mc.community_id = readings.community_id and mc.meter_id = readings.meter_id and mc.zone = readings.zone
+             and mc.period > readings.s_period and mc.period < ${period}::date) as billed_between
+  from readings
+),
+inserted as (
+  insert into meter_consumption
+    (community_id, period, meter_id, premise_id, building_id, service_id, zone, volume, estimated,
+     verification_expired, start_reading_id, end_reading_id)
+  select b.community_id, params.p, b.meter_id, b.premise_id, b.building_id, b.service_id, b.zone,
+    -- trim_scale: 10 rather than 10.0000000 (value scale 3 × multiplier scale 4)
+    trim_scale(case
+      when b.e_id is not null and b.s_id is not null then
+        (case when b.e_v >= b.s_v then b.e_v - b.s_v else b.capacity - b.s_v + b.e_v end) * b.multiplier - b.billed_between
+      when b.installed_on >= params.p then 0
+      when b.f_read_on is not null then
+        round((case when b.s_v >= b.f_v then b.s_v - b.f_v else b.capacity - b.f_v + b.s_v end) * b.multiplier
+              / (b.s_read_on - b.f_read_on) * params.days, 3)
+      when b.norm is not null and b.persons > 0 then round(b.norm * b.persons, 3)
+      else 0
+    end),
+    not (b.e_id is not null and b.s_id is not null),
+    (b.verified_until is not null and b.verified_until < params.pe) or b.status = 'removed_for_verification' or coalesce(b.e_expired, false),
+    case when b.e_id is not null then b.s_id end,
+    b.e_id
+  from billed b cross join params
+  returning estimated
+)
+select count(*)::int as rows, (count(*) filter (where estimated))::int as estimated from inserted`.execute(db);
+  const row = result.rows[0] ?? { rows: 0, estimated: 0 };
+  return { period, rows: Number(row.rows), estimated: Number(row.estimated) };
+}

@@ -1,0 +1,302 @@
+/** SQL of the metering domain (Kysely). Bulk reads and writes take arrays: one statement per chunk. */
+import Decimal from 'decimal.js';
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/index';
+import type { MeterKind, MeterStatus, ReadingChannel, ReadingKind, ReadingStatus } from './tables';
+
+const zoneValues = (r: { value1: string | null; value2: string | null; value3: string | null }, zones: number): string[] =>
+  [r.value1, r.value2, r.value3].slice(0, zones).map((v) => new Decimal(v ?? '0').toString());
+
+export interface MeterRow {
+  meterId: number;
+  kind: MeterKind;
+  premiseId: number | null;
+  buildingId: number;
+  serviceId: number;
+  providerId: number | null;
+  serial: string;
+  zones: number;
+  digits: number;
+  multiplier: string;
+  status: MeterStatus;
+  verifiedUntil: string | null;
+  installedOn: string;
+}
+
+/** A meter with what validation needs: its last accepted reading, history, norm, persons, rules. */
+export interface MeterContext extends MeterRow {
+  previous: { readOn: string; values: string[] } | null;
+  /** The earliest accepted reading within the estimation months before `previous`. */
+  historyStart: { readOn: string; values: string[] } | null;
+  normMonthlyPerPerson: string | null;
+  persons: number;
+  opensDay: number;
+  closesDay: number;
+  plausibilityFactor: string;
+}
+
+export async function loadMeterContexts(db: DbOrTx, communityId: number, meterIds: number[], onDate: string): Promise<Map<number, MeterContext>> {
+  if (meterIds.length === 0) return new Map();
+  const result = await sql<{
+    meter_id: number;
+    kind: MeterKind;
+    premise_id: number | null;
+    building_id: number;
+    service_id: number;
+    provider_id: number | null;
+    serial: string;
+    zones: number;
+    digits: number;
+    multiplier: string;
+    status: MeterStatus;
+    verified_until: string | null;
+    installed_on: string;
+    p_read_on: string | null;
+    p1: string | null;
+    p2: string | null;
+    p3: string | null;
+    f_read_on: string | null;
+    f1: string | null;
+    f2: string | null;
+    f3: string | null;
+    norm: string | null;
+    persons: number;
+    opens_day: number;
+    closes_day: number;
+    factor: string;
+  }>`
+select m.meter_id, m.kind, m.premise_id, m.building_id, m.service_id, m.provider_id, m.serial, m.zones, m.digits,
+       m.multiplier, m.status, m.verified_until, m.installed_on,
+       p.read_on as p_read_on, p.value1 as p1, p.value2 as p2, p.value3 as p3,
+       f.read_on as f_read_on, f.value1 as f1, f.value2 as f2, f.value3 as f3,
+       n.monthly_per_person as norm,
+       (select count(*) from registration g
+         where g.community_id = m.community_id and g.premise_id = m.premise_id
+           and g.registered_from <= ${onDate}::date and (g.registered_to is null or g.registered_to >= ${onDate}::date))::int as persons,
+       coalesce(ps.window_opens_day, cs.window_opens_day, -4) as opens_day,
+       coalesce(ps.window_closes_day, cs.window_closes_day, 0) as closes_day,
+       coalesce(ps.plausibility_factor, cs.plausibility_factor, 3) as factor
+from meter m
+left join metering_settings ps on ps.community_id = m.community_id and ps.provider_id = m.provider_id
+left join metering_settings cs on cs.community_id = m.community_id and cs.provider_id is null
+left join meter_norm n on n.community_id = m.community_id and n.service_id = m.service_id
+left join lateral (
+  select r.read_on, r.value1, r.value2, r.value3 from meter_reading r
+  where r.community_id = m.community_id and r.meter_id = m.meter_id and r.status = 'accepted'
+  order by r.read_on desc, r.reading_id desc limit 1
+) p on true
+left join lateral (
+  select r.read_on, r.value1, r.value2, r.value3 from meter_reading r
+  where r.community_id = m.community_id and r.meter_id = m.meter_id and r.status = 'accepted'
+    and r.read_on >= p.read_on - make_interval(months => coalesce(ps.estimate_months, cs.estimate_months, 3)::int)
+    and r.read_on < p.read_on
+  order by r.read_on, r.reading_id limit 1
+) f on true
+where m.community_id = ${communityId} and m.meter_id = any(${meterIds}::bigint[])`.execute(db);
+  const out = new Map<number, MeterContext>();
+  for (const r of result.rows) {
+    out.set(r.meter_id, {
+      meterId: r.meter_id,
+      kind: r.kind,
+      premiseId: r.premise_id,
+      buildingId: r.building_id,
+      serviceId: r.service_id,
+      providerId: r.provider_id,
+      serial: r.serial,
+      zones: r.zones,
+      digits: r.digits,
+      multiplier: r.multiplier,
+      status: r.status,
+      verifiedUntil: r.verified_until,
+      installedOn: r.installed_on,
+      previous: r.p_read_on ? { readOn: r.p_read_on, values: zoneValues({ value1: r.p1, value2: r.p2, value3: r.p3 }, r.zones) } : null,
+      historyStart: r.f_read_on ? { readOn: r.f_read_on, values: zoneValues({ value1: r.f1, value2: r.f2, value3: r.f3 }, r.zones) } : null,
+      normMonthlyPerPerson: r.norm,
+      persons: Number(r.persons),
+      opensDay: Number(r.opens_day),
+      closesDay: Number(r.closes_day),
+      plausibilityFactor: String(r.factor),
+    });
+  }
+  return out;
+}
+
+/** Meter ids by id or by serial (live meters), for rows that name a meter either way. */
+export async function findMeterIds(db: DbOrTx, communityId: number, ids: number[], serials: string[]) {
+  if (ids.length === 0 && serials.length === 0) return [];
+  return db
+    .selectFrom('meter')
+    .select(['meter_id', 'serial', 'status'])
+    .where('community_id', '=', communityId)
+    .where((eb) =>
+      eb.or([
+        ...(ids.length ? [eb('meter_id', 'in', ids)] : []),
+        ...(serials.length ? [eb.and([eb('serial', 'in', serials), eb('status', '<>', 'retired')])] : []),
+      ]),
+    )
+    .execute();
+}
+
+export interface StoredReadingRow {
+  readingId: number;
+  meterId: number;
+  period: string;
+  kind: ReadingKind;
+  values: string[];
+  status: ReadingStatus;
+}
+
+/** Readings not rejected, of these meters, counted in `fromPeriod` or later: the duplicates' pool. */
+export async function recentReadings(db: DbOrTx, communityId: number, meterIds: number[], fromPeriod: string): Promise<StoredReadingRow[]> {
+  if (meterIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('meter_reading')
+    .select(['reading_id', 'meter_id', 'period', 'kind', 'value1', 'value2', 'value3', 'status'])
+    .where('community_id', '=', communityId)
+    .where(sql<boolean>`meter_id = any(${meterIds}::bigint[])`)
+    .where('period', '>=', fromPeriod)
+    .where('status', '<>', 'rejected')
+    .execute();
+  return rows.map((r) => ({
+    readingId: r.reading_id,
+    meterId: r.meter_id,
+    period: r.period,
+    kind: r.kind,
+    values: [r.value1, r.value2, r.value3].filter((v): v is string => v !== null),
+    status: r.status,
+  }));
+}
+
+export interface NewReading {
+  meterId: number;
+  readOn: string;
+  period: string;
+  kind: ReadingKind;
+  values: string[];
+  channel: ReadingChannel;
+  submittedBy: number | null;
+  status: ReadingStatus;
+  reasonCode: string | null;
+  reasonUk: string | null;
+  reasonEn: string | null;
+  flags: string[];
+  externalRef: string | null;
+}
+
+/**
+ * Inserts many readings in one statement (arrays unnested: a handful of parameters whatever the
+ * count). A reading already stored (the unique index of duplicates) is skipped, not an error.
+ * Returns the ids of the inserted rows in the order given, null where one was skipped.
+ */
+export async function insertReadings(db: DbOrTx, communityId: number, rows: NewReading[]): Promise<(number | null)[]> {
+  if (rows.length === 0) return [];
+  const col = <T>(f: (r: NewReading) => T) => rows.map(f);
+  const result = await sql<{ reading_id: number; ord: number }>`
+with input as (
+  select * from unnest(
+    ${col((r) => r.meterId)}::bigint[], ${col((r) => r.readOn)}::date[], ${col((r) => r.period)}::date[],
+    ${col((r) => r.kind)}::text[], ${col((r) => r.values[0] ?? '0')}::numeric[], ${col((r) => r.values[1] ?? null)}::numeric[],
+    ${col((r) => r.values[2] ?? null)}::numeric[], ${col((r) => r.channel)}::text[], ${col((r) => r.submittedBy)}::bigint[],
+    ${col((r) => r.status)}::text[], ${col((r) => r.reasonCode)}::text[], ${col((r) => r.reasonUk)}::text[],
+    ${col((r) => r.reasonEn)}::text[], ${col((r) => r.flags.join(','))}::text[], ${col((r) => r.externalRef)}::text[]
+  ) with ordinality as t(meter_id, read_on, period, kind, value1, value2, value3, channel, submitted_by, status,
+                         reason_code, reason_uk, reason_en, flags, external_ref, ord)
+),
+inserted as (
+  insert into meter_reading (community_id, meter_id, read_on, period, kind, value1, value2, value3, channel, submitted_by,
+                             status, reason_code, reason_uk, reason_en, flags, external_ref)
+  select ${communityId}, meter_id, read_on, period, kind, value1, value2, value3, channel, submitted_by, status,
+         reason_code, reason_uk, reason_en, coalesce(string_to_array(nullif(flags, ''), ','), '{}'), external_ref
+  from input order by ord
+  on conflict do nothing
+  returning reading_id, meter_id, period, kind, value1, coalesce(value2, -1) as value2, coalesce(value3, -1) as value3, status
+)
+-- Match the inserted rows back to the input by what the duplicates' index keys on (rejected rows
+-- have no such key: they are matched by position among equals, which is all that is needed).
+select i.reading_id, t.ord from (
+  select inserted.*, row_number() over (partition by meter_id, period, kind, value1, value2, value3, status order by reading_id) as n
+  from inserted
+) i join (
+  select input.*, row_number() over (partition by meter_id, period, kind, value1, coalesce(value2, -1), coalesce(value3, -1), status order by ord) as n
+  from input
+) t on t.meter_id = i.meter_id and t.period = i.period and t.kind = i.kind and t.value1 = i.value1
+   and coalesce(t.value2, -1) = i.value2 and coalesce(t.value3, -1) = i.value3 and t.status = i.status and t.n = i.n`.execute(db);
+  const ids: (number | null)[] = rows.map(() => null);
+  for (const r of result.rows) ids[Number(r.ord) - 1] = r.reading_id;
+  return ids;
+}
+
+/** Premises a resident user is linked to. */
+export async function linkedPremises(db: DbOrTx, communityId: number, userId: number): Promise<Set<number>> {
+  const rows = await db.selectFrom('user_premise').select('premise_id').where('community_id', '=', communityId).where('user_id', '=', userId).execute();
+  return new Set(rows.map((r) => r.premise_id));
+}
+
+/** Premise of a unified account number (the number printed on the bill). */
+export async function premiseByUnifiedNumber(db: DbOrTx, communityId: number, number: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('unified_account')
+    .select('premise_id')
+    .where('community_id', '=', communityId)
+    .where('number', '=', number)
+    .executeTakeFirst();
+  return row?.premise_id;
+}
+
+export async function metersOfPremise(db: DbOrTx, communityId: number, premiseId: number) {
+  return db
+    .selectFrom('meter')
+    .innerJoin('service', (j) => j.onRef('service.community_id', '=', 'meter.community_id').onRef('service.service_id', '=', 'meter.service_id'))
+    .select([
+      'meter.meter_id',
+      'meter.serial',
+      'meter.kind',
+      'meter.zones',
+      'meter.digits',
+      'meter.multiplier',
+      'meter.status',
+      'meter.verified_until',
+      'meter.installed_on',
+      'meter.provider_id',
+      'meter.premise_id',
+      'service.service_id',
+      'service.code as service_code',
+      'service.name_uk as service_name_uk',
+      'service.name_en as service_name_en',
+      'service.unit',
+    ])
+    .where('meter.community_id', '=', communityId)
+    .where('meter.premise_id', '=', premiseId)
+    .where('meter.status', '<>', 'retired')
+    .orderBy('service.sort_order')
+    .orderBy('meter.meter_id')
+    .execute();
+}
+
+/** The last `count` readings of each meter (any status), newest first. */
+export async function lastReadings(db: DbOrTx, communityId: number, meterIds: number[], count: number) {
+  if (meterIds.length === 0) return [];
+  const result = await sql<{
+    reading_id: number;
+    meter_id: number;
+    read_on: string;
+    period: string;
+    kind: ReadingKind;
+    value1: string;
+    value2: string | null;
+    value3: string | null;
+    channel: ReadingChannel;
+    status: ReadingStatus;
+    reason_uk: string | null;
+    reason_en: string | null;
+    flags: string[];
+  }>`
+select * from (
+  select r.reading_id, r.meter_id, r.read_on, r.period, r.kind, r.value1, r.value2, r.value3, r.channel, r.status,
+         r.reason_uk, r.reason_en, r.flags,
+         row_number() over (partition by r.meter_id order by r.read_on desc, r.reading_id desc) as n
+  from meter_reading r
+  where r.community_id = ${communityId} and r.meter_id = any(${meterIds}::bigint[])
+) x where n <= ${count} order by meter_id, n`.execute(db);
+  return result.rows;
+}
