@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './context';
 import { authRoutes } from '../auth/routes';
+import { registryRoutes } from '../registry/routes';
+import { jobRoutes } from '../jobs/routes';
 
 /** A domain's HTTP routes: a function that adds them to the app (under /api). */
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void> | void;
@@ -8,4 +10,6 @@ export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<voi
 /** Every domain's routes, in one list so that the app and the OpenAPI document see them all. */
 export const routeModules: RouteModule[] = [
   authRoutes,
+  registryRoutes,
+  jobRoutes,
 ];

@@ -109,7 +109,7 @@ describe('sign-in, sessions, CSRF, roles and audit', () => {
     expect(blocked.statusCode).toBe(429);
     // The same login from another address still works.
     await signInAs(app, 'admin', PASSWORD);
-  });
+  }, 90_000); // 51 argon2 checks: slow on purpose
 
   it('refuses a write without the session’s CSRF token, accepts it with', async () => {
     const admin = await signInAs(app, 'admin', PASSWORD);
