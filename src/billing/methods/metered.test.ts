@@ -68,16 +68,21 @@ describe('meteredCharge', () => {
     expect(tieredCost('-10', tiers).toString()).toBe('-26.4');
   });
 
-  it('refuses tiers on a multi-zone meter', () => {
-    expect(() =>
+  it('adds zones up before pricing tiers: 1,500 + 700 kWh', () => {
+    // 2,200 kWh: 2000 × 2.64 + 200 × 4.32 = 5280 + 864 = 6144.00
+    const tiers = [
+      { from: '0', to: '2000', price: '2.64' },
+      { from: '2000', to: null, price: '4.32' },
+    ];
+    expect(
       meteredCharge(
         [
-          { zone: 1, volume: '1' },
-          { zone: 2, volume: '1' },
+          { zone: 1, volume: '1500' },
+          { zone: 2, volume: '700' },
         ],
-        { price: '1', tiers: [{ from: 0, to: null, price: 1 }] },
+        { price: '4.32', tiers },
       ),
-    ).toThrow(/single-zone/);
+    ).toEqual([{ zone: 1, volume: '2200', unitPrice: null, amount: 614400 }]);
   });
 
   it('property: tiers with one price cost exactly volume × price, wherever the bound lies', () => {

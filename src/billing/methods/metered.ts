@@ -47,7 +47,7 @@ export interface MeteredTariff {
   price: DecimalInput;
   /** zone n (1-based) costs price × coefficients[n−1]; absent: every zone at price. */
   zoneCoefficients?: readonly DecimalInput[] | null;
-  /** Volume tiers (single-zone meters only). */
+  /** Volume tiers: priced on the total volume of all zones. */
   tiers?: readonly Tier[] | null;
 }
 
@@ -59,12 +59,14 @@ export interface ChargeLine {
   amount: Kopecks;
 }
 
-/** One line per zone: volume × zone price, rounded once; or, with tiers, the tiered cost rounded once. */
+/**
+ * One line per zone: volume × zone price, rounded once. With tiers (single-zone tariffs), the
+ * zones are added up into one line whose tiered cost is rounded once.
+ */
 export function meteredCharge(zones: readonly ZoneVolume[], tariff: MeteredTariff): ChargeLine[] {
   if (tariff.tiers?.length) {
-    if (zones.length !== 1) throw new RangeError('volume tiers apply to single-zone meters only');
-    const volume = dec(zones[0].volume);
-    return [{ zone: zones[0].zone, volume: volume.toString(), unitPrice: null, amount: roundHalfUpToKopecks(tieredCost(volume, tariff.tiers)) }];
+    const volume = zones.reduce((s, z) => s.plus(z.volume), dec(0));
+    return [{ zone: 1, volume: volume.toString(), unitPrice: null, amount: roundHalfUpToKopecks(tieredCost(volume, tariff.tiers)) }];
   }
   return zones.map(({ zone, volume }) => {
     const coefficient = tariff.zoneCoefficients?.[zone - 1] ?? 1;

@@ -1,0 +1,435 @@
+/**
+ * The billing engine: a run is a handful of INSERT…SELECT statements into charge_line, one per
+ * group of methods, each over every account of the community at once (no per-account round trip).
+ * Each statement is the set-based twin of a pure function in ./methods, with the same order of
+ * operations (multiply, divide once, round once half up); tests/integration/billing-engine.test.ts
+ * checks them line by line against each other.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import type { DbOrTx } from '../db/index';
+
+export interface RunScope {
+  communityId: number;
+  billingRunId: number;
+  /** 'YYYY-MM-01' */
+  period: string;
+  periodEnd: string;
+  previousPeriod: string;
+  daysInPeriod: number;
+}
+
+export interface PenaltyScope {
+  ratePerDay: string;
+  /** Days of the period on which the previous period's bill is overdue. */
+  overdueDaysOfLastBill: number;
+}
+
+const INSERT_LINE = sql`insert into charge_line
+  (community_id, billing_run_id, account_id, period, kind, method, zone, amount, volume, tariff, tariff_id, estimated)`;
+
+/**
+ * Tariffs in force on the first day of the period (the latest valid_from wins within one scope),
+ * and every account open during the period with its tariff: building-specific over
+ * consumer-category over general.
+ */
+function accountsWithTariffs(s: RunScope): RawBuilder<unknown> {
+  return sql`
+eff as (
+  select distinct on (t.provider_id, t.service_id, t.building_id, t.consumer_category)
+         t.tariff_id, t.provider_id, t.service_id, t.building_id, t.consumer_category, t.method, t.price,
+         t.zone_coefficients, t.norm_per_person, t.subscriber_fee, t.social_norm_per_person, t.social_norm_per_household,
+         exists (select 1 from tariff_tier tt where tt.community_id = t.community_id and tt.tariff_id = t.tariff_id) as tiered
+    from tariff t
+   where t.community_id = ${s.communityId} and t.valid_from <= ${s.period}::date
+     and (t.valid_to is null or t.valid_to >= ${s.period}::date)
+   order by t.provider_id, t.service_id, t.building_id, t.consumer_category, t.valid_from desc, t.tariff_id desc
+),
+acc as (
+  select a.account_id, a.provider_id, a.service_id, a.premise_id, pr.building_id, pr.total_area, pr.heated_area,
+         ab.annual_capacity, coalesce(tb.tariff_id, tc.tariff_id, tg.tariff_id) as tariff_id
+    from account a
+    join premise pr on pr.community_id = a.community_id and pr.premise_id = a.premise_id
+    left join account_billing ab on ab.community_id = a.community_id and ab.account_id = a.account_id
+    left join eff tb on tb.provider_id = a.provider_id and tb.service_id = a.service_id and tb.building_id = pr.building_id
+    left join eff tc on tc.provider_id = a.provider_id and tc.service_id = a.service_id and tc.building_id is null
+                    and tc.consumer_category = ab.consumer_category
+    left join eff tg on tg.provider_id = a.provider_id and tg.service_id = a.service_id and tg.building_id is null
+                    and tg.consumer_category is null
+   where a.community_id = ${s.communityId} and a.opened_on <= ${s.periodEnd}::date
+     and (a.closed_on is null or a.closed_on >= ${s.period}::date)
+),
+persons as (
+  select premise_id, count(distinct person_id)::int as n
+    from registration
+   where community_id = ${s.communityId} and registered_from <= ${s.periodEnd}::date
+     and (registered_to is null or registered_to >= ${s.period}::date)
+   group by premise_id
+)`;
+}
+
+async function affected(query: RawBuilder<unknown>, db: DbOrTx): Promise<number> {
+  const r = await query.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/**
+ * One line per account for the methods that need no meter: norm × persons (also a metered
+ * service with no meter or a meter past verification), per person (+ subscriber fee), per m² of
+ * total or heated area, a fixed fee per account, annual capacity × price ÷ 12.
+ */
+export function chargeSimple(db: DbOrTx, s: RunScope): Promise<number> {
+  return affected(
+    sql`
+with ${accountsWithTariffs(s)},
+cons as (
+  select premise_id, service_id, bool_or(verification_expired) as expired
+    from meter_consumption
+   where community_id = ${s.communityId} and period = ${s.period}::date and premise_id is not null
+   group by premise_id, service_id
+),
+lines as (
+  select acc.account_id, t.tariff_id, t.price,
+         case when t.method = 'metered' then 'norm' else t.method end as method,
+         case t.method
+           when 'norm' then coalesce(persons.n, 0) * coalesce(t.norm_per_person, mn.monthly_per_person)
+           when 'metered' then coalesce(persons.n, 0) * coalesce(t.norm_per_person, mn.monthly_per_person)
+           when 'per_person' then coalesce(persons.n, 0)
+           when 'area_total' then acc.total_area
+           when 'area_heated' then acc.heated_area
+           when 'fixed_account' then 1
+           when 'capacity' then acc.annual_capacity
+         end as quantity,
+         case when t.method = 'per_person' then coalesce(t.subscriber_fee, 0) else 0 end as fee,
+         case when t.method = 'capacity' then 12 else 1 end as divisor
+    from acc
+    join eff t on t.tariff_id = acc.tariff_id
+    left join persons on persons.premise_id = acc.premise_id
+    left join meter_norm mn on mn.community_id = ${s.communityId} and mn.service_id = acc.service_id
+    left join cons on cons.premise_id = acc.premise_id and cons.service_id = acc.service_id
+   where t.method in ('norm', 'per_person', 'area_total', 'area_heated', 'fixed_account', 'capacity')
+      or (t.method = 'metered' and (cons.premise_id is null or cons.expired))
+),
+priced as (
+  select account_id, tariff_id, price, method, quantity,
+         round((quantity * price + fee) * 100 / divisor)::bigint as amount
+    from lines where quantity is not null
+)
+${INSERT_LINE}
+select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'charge', method, null, amount,
+       case when method = 'fixed_account' then null else quantity end, price, tariff_id, false
+  from priced where amount <> 0`,
+    db,
+  );
+}
+
+/** A fixed fee per premise: charged once, on the premise's first account of that provider and service. */
+export function chargeFixedPerPremise(db: DbOrTx, s: RunScope): Promise<number> {
+  return affected(
+    sql`
+with ${accountsWithTariffs(s)},
+firsts as (
+  select distinct on (acc.premise_id, acc.provider_id, acc.service_id) acc.account_id, t.tariff_id, t.price
+    from acc join eff t on t.tariff_id = acc.tariff_id and t.method = 'fixed_premise'
+   order by acc.premise_id, acc.provider_id, acc.service_id, acc.account_id
+)
+${INSERT_LINE}
+select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'charge', 'fixed_premise', null,
+       round(price * 100)::bigint, null, price, tariff_id, false
+  from firsts where round(price * 100) <> 0`,
+    db,
+  );
+}
+
+/**
+ * Metered: the period's consumption of the premise's meters (metering's meter_consumption, already
+ * × multiplier, rollovers and estimates reconciled), per zone at price × zone coefficient, or the
+ * zones added up and priced over volume tiers. A meter past verification is billed by norm instead
+ * (chargeSimple).
+ */
+export function chargeMetered(db: DbOrTx, s: RunScope): Promise<number> {
+  return affected(
+    sql`
+with ${accountsWithTariffs(s)},
+cz as (
+  select premise_id, service_id, zone, sum(volume) as volume, bool_or(estimated) as estimated,
+         bool_or(bool_or(verification_expired)) over (partition by premise_id, service_id) as expired
+    from meter_consumption
+   where community_id = ${s.communityId} and period = ${s.period}::date and premise_id is not null
+   group by premise_id, service_id, zone
+),
+zl as (
+  select acc.account_id, t.tariff_id, t.price, t.tiered, t.zone_coefficients, cz.zone, cz.volume, cz.estimated
+    from acc
+    join eff t on t.tariff_id = acc.tariff_id and t.method = 'metered'
+    join cz on cz.premise_id = acc.premise_id and cz.service_id = acc.service_id and not cz.expired
+),
+tiered as (
+  select account_id, tariff_id, price, sum(volume) as volume, bool_or(estimated) as estimated
+    from zl where tiered group by account_id, tariff_id, price
+),
+lines as (
+  select account_id, tariff_id, zone, volume, price * coalesce(zone_coefficients[zone], 1) as unit_price,
+         round(volume * price * coalesce(zone_coefficients[zone], 1) * 100)::bigint as amount, estimated
+    from zl where not tiered
+  union all
+  select v.account_id, v.tariff_id, 1, v.volume, null, round(c.cost * 100)::bigint, v.estimated
+    from tiered v
+    cross join lateral (
+      select case when v.volume < 0 then v.volume * (array_agg(tt.price order by tt.volume_from))[1]
+                  else sum(greatest(0, least(v.volume, coalesce(tt.volume_to, v.volume)) - tt.volume_from) * tt.price)
+             end as cost
+        from tariff_tier tt
+       where tt.community_id = ${s.communityId} and tt.tariff_id = v.tariff_id
+    ) c
+)
+${INSERT_LINE}
+select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'charge', 'metered', zone, amount,
+       volume, unit_price, tariff_id, estimated
+  from lines where amount <> 0`,
+    db,
+  );
+}
+
+/**
+ * Building meter imbalance (building volume − Σ apartment volumes), where the building has a
+ * distribution rule for the service: shared among the premises' metered accounts by total area,
+ * registered persons or apartment consumption, at each account's tariff price.
+ */
+export function chargeBuildingImbalance(db: DbOrTx, s: RunScope): Promise<number> {
+  return affected(
+    sql`
+with ${accountsWithTariffs(s)},
+bvol as (
+  select building_id, service_id, sum(volume) as volume
+    from meter_consumption
+   where community_id = ${s.communityId} and period = ${s.period}::date and premise_id is null
+   group by building_id, service_id
+),
+pvol as (
+  select premise_id, service_id, sum(volume) as volume
+    from meter_consumption
+   where community_id = ${s.communityId} and period = ${s.period}::date and premise_id is not null
+   group by premise_id, service_id
+),
+members as (
+  select acc.account_id, acc.building_id, acc.service_id, t.tariff_id, t.price, coalesce(pvol.volume, 0) as consumption,
+         case bd.basis when 'area' then coalesce(acc.total_area, 0)
+                       when 'persons' then coalesce(persons.n, 0)
+                       else coalesce(pvol.volume, 0) end as w
+    from acc
+    join building_distribution bd on bd.community_id = ${s.communityId} and bd.building_id = acc.building_id
+                                  and bd.service_id = acc.service_id
+    join eff t on t.tariff_id = acc.tariff_id and t.method = 'metered'
+    left join persons on persons.premise_id = acc.premise_id
+    left join pvol on pvol.premise_id = acc.premise_id and pvol.service_id = acc.service_id
+),
+totals as (
+  select m.building_id, m.service_id, sum(m.w) as sum_w, b.volume - sum(m.consumption) as imbalance
+    from members m join bvol b on b.building_id = m.building_id and b.service_id = m.service_id
+   group by m.building_id, m.service_id, b.volume
+)
+${INSERT_LINE}
+select ${s.communityId}::int, ${s.billingRunId}::bigint, m.account_id, ${s.period}::date, 'charge', 'building_distribution', null,
+       round(t.imbalance * m.w * m.price * 100 / t.sum_w)::bigint, t.imbalance * m.w / t.sum_w, m.price, m.tariff_id, false
+  from members m join totals t on t.building_id = m.building_id and t.service_id = m.service_id
+ where t.imbalance > 0 and t.sum_w > 0 and m.w > 0 and round(t.imbalance * m.w * m.price * 100 / t.sum_w) <> 0`,
+    db,
+  );
+}
+
+/**
+ * Heating without apartment meters: the building meter's heat shared by heated area, the
+ * common-area part (weighted by the co-owners' coefficient) by total area; see distributeHeat.
+ */
+export function chargeHeatDistribution(db: DbOrTx, s: RunScope): Promise<number> {
+  return affected(
+    sql`
+with ${accountsWithTariffs(s)},
+bheat as (
+  select building_id, service_id, sum(volume) as volume
+    from meter_consumption
+   where community_id = ${s.communityId} and period = ${s.period}::date and premise_id is null
+   group by building_id, service_id
+),
+members as (
+  select acc.account_id, acc.building_id, acc.service_id, t.tariff_id, t.price,
+         coalesce(acc.heated_area, 0) as h, coalesce(acc.total_area, 0) as a
+    from acc join eff t on t.tariff_id = acc.tariff_id and t.method = 'heat_distribution'
+),
+totals as (
+  select m.building_id, m.service_id, sum(m.h) as sh, sum(m.a) as st, b.volume as q,
+         coalesce(max(bd.common_area * bd.common_area_coefficient), 0) as kc
+    from members m
+    join bheat b on b.building_id = m.building_id and b.service_id = m.service_id
+    left join building_distribution bd on bd.community_id = ${s.communityId} and bd.building_id = m.building_id
+                                       and bd.service_id = m.service_id
+   group by m.building_id, m.service_id, b.volume
+)
+${INSERT_LINE}
+select ${s.communityId}::int, ${s.billingRunId}::bigint, m.account_id, ${s.period}::date, 'charge', 'heat_distribution', null,
+       round(t.q * (m.h * t.st + t.kc * m.a) * m.price * 100 / (t.st * (t.sh + t.kc)))::bigint,
+       t.q * (m.h * t.st + t.kc * m.a) / (t.st * (t.sh + t.kc)), m.price, m.tariff_id, false
+  from members m join totals t on t.building_id = m.building_id and t.service_id = m.service_id
+ where t.st * (t.sh + t.kc) > 0
+   and round(t.q * (m.h * t.st + t.kc * m.a) * m.price * 100 / (t.st * (t.sh + t.kc))) <> 0`,
+    db,
+  );
+}
+
+/** Recalculations by days (absence, poor quality) against the account's charge of this run. */
+export function recalculations(db: DbOrTx, s: RunScope): Promise<number> {
+  return affected(
+    sql`
+with charged as (
+  select account_id, sum(amount) as amount
+    from charge_line
+   where community_id = ${s.communityId} and billing_run_id = ${s.billingRunId} and kind = 'charge'
+   group by account_id
+)
+${INSERT_LINE}
+select ${s.communityId}::int, ${s.billingRunId}::bigint, r.account_id, ${s.period}::date, 'recalculation', 'recalculation', null,
+       -round(c.amount::numeric * least(r.days, ${s.daysInPeriod}) * r.percent / (${s.daysInPeriod} * 100))::bigint,
+       null, null, null, false
+  from recalculation_request r join charged c on c.account_id = r.account_id
+ where r.community_id = ${s.communityId} and r.period = ${s.period}::date
+   and round(c.amount::numeric * least(r.days, ${s.daysInPeriod}) * r.percent / (${s.daysInPeriod} * 100)) <> 0`,
+    db,
+  );
+}
+
+/**
+ * Benefits: for each account with entitled members registered at the premise, the charge (after
+ * recalculations) × the part within the social norm × Σ percents / persons; see benefitAmount.
+ * A member with several grants counts once, at the highest percent.
+ */
+export function benefits(db: DbOrTx, s: RunScope): Promise<number> {
+  return affected(
+    sql`
+with persons as (
+  select premise_id, count(distinct person_id)::int as n
+    from registration
+   where community_id = ${s.communityId} and registered_from <= ${s.periodEnd}::date
+     and (registered_to is null or registered_to >= ${s.period}::date)
+   group by premise_id
+),
+entitled as (
+  select account_id, sum(pct) as pct
+    from (
+      select a.account_id, g.person_id, max(g.percent) as pct
+        from benefit_grant g
+        join account a on a.community_id = g.community_id and a.premise_id = g.premise_id
+                      and (g.service_id is null or g.service_id = a.service_id)
+        join registration r on r.community_id = g.community_id and r.person_id = g.person_id and r.premise_id = g.premise_id
+                           and r.registered_from <= ${s.periodEnd}::date
+                           and (r.registered_to is null or r.registered_to >= ${s.period}::date)
+       where g.community_id = ${s.communityId} and g.valid_from <= ${s.periodEnd}::date
+         and (g.valid_to is null or g.valid_to >= ${s.period}::date)
+       group by a.account_id, g.person_id
+    ) per_person
+   group by account_id
+),
+charged as (
+  select cl.account_id, sum(cl.amount)::numeric as amount,
+         sum(cl.volume) filter (where cl.kind = 'charge') as q, max(cl.tariff_id) as tariff_id
+    from charge_line cl join entitled e on e.account_id = cl.account_id
+   where cl.community_id = ${s.communityId} and cl.billing_run_id = ${s.billingRunId}
+     and cl.kind in ('charge', 'recalculation')
+   group by cl.account_id
+),
+b as (
+  select c.account_id, c.amount, c.q, e.pct, p.n,
+         t.social_norm_per_person * p.n + coalesce(t.social_norm_per_household, 0) as norm
+    from charged c
+    join entitled e on e.account_id = c.account_id
+    join account a on a.community_id = ${s.communityId} and a.account_id = c.account_id
+    join persons p on p.premise_id = a.premise_id
+    left join tariff t on t.community_id = ${s.communityId} and t.tariff_id = c.tariff_id
+   where c.amount > 0 and p.n > 0
+),
+priced as (
+  select account_id,
+         -round(case when q > 0 and norm is not null and norm < q then amount * norm * pct / (q * n * 100)
+                     else amount * pct / (n * 100) end)::bigint as amount
+    from b
+)
+${INSERT_LINE}
+select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'benefit', 'benefit', null, amount,
+       null, null, null, false
+  from priced where amount <> 0`,
+    db,
+  );
+}
+
+/** Subsidies credited to accounts (monetised ones are paid to the resident and not posted). */
+export function subsidies(db: DbOrTx, s: RunScope): Promise<number> {
+  return affected(
+    sql`
+${INSERT_LINE}
+select ${s.communityId}::int, ${s.billingRunId}::bigint, sa.account_id, ${s.period}::date, 'subsidy', 'subsidy', null,
+       -sa.monthly_amount, null, null, null, false
+  from subsidy_award sa
+  join account a on a.community_id = sa.community_id and a.account_id = sa.account_id
+ where sa.community_id = ${s.communityId} and sa.mode = 'credited'
+   and sa.valid_from <= ${s.periodEnd}::date and (sa.valid_to is null or sa.valid_to >= ${s.period}::date)
+   and (a.closed_on is null or a.closed_on >= ${s.period}::date)`,
+    db,
+  );
+}
+
+/**
+ * Penalties on the debt the ledger shows, for accounts the platform bills (those charged in this
+ * run); the set-based twin of penaltyAmount (oldest debt paid first, capped at 100 %).
+ */
+export function penalties(db: DbOrTx, s: RunScope, p: PenaltyScope): Promise<number> {
+  return affected(
+    sql`
+with billed as (
+  select distinct account_id from charge_line
+   where community_id = ${s.communityId} and billing_run_id = ${s.billingRunId} and kind = 'charge'
+),
+led as (
+  select le.account_id,
+         coalesce(sum(le.amount) filter (where le.period < ${s.period}::date and le.kind <> 'penalty'), 0) as principal,
+         coalesce(sum(le.amount) filter (where le.period = ${s.previousPeriod}::date
+                                          and le.kind not in ('payment', 'penalty', 'opening_balance')), 0) as last_bill,
+         greatest(0, -coalesce(sum(le.amount) filter (where le.period = ${s.period}::date and le.kind = 'payment'), 0)) as paid,
+         coalesce(sum(le.amount) filter (where le.period < ${s.period}::date and le.kind = 'penalty'), 0) as so_far
+    from ledger_entry le join billed b on b.account_id = le.account_id
+   where le.community_id = ${s.communityId} and le.period <= ${s.period}::date
+   group by le.account_id
+),
+split as (
+  select account_id, principal, paid, so_far, least(principal, greatest(0, last_bill)) as recent
+    from led where principal > 0
+),
+unpaid as (
+  select account_id, so_far,
+         greatest(0, principal - recent - paid) as older_unpaid,
+         greatest(0, recent - greatest(0, paid - (principal - recent))) as recent_unpaid
+    from split
+),
+priced as (
+  select account_id,
+         least(round((older_unpaid * ${s.daysInPeriod} + recent_unpaid * ${p.overdueDaysOfLastBill}) * ${p.ratePerDay}::numeric),
+               greatest(0, older_unpaid + recent_unpaid - so_far))::bigint as amount
+    from unpaid
+)
+${INSERT_LINE}
+select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'penalty', 'penalty', null, amount,
+       null, null, null, false
+  from priced where amount > 0`,
+    db,
+  );
+}
+
+/** The steps of a run, in order: charges first, then what is computed from them. */
+export const CHARGE_STEPS = [
+  { name: 'simple', run: chargeSimple },
+  { name: 'fixed_premise', run: chargeFixedPerPremise },
+  { name: 'metered', run: chargeMetered },
+  { name: 'building_imbalance', run: chargeBuildingImbalance },
+  { name: 'heat', run: chargeHeatDistribution },
+  { name: 'recalculations', run: recalculations },
+  { name: 'benefits', run: benefits },
+  { name: 'subsidies', run: subsidies },
+] as const;

@@ -1,0 +1,348 @@
+/**
+ * Billing runs and periods. A period goes open → calculated → closed.
+ *
+ * Why a staging table (charge_line) instead of posting each run to the ledger and reversing it on
+ * a repeat: a run for an open period may be repeated many times while operators fix tariffs and
+ * readings; with reverse-and-repost every attempt would leave two million ledger entries behind
+ * and bills would have to net them out. Computing into charge_line per run keeps the ledger to
+ * what residents were actually billed: a repeat supersedes the previous run and drops its lines,
+ * and closing posts the last run's lines to the ledger in one INSERT…SELECT, in the same
+ * transaction that freezes the period (the database then refuses any change to it).
+ */
+import { sql } from 'kysely';
+import type { Db, DbOrTx, Tx } from '../db/index';
+import { conflict, invalid } from '../shared/errors';
+import { addDays, daysInPeriod, nextPeriod, periodEnd, prevPeriod, type Period } from '../shared/period';
+import { CHARGE_STEPS, penalties, type RunScope } from './engine';
+import { overdueDaysInPeriod } from './methods/penalty';
+
+export interface BillingSettings {
+  dueDay: number;
+  penaltyEnabled: boolean;
+  penaltyRatePerDay: string;
+  penaltyMoratorium: boolean;
+  holidays: string[];
+  outlierFactor: string;
+}
+
+export async function loadSettings(db: DbOrTx, communityId: number): Promise<BillingSettings> {
+  const row = await db.selectFrom('billing_settings').selectAll().where('community_id', '=', communityId).executeTakeFirst();
+  return {
+    dueDay: row?.due_day ?? 20,
+    penaltyEnabled: row?.penalty_enabled ?? true,
+    penaltyRatePerDay: row?.penalty_rate_per_day ?? '0.0001',
+    penaltyMoratorium: row?.penalty_moratorium ?? false,
+    holidays: row?.holidays ?? [],
+    outlierFactor: row?.outlier_factor ?? '3',
+  };
+}
+
+/** The due date of a period's bill: `dueDay` of the next month unless the period says otherwise. */
+export function defaultDueDate(period: Period, dueDay: number): string {
+  return addDays(nextPeriod(period), dueDay - 1);
+}
+
+async function ensurePeriod(trx: Tx, communityId: number, period: Period, dueDay: number) {
+  await sql`insert into billing_period (community_id, period, status, due_date)
+            values (${communityId}, ${period}::date, 'open', ${defaultDueDate(period, dueDay)}::date)
+            on conflict (community_id, period) do nothing`.execute(trx);
+  return trx
+    .selectFrom('billing_period')
+    .selectAll()
+    .where('community_id', '=', communityId)
+    .where('period', '=', period)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+}
+
+const closedError = (period: Period) =>
+  conflict(
+    'period_closed',
+    {
+      uk: `Період ${period.slice(0, 7)} закрито: змінити його не можна; виправлення вносьте в наступний відкритий період`,
+      en: `Period ${period.slice(0, 7)} is closed and cannot change; enter corrections in the next open period`,
+    },
+    { period },
+  );
+
+/**
+ * Starts a run: the period is opened if new; an earlier period still open refuses the run (months
+ * are billed in order, so penalties see a final previous month). Earlier runs of the period are
+ * superseded and their lines dropped — a repeat replaces its own calculation.
+ */
+export async function startRun(db: Db, communityId: number, period: Period, opts: { jobId?: number; userId?: number } = {}) {
+  const settings = await loadSettings(db, communityId);
+  return db.transaction().execute(async (trx) => {
+    const p = await ensurePeriod(trx, communityId, period, settings.dueDay);
+    if (p.status === 'closed') throw closedError(period);
+    const earlier = await trx
+      .selectFrom('billing_period')
+      .select('period')
+      .where('community_id', '=', communityId)
+      .where('period', '<', period)
+      .where('status', '<>', 'closed')
+      .orderBy('period')
+      .executeTakeFirst();
+    if (earlier) {
+      throw conflict(
+        'earlier_period_open',
+        {
+          uk: `Спершу закрийте період ${earlier.period.slice(0, 7)}: місяці нараховуються по черзі`,
+          en: `Close period ${earlier.period.slice(0, 7)} first: months are billed in order`,
+        },
+        { period: earlier.period },
+      );
+    }
+    const previous = await trx
+      .selectFrom('billing_run')
+      .select('billing_run_id')
+      .where('community_id', '=', communityId)
+      .where('period', '=', period)
+      .where('status', 'in', ['running', 'calculated', 'failed'])
+      .execute();
+    if (previous.length > 0) {
+      const ids = previous.map((r) => r.billing_run_id);
+      await trx.deleteFrom('charge_line').where('community_id', '=', communityId).where('billing_run_id', 'in', ids).execute();
+      await trx
+        .updateTable('billing_run')
+        .set({ status: 'superseded', finished_at: new Date() })
+        .where('community_id', '=', communityId)
+        .where('billing_run_id', 'in', ids)
+        .execute();
+    }
+    if (p.status === 'calculated') {
+      await trx.updateTable('billing_period').set({ status: 'open' }).where('community_id', '=', communityId).where('period', '=', period).execute();
+    }
+    const run = await trx
+      .insertInto('billing_run')
+      .values({ community_id: communityId, period, job_id: opts.jobId ?? null, created_by: opts.userId ?? null })
+      .returning('billing_run_id')
+      .executeTakeFirstOrThrow();
+    return run.billing_run_id;
+  });
+}
+
+export function scopeOf(communityId: number, billingRunId: number, period: Period): RunScope {
+  return {
+    communityId,
+    billingRunId,
+    period,
+    periodEnd: periodEnd(period),
+    previousPeriod: prevPeriod(period),
+    daysInPeriod: daysInPeriod(period),
+  };
+}
+
+/** Every step of a run by name: the charge methods, adjustments, then penalties. */
+export const RUN_STEPS: string[] = [...CHARGE_STEPS.map((s) => s.name), 'penalties'];
+
+/** Runs one named step in its own transaction (a crash repeats only the step it interrupted). */
+export async function runStep(db: Db, scope: RunScope, name: string): Promise<number> {
+  const step = CHARGE_STEPS.find((s) => s.name === name);
+  if (step) return db.transaction().execute((trx) => step.run(trx, scope));
+  if (name !== 'penalties') throw new Error(`unknown billing step ${name}`);
+  const settings = await loadSettings(db, scope.communityId);
+  if (!settings.penaltyEnabled || settings.penaltyMoratorium) return 0;
+  const previous = await db
+    .selectFrom('billing_period')
+    .select('due_date')
+    .where('community_id', '=', scope.communityId)
+    .where('period', '=', scope.previousPeriod)
+    .executeTakeFirst();
+  const due = previous?.due_date ?? defaultDueDate(scope.previousPeriod, settings.dueDay);
+  const overdue = overdueDaysInPeriod(scope.period, scope.periodEnd, due, settings.holidays);
+  return db.transaction().execute((trx) =>
+    penalties(trx, scope, { ratePerDay: settings.penaltyRatePerDay, overdueDaysOfLastBill: overdue }),
+  );
+}
+
+export interface ServiceSummary {
+  provider_id: number;
+  provider: string;
+  service_id: number;
+  service: string;
+  accounts: number;
+  charged: number;
+  benefits: number;
+  subsidies: number;
+  recalculations: number;
+  penalties: number;
+  previous_charged: number;
+}
+
+/** Totals per provider and service for the run, beside the previous month's charges in the ledger. */
+export async function runSummary(db: DbOrTx, communityId: number, billingRunId: number, period: Period): Promise<ServiceSummary[]> {
+  const r = await sql<ServiceSummary>`
+with cur as (
+  select a.provider_id, a.service_id, count(distinct cl.account_id)::int as accounts,
+         coalesce(sum(cl.amount) filter (where cl.kind = 'charge'), 0)::bigint as charged,
+         coalesce(sum(cl.amount) filter (where cl.kind = 'benefit'), 0)::bigint as benefits,
+         coalesce(sum(cl.amount) filter (where cl.kind = 'subsidy'), 0)::bigint as subsidies,
+         coalesce(sum(cl.amount) filter (where cl.kind = 'recalculation'), 0)::bigint as recalculations,
+         coalesce(sum(cl.amount) filter (where cl.kind = 'penalty'), 0)::bigint as penalties
+    from charge_line cl join account a on a.community_id = cl.community_id and a.account_id = cl.account_id
+   where cl.community_id = ${communityId} and cl.billing_run_id = ${billingRunId}
+   group by a.provider_id, a.service_id
+),
+prev as (
+  select a.provider_id, a.service_id, sum(le.amount)::bigint as charged
+    from ledger_entry le join account a on a.community_id = le.community_id and a.account_id = le.account_id
+   where le.community_id = ${communityId} and le.period = ${prevPeriod(period)}::date and le.kind = 'charge'
+   group by a.provider_id, a.service_id
+)
+select coalesce(cur.provider_id, prev.provider_id) as provider_id, coalesce(p.short_name, p.name) as provider,
+       coalesce(cur.service_id, prev.service_id) as service_id, s.name_uk as service,
+       coalesce(cur.accounts, 0) as accounts, coalesce(cur.charged, 0) as charged, coalesce(cur.benefits, 0) as benefits,
+       coalesce(cur.subsidies, 0) as subsidies, coalesce(cur.recalculations, 0) as recalculations,
+       coalesce(cur.penalties, 0) as penalties, coalesce(prev.charged, 0) as previous_charged
+  from cur full join prev on prev.provider_id = cur.provider_id and prev.service_id = cur.service_id
+  join provider p on p.community_id = ${communityId} and p.provider_id = coalesce(cur.provider_id, prev.provider_id)
+  join service s on s.community_id = ${communityId} and s.service_id = coalesce(cur.service_id, prev.service_id)
+ order by s.sort_order, s.service_id, provider`.execute(db);
+  return r.rows;
+}
+
+export interface Outlier {
+  account_id: number;
+  number: string;
+  provider: string;
+  service: string;
+  address: string;
+  charged: number;
+  usual: number;
+}
+
+/**
+ * Accounts whose charge this run is more than `factor` times their usual one (the average monthly
+ * charge of the three previous periods in the ledger): to be reviewed before the period closes.
+ */
+export async function runOutliers(
+  db: DbOrTx,
+  communityId: number,
+  billingRunId: number,
+  period: Period,
+  factor: string,
+  limit = 200,
+): Promise<Outlier[]> {
+  const r = await sql<Outlier>`
+with cur as (
+  select account_id, sum(amount)::bigint as charged
+    from charge_line
+   where community_id = ${communityId} and billing_run_id = ${billingRunId} and kind = 'charge'
+   group by account_id
+),
+usual as (
+  select le.account_id, (sum(le.amount) / count(distinct le.period))::bigint as usual
+    from ledger_entry le join cur on cur.account_id = le.account_id
+   where le.community_id = ${communityId} and le.kind = 'charge'
+     and le.period between ${prevPeriod(period, 3)}::date and ${prevPeriod(period)}::date
+   group by le.account_id
+)
+select cur.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.name_uk as service,
+       concat_ws(', ', st.type || ' ' || st.name, b.house_key, case when pr.number is not null then 'кв. ' || pr.number end) as address,
+       cur.charged, u.usual
+  from cur
+  join usual u on u.account_id = cur.account_id
+  join account a on a.community_id = ${communityId} and a.account_id = cur.account_id
+  join provider p on p.community_id = a.community_id and p.provider_id = a.provider_id
+  join service s on s.community_id = a.community_id and s.service_id = a.service_id
+  join premise pr on pr.community_id = a.community_id and pr.premise_id = a.premise_id
+  join building b on b.community_id = pr.community_id and b.building_id = pr.building_id
+  join street st on st.community_id = b.community_id and st.street_id = b.street_id
+ where u.usual > 0 and cur.charged > u.usual * ${factor}::numeric
+ order by cur.charged::numeric / u.usual desc
+ limit ${limit}`.execute(db);
+  return r.rows;
+}
+
+/** Marks the run calculated (and the period with it) and stores its summary. */
+export async function finishRun(db: Db, communityId: number, billingRunId: number, period: Period, lines: number) {
+  const settings = await loadSettings(db, communityId);
+  const services = await runSummary(db, communityId, billingRunId, period);
+  const outliers = await runOutliers(db, communityId, billingRunId, period, settings.outlierFactor, 10_000);
+  const summary = { lines, outliers: outliers.length, total: services.reduce((s, x) => s + Number(x.charged), 0) };
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('billing_run')
+      .set({ status: 'calculated', finished_at: new Date(), summary: JSON.stringify(summary) })
+      .where('community_id', '=', communityId)
+      .where('billing_run_id', '=', billingRunId)
+      .execute();
+    await trx
+      .updateTable('billing_period')
+      .set({ status: 'calculated', calculated_at: new Date() })
+      .where('community_id', '=', communityId)
+      .where('period', '=', period)
+      .execute();
+  });
+  return summary;
+}
+
+/**
+ * Closes a calculated period: posts the last run's lines to the ledger and freezes the period in
+ * one transaction. The next period is opened for corrections.
+ */
+export async function closePeriod(db: Db, communityId: number, period: Period, userId: number | null = null) {
+  return db.transaction().execute(async (trx) => {
+    const p = await trx
+      .selectFrom('billing_period')
+      .selectAll()
+      .where('community_id', '=', communityId)
+      .where('period', '=', period)
+      .forUpdate()
+      .executeTakeFirst();
+    if (p?.status === 'closed') throw closedError(period);
+    if (!p || p.status !== 'calculated') {
+      throw invalid('period_not_calculated', {
+        uk: `Період ${period.slice(0, 7)} ще не розраховано: спершу запустіть нарахування`,
+        en: `Period ${period.slice(0, 7)} has not been calculated: run billing first`,
+      }, { period });
+    }
+    const run = await trx
+      .selectFrom('billing_run')
+      .select(['billing_run_id', 'status'])
+      .where('community_id', '=', communityId)
+      .where('period', '=', period)
+      .orderBy('billing_run_id', 'desc')
+      .executeTakeFirstOrThrow();
+    if (run.status !== 'calculated') {
+      throw conflict('run_not_calculated', {
+        uk: `Останнє нарахування за ${period.slice(0, 7)} не завершене (${run.status})`,
+        en: `The last billing run for ${period.slice(0, 7)} has not finished (${run.status})`,
+      }, { billingRunId: run.billing_run_id });
+    }
+    const posted = await sql`
+      insert into ledger_entry (community_id, account_id, period, kind, amount, volume, tariff, source, billing_run_id, created_by)
+      select community_id, account_id, period, kind, amount, volume, tariff, 'billing', billing_run_id, ${userId}::bigint
+        from charge_line
+       where community_id = ${communityId} and billing_run_id = ${run.billing_run_id}`.execute(trx);
+    await trx
+      .updateTable('billing_run')
+      .set({ status: 'posted' })
+      .where('community_id', '=', communityId)
+      .where('billing_run_id', '=', run.billing_run_id)
+      .execute();
+    await trx
+      .updateTable('billing_period')
+      .set({ status: 'closed', closed_at: new Date(), closed_by: userId })
+      .where('community_id', '=', communityId)
+      .where('period', '=', period)
+      .execute();
+    const settings = await loadSettings(trx, communityId);
+    await ensurePeriod(trx, communityId, nextPeriod(period), settings.dueDay);
+    return { billingRunId: run.billing_run_id, posted: Number(posted.numAffectedRows ?? 0) };
+  });
+}
+
+/** The period a correction goes to: the earliest period after the last closed one. */
+export async function openPeriodForCorrections(db: DbOrTx, communityId: number, fallback: Period): Promise<Period> {
+  const last = await db
+    .selectFrom('billing_period')
+    .select((eb) => eb.fn.max('period').as('period'))
+    .where('community_id', '=', communityId)
+    .where('status', '=', 'closed')
+    .executeTakeFirst();
+  if (!last?.period) return fallback;
+  const next = nextPeriod(last.period);
+  return next > fallback ? next : fallback;
+}

@@ -1,0 +1,115 @@
+/**
+ * Balances and period statements, derived from the ledger alone (nothing is stored beside it, so
+ * a statement can never disagree with the ledger): for each period, opening = Σ entries of earlier
+ * periods + opening balances imported into this one; closing = opening + everything else of the
+ * period = Σ of every entry up to and including the period.
+ */
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/index';
+
+export interface StatementRow {
+  period: string;
+  opening: number;
+  charged: number;
+  recalculations: number;
+  benefits: number;
+  subsidies: number;
+  penalties: number;
+  adjustments: number;
+  paid: number;
+  closing: number;
+}
+
+const PER_PERIOD = sql`
+  coalesce(sum(amount) filter (where kind = 'opening_balance'), 0)::bigint as imported_opening,
+  coalesce(sum(amount) filter (where kind = 'charge'), 0)::bigint as charged,
+  coalesce(sum(amount) filter (where kind = 'recalculation'), 0)::bigint as recalculations,
+  coalesce(sum(amount) filter (where kind = 'benefit'), 0)::bigint as benefits,
+  coalesce(sum(amount) filter (where kind = 'subsidy'), 0)::bigint as subsidies,
+  coalesce(sum(amount) filter (where kind = 'penalty'), 0)::bigint as penalties,
+  coalesce(sum(amount) filter (where kind in ('adjustment', 'reversal')), 0)::bigint as adjustments,
+  coalesce(sum(amount) filter (where kind = 'payment'), 0)::bigint as paid,
+  sum(amount)::bigint as total`;
+
+const STATEMENT_COLUMNS = sql`
+  period,
+  (coalesce(sum(total) over (order by period rows between unbounded preceding and 1 preceding), 0) + imported_opening)::bigint as opening,
+  charged, recalculations, benefits, subsidies, penalties, adjustments, paid,
+  (sum(total) over (order by period))::bigint as closing`;
+
+/** Statement of one personal account, one row per period that has entries. */
+export async function accountStatement(db: DbOrTx, communityId: number, accountId: number): Promise<StatementRow[]> {
+  const r = await sql<StatementRow>`
+with per as (
+  select period, ${PER_PERIOD}
+    from ledger_entry where community_id = ${communityId} and account_id = ${accountId}
+   group by period
+)
+select ${STATEMENT_COLUMNS} from per order by period`.execute(db);
+  return r.rows;
+}
+
+/** Statement of a unified account (a premise: all its personal accounts together). */
+export async function premiseStatement(db: DbOrTx, communityId: number, premiseId: number): Promise<StatementRow[]> {
+  const r = await sql<StatementRow>`
+with per as (
+  select le.period, ${PER_PERIOD}
+    from ledger_entry le
+    join account a on a.community_id = le.community_id and a.account_id = le.account_id
+   where le.community_id = ${communityId} and a.premise_id = ${premiseId}
+   group by le.period
+)
+select ${STATEMENT_COLUMNS} from per order by period`.execute(db);
+  return r.rows;
+}
+
+export interface PremiseAccountLine extends StatementRow {
+  account_id: number;
+  number: string;
+  provider: string;
+  service: string;
+}
+
+/** One period of a unified account, line by personal account (what a bill prints). */
+export async function premisePeriodLines(db: DbOrTx, communityId: number, premiseId: number, period: string): Promise<PremiseAccountLine[]> {
+  const r = await sql<PremiseAccountLine>`
+with per as (
+  select le.account_id, le.period, ${PER_PERIOD}
+    from ledger_entry le
+    join account a on a.community_id = le.community_id and a.account_id = le.account_id
+   where le.community_id = ${communityId} and a.premise_id = ${premiseId} and le.period <= ${period}::date
+   group by le.account_id, le.period
+),
+st as (
+  select account_id, period,
+         (coalesce(sum(total) over (partition by account_id order by period rows between unbounded preceding and 1 preceding), 0) + imported_opening)::bigint as opening,
+         charged, recalculations, benefits, subsidies, penalties, adjustments, paid,
+         (sum(total) over (partition by account_id order by period))::bigint as closing,
+         row_number() over (partition by account_id order by period desc) as latest
+    from per
+)
+select st.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.name_uk as service, ${period}::date::text as period,
+       case when st.period = ${period}::date then st.opening else st.closing end as opening,
+       case when st.period = ${period}::date then st.charged else 0 end::bigint as charged,
+       case when st.period = ${period}::date then st.recalculations else 0 end::bigint as recalculations,
+       case when st.period = ${period}::date then st.benefits else 0 end::bigint as benefits,
+       case when st.period = ${period}::date then st.subsidies else 0 end::bigint as subsidies,
+       case when st.period = ${period}::date then st.penalties else 0 end::bigint as penalties,
+       case when st.period = ${period}::date then st.adjustments else 0 end::bigint as adjustments,
+       case when st.period = ${period}::date then st.paid else 0 end::bigint as paid,
+       st.closing
+  from st
+  join account a on a.community_id = ${communityId} and a.account_id = st.account_id
+  join provider p on p.community_id = a.community_id and p.provider_id = a.provider_id
+  join service s on s.community_id = a.community_id and s.service_id = a.service_id
+ where st.latest = 1
+ order by s.sort_order, s.service_id, a.number`.execute(db);
+  return r.rows;
+}
+
+/** Balance of an account: what the resident owes (> 0) or has paid in advance (< 0). */
+export async function accountBalance(db: DbOrTx, communityId: number, accountId: number): Promise<number> {
+  const r = await sql<{ balance: number }>`
+select coalesce(sum(amount), 0)::bigint as balance from ledger_entry where community_id = ${communityId} and account_id = ${accountId}`.execute(db);
+  return r.rows[0].balance;
+}
