@@ -1,0 +1,94 @@
+/**
+ * The keys an imported address is matched on, computed in TypeScript while the file streams (the
+ * database then joins on them). They are the registry's own keys (src/registry/address.ts):
+ * street.name_key / translit_key, building.house_key, premise.apartment_key — so an exact match
+ * is a plain equality join, and «12» can never equal «12а», nor apartment 5 apartment 15.
+ */
+import {
+  normaliseApartment,
+  normaliseStreetName,
+  parseAddress,
+  translitKey,
+  type ParseAddressOptions,
+  type StreetType,
+} from '../registry/address';
+import type { Bilingual } from '../shared/errors';
+
+export interface AddressKeys {
+  streetType: StreetType | null;
+  streetName: string;
+  /** Cyrillic key, compared with street.name_key and street_alias.alias_key. */
+  streetKey: string;
+  /** ASCII key, compared with street.translit_key (Latin spellings of the same name). */
+  streetTranslitKey: string;
+  houseKey: string;
+  houseNumber: number;
+  houseLetter: string | null;
+  houseFraction: string | null;
+  houseBlock: string | null;
+  apartment: string | null;
+  /** '' for a house without apartments, as in premise.apartment_key. */
+  apartmentKey: string;
+  /** The whole address as one key: what an operator's decision is remembered under. */
+  addressKey: string;
+}
+
+export type AddressKeysResult = { ok: true; value: AddressKeys } | { ok: false; reason: Bilingual };
+
+export function addressKeysOf(text: string, options: ParseAddressOptions = {}): AddressKeysResult {
+  const parsed = parseAddress(text, options);
+  if (!parsed.ok) return { ok: false, reason: parsed.reason };
+  const a = parsed.value;
+  if (!a.house || !a.houseKey) {
+    return { ok: false, reason: { uk: 'не вказано номер будинку', en: 'the house number is missing' } };
+  }
+  let apartmentKey = '';
+  if (a.apartment !== undefined && a.apartment !== '') {
+    const key = normaliseApartment(a.apartment);
+    if (key === undefined) {
+      return { ok: false, reason: { uk: `«${a.apartment}» — не номер квартири`, en: `"${a.apartment}" is not an apartment number` } };
+    }
+    apartmentKey = key;
+  }
+  const streetKey = normaliseStreetName(a.streetName);
+  return {
+    ok: true,
+    value: {
+      streetType: a.streetType ?? null,
+      streetName: a.streetName,
+      streetKey,
+      streetTranslitKey: translitKey(a.streetName),
+      houseKey: a.houseKey,
+      houseNumber: a.house.number,
+      houseLetter: a.house.letter ?? null,
+      houseFraction: a.house.fraction ?? null,
+      houseBlock: a.house.block ?? null,
+      apartment: a.apartment ?? null,
+      apartmentKey,
+      addressKey: `${a.streetType ?? ''}|${streetKey}|${a.houseKey}|${apartmentKey}`,
+    },
+  };
+}
+
+/**
+ * Closeness of two street keys for the confidence of a fuzzy match: 1 − (Damerau–Levenshtein
+ * distance ÷ the longer length). pg_trgm finds the candidates; this decides, because trigram
+ * similarity of short names with one typo is low («соборна»/«саборна» ≈ 0.45, here 0.86).
+ */
+export function keySimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  const s = [...a];
+  const t = [...b];
+  const n = s.length;
+  const m = t.length;
+  if (n === 0 || m === 0) return 0;
+  const d: number[][] = Array.from({ length: n + 1 }, (_, i) => Array.from({ length: m + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= n; i++) {
+    for (let j = 1; j <= m; j++) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return 1 - d[n][m] / Math.max(n, m);
+}

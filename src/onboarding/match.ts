@@ -1,0 +1,82 @@
+/**
+ * How sure we are that a spelling of a street names a registry street, and when that is sure
+ * enough to match without a person. Pure: the database supplies the candidates (exact keys,
+ * aliases and former names, pg_trgm neighbours); this ranks them. A house or apartment is never
+ * guessed: once the street is decided, the building and premise must match their keys exactly.
+ */
+import { keySimilarity } from './address-keys';
+
+/** Below this confidence nothing is matched automatically; the row goes to the review queue. */
+export const MATCH_THRESHOLD = 0.8;
+/** The best candidate must lead the next one by this much, or the spelling is ambiguous. */
+export const MATCH_MARGIN = 0.1;
+
+export type StreetMethod = 'exact' | 'translit' | 'operator' | 'former' | 'variant' | 'fuzzy';
+
+export interface StreetCandidate {
+  streetId: number;
+  type: string;
+  nameKey: string;
+  method: StreetMethod;
+}
+
+export interface RankedStreet {
+  streetId: number;
+  method: StreetMethod;
+  confidence: number;
+}
+
+export interface StreetDecision {
+  /** The street to match on, when the best candidate is sure and alone; otherwise null. */
+  pick: RankedStreet | null;
+  ranked: RankedStreet[];
+  reason: { uk: string; en: string } | null;
+}
+
+const BASE: Record<StreetMethod, number> = { exact: 1, translit: 1, operator: 1, former: 0.98, variant: 0.98, fuzzy: 1 };
+
+/**
+ * Confidence of one candidate:
+ * - exact keys, Latin transliteration and operator-confirmed spellings: 1; former names: 0.98;
+ * - fuzzy: 1 − edit distance ÷ length, and at most 0.75 when the two differ only in the last two
+ *   letters — a grammatical ending, which names a different street (Київська / Київський);
+ * - a street type that contradicts the file's (пров. vs вул.): × 0.8; no type in the file: × 0.97,
+ *   so that two streets of one name and different types never decide alone.
+ */
+export function streetConfidence(spelling: { streetType: string | null; streetKey: string }, c: StreetCandidate): number {
+  let confidence = BASE[c.method];
+  if (c.method === 'fuzzy') {
+    confidence = keySimilarity(spelling.streetKey, c.nameKey);
+    const stem = (s: string) => [...s].slice(0, -2).join('');
+    if (confidence < 1 && stem(spelling.streetKey) === stem(c.nameKey)) confidence = Math.min(confidence, 0.75);
+  }
+  if (spelling.streetType === null) confidence *= 0.97;
+  else if (spelling.streetType !== c.type) confidence *= 0.8;
+  return Math.round(confidence * 1000) / 1000;
+}
+
+export function decideStreet(spelling: { streetType: string | null; streetKey: string }, candidates: StreetCandidate[]): StreetDecision {
+  const best = new Map<number, RankedStreet>();
+  for (const c of candidates) {
+    const confidence = streetConfidence(spelling, c);
+    const prev = best.get(c.streetId);
+    if (!prev || confidence > prev.confidence) best.set(c.streetId, { streetId: c.streetId, method: c.method, confidence });
+  }
+  const ranked = [...best.values()].sort((a, b) => b.confidence - a.confidence || a.streetId - b.streetId);
+  const [top, second] = ranked;
+  if (!top) return { pick: null, ranked, reason: { uk: 'вулицю не знайдено в реєстрі', en: 'the street is not in the registry' } };
+  if (top.confidence < MATCH_THRESHOLD) {
+    return {
+      pick: null,
+      ranked,
+      reason: {
+        uk: `вулицю впізнано невпевнено (${Math.round(top.confidence * 100)}% < ${MATCH_THRESHOLD * 100}%)`,
+        en: `the street is recognised with low confidence (${Math.round(top.confidence * 100)}% < ${MATCH_THRESHOLD * 100}%)`,
+      },
+    };
+  }
+  if (second && top.confidence - second.confidence < MATCH_MARGIN) {
+    return { pick: null, ranked, reason: { uk: 'кілька вулиць підходять однаково', en: 'several streets fit equally well' } };
+  }
+  return { pick: top, ranked, reason: null };
+}

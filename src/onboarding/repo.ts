@@ -1,0 +1,547 @@
+/**
+ * SQL of onboarding. Matching and applying are set-based: a handful of statements over the staged
+ * rows of one import (joins on the keys computed while the file streamed), never a statement per
+ * row. Statements that use temporary tables run inside the caller's transaction, which pins one
+ * connection.
+ */
+import { sql } from 'kysely';
+import type { DbOrTx, Tx } from '../db/index';
+import type { ImportKind } from './tables';
+import { decideStreet, MATCH_THRESHOLD, type StreetCandidate, type StreetMethod } from './match';
+
+type Scope = { communityId: number; importId: number };
+
+// ---------------------------------------------------------------- imports and profiles
+
+export async function findImport(db: DbOrTx, communityId: number, importId: number) {
+  return db.selectFrom('data_import').selectAll().where('community_id', '=', communityId).where('import_id', '=', importId).executeTakeFirst();
+}
+
+/** An earlier import of the very same file (same bytes) that was applied. */
+export async function findAppliedSameFile(db: DbOrTx, communityId: number, providerId: number | null, kind: ImportKind, fileHash: string) {
+  let q = db
+    .selectFrom('data_import')
+    .select(['import_id', 'created_at', 'counters'])
+    .where('community_id', '=', communityId)
+    .where('kind', '=', kind)
+    .where('file_hash', '=', fileHash)
+    .where('status', '=', 'applied')
+    .where('dry_run', '=', false);
+  q = providerId === null ? q.where('provider_id', 'is', null) : q.where('provider_id', '=', providerId);
+  return q.orderBy('import_id', 'desc').executeTakeFirst();
+}
+
+export async function deleteRows(db: DbOrTx, s: Scope) {
+  await db.deleteFrom('import_row').where('community_id', '=', s.communityId).where('import_id', '=', s.importId).execute();
+}
+
+export async function countByStatus(db: DbOrTx, s: Scope): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('import_row')
+    .select(['status', sql<number>`count(*)::int`.as('n')])
+    .where('community_id', '=', s.communityId)
+    .where('import_id', '=', s.importId)
+    .groupBy('status')
+    .execute();
+  const out: Record<string, number> = { rows: 0, matched: 0, review: 0, new: 0, error: 0, skipped: 0 };
+  for (const r of rows) {
+    out[r.status] = r.n;
+    out.rows += r.n;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- address matching
+
+/** Remembered decisions first: a spelling an operator matched once matches again exactly. */
+async function matchByAlias(trx: Tx, s: Scope) {
+  await sql`
+    update import_row r
+       set premise_id = a.premise_id, status = 'matched', confidence = 1, method = 'alias'
+      from address_alias a
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'review'
+       and a.community_id = r.community_id and a.alias_key = r.address_key`.execute(trx);
+}
+
+interface Spelling {
+  street_type: string | null;
+  street_key: string;
+  street_translit_key: string;
+}
+
+/**
+ * Decides every distinct street spelling of the import at once: candidates by exact key, Latin
+ * transliteration, aliases and former names, and pg_trgm neighbours for the spellings that found
+ * nothing exact; `decideStreet` ranks them. The result lands in the temporary table street_pick
+ * (chosen street, if any) and street_candidate (every candidate, for the review queue).
+ */
+async function decideStreets(trx: Tx, s: Scope, opts: { fuzzy: boolean }) {
+  const spellings = (
+    await sql<Spelling>`
+      select distinct street_type, street_key, street_translit_key
+        from import_row
+       where community_id = ${s.communityId} and import_id = ${s.importId} and status = 'review' and street_key is not null`.execute(trx)
+  ).rows;
+  await sql`create temporary table street_candidate (
+      street_type text, street_key text, street_id bigint, method text, confidence real, picked boolean) on commit drop`.execute(trx);
+  if (spellings.length === 0) return;
+
+  const keys = spellings.map((p) => p.street_key);
+  const tkeys = spellings.map((p) => p.street_translit_key);
+  type Row = { idx: number; street_id: number; type: string; name_key: string; method: StreetMethod };
+  const exact = (
+    await sql<Row>`
+      with p as (select * from unnest(${keys}::text[], ${tkeys}::text[]) with ordinality as p(k, t, idx))
+      select p.idx::int as idx, st.street_id, st.type, st.name_key,
+             case when st.name_key = p.k then 'exact' else 'translit' end as method
+        from p join street st on st.community_id = ${s.communityId} and (st.name_key = p.k or st.translit_key = p.t)
+      union all
+      select p.idx::int, st.street_id, st.type, st.name_key, a.source
+        from p join street_alias a on a.community_id = ${s.communityId} and a.alias_key in (p.k, p.t)
+        join street st on st.community_id = a.community_id and st.street_id = a.street_id`.execute(trx)
+  ).rows;
+  const byIdx = new Map<number, StreetCandidate[]>();
+  const add = (r: Row) => {
+    const list = byIdx.get(r.idx) ?? [];
+    list.push({ streetId: r.street_id, type: r.type, nameKey: r.name_key, method: r.method === 'operator' ? 'operator' : r.method });
+    byIdx.set(r.idx, list);
+  };
+  exact.forEach(add);
+
+  // Fuzzy only for the leftovers: spellings with no exact, alias or former-name candidate.
+  const leftover = spellings.map((_, i) => i + 1).filter((idx) => !byIdx.has(idx));
+  if (opts.fuzzy && leftover.length > 0) {
+    const fuzzy = (
+      await sql<Row>`
+        with p as (select * from unnest(${leftover.map((i) => keys[i - 1])}::text[], ${leftover}::int[]) as p(k, idx))
+        select p.idx, c.street_id, c.type, c.name_key, 'fuzzy' as method
+          from p cross join lateral (
+            select st.street_id, st.type, st.name_key from street st
+             where st.community_id = ${s.communityId} and st.name_key % p.k
+             order by similarity(st.name_key, p.k) desc limit 5) c`.execute(trx)
+    ).rows;
+    fuzzy.forEach(add);
+  }
+
+  const values: Array<[string | null, string, number, string, number, boolean]> = [];
+  spellings.forEach((p, i) => {
+    const decision = decideStreet({ streetType: p.street_type, streetKey: p.street_key }, byIdx.get(i + 1) ?? []);
+    for (const r of decision.ranked.slice(0, 5)) {
+      values.push([p.street_type, p.street_key, r.streetId, r.method, r.confidence, decision.pick?.streetId === r.streetId]);
+    }
+  });
+  for (let i = 0; i < values.length; i += 5000) {
+    const chunk = values.slice(i, i + 5000);
+    await sql`insert into street_candidate (street_type, street_key, street_id, method, confidence, picked)
+      select * from unnest(${chunk.map((v) => v[0])}::text[], ${chunk.map((v) => v[1])}::text[], ${chunk.map((v) => v[2])}::bigint[],
+                           ${chunk.map((v) => v[3])}::text[], ${chunk.map((v) => v[4])}::real[], ${chunk.map((v) => v[5])}::boolean[])`.execute(trx);
+  }
+  await sql`analyze street_candidate`.execute(trx);
+}
+
+/**
+ * Matches the staged addresses of an import: remembered spellings, then the picked street with
+ * the exact house and apartment keys. What is left is classified for the review queue:
+ * - 'new': the street is certain but the house or apartment is not in the registry;
+ * - 'review': the street is unknown, uncertain or ambiguous — with the candidate premises.
+ */
+export async function matchAddresses(trx: Tx, s: Scope, opts: { fuzzy?: boolean } = {}) {
+  await matchByAlias(trx, s);
+  await decideStreets(trx, s, { fuzzy: opts.fuzzy ?? true });
+  await sql`
+    update import_row r
+       set premise_id = p.premise_id, status = 'matched', confidence = c.confidence, method = c.method
+      from street_candidate c
+      join building b on b.community_id = ${s.communityId} and b.street_id = c.street_id
+      join premise p on p.community_id = b.community_id and p.building_id = b.building_id
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'review'
+       and c.picked and c.street_key = r.street_key and c.street_type is not distinct from r.street_type
+       and b.house_key = r.house_key and p.apartment_key = r.apartment_key`.execute(trx);
+
+  // Candidate premises for the queue: the same house and apartment on every candidate street.
+  await sql`
+    update import_row r
+       set candidates = x.candidates
+      from (
+        select r.row_no, jsonb_agg(jsonb_build_object('premiseId', p.premise_id, 'confidence', c.confidence, 'method', c.method)
+                                   order by c.confidence desc, p.premise_id) as candidates
+          from import_row r
+          join street_candidate c on c.street_key = r.street_key and c.street_type is not distinct from r.street_type
+          join building b on b.community_id = ${s.communityId} and b.street_id = c.street_id and b.house_key = r.house_key
+          join premise p on p.community_id = b.community_id and p.building_id = b.building_id and p.apartment_key = r.apartment_key
+         where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'review'
+         group by r.row_no) x
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.row_no = x.row_no`.execute(trx);
+
+  // Why each leftover is left over.
+  await sql`
+    update import_row r
+       set status = case when c.street_id is not null and c.confidence >= 0.98 then 'new' else 'review' end,
+           reason_uk = case
+             when c.street_id is null then coalesce(u.reason_uk, 'вулицю не знайдено в реєстрі')
+             when b.building_id is null then 'будинку ' || r.house_key || ' на цій вулиці немає в реєстрі'
+             else case when r.apartment_key = '' then 'будинок є, але без приміщення без номера' else 'квартири ' || r.apartment_key || ' в цьому будинку немає в реєстрі' end
+           end,
+           reason_en = case
+             when c.street_id is null then coalesce(u.reason_en, 'the street is not in the registry')
+             when b.building_id is null then 'house ' || r.house_key || ' on this street is not in the registry'
+             else case when r.apartment_key = '' then 'the building has no premise without a number' else 'apartment ' || r.apartment_key || ' of this building is not in the registry' end
+           end,
+           confidence = coalesce(c.confidence, u.confidence, 0)
+      from import_row r2
+      left join street_candidate c on c.picked and c.street_key = r2.street_key and c.street_type is not distinct from r2.street_type
+      left join building b on b.community_id = r2.community_id and b.street_id = c.street_id and b.house_key = r2.house_key
+      left join lateral (
+        select max(c2.confidence) as confidence,
+               case when max(c2.confidence) is null then null
+                    when count(*) > 1 and max(c2.confidence) >= ${MATCH_THRESHOLD} then 'кілька вулиць підходять однаково'
+                    else 'вулицю впізнано невпевнено (' || round(max(c2.confidence)::numeric * 100) || '%)' end as reason_uk,
+               case when max(c2.confidence) is null then null
+                    when count(*) > 1 and max(c2.confidence) >= ${MATCH_THRESHOLD} then 'several streets fit equally well'
+                    else 'the street is recognised with low confidence (' || round(max(c2.confidence)::numeric * 100) || '%)' end as reason_en
+          from street_candidate c2 where c2.street_key = r2.street_key and c2.street_type is not distinct from r2.street_type) u on true
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'review'
+       and r2.community_id = r.community_id and r2.import_id = r.import_id and r2.row_no = r.row_no`.execute(trx);
+}
+
+/** Rows of an address register: an existing premise matches; any other address is new. */
+export async function matchRegister(trx: Tx, s: Scope) {
+  await matchByAlias(trx, s);
+  await sql`
+    update import_row r
+       set premise_id = p.premise_id, status = 'matched', confidence = 1, method = 'exact'
+      from street st
+      join building b on b.community_id = st.community_id and b.street_id = st.street_id
+      join premise p on p.community_id = b.community_id and p.building_id = b.building_id
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'review'
+       and st.community_id = r.community_id and st.name_key = r.street_key and st.type = coalesce(r.street_type, st.type)
+       and b.house_key = r.house_key and p.apartment_key = r.apartment_key`.execute(trx);
+  await sql`
+    update import_row set status = 'new',
+           reason_uk = 'нова адреса: буде створена', reason_en = 'a new address: it will be created'
+     where community_id = ${s.communityId} and import_id = ${s.importId} and status = 'review'`.execute(trx);
+  await sql`
+    update import_row set status = 'error',
+           errors = jsonb_build_array(jsonb_build_object('field', 'street_type', 'column', 'street_type', 'value', coalesce(address_raw, ''),
+             'uk', 'для нової вулиці потрібен тип (вулиця, провулок…)', 'en', 'a new street needs its type (street, lane…)'))
+     where community_id = ${s.communityId} and import_id = ${s.importId} and status = 'new' and street_type is null
+       and not exists (select 1 from street st where st.community_id = ${s.communityId} and st.name_key = import_row.street_key)`.execute(trx);
+}
+
+/** Marks rows whose service code is not one of the community's services. */
+export async function checkServices(trx: Tx, s: Scope, column: string) {
+  await sql`
+    update import_row r
+       set status = 'error',
+           errors = coalesce(r.errors, '[]'::jsonb) || jsonb_build_array(jsonb_build_object('field', 'service', 'column', ${column}::text,
+             'value', coalesce(r.service_code, ''), 'uk', 'невідома послуга: ' || coalesce(r.service_code, '(порожньо)'),
+             'en', 'unknown service: ' || coalesce(r.service_code, '(empty)')))
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status <> 'error'
+       and not exists (select 1 from service sv where sv.community_id = r.community_id and sv.code = r.service_code)`.execute(trx);
+}
+
+/** The same account and service twice in one file: the later rows are errors naming the first. */
+export async function checkDuplicateAccounts(trx: Tx, s: Scope, column: string) {
+  await sql`
+    update import_row r
+       set status = 'error',
+           errors = jsonb_build_array(jsonb_build_object('field', 'account', 'column', ${column}::text, 'value', r.account_number,
+             'uk', 'рахунок повторюється (уперше в рядку ' || d.first_row || ')',
+             'en', 'the account is repeated (first in row ' || d.first_row || ')'))
+      from (select row_no, min(row_no) over (partition by account_number, service_code) as first_row
+              from import_row
+             where community_id = ${s.communityId} and import_id = ${s.importId} and status <> 'error') d
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.row_no = d.row_no and d.first_row <> d.row_no`.execute(trx);
+}
+
+/** Charges, payments, readings: each row must name an account of this provider. */
+export async function matchAccounts(trx: Tx, s: Scope, providerId: number, column: string) {
+  await sql`
+    update import_row r
+       set premise_id = a.premise_id, status = 'matched', confidence = 1, method = 'account'
+      from account a join service sv on sv.community_id = a.community_id and sv.service_id = a.service_id
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'review'
+       and a.community_id = r.community_id and a.provider_id = ${providerId} and a.number = r.account_number
+       and sv.code = r.service_code`.execute(trx);
+  await sql`
+    update import_row r
+       set status = 'error',
+           errors = jsonb_build_array(jsonb_build_object('field', 'account', 'column', ${column}::text, 'value', coalesce(r.account_number, ''),
+             'uk', 'у постачальника немає такого особового рахунку з цією послугою', 'en', 'the provider has no such account for this service'))
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'review'`.execute(trx);
+}
+
+// ---------------------------------------------------------------- applying
+
+/** Accounts: insert new ones, move those whose premise changed; returns the counts. */
+export async function upsertAccounts(trx: Tx, s: Scope, providerId: number, openedOn: string) {
+  const r = await sql<{ created: number; moved: number }>`
+    with up as (
+      insert into account (community_id, provider_id, premise_id, service_id, number, opened_on)
+      select r.community_id, ${providerId}, r.premise_id, sv.service_id, r.account_number,
+             coalesce((r.data->>'opened_on')::date, ${openedOn}::date)
+        from import_row r join service sv on sv.community_id = r.community_id and sv.code = r.service_code
+       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'matched' and not r.applied
+      on conflict (community_id, provider_id, service_id, number)
+      do update set premise_id = excluded.premise_id where account.premise_id <> excluded.premise_id
+      returning (xmax = 0) as inserted)
+    select (count(*) filter (where inserted))::int as created, (count(*) filter (where not inserted))::int as moved from up`.execute(trx);
+  return r.rows[0];
+}
+
+/** What the provider said about each account (payer, area, persons): only changed rows are written. */
+export async function upsertAccountReports(trx: Tx, s: Scope, providerId: number) {
+  const r = await sql<{ n: number }>`
+    with up as (
+      insert into account_report (community_id, account_id, payer, area, persons, row_hash, import_id)
+      select a.community_id, a.account_id, r.data->>'payer', (r.data->>'area')::numeric, (r.data->>'persons')::int,
+             md5(concat_ws('|', r.data->>'payer', r.data->>'area', r.data->>'persons')), ${s.importId}
+        from import_row r
+        join service sv on sv.community_id = r.community_id and sv.code = r.service_code
+        join account a on a.community_id = r.community_id and a.provider_id = ${providerId} and a.service_id = sv.service_id and a.number = r.account_number
+       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'matched' and not r.applied
+         and (r.data ? 'payer' or r.data ? 'area' or r.data ? 'persons')
+      on conflict (community_id, account_id) do update
+        set payer = excluded.payer, area = excluded.area, persons = excluded.persons, row_hash = excluded.row_hash,
+            import_id = excluded.import_id, updated_at = now()
+        where account_report.row_hash <> excluded.row_hash
+      returning 1)
+    select count(*)::int as n from up`.execute(trx);
+  // A premise without a known area takes the one the provider reports.
+  await sql`
+    update premise p set total_area = x.area
+      from (select distinct on (r.premise_id) r.premise_id, (r.data->>'area')::numeric as area
+              from import_row r
+             where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'matched' and r.data ? 'area'
+               and (r.data->>'area')::numeric > 0
+             order by r.premise_id, r.row_no) x
+     where p.community_id = ${s.communityId} and p.premise_id = x.premise_id and p.total_area is null`.execute(trx);
+  return r.rows[0].n;
+}
+
+/**
+ * Posts to the ledger only what differs from what imports already put there for the same key:
+ * the source query yields (account_id, period, kind, amount, volume, tariff) — the amounts the
+ * file says — and the ledger's own import entries give what is there. A corrected file thus
+ * posts the difference as a new entry (the ledger is append-only); the same file posts nothing.
+ * Differences that would flip the sign rule of a kind (less payment, less benefit) are posted
+ * as 'adjustment'. Returns the number of entries posted.
+ */
+async function postDifferences(trx: Tx, s: Scope, source: ReturnType<typeof sql>, reason: string) {
+  const r = await sql<{ n: number }>`
+    with wanted as (${source}),
+    wanted_sum as (
+      select account_id, period, kind, sum(amount)::bigint as amount, max(volume) as volume, max(tariff) as tariff
+        from wanted group by account_id, period, kind),
+    posted as (
+      select l.account_id, l.period, case when l.kind = 'adjustment' then split_part(l.reason, ':', 2) else l.kind end as kind,
+             sum(l.amount)::bigint as amount
+        from ledger_entry l
+       where l.community_id = ${s.communityId} and l.source = 'import'
+         and l.account_id in (select account_id from wanted_sum)
+         and (l.kind <> 'adjustment' or l.reason like 'import:%')
+       group by 1, 2, 3),
+    diff as (
+      select w.account_id, w.period, w.kind, w.amount - coalesce(p.amount, 0) as delta, w.volume, w.tariff
+        from wanted_sum w left join posted p on p.account_id = w.account_id and p.period = w.period and p.kind = w.kind
+       where w.amount is distinct from coalesce(p.amount, 0)),
+    ins as (
+      insert into ledger_entry (community_id, account_id, period, kind, amount, volume, tariff, source, import_id, reason)
+      select ${s.communityId}, d.account_id, d.period,
+             case when d.kind in ('payment', 'benefit', 'subsidy') and d.delta > 0 then 'adjustment' else d.kind end,
+             d.delta, d.volume, d.tariff, 'import', ${s.importId},
+             case when d.kind in ('payment', 'benefit', 'subsidy') and d.delta > 0 then 'import:' || d.kind || ':' || ${reason}::text
+                  else ${reason}::text end
+        from diff d
+      returning 1)
+    select count(*)::int as n from ins`.execute(trx);
+  return r.rows[0].n;
+}
+
+/** Opening balances of the accounts in the file. */
+export async function postOpeningBalances(trx: Tx, s: Scope, providerId: number, period: string) {
+  return postDifferences(
+    trx,
+    s,
+    sql`select a.account_id, ${period}::date as period, 'opening_balance'::text as kind, (r.data->>'opening_balance')::bigint as amount,
+               null::numeric as volume, null::numeric as tariff
+          from import_row r
+          join service sv on sv.community_id = r.community_id and sv.code = r.service_code
+          join account a on a.community_id = r.community_id and a.provider_id = ${providerId} and a.service_id = sv.service_id and a.number = r.account_number
+         where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'matched' and r.data ? 'opening_balance'`,
+    'opening balance',
+  );
+}
+
+/** Provider-computed charges, with recalculations, benefits and subsidies of the same lines. */
+export async function postCharges(trx: Tx, s: Scope, providerId: number) {
+  const rows = sql`
+    select a.account_id, (r.data->>'period')::date as period, k.kind, k.amount, k.volume, k.tariff
+      from import_row r
+      join service sv on sv.community_id = r.community_id and sv.code = r.service_code
+      join account a on a.community_id = r.community_id and a.provider_id = ${providerId} and a.service_id = sv.service_id and a.number = r.account_number
+      cross join lateral (values
+        ('charge', (r.data->>'amount')::bigint, (r.data->>'volume')::numeric, (r.data->>'tariff')::numeric),
+        ('recalculation', (r.data->>'recalculation')::bigint, null::numeric, null::numeric),
+        ('benefit', -abs((r.data->>'benefit')::bigint), null, null),
+        ('subsidy', -abs((r.data->>'subsidy')::bigint), null, null)) as k(kind, amount, volume, tariff)
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'matched' and k.amount is not null`;
+  return postDifferences(trx, s, rows, 'provider charges');
+}
+
+/** Payments the provider received; the same payment in a later file is recognised by its key. */
+export async function postPayments(trx: Tx, s: Scope, providerId: number) {
+  // A payment's identity: account, date and the provider's reference, or its place among the
+  // same account's payments of that date when there is no reference.
+  await sql`
+    create temporary table payment_in on commit drop as
+    select a.account_id, (r.data->>'paid_on')::date as paid_on, -abs((r.data->>'amount')::bigint) as amount,
+           'payment:' || a.account_id || ':' || (r.data->>'paid_on') || ':' ||
+             coalesce('ref:' || (r.data->>'reference'),
+                      'n:' || row_number() over (partition by a.account_id, r.data->>'paid_on', r.data->>'reference' order by r.row_no)) as posting_key
+      from import_row r
+      join service sv on sv.community_id = r.community_id and sv.code = r.service_code
+      join account a on a.community_id = r.community_id and a.provider_id = ${providerId} and a.service_id = sv.service_id and a.number = r.account_number
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'matched'`.execute(trx);
+  const r = await sql<{ n: number }>`
+    with diff as (
+      select p.account_id, date_trunc('month', p.paid_on)::date as period, p.posting_key, p.amount,
+             p.amount - coalesce(ip.amount, 0) as delta
+        from payment_in p
+        left join import_posting ip on ip.community_id = ${s.communityId} and ip.provider_id = ${providerId} and ip.posting_key = p.posting_key
+       where ip.amount is distinct from p.amount),
+    keep as (
+      insert into import_posting (community_id, provider_id, posting_key, account_id, kind, amount, import_id)
+      select ${s.communityId}, ${providerId}, posting_key, account_id, 'payment', amount, ${s.importId} from diff
+      on conflict (community_id, provider_id, posting_key) do update set amount = excluded.amount, import_id = excluded.import_id),
+    ins as (
+      insert into ledger_entry (community_id, account_id, period, kind, amount, source, import_id, reason)
+      select ${s.communityId}, account_id, period, case when delta > 0 then 'adjustment' else 'payment' end, delta, 'import', ${s.importId},
+             case when delta > 0 then 'import:payment:corrected ' || posting_key else posting_key end
+        from diff
+      returning 1)
+    select count(*)::int as n from ins`.execute(trx);
+  return r.rows[0].n;
+}
+
+export async function markApplied(trx: Tx, s: Scope) {
+  await sql`update import_row set applied = true
+             where community_id = ${s.communityId} and import_id = ${s.importId} and status = 'matched' and not applied`.execute(trx);
+}
+
+// ---------------------------------------------------------------- the per-row report
+
+export interface ReportRow {
+  row_no: number;
+  address_raw: string | null;
+  account_number: string | null;
+  premise_id: number | null;
+  premise_address: string | null;
+  unified_account: string | null;
+  confidence: number | null;
+  status: string;
+  reason_uk: string | null;
+  reason_en: string | null;
+  errors: Array<{ column?: string; field?: string; value?: string; uk: string; en: string }> | null;
+}
+
+/** One page of the report in row order (keyset on row_no), with the matched premise's address. */
+export async function reportPage(db: DbOrTx, s: Scope, afterRow: number, limit: number, statuses?: string[]): Promise<ReportRow[]> {
+  const filter = statuses?.length ? sql`and r.status in (${sql.join(statuses)})` : sql``;
+  const r = await sql<ReportRow>`
+    select r.row_no, r.address_raw, r.account_number, r.premise_id,
+           case when p.premise_id is null then null else
+             concat_ws(', ', st.type || ' ' || st.name, 'буд. ' || b.house_key, case when p.apartment_key <> '' then 'кв. ' || p.apartment_key end) end as premise_address,
+           ua.number as unified_account, r.confidence, r.status, r.reason_uk, r.reason_en, r.errors
+      from import_row r
+      left join premise p on p.community_id = r.community_id and p.premise_id = r.premise_id
+      left join building b on b.community_id = p.community_id and b.building_id = p.building_id
+      left join street st on st.community_id = b.community_id and st.street_id = b.street_id
+      left join unified_account ua on ua.community_id = p.community_id and ua.premise_id = p.premise_id
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.row_no > ${afterRow} ${filter}
+     order by r.row_no
+     limit ${limit}`.execute(db);
+  return r.rows;
+}
+
+// ---------------------------------------------------------------- the address register
+
+/** The street of each staged row: the one with its key (and type, when the row has one). */
+const rowStreet = (s: Scope) => sql`
+  select distinct on (r.row_no) r.row_no, st.street_id
+    from import_row r
+    join street st on st.community_id = r.community_id and st.name_key = r.street_key and st.type = coalesce(r.street_type, st.type)
+   where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status in ('new', 'matched')
+   order by r.row_no, st.street_id`;
+
+/**
+ * Creates what the register has and the registry lacks (streets, buildings, premises), and
+ * updates the areas and rooms of premises that exist when the register says otherwise.
+ */
+export async function applyRegister(trx: Tx, s: Scope) {
+  const streets = await sql<{ n: number }>`
+    with ins as (
+      insert into street (community_id, type, name, name_key, translit_key)
+      select distinct on (r.street_key, r.street_type) r.community_id, r.street_type, r.data->>'street_name', r.street_key, r.street_translit_key
+        from import_row r
+       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'new' and r.street_type is not null
+         and not exists (select 1 from street st where st.community_id = r.community_id and st.name_key = r.street_key and st.type = r.street_type)
+      on conflict do nothing
+      returning 1)
+    select count(*)::int as n from ins`.execute(trx);
+  const buildings = await sql<{ n: number }>`
+    with rs as (${rowStreet(s)}),
+    ins as (
+      insert into building (community_id, street_id, number, letter, fraction, block, house_key, postal_code, floors)
+      select distinct on (rs.street_id, r.house_key) r.community_id, rs.street_id, r.house_number, r.house_letter, r.house_fraction, r.house_block,
+             r.house_key, nullif(r.data->>'postal_code', ''), (r.data->>'floors')::int
+        from import_row r join rs on rs.row_no = r.row_no
+       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'new'
+       order by rs.street_id, r.house_key, r.row_no
+      on conflict (community_id, street_id, house_key) do nothing
+      returning 1)
+    select count(*)::int as n from ins`.execute(trx);
+  const premises = await sql<{ n: number }>`
+    with rs as (${rowStreet(s)}),
+    ins as (
+      insert into premise (community_id, building_id, number, apartment_key, kind, total_area, heated_area, rooms)
+      select distinct on (b.building_id, r.apartment_key) r.community_id, b.building_id, r.apartment, r.apartment_key,
+             case when r.data->>'premise_kind' in ('non_residential', 'нежитлове') then 'non_residential' else 'residential' end,
+             (r.data->>'total_area')::numeric, (r.data->>'heated_area')::numeric, (r.data->>'rooms')::int
+        from import_row r
+        join rs on rs.row_no = r.row_no
+        join building b on b.community_id = r.community_id and b.street_id = rs.street_id and b.house_key = r.house_key
+       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'new'
+       order by b.building_id, r.apartment_key, r.row_no
+      on conflict (community_id, building_id, apartment_key) do nothing
+      returning 1)
+    select count(*)::int as n from ins`.execute(trx);
+  await sql`
+    with rs as (${rowStreet(s)})
+    update import_row r set premise_id = p.premise_id, status = 'matched', method = 'created', confidence = 1, reason_uk = null, reason_en = null
+      from rs
+      join building b on b.community_id = ${s.communityId} and b.street_id = rs.street_id
+      join premise p on p.community_id = b.community_id and p.building_id = b.building_id
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'new' and rs.row_no = r.row_no
+       and b.house_key = r.house_key and p.apartment_key = r.apartment_key`.execute(trx);
+  const updated = await sql<{ n: number }>`
+    with up as (
+      update premise p
+         set total_area = coalesce((r.data->>'total_area')::numeric, p.total_area),
+             heated_area = coalesce((r.data->>'heated_area')::numeric, p.heated_area),
+             rooms = coalesce((r.data->>'rooms')::int, p.rooms)
+        from import_row r
+       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'matched' and r.method <> 'created'
+         and p.community_id = r.community_id and p.premise_id = r.premise_id
+         and ((r.data ? 'total_area' and p.total_area is distinct from (r.data->>'total_area')::numeric)
+           or (r.data ? 'heated_area' and p.heated_area is distinct from (r.data->>'heated_area')::numeric)
+           or (r.data ? 'rooms' and p.rooms is distinct from (r.data->>'rooms')::int))
+      returning 1)
+    select count(*)::int as n from up`.execute(trx);
+  return {
+    streetsCreated: streets.rows[0].n,
+    buildingsCreated: buildings.rows[0].n,
+    premisesCreated: premises.rows[0].n,
+    premisesUpdated: updated.rows[0].n,
+  };
+}

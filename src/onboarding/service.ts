@@ -1,0 +1,436 @@
+/**
+ * Importing a provider's file, as a job:
+ *   1. stage — stream the file, read each row through the profile, compute address keys, COPY
+ *      the rows into import_row (checkpoint: staged);
+ *   2. match — a few set-based statements (repo.ts) in one transaction (checkpoint: matched);
+ *   3. apply — one transaction: accounts, reports, ledger differences, addresses; unless dry run.
+ * A crash in 1 restarts staging (nothing is visible yet), in 2 or 3 rolls back; the job resumes
+ * from its checkpoint. The same bytes imported again change nothing and say so; a corrected file
+ * changes only the rows that differ (upserts compare, the ledger gets only differences).
+ */
+import fs from 'node:fs';
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { DatabaseHandle, Db } from '../db/index';
+import type { JobRun } from '../jobs/queue';
+import { AppError, invalid, type Bilingual } from '../shared/errors';
+import { makeUnifiedAccountNumber } from '../shared/identifiers';
+import { addressKeysOf, type AddressKeysResult } from './address-keys';
+import { openCopy, type CopyValue } from './copy';
+import {
+  addressText,
+  planColumns,
+  profileSettingsSchema,
+  readRow,
+  type CanonicalRecord,
+  type FileKind,
+  type ProfileInput,
+  type ProfileSettings,
+} from './profile';
+import { openTable, refuseFile, type TableReader } from './readers';
+import * as repo from './repo';
+
+export const IMPORT_JOB = 'onboarding.import';
+
+export interface ImportRequest {
+  communityId: number;
+  providerId: number | null;
+  kind: FileKind;
+  filePath: string;
+  /** The name people know the file by. */
+  fileName?: string;
+  settings: ProfileInput;
+  dryRun?: boolean;
+  createdBy?: number | null;
+}
+
+export interface ImportSummary {
+  importId: number;
+  status: string;
+  dryRun: boolean;
+  counters: Record<string, number>;
+  message: Bilingual;
+  sameAs?: number;
+}
+
+export async function hashFile(filePath: string): Promise<{ hash: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of fs.createReadStream(filePath)) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { hash: hash.digest('hex'), bytes };
+}
+
+/**
+ * Records an import of a file. When the very same file was already applied for this provider and
+ * kind, the new record is 'unchanged' at once and nothing runs.
+ */
+export async function createImport(db: Db, req: ImportRequest): Promise<{ importId: number; unchanged?: ImportSummary }> {
+  const settings = profileSettingsSchema.parse({ ...req.settings, kind: req.kind });
+  if (req.kind !== 'addresses' && req.providerId === null) {
+    throw invalid('provider_required', { uk: 'Для цього виду файлу потрібен постачальник', en: 'This kind of file needs a provider' });
+  }
+  const { hash, bytes } = await hashFile(req.filePath);
+  const fileName = req.fileName ?? req.filePath.split(/[\\/]/).pop()!;
+  const prior = req.dryRun ? undefined : await repo.findAppliedSameFile(db, req.communityId, req.providerId, req.kind, hash);
+  const row = await db
+    .insertInto('data_import')
+    .values({
+      community_id: req.communityId,
+      provider_id: req.providerId,
+      kind: req.kind,
+      file_name: fileName,
+      file_hash: hash,
+      file_bytes: bytes,
+      settings: JSON.stringify(settings),
+      dry_run: req.dryRun ?? false,
+      status: prior ? 'unchanged' : 'staging',
+      counters: JSON.stringify(prior ? { ...(prior.counters as Record<string, number>), sameAs: prior.import_id } : {}),
+      created_by: req.createdBy ?? null,
+      finished_at: prior ? new Date() : null,
+    })
+    .returning('import_id')
+    .executeTakeFirstOrThrow();
+  if (!prior) return { importId: row.import_id };
+  return {
+    importId: row.import_id,
+    unchanged: {
+      importId: row.import_id,
+      status: 'unchanged',
+      dryRun: false,
+      sameAs: prior.import_id,
+      counters: prior.counters as Record<string, number>,
+      message: {
+        uk: `Цей самий файл уже імпортовано (імпорт №${prior.import_id}): нічого не змінено`,
+        en: `This very file was already imported (import #${prior.import_id}): nothing changed`,
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------- staging
+
+const STAGE_COLUMNS = [
+  'community_id',
+  'import_id',
+  'row_no',
+  'status',
+  'account_number',
+  'service_code',
+  'address_raw',
+  'address_key',
+  'street_type',
+  'street_key',
+  'street_translit_key',
+  'house_key',
+  'apartment_key',
+  'house_number',
+  'house_letter',
+  'house_fraction',
+  'house_block',
+  'apartment',
+  'data',
+  'errors',
+] as const;
+
+const ADDRESS_KINDS: FileKind[] = ['addresses', 'accounts'];
+const ROW_FIELDS = new Set(['account', 'service', 'address', 'street_type', 'street', 'house', 'apartment']);
+
+function serviceCodeOf(record: CanonicalRecord, settings: ProfileSettings): string | null {
+  const raw = record.service === null || record.service === undefined ? settings.defaultService : String(record.service);
+  if (raw === undefined) return null;
+  return settings.services[raw] ?? settings.services[raw.toLowerCase()] ?? raw;
+}
+
+/** Keys of each distinct address text are computed once: a file repeats a premise per service. */
+class AddressKeyCache {
+  private map = new Map<string, AddressKeysResult>();
+  get(text: string): AddressKeysResult {
+    let v = this.map.get(text);
+    if (!v) {
+      if (this.map.size >= 500_000) this.map.clear();
+      v = addressKeysOf(text);
+      this.map.set(text, v);
+    }
+    return v;
+  }
+}
+
+export function readerOptions(settings: ProfileSettings, fileName: string) {
+  return {
+    format: settings.format,
+    encoding: settings.encoding as TableReader['encoding'],
+    delimiter: settings.delimiter,
+    sheet: settings.sheet,
+    displayName: fileName,
+  };
+}
+
+async function stageRows(handle: DatabaseHandle, run: JobRun, imp: { import_id: number; file_name: string }, filePath: string, settings: ProfileSettings) {
+  const scope = { communityId: run.communityId, importId: imp.import_id };
+  await repo.deleteRows(handle.db, scope);
+  const reader = await openTable(filePath, readerOptions(settings, imp.file_name));
+  try {
+    const plan = planColumns(settings, reader.headers);
+    if (plan.missing.length > 0) {
+      const names = (lang: 'uk' | 'en') => plan.missing.map((m) => `${m.label[lang]}${m.column ? ` («${m.column}»)` : ''}`).join(', ');
+      throw refuseFile(imp.file_name, 'missing_columns', `немає обов’язкових стовпців: ${names('uk')}; є: ${reader.headers.join(', ')}`, `required columns are missing: ${names('en')}; found: ${reader.headers.join(', ')}`, {
+        missing: plan.missing.map((m) => m.field),
+        headers: reader.headers,
+      });
+    }
+    await run.db
+      .updateTable('data_import')
+      .set({ format: reader.format, encoding: reader.encoding ?? null })
+      .where('community_id', '=', run.communityId)
+      .where('import_id', '=', imp.import_id)
+      .execute();
+    const column = (field: string) => plan.fields.find((f) => f.spec.name === field)?.column ?? field;
+    const addressColumn = column('address') === 'address' ? column('street') : column('address');
+    const withAddress = ADDRESS_KINDS.includes(settings.kind);
+    const keys = new AddressKeyCache();
+    const copy = await openCopy(handle, 'import_row', STAGE_COLUMNS);
+    let staged = 0;
+    try {
+      for await (const { rowNo, values } of reader.rows()) {
+        if (values.every((v) => v.trim() === '')) continue;
+        const { record, errors } = readRow(plan, settings, values);
+        const data: Record<string, CanonicalValue> = {};
+        for (const [k, v] of Object.entries(record)) if (v !== null && !ROW_FIELDS.has(k)) data[k] = v;
+        let addressRaw: string | null = null;
+        let k: Extract<AddressKeysResult, { ok: true }>['value'] | null = null;
+        if (withAddress) {
+          addressRaw = addressText(record);
+          if (addressRaw === '') {
+            errors.push({ column: addressColumn, field: 'address', value: '', uk: 'адресу не вказано', en: 'the address is empty' });
+          } else {
+            const parsed = keys.get(addressRaw);
+            if (parsed.ok) {
+              k = parsed.value;
+              data.street_name = k.streetName;
+            } else errors.push({ column: addressColumn, field: 'address', value: addressRaw, uk: parsed.reason.uk, en: parsed.reason.en });
+          }
+        }
+        const write = copy.write([
+          run.communityId,
+          imp.import_id,
+          rowNo,
+          errors.length ? 'error' : 'review',
+          record.account === undefined || record.account === null ? null : String(record.account),
+          settings.kind === 'addresses' ? null : serviceCodeOf(record, settings),
+          addressRaw,
+          k?.addressKey,
+          k?.streetType,
+          k?.streetKey,
+          k?.streetTranslitKey,
+          k?.houseKey,
+          k?.apartmentKey,
+          k?.houseNumber,
+          k?.houseLetter,
+          k?.houseFraction,
+          k?.houseBlock,
+          k?.apartment,
+          JSON.stringify(data),
+          errors.length ? JSON.stringify(errors) : null,
+        ] as CopyValue[]);
+        if (write) await write;
+        if (++staged % 20_000 === 0) await run.progress(staged, null, `прочитано ${staged} рядків / ${staged} rows read`);
+      }
+      await copy.end();
+    } catch (err) {
+      await copy.abort();
+      throw err;
+    }
+    if (staged === 0) throw refuseFile(imp.file_name, 'empty', 'у файлі немає рядків з даними', 'the file has no data rows');
+    await sql`analyze import_row`.execute(handle.db);
+    return { staged, serviceColumn: column('service'), accountColumn: column('account') };
+  } finally {
+    await reader.close();
+  }
+}
+
+type CanonicalValue = CanonicalRecord[string];
+
+// ---------------------------------------------------------------- the job
+
+interface Checkpoint {
+  phase: 'staged' | 'matched';
+  serviceColumn: string;
+  accountColumn: string;
+}
+
+/** The import job: params { importId, filePath }. */
+export function importJob(handle: DatabaseHandle) {
+  return async (run: JobRun<{ importId: number; filePath: string }>): Promise<ImportSummary> => {
+    const db = handle.db;
+    const { importId, filePath } = run.params;
+    const scope = { communityId: run.communityId, importId };
+    const imp = await repo.findImport(db, run.communityId, importId);
+    if (!imp) throw new AppError('not_found', 404, { uk: `Імпорт №${importId} не знайдено`, en: `Import #${importId} not found` });
+    const settings = profileSettingsSchema.parse(imp.settings);
+    const setImport = (values: Record<string, unknown>) =>
+      db.updateTable('data_import').set(values).where('community_id', '=', run.communityId).where('import_id', '=', importId).execute();
+    await setImport({ job_id: run.jobId });
+    try {
+      let checkpoint = run.checkpoint as Checkpoint | null;
+      if (!checkpoint) {
+        await run.progress(0, null, 'читання файлу / reading the file');
+        const staged = await stageRows(handle, run, imp, filePath, settings);
+        checkpoint = { phase: 'staged', serviceColumn: staged.serviceColumn, accountColumn: staged.accountColumn };
+        await run.saveCheckpoint(checkpoint);
+      }
+      if (checkpoint.phase === 'staged') {
+        await run.progress(0, null, 'зіставлення адрес / matching addresses');
+        await db.transaction().execute((trx) => matchImport(trx, scope, imp.provider_id, settings, checkpoint!));
+        checkpoint = { ...checkpoint, phase: 'matched' };
+        await run.saveCheckpoint(checkpoint);
+      }
+      const counters = await repo.countByStatus(db, scope);
+      if (imp.dry_run) {
+        await setImport({ status: 'staged', counters: JSON.stringify(counters), finished_at: new Date() });
+        return {
+          importId,
+          status: 'staged',
+          dryRun: true,
+          counters,
+          message: {
+            uk: `Пробний прогін: ${counters.rows} рядків, зіставлено ${counters.matched}, на перевірку ${counters.review}, нових ${counters.new}, помилок ${counters.error}; нічого не змінено`,
+            en: `Dry run: ${counters.rows} rows, ${counters.matched} matched, ${counters.review} to review, ${counters.new} new, ${counters.error} errors; nothing changed`,
+          },
+        };
+      }
+      await run.progress(0, null, 'запис змін / applying changes');
+      const applied = await db.transaction().execute((trx) => applyImport(trx, scope, imp.provider_id, settings, imp.created_by));
+      const all = { ...counters, ...applied };
+      const changes = Object.values(applied).reduce((a, b) => a + b, 0);
+      await setImport({ status: 'applied', counters: JSON.stringify(all), finished_at: new Date() });
+      return {
+        importId,
+        status: 'applied',
+        dryRun: false,
+        counters: all,
+        message:
+          changes === 0
+            ? { uk: 'Нічого не змінилося: усі рядки вже такі самі в базі', en: 'Nothing changed: every row is already the same in the database' }
+            : {
+                uk: `Імпортовано: ${counters.matched} рядків зіставлено; змін: ${changes}; на перевірку ${counters.review}, нових адрес ${counters.new}, помилок ${counters.error}`,
+                en: `Imported: ${counters.matched} rows matched; ${changes} changes; ${counters.review} to review, ${counters.new} new addresses, ${counters.error} errors`,
+              },
+      };
+    } catch (err) {
+      const error = err instanceof AppError ? { code: err.code, message_uk: err.messages.uk, message_en: err.messages.en, ...err.details } : { code: 'internal', message_en: (err as Error).message };
+      await setImport({ status: 'failed', error: JSON.stringify(error), finished_at: new Date() });
+      throw err;
+    }
+  };
+}
+
+async function matchImport(trx: Parameters<typeof repo.matchAddresses>[0], scope: { communityId: number; importId: number }, providerId: number | null, settings: ProfileSettings, cp: Checkpoint) {
+  switch (settings.kind) {
+    case 'addresses':
+      await repo.matchRegister(trx, scope);
+      return;
+    case 'accounts':
+      await repo.checkServices(trx, scope, cp.serviceColumn);
+      await repo.checkDuplicateAccounts(trx, scope, cp.accountColumn);
+      await repo.matchAddresses(trx, scope);
+      return;
+    default:
+      await repo.checkServices(trx, scope, cp.serviceColumn);
+      await repo.matchAccounts(trx, scope, providerId!, cp.accountColumn);
+  }
+}
+
+async function applyImport(
+  trx: Parameters<typeof repo.matchAddresses>[0],
+  scope: { communityId: number; importId: number },
+  providerId: number | null,
+  settings: ProfileSettings,
+  createdBy: number | null,
+): Promise<Record<string, number>> {
+  const today = new Date().toISOString().slice(0, 10);
+  let applied: Record<string, number>;
+  switch (settings.kind) {
+    case 'addresses':
+      applied = await repo.applyRegister(trx, scope);
+      await ensureUnifiedAccounts(trx, scope.communityId);
+      break;
+    case 'accounts': {
+      const accounts = await repo.upsertAccounts(trx, scope, providerId!, today);
+      const reports = await repo.upsertAccountReports(trx, scope, providerId!);
+      const period = settings.openingPeriod ? `${settings.openingPeriod}-01` : `${today.slice(0, 7)}-01`;
+      const ledger = await repo.postOpeningBalances(trx, scope, providerId!, period);
+      applied = { accountsCreated: accounts.created, accountsMoved: accounts.moved, reportsChanged: reports, ledgerEntries: ledger };
+      break;
+    }
+    case 'charges':
+      applied = { ledgerEntries: await repo.postCharges(trx, scope, providerId!) };
+      break;
+    case 'payments':
+      applied = { ledgerEntries: await repo.postPayments(trx, scope, providerId!) };
+      break;
+    default:
+      throw invalid('kind_not_supported', { uk: `Вид файлу «${settings.kind}» ще не підтримується`, en: `File kind "${settings.kind}" is not supported yet` });
+  }
+  await repo.markApplied(trx, scope);
+  // One audit record per import: the counts say what changed; the rows are in import_row.
+  await trx
+    .insertInto('audit_log')
+    .values({
+      community_id: scope.communityId,
+      user_id: createdBy,
+      action: 'import.apply',
+      entity: 'data_import',
+      entity_id: String(scope.importId),
+      before: null,
+      after: JSON.stringify({ kind: settings.kind, providerId, ...applied }),
+    })
+    .execute();
+  return applied;
+}
+
+/** Every premise gets its unified account (Luhn check digit), numbered after its id. */
+export async function ensureUnifiedAccounts(trx: Parameters<typeof repo.matchAddresses>[0], communityId: number) {
+  const missing = await trx
+    .selectFrom('premise as p')
+    .leftJoin('unified_account as u', (j) => j.onRef('u.community_id', '=', 'p.community_id').onRef('u.premise_id', '=', 'p.premise_id'))
+    .select('p.premise_id')
+    .where('p.community_id', '=', communityId)
+    .where('u.premise_id', 'is', null)
+    .execute();
+  for (let i = 0; i < missing.length; i += 5000) {
+    const values = missing.slice(i, i + 5000).map((m) => ({
+      community_id: communityId,
+      premise_id: m.premise_id,
+      number: makeUnifiedAccountNumber((communityId % 100) * 10_000_000 + m.premise_id),
+    }));
+    await trx.insertInto('unified_account').values(values).onConflict((oc) => oc.doNothing()).execute();
+  }
+  return missing.length;
+}
+
+/**
+ * The import job on a queue. COPY needs the database handle (pool or PGlite), which the queue
+ * holds but does not expose; it is read here rather than widening the queue's interface.
+ */
+export function importJobOn(queue: import('../jobs/queue').JobQueue) {
+  return importJob((queue as unknown as { handle: DatabaseHandle }).handle);
+}
+
+// ---------------------------------------------------------------- entry points
+
+/** Runs an import in this process (the CLI's way), printing progress through `onProgress`. */
+export async function runImportNow(
+  ctx: { handle: DatabaseHandle; jobs: import('../jobs/queue').JobQueue },
+  req: ImportRequest,
+  onProgress?: (done: number, total: number | null, message?: string) => void,
+): Promise<ImportSummary> {
+  const created = await createImport(ctx.handle.db, req);
+  if (created.unchanged) return created.unchanged;
+  const { result } = await ctx.jobs.runNow(req.communityId, IMPORT_JOB, { importId: created.importId, filePath: req.filePath }, onProgress);
+  return result as ImportSummary;
+}
+
+export { profileSettingsSchema, type ProfileSettings };

@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../helpers/db';
+import type { DatabaseHandle } from '../../src/db/index';
+import type { JobQueue } from '../../src/jobs/queue';
+import { writeReportCsv } from '../../src/onboarding/report-file';
+import { COMMUNITY, importQueue, runImport, seedRegistry, type Registry } from './onboarding-fixtures';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-onboarding-'));
+
+/**
+ * The labelled set: how providers really spell addresses, and the premise each one means — or
+ * null where no machine may decide (the premise does not exist, or two streets fit equally).
+ */
+function labelled(r: Registry): Array<{ address: string; expected: number | null; why: string }> {
+  const sob = (house: string, apt: number) => r.premise('вулиця', 'Соборна', house, apt);
+  return [
+    { address: 'вул. Соборна, буд. 12, кв. 5', expected: sob('12', 5), why: 'canonical' },
+    { address: 'Соборна 12 кв 6', expected: sob('12', 6), why: 'no street type' },
+    { address: 'вул.Соборна,12,кв.7', expected: sob('12', 7), why: 'no spaces' },
+    { address: 'ВУЛ. СОБОРНА, БУД.12, КВ.8', expected: sob('12', 8), why: 'upper case' },
+    { address: 'вул. Саборна, буд. 12, кв. 9', expected: sob('12', 9), why: 'typo' },
+    { address: 'вул. Леніна 12, кв. 10', expected: sob('12', 10), why: 'former name' },
+    { address: 'вул. Cобoрна 12 кв. 11', expected: sob('12', 11), why: 'Latin look-alike letters' },
+    { address: 'Соборна вул., буд. 12-А, кв. 5', expected: sob('12а', 5), why: 'house letter with a hyphen' },
+    { address: 'вул. Соборна, буд. 14а, кв. 1', expected: null, why: '14а does not exist; 14 must not match' },
+    { address: 'вул. Соборна, буд. 12, кв. 25', expected: null, why: 'apartment 25 does not exist' },
+    { address: 'вул. Соборна, буд. 12, кв. 15', expected: sob('12', 15), why: 'apartment 15 is not 5' },
+    { address: 'просп. Коцюбинського, 3, кв. 1', expected: r.premise('проспект', 'Коцюбинського', '3', 1), why: 'просп.' },
+    { address: 'пр-т Коцюбинского 5 кв 2', expected: r.premise('проспект', 'Коцюбинського', '5', 2), why: 'Russian spelling' },
+    { address: 'вул. Пирогова, буд. 5/2, кв. 15', expected: r.premise('вулиця', 'Пирогова', '5/2', 15), why: 'house with a slash' },
+    { address: 'Kyivska 7, kv. 1', expected: r.premise('вулиця', 'Київська', '7', 1), why: 'Latin transliteration' },
+    { address: 'пров. Київський, 9, кв. 3', expected: r.premise('провулок', 'Київський', '9', 3), why: 'lane' },
+    { address: 'вул. Київська, 9, кв. 3', expected: null, why: 'house 9 is on the lane, not on the street' },
+    { address: 'Київськ 9 кв 3', expected: null, why: 'truncated ending: street or lane?' },
+    { address: 'Шевченка 4 кв 2', expected: null, why: 'вулиця and провулок Шевченка both fit' },
+    { address: 'вул. Шевченка, 4, кв. 2', expected: r.premise('вулиця', 'Шевченка', '4', 2), why: 'type decides' },
+    { address: 'вул. Невідома, 1, кв. 1', expected: null, why: 'unknown street' },
+    { address: 'вул. Мира 1 кв 1', expected: null, why: 'short name, one letter off: too unsure' },
+  ];
+}
+
+function accountsCsv(rows: Array<{ account: string; address: string; payer: string; balance: string; service?: string }>) {
+  const lines = ['ОС_РАХУНОК;АДРЕСА;ПІБ;ПОСЛУГА;САЛЬДО'];
+  for (const r of rows) lines.push([r.account, `"${r.address}"`, r.payer, r.service ?? 'Вода', r.balance].join(';'));
+  return iconv.encode(lines.join('\r\n') + '\r\n', 'win1251');
+}
+
+const PROFILE = {
+  kind: 'accounts' as const,
+  columns: { account: 'ОС_РАХУНОК', address: 'АДРЕСА', payer: 'ПІБ', service: 'ПОСЛУГА', opening_balance: 'САЛЬДО' },
+  services: { Вода: 'water', Стоки: 'sewerage' },
+  openingPeriod: '2026-10',
+};
+
+describe('accounts import with address matching', () => {
+  let h: DatabaseHandle;
+  let queue: JobQueue;
+  let reg: Registry;
+
+  beforeAll(async () => {
+    h = await createTestDatabase();
+    reg = await seedRegistry(h.db);
+    queue = importQueue(h);
+  });
+  afterAll(async () => {
+    await h?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const write = (name: string, content: Buffer) => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, content);
+    return p;
+  };
+
+  it('dry run on the labelled messy set: no false match, most rows matched, nothing changed', async () => {
+    const set = labelled(reg);
+    const file = write('messy.csv', accountsCsv(set.map((s, i) => ({ account: `A${i + 1}`, address: s.address, payer: 'Петренко П. П.', balance: '100,00' }))));
+    const summary = await runImport(h, queue, { providerId: reg.providerId, kind: 'accounts', filePath: file, settings: PROFILE, dryRun: true });
+    expect(summary.dryRun).toBe(true);
+    const rows = await h.db.selectFrom('import_row').selectAll().where('import_id', '=', summary.importId).orderBy('row_no').execute();
+    expect(rows).toHaveLength(set.length);
+    if (process.env.PEEK) console.log(rows.map((r, i) => `${set[i].address} => ${r.status} ${r.premise_id} ${set[i].expected} ${r.confidence} ${r.method} ${r.reason_uk ?? ""} ${JSON.stringify(r.candidates)} ${JSON.stringify(r.errors)}`).join("\n"));
+    const wrong: string[] = [];
+    let matched = 0;
+    rows.forEach((row, i) => {
+      const { expected, address, why } = set[i];
+      if (row.status === 'matched') {
+        if (row.premise_id !== expected) wrong.push(`${address} (${why}) → premise ${row.premise_id}, expected ${expected}`);
+        else matched++;
+      }
+    });
+    expect(wrong).toEqual([]);
+    const matchable = set.filter((s) => s.expected !== null).length;
+    expect(matched / matchable).toBeGreaterThanOrEqual(0.9);
+    // Nothing changed: no account, no ledger entry, no alias.
+    expect(await h.db.selectFrom('account').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).toEqual({ n: 0 });
+    expect(await h.db.selectFrom('ledger_entry').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).toEqual({ n: 0 });
+
+    // The report: one line per input row, with status and reason.
+    const report = path.join(dir, 'report.csv');
+    expect(await writeReportCsv(h.db, { communityId: COMMUNITY, importId: summary.importId }, report)).toBe(set.length);
+    const lines = fs.readFileSync(report, 'utf8').trim().split('\r\n');
+    expect(lines).toHaveLength(set.length + 1);
+    const shevchenko = lines.find((l) => l.startsWith(`${set.findIndex((s) => s.address === 'Шевченка 4 кв 2') + 2};`))!;
+    expect(shevchenko).toMatch(/;review;кілька вулиць/);
+    const flat25 = lines.find((l) => l.includes('кв. 25'))!;
+    expect(flat25).toMatch(/;new;квартири 25/);
+  });
+});
