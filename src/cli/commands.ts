@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { userCommands } from '../auth/cli';
+import { importCommands } from '../onboarding/cli';
 
 /** Each domain adds its commands here (seed, user, import, billing, readings…). */
 export const cliCommands: Array<(program: Command) => void> = [
   userCommands,
+  importCommands,
 ];
