@@ -356,6 +356,9 @@ export async function isUserPremise(db: DbOrTx, communityId: number, userId: num
 // Address search
 // ---------------------------------------------------------------------------------------------
 
+/** A LIKE pattern matching text that starts with `prefix` (its wildcards escaped). */
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 export interface StreetMatch {
   street_id: number;
   type: string;
@@ -399,10 +402,16 @@ export async function matchStreets(
       select distinct on (street_id) street_id, score, by_alias from m order by street_id, score desc, by_alias
     )
     select s.street_id, s.type, s.name, s.postal_code,
-           best.score + case when s.type = ${q.type ?? null}::text then 0.02 else 0 end as score, best.by_alias
+           best.score
+             -- the street type typed («пров. Київський» rather than «вул. Київська»)
+             + case when s.type = ${q.type ?? null}::text then 0.02 else 0 end
+             -- the name begins with what is typed so far («київсь» → Київська before 1-й Київський)
+             + case when s.name_key like ${likePrefix(cyrillic)} or s.translit_key like ${likePrefix(latin)} then 0.03 else 0 end
+             as score,
+           best.by_alias
       from best
       join street s on s.community_id = ${communityId} and s.street_id = best.street_id
-     order by score desc, s.name_key, s.street_id
+     order by score desc, greatest(similarity(${cyrillic}, s.name_key), similarity(${latin}, s.translit_key)) desc, s.name_key, s.street_id
      limit ${limit}`.execute(db);
   return result.rows;
 }
@@ -425,7 +434,7 @@ export interface BuildingMatch {
 /** Buildings on these streets whose house key is, or starts with, the one typed («12» → 12, 12а, 120…). */
 export async function matchBuildings(db: DbOrTx, communityId: number, streetIds: number[], houseKey: string, limit: number): Promise<BuildingMatch[]> {
   if (streetIds.length === 0) return [];
-  const prefix = `${houseKey.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const prefix = likePrefix(houseKey);
   const result = await sql<BuildingMatch>`
     select b.building_id, b.street_id, b.number, b.letter, b.fraction, b.block, b.house_key,
            coalesce(b.postal_code, s.postal_code) as postal_code,
@@ -455,7 +464,7 @@ export interface PremiseMatch {
 /** Premises of these buildings whose apartment key is, or starts with, the one typed. */
 export async function matchPremises(db: DbOrTx, communityId: number, buildingIds: number[], apartmentKey: string, limit: number): Promise<PremiseMatch[]> {
   if (buildingIds.length === 0) return [];
-  const prefix = `${apartmentKey.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const prefix = likePrefix(apartmentKey);
   const result = await sql<PremiseMatch>`
     select p.premise_id, p.building_id, p.number, p.apartment_key, ua.number as unified_account,
            p.apartment_key = ${apartmentKey} as exact
