@@ -112,4 +112,76 @@ describe('accounts import with address matching', () => {
     const flat25 = lines.find((l) => l.includes('кв. 25'))!;
     expect(flat25).toMatch(/;new;квартири 25/);
   });
+
+  const clean = (balances: string[], payers: string[]) =>
+    accountsCsv([
+      { account: '1001', address: 'вул. Соборна, буд. 12, кв. 1', payer: payers[0], balance: balances[0] },
+      { account: '1002', address: 'Соборна 12 кв 2', payer: payers[1], balance: balances[1] },
+      { account: '1002', address: 'Соборна 12 кв 2', payer: payers[1], balance: '10,00', service: 'Стоки' },
+      { account: '1003', address: 'вул. Леніна, 12, кв. 3', payer: payers[2], balance: balances[2] },
+      { account: '1004', address: 'вул. Невідома, 1, кв. 1', payer: 'Хтось', balance: '0' },
+      { account: '1005', address: 'вул. Соборна, буд. 12, кв. 4', payer: 'Бондар', balance: '12,3,4' },
+      { account: '1006', address: 'вул. Соборна, буд. 12, кв. 6', payer: 'Бондар', balance: '1,00', service: 'Газ' },
+      { account: '1001', address: 'вул. Соборна, буд. 12, кв. 1', payer: 'Двійник', balance: '1,00' },
+    ]);
+
+  const count = async (table: 'account' | 'ledger_entry' | 'account_report') =>
+    (await h.db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+
+  it('imports accounts, reports bad rows by row, column, value and reason, and the good rows land', async () => {
+    const file = write('accounts-v1.csv', clean(['1 234,50', '-50,00', '0,00'], ['Петренко Петро', 'Коваль Ольга', 'Мельник Іван']));
+    const summary = await runImport(h, queue, { providerId: reg.providerId, kind: 'accounts', filePath: file, settings: PROFILE });
+    expect(summary.status).toBe('applied');
+    expect(summary.counters).toMatchObject({ rows: 8, matched: 4, review: 1, error: 3, accountsCreated: 4, reportsChanged: 4 });
+    // Opening balances: 1 234,50 and −50,00 and 10,00; a zero balance posts nothing.
+    const ledger = await h.db.selectFrom('ledger_entry').select(['amount', 'kind', 'period', 'source']).orderBy('amount').execute();
+    expect(ledger).toEqual([
+      { amount: -5000, kind: 'opening_balance', period: '2026-10-01', source: 'import' },
+      { amount: 1000, kind: 'opening_balance', period: '2026-10-01', source: 'import' },
+      { amount: 123450, kind: 'opening_balance', period: '2026-10-01', source: 'import' },
+    ]);
+    const errors = await h.db
+      .selectFrom('import_row')
+      .select(['row_no', 'errors'])
+      .where('import_id', '=', summary.importId)
+      .where('status', '=', 'error')
+      .orderBy('row_no')
+      .execute();
+    expect(errors).toEqual([
+      { row_no: 7, errors: [expect.objectContaining({ column: 'САЛЬДО', value: '12,3,4', uk: expect.any(String), en: expect.stringContaining('hryvnias') })] },
+      { row_no: 8, errors: [expect.objectContaining({ column: 'ПОСЛУГА', value: 'Газ', en: 'unknown service: Газ' })] },
+      { row_no: 9, errors: [expect.objectContaining({ column: 'ОС_РАХУНОК', value: '1001', en: 'the account is repeated (first in row 2)' })] },
+    ]);
+    const acc = await h.db.selectFrom('account').select(['number', 'premise_id']).where('number', '=', '1003').executeTakeFirstOrThrow();
+    expect(acc.premise_id).toBe(reg.premise('вулиця', 'Соборна', '12', 3));
+  });
+
+  it('the same file twice changes nothing and says so', async () => {
+    const before = { accounts: await count('account'), ledger: await count('ledger_entry') };
+    const file = write('accounts-v1-again.csv', clean(['1 234,50', '-50,00', '0,00'], ['Петренко Петро', 'Коваль Ольга', 'Мельник Іван']));
+    const summary = await runImport(h, queue, { providerId: reg.providerId, kind: 'accounts', filePath: file, settings: PROFILE });
+    expect(summary.status).toBe('unchanged');
+    expect(summary.message.en).toMatch(/already imported.*nothing changed/);
+    expect({ accounts: await count('account'), ledger: await count('ledger_entry') }).toEqual(before);
+  });
+
+  it('a corrected file changes only the rows that differ', async () => {
+    const ledgerBefore = await count('ledger_entry');
+    const file = write('accounts-v2.csv', clean(['1 234,50', '-40,00', '0,00'], ['Петренко Петро', 'Коваль Ольга', 'Мельник Іван Петрович']));
+    const summary = await runImport(h, queue, { providerId: reg.providerId, kind: 'accounts', filePath: file, settings: PROFILE });
+    expect(summary.status).toBe('applied');
+    expect(summary.counters).toMatchObject({ accountsCreated: 0, accountsMoved: 0, reportsChanged: 1, ledgerEntries: 1 });
+    expect(await count('account')).toBe(4);
+    // −50,00 became −40,00: the ledger gets the difference, as a new entry.
+    const added = await h.db.selectFrom('ledger_entry').select(['amount', 'import_id']).orderBy('entry_id', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(added).toEqual({ amount: 1000, import_id: summary.importId });
+    expect(await count('ledger_entry')).toBe(ledgerBefore + 1);
+    const payer = await h.db
+      .selectFrom('account_report as r')
+      .innerJoin('account as a', 'a.account_id', 'r.account_id')
+      .select('r.payer')
+      .where('a.number', '=', '1003')
+      .executeTakeFirstOrThrow();
+    expect(payer.payer).toBe('Мельник Іван Петрович');
+  });
 });
