@@ -300,3 +300,67 @@ select * from (
 ) x where n <= ${count} order by meter_id, n`.execute(db);
   return result.rows;
 }
+
+export interface PremiseHit {
+  premise_id: number;
+  building_id: number;
+  premise_number: string | null;
+  street_type: string;
+  street: string;
+  house: string;
+  unified_number: string | null;
+  persons: string | null;
+}
+
+/**
+ * Premises for the desk's search box: by unified account number, personal account number, a
+ * resident's surname (with first name), or a street with house and flat number.
+ */
+export async function searchPremises(
+  db: DbOrTx,
+  communityId: number,
+  q: { text: string; street: string | null; house: number | null; flat: string | null; lastName: string | null; firstName: string | null },
+  providerId: number | null,
+  limit: number,
+): Promise<PremiseHit[]> {
+  const result = await sql<PremiseHit>`
+select p.premise_id, p.building_id, p.number as premise_number, s.type as street_type, s.name as street,
+       b.house_key as house, ua.number as unified_number,
+       (select string_agg(pe.last_name || ' ' || pe.first_name, ', ' order by pe.last_name, pe.first_name)
+          from registration g join person pe on pe.community_id = g.community_id and pe.person_id = g.person_id
+         where g.community_id = p.community_id and g.premise_id = p.premise_id and g.registered_to is null) as persons
+from premise p
+join building b on b.community_id = p.community_id and b.building_id = p.building_id
+join street s on s.community_id = b.community_id and s.street_id = b.street_id
+left join unified_account ua on ua.community_id = p.community_id and ua.premise_id = p.premise_id
+where p.community_id = ${communityId}
+  and (${providerId}::bigint is null or exists (
+        select 1 from account a where a.community_id = p.community_id and a.premise_id = p.premise_id and a.provider_id = ${providerId}::bigint))
+  and (
+    ua.number = ${q.text}
+    or p.premise_id in (select a.premise_id from account a where a.community_id = ${communityId} and a.number = ${q.text})
+    or (${q.lastName}::text is not null and p.premise_id in (
+          select g.premise_id from registration g join person pe on pe.community_id = g.community_id and pe.person_id = g.person_id
+           where g.community_id = ${communityId} and g.registered_to is null
+             and lower(pe.last_name) = lower(${q.lastName}::text)
+             and (${q.firstName}::text is null or lower(pe.first_name) like lower(${q.firstName}::text) || '%')))
+    or (${q.street}::text is not null and ${q.house}::int is not null
+        and s.name_key like '%' || lower(${q.street}::text) || '%' and b.number = ${q.house}::int
+        and (${q.flat}::text is null or p.apartment_key = lower(${q.flat}::text)))
+  )
+order by s.name, b.number, b.house_key, nullif(regexp_replace(coalesce(p.number, ''), '\\D', '', 'g'), '')::int nulls first, p.number
+limit ${limit}`.execute(db);
+  return result.rows;
+}
+
+/** The flats of a building in walking order (1, 2, … 10, not 1, 10, 2). */
+export async function premisesOfBuilding(db: DbOrTx, communityId: number, buildingId: number) {
+  const result = await sql<{ premise_id: number; premise_number: string | null; unified_number: string | null; meters: number }>`
+select p.premise_id, p.number as premise_number, ua.number as unified_number,
+       (select count(*) from meter m where m.community_id = p.community_id and m.premise_id = p.premise_id and m.status <> 'retired')::int as meters
+from premise p
+left join unified_account ua on ua.community_id = p.community_id and ua.premise_id = p.premise_id
+where p.community_id = ${communityId} and p.building_id = ${buildingId}
+order by nullif(regexp_replace(coalesce(p.number, ''), '\\D', '', 'g'), '')::int nulls first, p.number, p.premise_id`.execute(db);
+  return result.rows;
+}

@@ -23,6 +23,7 @@ import type { SessionUser } from '../server/context';
 import { AppError, forbidden, invalid, notFound, type Bilingual } from '../shared/errors';
 import { isIsoDate, kyivToday, periodOf, prevPeriod } from '../shared/period';
 import { writeAudit } from '../auth/audit';
+import { decodeCursor, pageOf } from '../shared/pagination';
 import { averageDaily } from './estimate';
 import {
   explain,
@@ -39,6 +40,8 @@ import {
   loadMeterContexts,
   metersOfPremise,
   premiseByUnifiedNumber,
+  premisesOfBuilding,
+  searchPremises,
   recentReadings,
   type MeterContext,
   type NewReading,
@@ -99,6 +102,8 @@ export interface SubmitOptions {
   today?: string;
   /** What to name in the audit log (a file name, a payment reference). */
   source?: string;
+  /** Validate only: answer as if submitted, store nothing (the desk checks as the operator types). */
+  dryRun?: boolean;
 }
 
 export interface ReadingMessage {
@@ -181,6 +186,7 @@ export async function submitReadingsBulk(db: Db, actor: SessionUser, rows: Readi
     const chunk = rows.slice(start, start + CHUNK);
     results.push(...(await db.transaction().execute((trx) => submitChunk(trx, actor, chunk, start, options, today))));
   }
+  if (options.dryRun) return results;
   const count = (s: ReadingStatus) => results.filter((r) => r.status === s && !r.duplicate).length;
   await writeAudit(db, actor, 'submit_readings', 'meter_reading', null, null, {
     community_id: actor.communityId,
@@ -305,6 +311,7 @@ async function submitChunk(trx: DbOrTx, actor: SessionUser, chunk: ReadingInput[
       },
     });
   }
+  if (options.dryRun) return results;
   const insertedIds = await insertReadings(trx, communityId, toInsert.map((t) => t.reading));
   toInsert.forEach((t, k) => {
     const id = insertedIds[k] ?? null;
@@ -367,8 +374,9 @@ export async function submitReadingsForUnifiedAccount(
 // Review queue
 // ---------------------------------------------------------------------------------------------
 
-export async function listReviewQueue(db: DbOrTx, actor: SessionUser, options: { limit: number; offset: number }) {
+export async function listReviewQueue(db: DbOrTx, actor: SessionUser, page: { limit: number; cursor?: string }) {
   if (!['admin', 'operator', 'provider'].includes(actor.role)) throw forbidden();
+  const after = decodeCursor(page.cursor, ['number']);
   let query = db
     .selectFrom('meter_reading as r')
     .innerJoin('meter as m', (j) => j.onRef('m.community_id', '=', 'r.community_id').onRef('m.meter_id', '=', 'r.meter_id'))
@@ -383,6 +391,7 @@ export async function listReviewQueue(db: DbOrTx, actor: SessionUser, options: {
       'p.number as premise_number',
       's.name_uk as service_name_uk',
       's.name_en as service_name_en',
+      's.unit',
       'r.read_on',
       'r.period',
       'r.value1',
@@ -397,9 +406,14 @@ export async function listReviewQueue(db: DbOrTx, actor: SessionUser, options: {
     .where('r.community_id', '=', actor.communityId)
     .where('r.status', '=', 'needs_review');
   if (actor.role === 'provider') query = query.where('m.provider_id', '=', actor.providerId);
-  const rows = await query.orderBy('r.submitted_at').orderBy('r.reading_id').limit(options.limit).offset(options.offset).execute();
+  if (after) query = query.where('r.reading_id', '>', after[0] as number);
+  const rows = await query.orderBy('r.reading_id').limit(page.limit + 1).execute();
   const previous = await lastAcceptedBefore(db, actor.communityId, rows.map((r) => ({ meterId: r.meter_id, readingId: r.reading_id })));
-  return rows.map((r) => ({ ...r, previous: previous.get(r.reading_id) ?? null }));
+  return pageOf(rows, page.limit, (r) => [r.reading_id], (r) => ({
+    ...r,
+    submitted_at: new Date(r.submitted_at).toISOString(),
+    previous: previous.get(r.reading_id) ?? null,
+  }));
 }
 
 async function lastAcceptedBefore(db: DbOrTx, communityId: number, items: { meterId: number; readingId: number }[]) {
@@ -698,4 +712,31 @@ export async function premiseMeters(db: DbOrTx, actor: SessionUser, premiseId: n
   if (actor.role === 'provider') meters = meters.filter((m) => m.provider_id === actor.providerId);
   const readings = await lastReadings(db, actor.communityId, meters.map((m) => m.meter_id), 3);
   return meters.map((m) => ({ ...m, readings: readings.filter((r) => r.meter_id === m.meter_id) }));
+}
+
+/** Splits what the desk operator typed into the ways a premise can be named. */
+export function parseLookup(text: string) {
+  const t = text.trim().replace(/\s+/g, ' ');
+  const address = /^(.*?[\p{L}].*?)[ ,]+(?:буд\.?|будинок)?\s*(\d+)[\p{L}]?(?:[ ,/-]+(?:кв\.?|квартира)?\s*(\d+[\p{L}]?))?$/u.exec(t);
+  const words = /^[\p{L}'’-]+( [\p{L}'’-]+)*$/u.test(t) ? t.split(' ') : [];
+  return {
+    text: t,
+    street: address ? address[1]!.replace(/^(вул\.?|вулиця|просп\.?|проспект|пров\.?|провулок|бул\.?|бульвар)\s*/iu, '').trim() || null : null,
+    house: address ? Number(address[2]) : null,
+    flat: address?.[3] ?? null,
+    lastName: words[0] ?? null,
+    firstName: words[1] ?? null,
+  };
+}
+
+export async function findPremises(db: DbOrTx, actor: SessionUser, text: string, limit = 20) {
+  if (!['admin', 'operator', 'city', 'provider'].includes(actor.role)) throw forbidden();
+  const q = parseLookup(text);
+  if (q.text.length < 2) return [];
+  return searchPremises(db, actor.communityId, q, actor.role === 'provider' ? actor.providerId : null, limit);
+}
+
+export async function buildingPremises(db: DbOrTx, actor: SessionUser, buildingId: number) {
+  if (!['admin', 'operator', 'city'].includes(actor.role)) throw forbidden();
+  return premisesOfBuilding(db, actor.communityId, buildingId);
 }

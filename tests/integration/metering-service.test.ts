@@ -194,12 +194,12 @@ describe('metering service: intake, rules and consumption', () => {
     await computeConsumption(db, 1, '2026-12-01');
     expect((await consumption('2026-12-01', water1))[0]!.estimated).toBe(true);
 
-    const queue = await listReviewQueue(db, w.operator, { limit: 50, offset: 0 });
+    const queue = (await listReviewQueue(db, w.operator, { limit: 50 })).items;
     const item = queue.find((q) => q.reading_id === r.readingId)!;
     expect(item).toMatchObject({ meter_id: water1, value1: '900.000', reason_code: 'implausible_consumption', premise_number: '1' });
     expect(item.previous).toMatchObject({ read_on: '2026-11-27', value1: '160.000' });
     // The provider of another service does not see it.
-    expect((await listReviewQueue(db, w.energo, { limit: 50, offset: 0 })).map((q) => q.reading_id)).not.toContain(r.readingId);
+    expect((await listReviewQueue(db, w.energo, { limit: 50 })).items.map((q) => q.reading_id)).not.toContain(r.readingId);
     await expect(reviewReading(db, w.resident, r.readingId!, { accept: true })).rejects.toMatchObject({ status: 403 });
 
     await reviewReading(db, w.operator, r.readingId!, { accept: true });
