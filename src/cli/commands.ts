@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
 import { userCommands } from '../auth/cli';
+import { billingCommands } from '../billing/cli';
+import { seedCommand } from '../registry/seed/cli';
 import { importCommands } from '../onboarding/cli';
 
 /** Each domain adds its commands here (seed, user, import, billing, readings…). */
 export const cliCommands: Array<(program: Command) => void> = [
   userCommands,
+  billingCommands,
+  seedCommand,
   importCommands,
 ];
