@@ -104,6 +104,8 @@ export interface SubmitOptions {
   source?: string;
   /** Validate only: answer as if submitted, store nothing (the desk checks as the operator types). */
   dryRun?: boolean;
+  /** Called after each chunk (jobs report it as progress). */
+  onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
 export interface ReadingMessage {
@@ -185,6 +187,7 @@ export async function submitReadingsBulk(db: Db, actor: SessionUser, rows: Readi
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK);
     results.push(...(await db.transaction().execute((trx) => submitChunk(trx, actor, chunk, start, options, today))));
+    await options.onProgress?.(results.length, rows.length);
   }
   if (options.dryRun) return results;
   const count = (s: ReadingStatus) => results.filter((r) => r.status === s && !r.duplicate).length;

@@ -13,6 +13,9 @@ import { ProviderFormPage } from './pages/registry/ProviderFormPage';
 import { ServicesPage } from './pages/registry/ServicesPage';
 import { ServiceFormPage } from './pages/registry/ServiceFormPage';
 import { REGISTRY_EDITORS, REGISTRY_READERS } from './pages/registry/access';
+import { ReadingDeskPage } from './pages/metering/ReadingDeskPage';
+import { ReviewQueuePage } from './pages/metering/ReviewQueuePage';
+import { IconGauge, IconListCheck } from '@tabler/icons-react';
 
 /**
  * Every page of the app, in menu order. To add a page, append one line:
@@ -39,6 +42,8 @@ export const nav: NavEntry[] = [
   { path: '/providers/:id', label: { uk: 'Постачальник', en: 'Provider' }, roles: REGISTRY_EDITORS, element: <ProviderFormPage />, icon: IconBriefcase, hidden: true },
   { path: '/services', label: { uk: 'Послуги', en: 'Services' }, roles: REGISTRY_READERS, element: <ServicesPage />, icon: IconCategory },
   { path: '/services/:id', label: { uk: 'Послуга', en: 'Service' }, roles: REGISTRY_EDITORS, element: <ServiceFormPage />, icon: IconCategory, hidden: true },
+  { path: '/metering/desk', label: { uk: 'Показники (кол-центр)', en: 'Readings desk' }, roles: ['admin', 'operator'], element: <ReadingDeskPage />, icon: IconGauge },
+  { path: '/metering/review', label: { uk: 'Показники на перевірці', en: 'Readings in review' }, roles: ['admin', 'operator', 'provider'], element: <ReviewQueuePage />, icon: IconListCheck },
 ];
 
 /** The entries a role may open, one per path (the first wins). */

@@ -1,0 +1,174 @@
+/**
+ * Readings benchmark: 200,000 meter readings imported onto the seeded `vinnytsia` city through
+ * submitReadingsBulk (the path of provider files: meter lookup, history, window, every validation
+ * rule, duplicates, one insert per chunk) beside a plain COPY of the same rows into meter_reading,
+ * measured in the same run. Target: at least a fifth of the COPY rate.
+ *
+ * Meters are created set-based once (one per open account of a metered service, with an initial
+ * reading on 2026-01-01 and one a month before the run, so that plausibility has a history). Each
+ * run first removes the readings earlier runs added, so it always measures fresh inserts.
+ */
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { openContext } from '../src/server/start';
+import { communityHasData } from '../src/registry/seed/seed';
+import { runSeed } from '../src/registry/seed/cli';
+import { addDays, kyivToday, periodOf } from '../src/shared/period';
+import { submitReadingsBulk } from '../src/metering/service';
+import type { SessionUser } from '../src/server/context';
+
+const READINGS = 200_000;
+const COMMUNITY = 1;
+const METERED = ['cold_water', 'hot_water', 'electricity', 'gas_supply'];
+const url = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/hromada_bench';
+
+async function ensureDatabase() {
+  const admin = new URL(url);
+  const name = admin.pathname.slice(1);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
+  if (exists.rowCount === 0) await client.query(`create database "${name}"`);
+  await client.end();
+}
+
+/** One meter per open account of a metered service, an initial reading and one a month ago: set-based, once. */
+async function ensureMeters(client: pg.Client, today: string) {
+  const started = performance.now();
+  const made = await client.query(
+    `insert into meter (community_id, kind, premise_id, building_id, service_id, provider_id, serial, zones, digits, installed_on, verified_until)
+     select a.community_id, 'individual', a.premise_id, p.building_id, a.service_id, a.provider_id, 'BENCH-' || a.account_id, 1,
+            case when s.code = 'electricity' then 6 else 5 end, date '2026-01-01', date '2030-01-01' + (a.account_id % 700)::int
+     from account a
+     join service s on s.community_id = a.community_id and s.service_id = a.service_id
+     join premise p on p.community_id = a.community_id and p.premise_id = a.premise_id
+     where a.community_id = $1 and s.code = any($2) and a.closed_on is null
+     on conflict do nothing`,
+    [COMMUNITY, METERED],
+  );
+  const initial = await client.query(
+    `insert into meter_reading (community_id, meter_id, read_on, period, kind, value1, channel, status)
+     select m.community_id, m.meter_id, m.installed_on, date '2026-01-01', 'initial', (m.meter_id * 7919) % 5000, 'controller', 'accepted'
+     from meter m
+     where m.community_id = $1 and m.serial like 'BENCH-%'
+       and not exists (select 1 from meter_reading r where r.community_id = m.community_id and r.meter_id = m.meter_id and r.kind = 'initial')`,
+    [COMMUNITY],
+  );
+  // Everything but the initial readings goes: earlier runs' readings are not to be counted twice.
+  await client.query(`delete from meter_reading where community_id = $1 and kind <> 'initial' and meter_id in (select meter_id from meter where community_id = $1 and serial like 'BENCH-%')`, [COMMUNITY]);
+  const monthAgo = addDays(today, -30);
+  await client.query(
+    `insert into meter_reading (community_id, meter_id, read_on, period, kind, value1, channel, status)
+     select r.community_id, r.meter_id, $2::date, date_trunc('month', $2::date)::date, 'regular', r.value1 + 3 + r.meter_id % 12, 'provider_file', 'accepted'
+     from meter_reading r join meter m on m.community_id = r.community_id and m.meter_id = r.meter_id
+     where r.community_id = $1 and r.kind = 'initial' and m.serial like 'BENCH-%'`,
+    [COMMUNITY, monthAgo],
+  );
+  await client.query('analyze meter; analyze meter_reading');
+  console.log(`meters: ${made.rowCount} created, ${initial.rowCount} initial readings; prepared in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+interface Row {
+  meterId: number;
+  value: string;
+}
+
+async function readingRows(client: pg.Client, monthAgo: string): Promise<Row[]> {
+  const res = await client.query<{ meter_id: string; value1: string }>(
+    `select r.meter_id, r.value1 from meter_reading r join meter m on m.community_id = r.community_id and m.meter_id = r.meter_id
+     where r.community_id = $1 and r.read_on = $2 and m.serial like 'BENCH-%'
+     order by r.meter_id limit $3`,
+    [COMMUNITY, monthAgo, READINGS],
+  );
+  // A month's use of 1..15 units: plausible, so the rows go the whole way to accepted.
+  return res.rows.map((r) => ({ meterId: Number(r.meter_id), value: String(Number(r.value1) + 1 + (Number(r.meter_id) % 15)) }));
+}
+
+async function copyBaseline(client: pg.Client, rows: Row[], today: string): Promise<number> {
+  const period = periodOf(today);
+  const before = await client.query<{ max: string | null }>('select max(reading_id) as max from meter_reading');
+  const started = performance.now();
+  const stream = client.query(copyFrom('copy meter_reading (community_id, meter_id, read_on, period, kind, value1, channel, status, external_ref) from stdin'));
+  const chunk: string[] = [];
+  const flush = () =>
+    new Promise<void>((resolve, reject) => {
+      const ok = stream.write(chunk.join(''));
+      chunk.length = 0;
+      if (ok) resolve();
+      else stream.once('drain', resolve).once('error', reject);
+    });
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    chunk.push(`${COMMUNITY}\t${r.meterId}\t${today}\t${period}\tregular\t${r.value}\tprovider_file\taccepted\tcopy-${i}\n`);
+    if (chunk.length === 5000) await flush();
+  }
+  await flush();
+  await new Promise<void>((resolve, reject) => stream.end(() => resolve()).once('error', reject));
+  const seconds = (performance.now() - started) / 1000;
+  await client.query('delete from meter_reading where reading_id > $1', [before.rows[0]?.max ?? 0]);
+  return seconds;
+}
+
+async function main() {
+  await ensureDatabase();
+  const ctx = await openContext({ url });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    if (!(await communityHasData(ctx.handle, COMMUNITY))) {
+      console.log('Seeding the vinnytsia city (once)…');
+      await runSeed(ctx, { scale: 'vinnytsia', communityId: COMMUNITY, users: false }, true);
+    }
+    const today = kyivToday();
+    await ensureMeters(client, today);
+    const rows = await readingRows(client, addDays(today, -30));
+    if (rows.length < READINGS) throw new Error(`only ${rows.length} bench meters: the vinnytsia city should give more than ${READINGS}`);
+
+    const copySeconds = await copyBaseline(client, rows, today);
+    const copyRate = rows.length / copySeconds;
+    console.log(`COPY of the same rows: ${copySeconds.toFixed(2)} s, ${Math.round(copyRate)} readings/s`);
+
+    const actor: SessionUser = { userId: 0, communityId: COMMUNITY, login: 'bench', displayName: 'Бенчмарк', role: 'operator', providerId: null };
+    const started = performance.now();
+    let lastTenth = -1;
+    const results = await submitReadingsBulk(
+      ctx.db,
+      actor,
+      rows.map((r, i) => ({ meterId: r.meterId, readOn: today, values: [r.value], externalRef: `bench-${i}` })),
+      {
+        channel: 'provider_file',
+        today,
+        source: 'readings.bench',
+        onProgress: (done, total) => {
+          const tenth = Math.floor((done * 10) / total);
+          if (tenth !== lastTenth) console.log(`  ${done.toLocaleString('en')} / ${total.toLocaleString('en')}`);
+          lastTenth = tenth;
+        },
+      },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const rate = rows.length / seconds;
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    console.log(`submitReadingsBulk: ${seconds.toFixed(2)} s, ${Math.round(rate)} readings/s (accepted ${count('accepted')}, needs review ${count('needs_review')}, rejected ${count('rejected')})`);
+
+    const ratio = rate / copyRate;
+    const target = 0.2;
+    console.log(
+      JSON.stringify({
+        bench: 'readings',
+        value: Math.round(rate),
+        unit: 'readings/s',
+        baseline: Math.round(copyRate),
+        ratio: Math.round(ratio * 1000) / 1000,
+        target,
+        met: ratio >= target,
+      }),
+    );
+  } finally {
+    await client.end();
+    await ctx.handle.close();
+  }
+}
+
+await main();

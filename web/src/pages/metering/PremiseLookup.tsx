@@ -1,0 +1,100 @@
+import { forwardRef, useEffect, useId, useState, type KeyboardEvent } from 'react';
+import { Group, Loader, Paper, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconSearch } from '@tabler/icons-react';
+import { useT } from '../../i18n';
+import { useApiGet } from '../../useApiGet';
+import { ErrorAlert } from '../../components/DataState';
+import type { PremiseHit } from './types';
+
+/**
+ * One box for whatever the caller says: the unified account number from the bill, a provider's
+ * account number, a surname («Коваленко Олена») or an address («Соборна 5, кв. 3»).
+ * ↑/↓ choose, Enter opens (the first hit when none is chosen), Escape clears.
+ */
+export const PremiseLookup = forwardRef<HTMLInputElement, { onChoose: (hit: PremiseHit) => void }>(function PremiseLookup({ onChoose }, ref) {
+  const t = useT();
+  const listId = useId();
+  const [text, setText] = useState('');
+  const [query] = useDebouncedValue(text.trim(), 250);
+  const [active, setActive] = useState(-1);
+  const search = useApiGet<PremiseHit[]>(query.length >= 2 ? '/metering/lookup' : null, { q: query });
+  const hits = query.length >= 2 ? (search.data ?? []) : [];
+  useEffect(() => setActive(-1), [search.data]);
+
+  function choose(hit: PremiseHit) {
+    onChoose(hit);
+    setText('');
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+    if (event.key === 'ArrowDown' && hits.length > 0) {
+      event.preventDefault();
+      setActive((i) => (i + 1) % hits.length);
+    } else if (event.key === 'ArrowUp' && hits.length > 0) {
+      event.preventDefault();
+      setActive((i) => (i <= 0 ? hits.length - 1 : i - 1));
+    } else if (event.key === 'Enter' && hits.length > 0 && text.trim() === query && !search.loading) {
+      event.preventDefault();
+      choose(hits[Math.max(active, 0)]!);
+    } else if (event.key === 'Escape') {
+      setText('');
+    }
+  }
+
+  const waiting = text.trim().length >= 2 && (text.trim() !== query || search.loading);
+  return (
+    <Stack gap="xs">
+      <TextInput
+        ref={ref}
+        size="md"
+        label={t({ uk: 'Знайти приміщення', en: 'Find a premise' })}
+        description={t({
+          uk: 'Номер єдиного рахунку, особовий рахунок, прізвище або адреса («Соборна 5, кв. 3»)',
+          en: 'Unified account number, personal account, surname or address («Soborna 5, apt 3»)',
+        })}
+        placeholder={t({ uk: 'Почніть вводити…', en: 'Start typing…' })}
+        leftSection={<IconSearch size={20} />}
+        rightSection={waiting ? <Loader size="sm" /> : null}
+        value={text}
+        autoComplete="off"
+        data-testid="premise-lookup"
+        onChange={(event) => setText(event.currentTarget.value)}
+        onKeyDown={onKeyDown}
+        role="combobox"
+        aria-expanded={hits.length > 0}
+        aria-controls={listId}
+        aria-activedescendant={active >= 0 ? `${listId}-${active}` : undefined}
+      />
+      {search.error !== undefined && query.length >= 2 ? <ErrorAlert error={search.error} onRetry={search.reload} /> : null}
+      {query.length >= 2 && !waiting && search.error === undefined && hits.length === 0 ? (
+        <Text c="dimmed">{t({ uk: 'Нічого не знайдено', en: 'Nothing found' })}</Text>
+      ) : null}
+      {hits.length > 0 && (
+        <Paper withBorder role="listbox" id={listId} aria-label={t({ uk: 'Знайдені приміщення', en: 'Premises found' })}>
+          {hits.map((hit, index) => (
+            <UnstyledButton
+              key={hit.premiseId}
+              id={`${listId}-${index}`}
+              role="option"
+              aria-selected={index === active}
+              tabIndex={-1}
+              onClick={() => choose(hit)}
+              w="100%"
+              px="md"
+              py="xs"
+              bg={index === active ? 'blue.0' : undefined}
+            >
+              <Group justify="space-between" wrap="nowrap">
+                <Text fw={500}>{hit.address}</Text>
+                <Text c="dimmed" size="sm">
+                  {[hit.unifiedNumber, hit.persons].filter(Boolean).join(' · ')}
+                </Text>
+              </Group>
+            </UnstyledButton>
+          ))}
+        </Paper>
+      )}
+    </Stack>
+  );
+});

@@ -1,0 +1,170 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { Badge, Button, Grid, Group, Kbd, Paper, Stack, Text, Title } from '@mantine/core';
+import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
+import { useT } from '../../i18n';
+import { useApiGet } from '../../useApiGet';
+import { DataState } from '../../components/DataState';
+import { PageHeader } from '../../components/PageHeader';
+import { PremiseLookup } from './PremiseLookup';
+import { MeterEntry, type FlatOutcome } from './MeterEntry';
+import type { BuildingFlat, Meter, PremiseHit } from './types';
+
+interface LogLine {
+  premiseId: number;
+  label: string;
+  outcome: FlatOutcome;
+}
+
+/**
+ * The call-centre desk: find a premise, see its meters and last readings, type the new ones with
+ * the keyboard only. With a building open the desk walks its flats in order: submitting a flat
+ * (or Enter on an empty one) opens the next; PageDown / PageUp move by hand; Escape goes back to
+ * the search box.
+ */
+export function ReadingDeskPage() {
+  const t = useT();
+  const [params, setParams] = useSearchParams();
+  const premiseId = Number(params.get('premise')) || null;
+  const buildingId = Number(params.get('building')) || null;
+  const [title, setTitle] = useState<string>(params.get('title') ?? '');
+  const [log, setLog] = useState<LogLine[]>([]);
+  const lookupRef = useRef<HTMLInputElement>(null);
+  const meters = useApiGet<Meter[]>(premiseId ? `/metering/premises/${premiseId}/meters` : null);
+  const flats = useApiGet<BuildingFlat[]>(buildingId ? `/metering/buildings/${buildingId}/premises` : null);
+  const walk = (flats.data ?? []).filter((f) => f.meters > 0);
+  const position = walk.findIndex((f) => f.premiseId === premiseId);
+  const flat = position >= 0 ? walk[position] : undefined;
+
+  const open = useCallback(
+    (next: { premiseId: number; buildingId: number | null; title: string }) => {
+      setTitle(next.title);
+      const search = new URLSearchParams({ premise: String(next.premiseId) });
+      if (next.buildingId) search.set('building', String(next.buildingId));
+      search.set('title', next.title);
+      setParams(search);
+    },
+    [setParams],
+  );
+
+  const flatTitle = useCallback(
+    (f: BuildingFlat) => {
+      const street = title.replace(/, кв\. .*$/, '');
+      return f.premiseNumber ? `${street}, кв. ${f.premiseNumber}` : street;
+    },
+    [title],
+  );
+
+  const move = useCallback(
+    (step: number) => {
+      const next = walk[position + step];
+      if (next) open({ premiseId: next.premiseId, buildingId, title: flatTitle(next) });
+    },
+    [walk, position, open, buildingId, flatTitle],
+  );
+
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (event.key === 'PageDown') {
+        event.preventDefault();
+        move(1);
+      } else if (event.key === 'PageUp') {
+        event.preventDefault();
+        move(-1);
+      } else if (event.key === 'Escape' && document.activeElement !== lookupRef.current) {
+        lookupRef.current?.focus();
+      }
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [move]);
+
+  useEffect(() => {
+    if (!premiseId) lookupRef.current?.focus();
+  }, [premiseId]);
+
+  function onChoose(hit: PremiseHit) {
+    open({ premiseId: hit.premiseId, buildingId: hit.buildingId, title: hit.address });
+  }
+
+  function onDone(outcome: FlatOutcome) {
+    if (premiseId) setLog((l) => [{ premiseId, label: title, outcome }, ...l].slice(0, 50));
+    if (position >= 0 && position < walk.length - 1) move(1);
+    else lookupRef.current?.focus();
+  }
+
+  return (
+    <>
+      <PageHeader
+        title={t({ uk: 'Показники лічильників: прийом дзвінків', en: 'Meter readings: call-centre desk' })}
+        subtitle={t({ uk: 'Усе з клавіатури: пошук, Enter, цифри, Enter…', en: 'All from the keyboard: search, Enter, digits, Enter…' })}
+      />
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, lg: 9 }}>
+          <Stack gap="md">
+            <PremiseLookup ref={lookupRef} onChoose={onChoose} />
+            {premiseId && (
+              <Paper withBorder p="md">
+                <Group justify="space-between" mb="sm" wrap="wrap">
+                  <Title order={3} data-testid="desk-title">
+                    {title || `#${premiseId}`}
+                  </Title>
+                  {walk.length > 0 && (
+                    <Group gap="xs">
+                      <Button variant="default" size="xs" leftSection={<IconArrowUp size={14} />} disabled={position <= 0} onClick={() => move(-1)} tabIndex={-1}>
+                        <Kbd size="xs">PgUp</Kbd>
+                      </Button>
+                      <Badge variant="light" size="lg" data-testid="desk-position">
+                        {t({ uk: `квартира ${position + 1} з ${walk.length}`, en: `flat ${position + 1} of ${walk.length}` })}
+                      </Badge>
+                      <Button variant="default" size="xs" rightSection={<IconArrowDown size={14} />} disabled={position >= walk.length - 1} onClick={() => move(1)} tabIndex={-1}>
+                        <Kbd size="xs">PgDn</Kbd>
+                      </Button>
+                    </Group>
+                  )}
+                </Group>
+                {flat?.unifiedNumber && (
+                  <Text c="dimmed" size="sm" mb="sm">
+                    {t({ uk: 'Єдиний рахунок', en: 'Unified account' })}: {flat.unifiedNumber}
+                  </Text>
+                )}
+                <DataState state={meters}>{(data) => <MeterEntry key={premiseId} meters={data} onDone={onDone} autoFocus />}</DataState>
+              </Paper>
+            )}
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 3 }}>
+          <Paper withBorder p="md">
+            <Title order={5} mb="xs">
+              {t({ uk: 'Щойно введено', en: 'Just entered' })}
+            </Title>
+            {log.length === 0 && <Text c="dimmed" size="sm">—</Text>}
+            <Stack gap={4} data-testid="desk-log">
+              {log.map((line, i) => {
+                const r = line.outcome.submitted;
+                const count = (s: string) => r.filter((x) => x.status === s).length;
+                return (
+                  <Group key={i} gap={6} justify="space-between" wrap="nowrap">
+                    <Text size="sm" truncate>
+                      {line.label}
+                    </Text>
+                    {line.outcome.skipped ? (
+                      <Badge size="xs" color="gray" variant="light">
+                        {t({ uk: 'пропущено', en: 'skipped' })}
+                      </Badge>
+                    ) : (
+                      <Group gap={2} wrap="nowrap">
+                        {count('accepted') > 0 && <Badge size="xs" color="green">{count('accepted')}</Badge>}
+                        {count('needs_review') > 0 && <Badge size="xs" color="orange">{count('needs_review')}</Badge>}
+                      </Group>
+                    )}
+                  </Group>
+                );
+              })}
+            </Stack>
+          </Paper>
+        </Grid.Col>
+      </Grid>
+    </>
+  );
+}

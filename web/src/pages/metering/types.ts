@@ -1,0 +1,99 @@
+/** Shapes of the metering API (src/metering/routes.ts). */
+
+export interface PremiseHit {
+  premiseId: number;
+  buildingId: number;
+  premiseNumber: string | null;
+  address: string;
+  unifiedNumber: string | null;
+  persons: string | null;
+}
+
+export interface MeterReading {
+  id: number;
+  readOn: string;
+  period: string;
+  kind: string;
+  values: string[];
+  channel: string;
+  status: 'accepted' | 'needs_review' | 'rejected';
+  reason_uk: string | null;
+  reason_en: string | null;
+  flags: string[];
+}
+
+export interface Meter {
+  meterId: number;
+  serial: string;
+  kind: string;
+  zones: number;
+  digits: number;
+  multiplier: string;
+  status: string;
+  verifiedUntil: string | null;
+  installedOn: string;
+  serviceId: number;
+  serviceCode: string;
+  serviceNameUk: string;
+  serviceNameEn: string;
+  unit: string;
+  readings: MeterReading[];
+}
+
+export interface BuildingFlat {
+  premiseId: number;
+  premiseNumber: string | null;
+  unifiedNumber: string | null;
+  meters: number;
+}
+
+export interface ReadingMessage {
+  level: 'reject' | 'review' | 'flag';
+  code: string;
+  uk: string;
+  en: string;
+  zone?: number;
+}
+
+export interface ReadingResult {
+  row: number;
+  meterId: number | null;
+  readingId: number | null;
+  status: 'accepted' | 'needs_review' | 'rejected';
+  duplicate: boolean;
+  period: string | null;
+  volumes: (string | null)[];
+  messages: ReadingMessage[];
+  message_uk: string;
+  message_en: string;
+}
+
+export interface ReviewItem {
+  reading_id: number;
+  meter_id: number;
+  serial: string;
+  premise_id: number | null;
+  building_id: number;
+  premise_number: string | null;
+  service_name_uk: string;
+  service_name_en: string;
+  unit: string;
+  read_on: string;
+  period: string;
+  value1: string;
+  value2: string | null;
+  value3: string | null;
+  channel: string;
+  submitted_at: string;
+  reason_code: string | null;
+  reason_uk: string | null;
+  reason_en: string | null;
+  previous: { read_on: string; value1: string; value2: string | null; value3: string | null } | null;
+}
+
+export const STATUS_COLOR = { accepted: 'green', needs_review: 'orange', rejected: 'red' } as const;
+export const STATUS_LABEL = {
+  accepted: { uk: 'прийнято', en: 'accepted' },
+  needs_review: { uk: 'на перевірці', en: 'in review' },
+  rejected: { uk: 'відхилено', en: 'rejected' },
+} as const;
