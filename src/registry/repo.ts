@@ -364,6 +364,7 @@ export interface StreetMatch {
   type: string;
   name: string;
   postal_code: string | null;
+  former_names: string[];
   score: number;
   /** Found by a former name (or another alias) rather than the current one. */
   by_alias: boolean;
@@ -401,7 +402,7 @@ export async function matchStreets(
     ), best as (
       select distinct on (street_id) street_id, score, by_alias from m order by street_id, score desc, by_alias
     )
-    select s.street_id, s.type, s.name, s.postal_code,
+    select s.street_id, s.type, s.name, s.postal_code, s.former_names,
            best.score
              -- the street type typed («пров. Київський» rather than «вул. Київська»)
              + case when s.type = ${q.type ?? null}::text then 0.02 else 0 end

@@ -4,7 +4,7 @@
  * Writes: admin, operator; each needs header x-csrf-token (from GET /api/session) and is audited.
  *
  * GET    /addresses/search?q=&limit=≤50   → {parsed: {streetName, streetType, houseKey, apartment} | null,
- *          items: [{kind: 'premise'|'building'|'street', score, streetId, streetType, streetName, byFormerName,
+ *          items: [{kind: 'premise'|'building'|'street', score, streetId, streetType, streetName, byFormerName, formerNames,
  *                   buildingId, houseKey, premiseId, apartment, unifiedAccount, postalCode, address}]}
  * GET    /streets?cursor=&limit=≤200      → {items: [{streetId, type, name, formerNames, postalCode, buildingCount}], nextCursor}
  * GET    /buildings/:id                   → {buildingId, streetId, streetType, streetName, number, letter, fraction, block,
@@ -44,6 +44,7 @@ const addressHitSchema = z.object({
   streetType: z.string(),
   streetName: z.string(),
   byFormerName: z.boolean(),
+  formerNames: z.array(z.string()),
   buildingId: z.number().nullable(),
   houseKey: z.string().nullable(),
   premiseId: z.number().nullable(),

@@ -15,6 +15,8 @@ export interface AddressHit {
   streetName: string;
   /** The street was found by a former name (it has been renamed since). */
   byFormerName: boolean;
+  /** The street's former names, to show beside a hit found by one of them. */
+  formerNames: string[];
   buildingId: number | null;
   houseKey: string | null;
   /** Set for premises, and for a private house with a single premise. */
@@ -59,6 +61,7 @@ export async function searchAddresses(db: Db, actor: SessionUser, text: string, 
             streetType: p.type,
             streetName: p.name,
             byFormerName: false,
+            formerNames: [],
             buildingId: p.building_id,
             houseKey: p.house_key,
             premiseId: p.premise_id,
@@ -91,6 +94,7 @@ export async function searchAddresses(db: Db, actor: SessionUser, text: string, 
     streetType: s.type,
     streetName: s.name,
     byFormerName: s.by_alias,
+    formerNames: s.former_names,
   });
 
   if (parsed.houseKey) {

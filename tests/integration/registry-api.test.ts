@@ -254,7 +254,7 @@ describe('registry API', () => {
 
     it('finds a street by its former name and says so', async () => {
       const { items } = await search('ленінська 12а');
-      expect(items[0]).toMatchObject({ kind: 'building', buildingId: f.b12a, byFormerName: true, streetName: 'Київська' });
+      expect(items[0]).toMatchObject({ kind: 'building', buildingId: f.b12a, byFormerName: true, streetName: 'Київська', formerNames: ['Ленінська'] });
       const latin = await search('Leninska 12a');
       expect(latin.items[0]).toMatchObject({ buildingId: f.b12a, byFormerName: true });
     });
