@@ -15,7 +15,7 @@ import { installAuth } from '../auth/plugin';
 const webDist = path.resolve('web/dist');
 
 export async function buildApp(ctx: AppContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 50 * 1024 * 1024, trustProxy: true });
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 50 * 1024 * 1024, trustProxy: process.env.HROMADA_TRUST_PROXY === '1' });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
