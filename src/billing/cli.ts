@@ -29,15 +29,15 @@ export function billingCommands(program: Command): void {
       try {
         const started = Date.now();
         const { result } = await ctx.jobs.runNow(ctx.communityId, BILLING_RUN_JOB, { period }, printProgress);
-        const r = result as { billingRunId: number; lines: number; outliers: number; total: number };
-        console.log(`Run ${r.billingRunId}: ${r.lines} lines, charged ${formatUah(r.total)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        const r = result as { billingRunId: number; lines: number };
+        console.log(`Run ${r.billingRunId}: ${r.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s`);
         for (const s of await runSummary(ctx.db, ctx.communityId, r.billingRunId, period)) {
           const change = s.previous_charged ? ` (${(((Number(s.charged) - Number(s.previous_charged)) * 100) / Number(s.previous_charged)).toFixed(1)} % vs previous month)` : '';
           console.log(`  ${s.service} — ${s.provider}: ${s.accounts} accounts, ${formatUah(Number(s.charged))}${change}`);
         }
         const settings = await loadSettings(ctx.db, ctx.communityId);
         const outliers = await runOutliers(ctx.db, ctx.communityId, r.billingRunId, period, settings.outlierFactor, 20);
-        if (outliers.length) console.log(`Outliers (> ${settings.outlierFactor}× usual), first ${outliers.length} of ${r.outliers}:`);
+        if (outliers.length) console.log(`Outliers (> ${settings.outlierFactor}× usual), first ${outliers.length}:`);
         for (const o of outliers) console.log(`  ${o.number} ${o.service} ${o.address}: ${formatUah(o.charged)} vs usual ${formatUah(o.usual)}`);
       } finally {
         await ctx.handle.close();

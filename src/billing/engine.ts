@@ -29,35 +29,51 @@ const INSERT_LINE = sql`insert into charge_line
 
 /**
  * Tariffs in force on the first day of the period (the latest valid_from wins within one scope),
- * and every account open during the period with its tariff: building-specific over
- * consumer-category over general.
+ * and the accounts open during the period whose tariff has one of `methods`: a building-specific
+ * tariff beats a consumer-category one, which beats the general one. Accounts are reached from
+ * their tariffs through the (provider, service) index, so each statement reads only its accounts.
  */
-function accountsWithTariffs(s: RunScope): RawBuilder<unknown> {
+function accountsWithTariffs(s: RunScope, methods: readonly string[]): RawBuilder<unknown> {
   return sql`
-eff as (
+scoped as (
   select distinct on (t.provider_id, t.service_id, t.building_id, t.consumer_category)
          t.tariff_id, t.provider_id, t.service_id, t.building_id, t.consumer_category, t.method, t.price,
-         t.zone_coefficients, t.norm_per_person, t.subscriber_fee, t.social_norm_per_person, t.social_norm_per_household,
+         t.zone_coefficients, t.norm_per_person, t.subscriber_fee,
+         case when t.building_id is not null then 2 when t.consumer_category is not null then 1 else 0 end as rank,
          exists (select 1 from tariff_tier tt where tt.community_id = t.community_id and tt.tariff_id = t.tariff_id) as tiered
     from tariff t
    where t.community_id = ${s.communityId} and t.valid_from <= ${s.period}::date
      and (t.valid_to is null or t.valid_to >= ${s.period}::date)
    order by t.provider_id, t.service_id, t.building_id, t.consumer_category, t.valid_from desc, t.tariff_id desc
 ),
+eff as (
+  select t.*, exists (select 1 from scoped o where o.provider_id = t.provider_id and o.service_id = t.service_id
+                                          and o.rank > t.rank) as may_be_overridden
+    from scoped t
+),
 acc as (
-  select a.account_id, a.provider_id, a.service_id, a.premise_id, pr.building_id, pr.total_area, pr.heated_area,
-         ab.annual_capacity, coalesce(tb.tariff_id, tc.tariff_id, tg.tariff_id) as tariff_id
-    from account a
+  select a.account_id, a.service_id, a.premise_id, pr.building_id, pr.total_area, pr.heated_area, ab.annual_capacity,
+         t.tariff_id, t.method, t.price, t.zone_coefficients, t.norm_per_person, t.subscriber_fee, t.tiered
+    from eff t
+    join account a on a.community_id = ${s.communityId} and a.provider_id = t.provider_id and a.service_id = t.service_id
     join premise pr on pr.community_id = a.community_id and pr.premise_id = a.premise_id
     left join account_billing ab on ab.community_id = a.community_id and ab.account_id = a.account_id
-    left join eff tb on tb.provider_id = a.provider_id and tb.service_id = a.service_id and tb.building_id = pr.building_id
-    left join eff tc on tc.provider_id = a.provider_id and tc.service_id = a.service_id and tc.building_id is null
-                    and tc.consumer_category = ab.consumer_category
-    left join eff tg on tg.provider_id = a.provider_id and tg.service_id = a.service_id and tg.building_id is null
-                    and tg.consumer_category is null
-   where a.community_id = ${s.communityId} and a.opened_on <= ${s.periodEnd}::date
-     and (a.closed_on is null or a.closed_on >= ${s.period}::date)
-),
+   where t.method in (${sql.join([...methods])})
+     and a.opened_on <= ${s.periodEnd}::date and (a.closed_on is null or a.closed_on >= ${s.period}::date)
+     and (t.building_id is null or t.building_id = pr.building_id)
+     and (t.consumer_category is null or t.consumer_category = ab.consumer_category)
+     and case when t.may_be_overridden then not exists (
+           select 1 from eff o
+            where o.provider_id = t.provider_id and o.service_id = t.service_id and o.rank > t.rank
+              and (o.building_id is null or o.building_id = pr.building_id)
+              and (o.consumer_category is null or o.consumer_category = ab.consumer_category))
+         else true end
+)`;
+}
+
+/** Registered persons per premise during the period. */
+function personsCte(s: RunScope): RawBuilder<unknown> {
+  return sql`
 persons as (
   select premise_id, count(distinct person_id)::int as n
     from registration
@@ -73,64 +89,97 @@ async function affected(query: RawBuilder<unknown>, db: DbOrTx): Promise<number>
 }
 
 /**
- * One line per account for the methods that need no meter: norm × persons (also a metered
- * service with no meter or a meter past verification), per person (+ subscriber fee), per m² of
- * total or heated area, a fixed fee per account, annual capacity × price ÷ 12.
+ * One line per account: `quantity` × price (+ fee) ÷ divisor, rounded once; nothing for a missing
+ * quantity or a zero amount. The quantity is kept as the line's volume (null for a fixed fee).
  */
-export function chargeSimple(db: DbOrTx, s: RunScope): Promise<number> {
+function perAccountLines(
+  db: DbOrTx,
+  s: RunScope,
+  methods: readonly string[],
+  parts: { ctes?: RawBuilder<unknown>; joins?: RawBuilder<unknown>; where?: RawBuilder<unknown>; quantity: RawBuilder<unknown>; fee?: RawBuilder<unknown>; divisor?: number; label?: RawBuilder<unknown>; keepVolume?: boolean },
+): Promise<number> {
+  const divisor = parts.divisor ?? 1;
   return affected(
     sql`
-with ${accountsWithTariffs(s)},
+with ${accountsWithTariffs(s, methods)}${parts.ctes ? sql`, ${parts.ctes}` : sql``},
+lines as (
+  select acc.account_id, acc.tariff_id, acc.price, ${parts.label ?? sql`acc.method`} as method,
+         ${parts.quantity} as quantity, ${parts.fee ?? sql`0`} as fee
+    from acc ${parts.joins ?? sql``}
+   where ${parts.where ?? sql`true`}
+),
+priced as (
+  select account_id, tariff_id, price, method, quantity,
+         round((quantity * price + fee) * 100 / ${divisor}::numeric)::bigint as amount
+    from lines where quantity is not null
+)
+${INSERT_LINE}
+select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'charge', method, null, amount,
+       ${parts.keepVolume === false ? sql`null` : sql`quantity`}, price, tariff_id, false
+  from priced where amount <> 0`,
+    db,
+  );
+}
+
+/** UAH per m² of total area (management, ОСББ dues) or of heated area (heating without meters). */
+export function chargeByArea(db: DbOrTx, s: RunScope): Promise<number> {
+  return perAccountLines(db, s, ['area_total', 'area_heated'], {
+    quantity: sql`case when acc.method = 'area_total' then acc.total_area else acc.heated_area end`,
+  });
+}
+
+/** A price per registered person plus the subscriber fee per account (waste). */
+export function chargePerPerson(db: DbOrTx, s: RunScope): Promise<number> {
+  return perAccountLines(db, s, ['per_person'], {
+    ctes: personsCte(s),
+    joins: sql`left join persons on persons.premise_id = acc.premise_id`,
+    quantity: sql`coalesce(persons.n, 0)`,
+    fee: sql`coalesce(acc.subscriber_fee, 0)`,
+  });
+}
+
+/** A fixed monthly fee per account (parking, lift). */
+export function chargeFixedPerAccount(db: DbOrTx, s: RunScope): Promise<number> {
+  return perAccountLines(db, s, ['fixed_account'], { quantity: sql`1`, keepVolume: false });
+}
+
+/** Gas distribution: annual contracted capacity × price ÷ 12. */
+export function chargeByCapacity(db: DbOrTx, s: RunScope): Promise<number> {
+  return perAccountLines(db, s, ['capacity'], { quantity: sql`acc.annual_capacity`, divisor: 12 });
+}
+
+/**
+ * Norm × registered persons: norm tariffs, and metered ones where the premise has no meter
+ * consumption this period or its meter is past verification (the norm of the tariff, else
+ * metering's norm for the service).
+ */
+export function chargeByNorm(db: DbOrTx, s: RunScope): Promise<number> {
+  return perAccountLines(db, s, ['norm', 'metered'], {
+    ctes: sql`${personsCte(s)},
 cons as (
   select premise_id, service_id, bool_or(verification_expired) as expired
     from meter_consumption
    where community_id = ${s.communityId} and period = ${s.period}::date and premise_id is not null
    group by premise_id, service_id
-),
-lines as (
-  select acc.account_id, t.tariff_id, t.price,
-         case when t.method = 'metered' then 'norm' else t.method end as method,
-         case t.method
-           when 'norm' then coalesce(persons.n, 0) * coalesce(t.norm_per_person, mn.monthly_per_person)
-           when 'metered' then coalesce(persons.n, 0) * coalesce(t.norm_per_person, mn.monthly_per_person)
-           when 'per_person' then coalesce(persons.n, 0)
-           when 'area_total' then acc.total_area
-           when 'area_heated' then acc.heated_area
-           when 'fixed_account' then 1
-           when 'capacity' then acc.annual_capacity
-         end as quantity,
-         case when t.method = 'per_person' then coalesce(t.subscriber_fee, 0) else 0 end as fee,
-         case when t.method = 'capacity' then 12 else 1 end as divisor
-    from acc
-    join eff t on t.tariff_id = acc.tariff_id
-    left join persons on persons.premise_id = acc.premise_id
+)`,
+    joins: sql`left join persons on persons.premise_id = acc.premise_id
     left join meter_norm mn on mn.community_id = ${s.communityId} and mn.service_id = acc.service_id
-    left join cons on cons.premise_id = acc.premise_id and cons.service_id = acc.service_id
-   where t.method in ('norm', 'per_person', 'area_total', 'area_heated', 'fixed_account', 'capacity')
-      or (t.method = 'metered' and (cons.premise_id is null or cons.expired))
-),
-priced as (
-  select account_id, tariff_id, price, method, quantity,
-         round((quantity * price + fee) * 100 / divisor)::bigint as amount
-    from lines where quantity is not null
-)
-${INSERT_LINE}
-select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'charge', method, null, amount,
-       case when method = 'fixed_account' then null else quantity end, price, tariff_id, false
-  from priced where amount <> 0`,
-    db,
-  );
+    left join cons on cons.premise_id = acc.premise_id and cons.service_id = acc.service_id`,
+    where: sql`acc.method = 'norm' or cons.premise_id is null or cons.expired`,
+    quantity: sql`coalesce(persons.n, 0) * coalesce(acc.norm_per_person, mn.monthly_per_person)`,
+    label: sql`'norm'`,
+  });
 }
 
 /** A fixed fee per premise: charged once, on the premise's first account of that provider and service. */
 export function chargeFixedPerPremise(db: DbOrTx, s: RunScope): Promise<number> {
   return affected(
     sql`
-with ${accountsWithTariffs(s)},
+with ${accountsWithTariffs(s, ['fixed_premise'])},
 firsts as (
-  select distinct on (acc.premise_id, acc.provider_id, acc.service_id) acc.account_id, t.tariff_id, t.price
-    from acc join eff t on t.tariff_id = acc.tariff_id and t.method = 'fixed_premise'
-   order by acc.premise_id, acc.provider_id, acc.service_id, acc.account_id
+  select distinct on (acc.premise_id, acc.tariff_id) acc.account_id, acc.tariff_id, acc.price
+    from acc
+   order by acc.premise_id, acc.tariff_id, acc.account_id
 )
 ${INSERT_LINE}
 select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'charge', 'fixed_premise', null,
@@ -144,12 +193,12 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}
  * Metered: the period's consumption of the premise's meters (metering's meter_consumption, already
  * × multiplier, rollovers and estimates reconciled), per zone at price × zone coefficient, or the
  * zones added up and priced over volume tiers. A meter past verification is billed by norm instead
- * (chargeSimple).
+ * (chargeByNorm).
  */
 export function chargeMetered(db: DbOrTx, s: RunScope): Promise<number> {
   return affected(
     sql`
-with ${accountsWithTariffs(s)},
+with ${accountsWithTariffs(s, ['metered'])},
 cz as (
   select premise_id, service_id, zone, sum(volume) as volume, bool_or(estimated) as estimated,
          bool_or(bool_or(verification_expired)) over (partition by premise_id, service_id) as expired
@@ -158,9 +207,8 @@ cz as (
    group by premise_id, service_id, zone
 ),
 zl as (
-  select acc.account_id, t.tariff_id, t.price, t.tiered, t.zone_coefficients, cz.zone, cz.volume, cz.estimated
+  select acc.account_id, acc.tariff_id, acc.price, acc.tiered, acc.zone_coefficients, cz.zone, cz.volume, cz.estimated
     from acc
-    join eff t on t.tariff_id = acc.tariff_id and t.method = 'metered'
     join cz on cz.premise_id = acc.premise_id and cz.service_id = acc.service_id and not cz.expired
 ),
 tiered as (
@@ -198,7 +246,7 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}
 export function chargeBuildingImbalance(db: DbOrTx, s: RunScope): Promise<number> {
   return affected(
     sql`
-with ${accountsWithTariffs(s)},
+with ${accountsWithTariffs(s, ['metered'])}, ${personsCte(s)},
 bvol as (
   select building_id, service_id, sum(volume) as volume
     from meter_consumption
@@ -212,14 +260,13 @@ pvol as (
    group by premise_id, service_id
 ),
 members as (
-  select acc.account_id, acc.building_id, acc.service_id, t.tariff_id, t.price, coalesce(pvol.volume, 0) as consumption,
+  select acc.account_id, acc.building_id, acc.service_id, acc.tariff_id, acc.price, coalesce(pvol.volume, 0) as consumption,
          case bd.basis when 'area' then coalesce(acc.total_area, 0)
                        when 'persons' then coalesce(persons.n, 0)
                        else coalesce(pvol.volume, 0) end as w
     from acc
     join building_distribution bd on bd.community_id = ${s.communityId} and bd.building_id = acc.building_id
                                   and bd.service_id = acc.service_id
-    join eff t on t.tariff_id = acc.tariff_id and t.method = 'metered'
     left join persons on persons.premise_id = acc.premise_id
     left join pvol on pvol.premise_id = acc.premise_id and pvol.service_id = acc.service_id
 ),
@@ -244,7 +291,7 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, m.account_id, ${s.perio
 export function chargeHeatDistribution(db: DbOrTx, s: RunScope): Promise<number> {
   return affected(
     sql`
-with ${accountsWithTariffs(s)},
+with ${accountsWithTariffs(s, ['heat_distribution'])},
 bheat as (
   select building_id, service_id, sum(volume) as volume
     from meter_consumption
@@ -252,9 +299,9 @@ bheat as (
    group by building_id, service_id
 ),
 members as (
-  select acc.account_id, acc.building_id, acc.service_id, t.tariff_id, t.price,
+  select acc.account_id, acc.building_id, acc.service_id, acc.tariff_id, acc.price,
          coalesce(acc.heated_area, 0) as h, coalesce(acc.total_area, 0) as a
-    from acc join eff t on t.tariff_id = acc.tariff_id and t.method = 'heat_distribution'
+    from acc
 ),
 totals as (
   select m.building_id, m.service_id, sum(m.h) as sh, sum(m.a) as st, b.volume as q,
@@ -422,13 +469,23 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}
   );
 }
 
-/** The steps of a run, in order: charges first, then what is computed from them. */
+/**
+ * The steps of a run. Charges come first and do not depend on each other (on PostgreSQL they run
+ * two at a time, one connection each); the adjustments read the charges, in this order.
+ */
 export const CHARGE_STEPS = [
-  { name: 'simple', run: chargeSimple },
-  { name: 'fixed_premise', run: chargeFixedPerPremise },
+  { name: 'area', run: chargeByArea },
+  { name: 'norm', run: chargeByNorm },
+  { name: 'per_person', run: chargePerPerson },
   { name: 'metered', run: chargeMetered },
+  { name: 'fixed_account', run: chargeFixedPerAccount },
+  { name: 'fixed_premise', run: chargeFixedPerPremise },
+  { name: 'capacity', run: chargeByCapacity },
   { name: 'building_imbalance', run: chargeBuildingImbalance },
   { name: 'heat', run: chargeHeatDistribution },
+] as const;
+
+export const ADJUSTMENT_STEPS = [
   { name: 'recalculations', run: recalculations },
   { name: 'benefits', run: benefits },
   { name: 'subsidies', run: subsidies },

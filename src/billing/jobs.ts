@@ -5,7 +5,7 @@
  */
 import type { JobQueue, JobRun } from '../jobs/queue';
 import { conflict } from '../shared/errors';
-import { closePeriod, finishRun, RUN_STEPS, runStep, scopeOf, startRun } from './run';
+import { closePeriod, finishRun, RUN_STEPS, runRemainingSteps, scopeOf, startRun } from './run';
 
 export const BILLING_RUN_JOB = 'billing.run';
 export const BILLING_CLOSE_JOB = 'billing.close';
@@ -17,10 +17,9 @@ export interface BillingRunParams {
 
 interface RunCheckpoint {
   billingRunId: number;
-  nextStep: number;
-  lines: number;
 }
 
+/** The checkpoint names the run; which steps are done is recorded by each step itself (see runStep). */
 export async function billingRunJob(job: JobRun<BillingRunParams>) {
   const { communityId, db, params } = job;
   let cp = job.checkpoint as RunCheckpoint | null;
@@ -39,20 +38,14 @@ export async function billingRunJob(job: JobRun<BillingRunParams>) {
     }
   } else {
     const billingRunId = await startRun(db, communityId, params.period, { jobId: job.jobId, userId: params.userId ?? undefined });
-    cp = { billingRunId, nextStep: 0, lines: 0 };
+    cp = { billingRunId };
     await job.saveCheckpoint(cp);
   }
   const scope = scopeOf(communityId, cp.billingRunId, params.period);
-  const total = RUN_STEPS.length + 1;
-  for (let i = cp.nextStep; i < RUN_STEPS.length; i++) {
-    await job.progress(i, total, RUN_STEPS[i]);
-    const lines = await runStep(db, scope, RUN_STEPS[i]);
-    cp = { ...cp, nextStep: i + 1, lines: cp.lines + lines };
-    await job.saveCheckpoint(cp);
-  }
-  await job.progress(RUN_STEPS.length, total, 'summary');
-  const summary = await finishRun(db, communityId, cp.billingRunId, params.period, cp.lines);
-  await job.progress(total, total, 'done');
+  const total = RUN_STEPS.length;
+  await job.progress(0, total, 'started');
+  const lines = await runRemainingSteps(db, scope, (done, _total, name) => job.progress(done, total, name));
+  const summary = await finishRun(db, communityId, cp.billingRunId, params.period, lines);
   return { billingRunId: cp.billingRunId, period: params.period, ...summary };
 }
 

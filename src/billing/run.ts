@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import type { Db, DbOrTx, Tx } from '../db/index';
 import { conflict, invalid } from '../shared/errors';
 import { addDays, daysInPeriod, nextPeriod, periodEnd, prevPeriod, type Period } from '../shared/period';
-import { CHARGE_STEPS, penalties, type RunScope } from './engine';
+import { ADJUSTMENT_STEPS, CHARGE_STEPS, penalties, type RunScope } from './engine';
 import { overdueDaysInPeriod } from './methods/penalty';
 
 export interface BillingSettings {
@@ -133,27 +133,75 @@ export function scopeOf(communityId: number, billingRunId: number, period: Perio
   };
 }
 
-/** Every step of a run by name: the charge methods, adjustments, then penalties. */
-export const RUN_STEPS: string[] = [...CHARGE_STEPS.map((s) => s.name), 'penalties'];
+/** Every step of a run by name: the charge methods, the adjustments, then penalties. */
+export const RUN_STEPS: string[] = [...CHARGE_STEPS.map((s) => s.name), ...ADJUSTMENT_STEPS.map((s) => s.name), 'penalties'];
 
-/** Runs one named step in its own transaction (a crash repeats only the step it interrupted). */
-export async function runStep(db: Db, scope: RunScope, name: string): Promise<number> {
-  const step = CHARGE_STEPS.find((s) => s.name === name);
-  if (step) return db.transaction().execute((trx) => step.run(trx, scope));
-  if (name !== 'penalties') throw new Error(`unknown billing step ${name}`);
-  const settings = await loadSettings(db, scope.communityId);
-  if (!settings.penaltyEnabled || settings.penaltyMoratorium) return 0;
-  const previous = await db
-    .selectFrom('billing_period')
-    .select('due_date')
-    .where('community_id', '=', scope.communityId)
-    .where('period', '=', scope.previousPeriod)
+/** Steps already done in a run, with the lines each wrote (recorded in the step's own transaction). */
+export async function stepsDone(db: DbOrTx, communityId: number, billingRunId: number): Promise<Record<string, number>> {
+  const run = await db
+    .selectFrom('billing_run')
+    .select('summary')
+    .where('community_id', '=', communityId)
+    .where('billing_run_id', '=', billingRunId)
     .executeTakeFirst();
-  const due = previous?.due_date ?? defaultDueDate(scope.previousPeriod, settings.dueDay);
-  const overdue = overdueDaysInPeriod(scope.period, scope.periodEnd, due, settings.holidays);
-  return db.transaction().execute((trx) =>
-    penalties(trx, scope, { ratePerDay: settings.penaltyRatePerDay, overdueDaysOfLastBill: overdue }),
-  );
+  return ((run?.summary as { steps?: Record<string, number> } | null)?.steps ?? {}) as Record<string, number>;
+}
+
+/**
+ * Runs one named step in its own transaction and records it as done in the same transaction, so
+ * a crash either loses the whole step or none of it, and a resumed run never repeats a step.
+ * Joins and sorts over a million accounts want memory: work_mem is raised for the step only.
+ */
+export async function runStep(db: Db, scope: RunScope, name: string): Promise<number> {
+  const step = [...CHARGE_STEPS, ...ADJUSTMENT_STEPS].find((s) => s.name === name);
+  let penaltyScope: { ratePerDay: string; overdueDaysOfLastBill: number } | null = null;
+  if (!step) {
+    if (name !== 'penalties') throw new Error(`unknown billing step ${name}`);
+    const settings = await loadSettings(db, scope.communityId);
+    if (settings.penaltyEnabled && !settings.penaltyMoratorium) {
+      const previous = await db
+        .selectFrom('billing_period')
+        .select('due_date')
+        .where('community_id', '=', scope.communityId)
+        .where('period', '=', scope.previousPeriod)
+        .executeTakeFirst();
+      const due = previous?.due_date ?? defaultDueDate(scope.previousPeriod, settings.dueDay);
+      penaltyScope = { ratePerDay: settings.penaltyRatePerDay, overdueDaysOfLastBill: overdueDaysInPeriod(scope.period, scope.periodEnd, due, settings.holidays) };
+    }
+  }
+  return db.transaction().execute(async (trx) => {
+    await sql`set local work_mem = '192MB'`.execute(trx);
+    const lines = step ? await step.run(trx, scope) : penaltyScope ? await penalties(trx, scope, penaltyScope) : 0;
+    await sql`update billing_run
+                 set summary = coalesce(summary, '{}'::jsonb)
+                     || jsonb_build_object('steps', coalesce(summary -> 'steps', '{}'::jsonb) || jsonb_build_object(${name}::text, ${lines}::int))
+               where community_id = ${scope.communityId} and billing_run_id = ${scope.billingRunId}`.execute(trx);
+    return lines;
+  });
+}
+
+/**
+ * Runs the steps not yet done: the charge methods two at a time (each on its own connection on
+ * PostgreSQL; PGlite's single connection takes them in turn), then the adjustments in order.
+ */
+export async function runRemainingSteps(db: Db, scope: RunScope, onStep?: (done: number, total: number, name: string) => Promise<void> | void) {
+  const done = await stepsDone(db, scope.communityId, scope.billingRunId);
+  let count = Object.keys(done).length;
+  const pending = CHARGE_STEPS.map((s) => s.name).filter((n) => !(n in done));
+  const worker = async () => {
+    for (let name = pending.shift(); name; name = pending.shift()) {
+      await runStep(db, scope, name);
+      await onStep?.(++count, RUN_STEPS.length, name);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  for (const name of RUN_STEPS.slice(CHARGE_STEPS.length)) {
+    if (name in done) continue;
+    await runStep(db, scope, name);
+    await onStep?.(++count, RUN_STEPS.length, name);
+  }
+  const all = await stepsDone(db, scope.communityId, scope.billingRunId);
+  return Object.values(all).reduce((s, n) => s + n, 0);
 }
 
 export interface ServiceSummary {
@@ -255,19 +303,13 @@ select cur.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.n
   return r.rows;
 }
 
-/** Marks the run calculated (and the period with it) and stores its summary. */
+/** Marks the run calculated (and the period with it); the review (summary, outliers) is read on demand. */
 export async function finishRun(db: Db, communityId: number, billingRunId: number, period: Period, lines: number) {
-  const settings = await loadSettings(db, communityId);
-  const services = await runSummary(db, communityId, billingRunId, period);
-  const outliers = await runOutliers(db, communityId, billingRunId, period, settings.outlierFactor, 10_000);
-  const summary = { lines, outliers: outliers.length, total: services.reduce((s, x) => s + Number(x.charged), 0) };
   await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('billing_run')
-      .set({ status: 'calculated', finished_at: new Date(), summary: JSON.stringify(summary) })
-      .where('community_id', '=', communityId)
-      .where('billing_run_id', '=', billingRunId)
-      .execute();
+    await sql`update billing_run
+                 set status = 'calculated', finished_at = now(),
+                     summary = coalesce(summary, '{}'::jsonb) || jsonb_build_object('lines', ${lines}::int)
+               where community_id = ${communityId} and billing_run_id = ${billingRunId}`.execute(trx);
     await trx
       .updateTable('billing_period')
       .set({ status: 'calculated', calculated_at: new Date() })
@@ -275,7 +317,7 @@ export async function finishRun(db: Db, communityId: number, billingRunId: numbe
       .where('period', '=', period)
       .execute();
   });
-  return summary;
+  return { lines };
 }
 
 /**
