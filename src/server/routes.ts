@@ -4,6 +4,7 @@ import { authRoutes } from '../auth/routes';
 import { meteringRoutes } from '../metering/routes';
 import { registryRoutes } from '../registry/routes';
 import { jobRoutes } from '../jobs/routes';
+import { dashboardRoutes } from '../dashboard/routes';
 
 /** A domain's HTTP routes: a function that adds them to the app (under /api). */
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void> | void;
@@ -14,4 +15,5 @@ export const routeModules: RouteModule[] = [
   meteringRoutes,
   registryRoutes,
   jobRoutes,
+  dashboardRoutes,
 ];

@@ -87,7 +87,7 @@ function Shell() {
                 {t(`role.${user.role}`)}
               </Text>
             </Stack>
-            <Button variant="light" leftSection={<IconLogout size={18} />} onClick={() => void signOut()}>
+            <Button variant="light" leftSection={<IconLogout size={18} />} onClick={() => void signOut()} visibleFrom="sm">
               {t('auth.signOut')}
             </Button>
           </Group>
@@ -95,7 +95,13 @@ function Shell() {
       </AppShell.Header>
 
       <AppShell.Navbar p="sm">
-        <nav aria-label={t('app.menu')}>
+        <AppShell.Section hiddenFrom="sm" mb="sm">
+          <Text fw={600}>{user.displayName}</Text>
+          <Text size="sm" c="dimmed">
+            {t(`role.${user.role}`)}
+          </Text>
+        </AppShell.Section>
+        <AppShell.Section grow component="nav" aria-label={t('app.menu')}>
           {entries
             .filter((entry) => !entry.hidden)
             .map((entry) => {
@@ -115,7 +121,12 @@ function Shell() {
                 />
               );
             })}
-        </nav>
+        </AppShell.Section>
+        <AppShell.Section hiddenFrom="sm">
+          <Button fullWidth variant="light" leftSection={<IconLogout size={18} />} onClick={() => void signOut()}>
+            {t('auth.signOut')}
+          </Button>
+        </AppShell.Section>
       </AppShell.Navbar>
 
       <AppShell.Main bg="gray.0">

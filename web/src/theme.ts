@@ -15,6 +15,8 @@ export const theme = createTheme({
     NumberInput: { defaultProps: { size: 'md' } },
     Textarea: { defaultProps: { size: 'md' } },
     Button: { defaultProps: { size: 'md' } },
+    // Mantine's badges are small capitals: hard to read, so plain text at a normal size.
+    Badge: { defaultProps: { size: 'lg', radius: 'sm', tt: 'none', fw: 500 } },
     Table: { defaultProps: { fz: 'sm', verticalSpacing: 'sm', highlightOnHover: true } },
   },
 });

@@ -76,6 +76,7 @@ export function DashboardPage() {
                   series={[{ name: 'openAccounts', label: t({ uk: 'Рахунків', en: 'Accounts' }), color: 'blue.6' }]}
                   valueFormatter={(value) => format.number(value)}
                   withBarValueLabel
+                  barChartProps={{ margin: { right: 48 } }}
                   gridAxis="x"
                 />
               </Paper>

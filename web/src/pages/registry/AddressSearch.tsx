@@ -1,18 +1,29 @@
-import { useEffect, useId, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { Badge, Group, Loader, Paper, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconBuilding, IconDoor, IconSearch } from '@tabler/icons-react';
+import { IconBuilding, IconDoor, IconRoad, IconSearch } from '@tabler/icons-react';
 import { useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
 import { ErrorAlert } from '../../components/DataState';
-import type { AddressHit } from './types';
+import type { AddressHit, AddressSearchResult } from './types';
 
 const MIN_QUERY = 2;
 
-function hitPath(hit: AddressHit): string {
-  return hit.kind === 'premise' && hit.premiseId !== null ? `/premises/${hit.premiseId}` : `/buildings/${hit.buildingId}`;
+/** Where a hit leads: a premise or building card; a street has no card (null). */
+function hitPath(hit: AddressHit): string | null {
+  if (hit.kind === 'premise' && hit.premiseId !== null) return `/premises/${hit.premiseId}`;
+  if (hit.buildingId !== null) return `/buildings/${hit.buildingId}`;
+  return null;
 }
+
+const KIND_LABEL = {
+  street: { uk: 'вулиця', en: 'street' },
+  building: { uk: 'будинок', en: 'building' },
+  premise: { uk: 'приміщення', en: 'premise' },
+} as const;
+const KIND_COLOR = { street: 'gray', building: 'blue', premise: 'teal' } as const;
+const KIND_ICON = { street: IconRoad, building: IconBuilding, premise: IconDoor } as const;
 
 /**
  * One text box; results appear as the person types (debounced). ↑/↓ choose a result, Enter opens
@@ -25,10 +36,22 @@ export function AddressSearch({ autoFocus = false }: { autoFocus?: boolean }) {
   const [text, setText] = useState('');
   const [query] = useDebouncedValue(text.trim(), 250);
   const [active, setActive] = useState(-1);
-  const search = useApiGet<{ items: AddressHit[] }>(query.length >= MIN_QUERY ? '/addresses/search' : null, { q: query });
+  const inputRef = useRef<HTMLInputElement>(null);
+  const search = useApiGet<AddressSearchResult>(query.length >= MIN_QUERY ? '/addresses/search' : null, { q: query });
   const hits = query.length >= MIN_QUERY ? (search.data?.items ?? []) : [];
 
   useEffect(() => setActive(-1), [search.data]);
+
+  /** A building or premise opens its card; a street goes into the box, to type the house number next. */
+  function choose(hit: AddressHit) {
+    const path = hitPath(hit);
+    if (path) {
+      navigate(path);
+      return;
+    }
+    setText(`${hit.streetName} `);
+    inputRef.current?.focus();
+  }
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key === 'ArrowDown' && hits.length > 0) {
@@ -39,7 +62,7 @@ export function AddressSearch({ autoFocus = false }: { autoFocus?: boolean }) {
       setActive((index) => (index <= 0 ? hits.length - 1 : index - 1));
     } else if (event.key === 'Enter' && hits.length > 0) {
       event.preventDefault();
-      navigate(hitPath(hits[Math.max(active, 0)]));
+      choose(hits[Math.max(active, 0)]);
     } else if (event.key === 'Escape') {
       setText('');
     }
@@ -60,6 +83,7 @@ export function AddressSearch({ autoFocus = false }: { autoFocus?: boolean }) {
         leftSection={<IconSearch size={22} />}
         rightSection={waiting ? <Loader size="sm" /> : null}
         value={text}
+        ref={inputRef}
         autoFocus={autoFocus}
         autoComplete="off"
         onChange={(event) => setText(event.currentTarget.value)}
@@ -78,14 +102,14 @@ export function AddressSearch({ autoFocus = false }: { autoFocus?: boolean }) {
       {hits.length > 0 && (
         <Paper withBorder role="listbox" id={listId} aria-label={t({ uk: 'Знайдені адреси', en: 'Addresses found' })}>
           {hits.map((hit, index) => {
-            const HitIcon = hit.kind === 'premise' ? IconDoor : IconBuilding;
+            const HitIcon = KIND_ICON[hit.kind];
             return (
               <UnstyledButton
-                key={`${hit.kind}-${hit.premiseId ?? hit.buildingId}`}
+                key={`${hit.kind}-${hit.premiseId ?? hit.buildingId ?? hit.streetId}`}
                 id={`${listId}-${index}`}
                 role="option"
                 aria-selected={index === active}
-                onClick={() => navigate(hitPath(hit))}
+                onClick={() => choose(hit)}
                 onMouseEnter={() => setActive(index)}
                 w="100%"
                 px="md"
@@ -93,23 +117,28 @@ export function AddressSearch({ autoFocus = false }: { autoFocus?: boolean }) {
                 bg={index === active ? 'blue.0' : undefined}
                 style={{ borderTop: index > 0 ? '1px solid var(--mantine-color-gray-2)' : undefined }}
               >
-                <Group justify="space-between" wrap="nowrap">
+                <Group justify="space-between" wrap="nowrap" gap="sm">
                   <Group gap="sm" wrap="nowrap">
-                    <HitIcon size={22} color="var(--mantine-color-blue-7)" />
-                    <Text size="md" fw={500}>
-                      {hit.address}
-                    </Text>
-                  </Group>
-                  <Group gap="xs" wrap="nowrap">
-                    {hit.unifiedAccount && (
-                      <Text size="sm" c="dimmed" ff="monospace">
-                        {hit.unifiedAccount}
+                    <HitIcon size={22} color="var(--mantine-color-blue-7)" style={{ flexShrink: 0 }} />
+                    <Stack gap={0}>
+                      <Text size="md" fw={500}>
+                        {hit.address}
                       </Text>
-                    )}
-                    <Badge variant="light" color={hit.kind === 'premise' ? 'teal' : 'blue'}>
-                      {hit.kind === 'premise' ? t({ uk: 'приміщення', en: 'premise' }) : t({ uk: 'будинок', en: 'building' })}
-                    </Badge>
+                      {hit.unifiedAccount && (
+                        <Text size="sm" c="dimmed">
+                          {t({ uk: 'єдиний рахунок', en: 'unified account' })} <span style={{ fontFamily: 'var(--mantine-font-family-monospace)' }}>{hit.unifiedAccount}</span>
+                        </Text>
+                      )}
+                      {hit.byFormerName && (
+                        <Text size="sm" c="dimmed">
+                          {t({ uk: 'знайдено за колишньою назвою вулиці', en: 'found by a former street name' })}
+                        </Text>
+                      )}
+                    </Stack>
                   </Group>
+                  <Badge variant="light" color={KIND_COLOR[hit.kind]} style={{ flexShrink: 0 }}>
+                    {t(KIND_LABEL[hit.kind])}
+                  </Badge>
                 </Group>
               </UnstyledButton>
             );

@@ -1,12 +1,22 @@
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { Anchor, Badge, Breadcrumbs, Paper, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Group, Paper, Table, Text, TextInput, Title } from '@mantine/core';
+import { IconSearch } from '@tabler/icons-react';
 import { useFormat, useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { InfoGrid } from '../../components/InfoGrid';
 import { PageHeader } from '../../components/PageHeader';
 import { MANAGEMENT_LABEL, PREMISE_KIND_LABEL } from './labels';
-import type { Building } from './types';
+import type { Building, BuildingPremise } from './types';
+
+// Above this many premises the card offers a box to find an apartment by its number.
+const FILTER_FROM = 20;
+
+function matchesNumber(premise: BuildingPremise, typed: string): boolean {
+  const wanted = typed.trim().toLowerCase();
+  return wanted === '' || (premise.number ?? '').toLowerCase().startsWith(wanted) || (premise.unifiedAccount ?? '').startsWith(wanted);
+}
 
 export function BuildingPage() {
   const { id } = useParams();
@@ -14,6 +24,7 @@ export function BuildingPage() {
   const format = useFormat();
   const navigate = useNavigate();
   const state = useApiGet<Building>(`/buildings/${id}`);
+  const [apartment, setApartment] = useState('');
 
   return (
     <DataState state={state}>
@@ -39,9 +50,21 @@ export function BuildingPage() {
               ]}
             />
           </Paper>
-          <Title order={3} mb="sm">
-            {t({ uk: 'Приміщення', en: 'Premises' })} ({format.number(building.premises.length)})
-          </Title>
+          <Group justify="space-between" align="flex-end" mb="sm">
+            <Title order={3}>
+              {t({ uk: 'Приміщення', en: 'Premises' })} ({format.number(building.premises.length)})
+            </Title>
+            {building.premises.length > FILTER_FROM && (
+              <TextInput
+                w={320}
+                label={t({ uk: 'Знайти квартиру', en: 'Find an apartment' })}
+                placeholder={t({ uk: 'Кв. або єдиний рахунок', en: 'Apt or unified account' })}
+                leftSection={<IconSearch size={18} />}
+                value={apartment}
+                onChange={(event) => setApartment(event.currentTarget.value)}
+              />
+            )}
+          </Group>
           <Paper withBorder>
             {building.premises.length === 0 ? (
               <Text p="md" c="dimmed">
@@ -61,7 +84,7 @@ export function BuildingPage() {
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
-                    {building.premises.map((premise) => (
+                    {building.premises.filter((premise) => matchesNumber(premise, apartment)).map((premise) => (
                       <Table.Tr key={premise.premiseId} style={{ cursor: 'pointer' }} onClick={() => navigate(`/premises/${premise.premiseId}`)}>
                         <Table.Td>
                           <Anchor component={Link} to={`/premises/${premise.premiseId}`} fw={600} onClick={(event) => event.stopPropagation()}>

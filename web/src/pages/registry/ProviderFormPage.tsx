@@ -109,7 +109,7 @@ function ProviderForm({ provider }: { provider: Provider | null }) {
                 value={values.iban}
                 onChange={set('iban')}
                 error={fieldError('iban')}
-                ff="monospace"
+                styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
               />
               <TextInput label={t({ uk: 'Телефон', en: 'Phone' })} type="tel" value={values.phone} onChange={set('phone')} error={fieldError('phone')} />
               <TextInput label={t({ uk: 'Електронна пошта', en: 'E-mail' })} type="email" value={values.email} onChange={set('email')} error={fieldError('email')} />

@@ -1,6 +1,8 @@
 import { Link, useNavigate } from 'react-router';
-import { Anchor, Button, Group, Paper, Table, Text } from '@mantine/core';
-import { IconPlus } from '@tabler/icons-react';
+import { useState } from 'react';
+import { Anchor, Button, Group, Paper, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useT } from '../../i18n';
 import { useSession } from '../../session';
 import { useApiList } from '../../useApiGet';
@@ -13,7 +15,9 @@ export function ProvidersPage() {
   const t = useT();
   const navigate = useNavigate();
   const { user } = useSession();
-  const list = useApiList<Provider>('/providers', { limit: 100 });
+  const [filter, setFilter] = useState('');
+  const [q] = useDebouncedValue(filter.trim(), 250);
+  const list = useApiList<Provider>('/providers', { q, limit: 100 });
   const editable = canEditRegistry(user?.role);
 
   return (
@@ -29,6 +33,15 @@ export function ProvidersPage() {
           )
         }
       />
+      <TextInput
+        mb="md"
+        maw={520}
+        label={t({ uk: 'Знайти постачальника', en: 'Find a provider' })}
+        placeholder={t({ uk: 'Назва або код ЄДРПОУ', en: 'Name or EDRPOU code' })}
+        leftSection={<IconSearch size={20} />}
+        value={filter}
+        onChange={(event) => setFilter(event.currentTarget.value)}
+      />
       <DataState state={list}>
         {() => (
           <Paper withBorder>
@@ -37,7 +50,7 @@ export function ProvidersPage() {
                 {t('common.empty')}
               </Text>
             ) : (
-              <Table.ScrollContainer minWidth={820}>
+              <Table.ScrollContainer minWidth={760}>
                 <Table striped>
                   <Table.Thead>
                     <Table.Tr>
@@ -45,7 +58,6 @@ export function ProvidersPage() {
                       <Table.Th>{t({ uk: 'ЄДРПОУ', en: 'EDRPOU' })}</Table.Th>
                       <Table.Th>IBAN</Table.Th>
                       <Table.Th>{t({ uk: 'Телефон', en: 'Phone' })}</Table.Th>
-                      <Table.Th>{t({ uk: 'Ел. пошта', en: 'E-mail' })}</Table.Th>
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
@@ -68,8 +80,7 @@ export function ProvidersPage() {
                         <Table.Td ff="monospace" fz="sm">
                           {provider.iban}
                         </Table.Td>
-                        <Table.Td>{provider.phone ?? ''}</Table.Td>
-                        <Table.Td>{provider.email ?? ''}</Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>{provider.phone ?? ''}</Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>

@@ -104,7 +104,7 @@ function ServiceForm({ service }: { service: Service | null }) {
                 value={code}
                 onChange={(event) => setCode(event.currentTarget.value)}
                 error={fieldError('code')}
-                ff="monospace"
+                styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
               />
               <TextInput
                 label={t({ uk: 'Одиниця виміру', en: 'Unit' })}

@@ -1,5 +1,5 @@
 import { Link, useNavigate } from 'react-router';
-import { Anchor, Badge, Button, Group, Paper, Table, Text } from '@mantine/core';
+import { Anchor, Button, Group, Paper, Table, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
@@ -70,10 +70,10 @@ export function ServicesPage() {
                           <Table.Td c="dimmed">{second}</Table.Td>
                           <Table.Td ff="monospace">{service.code}</Table.Td>
                           <Table.Td>{service.unit}</Table.Td>
-                          <Table.Td>
-                            <Badge variant="light" color={service.metered ? 'teal' : 'gray'}>
+                          <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                            <Text c={service.metered ? 'teal.8' : 'dimmed'}>
                               {service.metered ? t({ uk: 'за лічильником', en: 'metered' }) : t({ uk: 'без лічильника', en: 'unmetered' })}
-                            </Badge>
+                            </Text>
                           </Table.Td>
                         </Table.Tr>
                       );

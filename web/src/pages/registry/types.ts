@@ -4,11 +4,25 @@ export type Management = 'osbb' | 'company' | 'none';
 export type PremiseKind = 'residential' | 'non_residential';
 
 export interface AddressHit {
-  kind: 'building' | 'premise';
-  buildingId: number;
+  kind: 'street' | 'building' | 'premise';
+  score: number;
+  streetId: number;
+  streetType: string;
+  streetName: string;
+  /** Found by one of the street's former names (many streets were renamed). */
+  byFormerName: boolean;
+  buildingId: number | null;
+  houseKey: string | null;
   premiseId: number | null;
-  address: string;
+  apartment: string | null;
   unifiedAccount: string | null;
+  postalCode: string | null;
+  address: string;
+}
+
+export interface AddressSearchResult {
+  parsed: { streetName: string; streetType: string | null; houseKey: string | null; apartment: string | null } | null;
+  items: AddressHit[];
 }
 
 export interface BuildingPremise {

@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildApp } from '../../src/server/app';
+import { openContext } from '../../src/server/start';
+import type { AppContext } from '../../src/server/context';
+import { startupHooks } from '../../src/cli/startup';
+
+// A person signs in as the demo operator, finds «київська 12а» (also typed «Kyivska 12-A»), opens
+// the building, sees its premises and a premise's accounts. Assertions are on visible text.
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const OPERATOR = { login: 'operator', password: 'operator-demo' };
+
+interface ExpectedBuilding {
+  buildingId: number;
+  premises: Array<{ premiseId: number; number: string | null }>;
+}
+
+describe('sign in and find an address in the browser', () => {
+  let dataDir: string;
+  let ctx: AppContext;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let baseUrl: string;
+  let kyivska12a: ExpectedBuilding;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.resolve('web/dist/index.html'))) throw new Error('web/dist is missing: run `npm run build:web` (or `npm run test:browser`)');
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-browser-'));
+    ctx = await openContext({ dataDir });
+    // The same start-up work as `npm start`: on an empty database it seeds the demo city.
+    for (const hook of startupHooks) await hook(ctx);
+    app = await buildApp(ctx);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+    // What the pages should show, read from the database rather than assumed.
+    const building = await ctx.db
+      .selectFrom('building as b')
+      .innerJoin('street as s', (j) => j.onRef('s.community_id', '=', 'b.community_id').onRef('s.street_id', '=', 'b.street_id'))
+      .where('s.name', '=', 'Київська')
+      .where('s.type', '=', 'вулиця')
+      .where('b.number', '=', 12)
+      .where('b.letter', '=', 'а')
+      .where('b.fraction', 'is', null)
+      .where('b.block', 'is', null)
+      .select(['b.community_id', 'b.building_id'])
+      .executeTakeFirstOrThrow();
+    const premises = await ctx.db
+      .selectFrom('premise')
+      .where('community_id', '=', building.community_id)
+      .where('building_id', '=', building.building_id)
+      .select(['premise_id', 'number'])
+      .orderBy('premise_id')
+      .execute();
+    kyivska12a = { buildingId: building.building_id, premises: premises.map((p) => ({ premiseId: p.premise_id, number: p.number })) };
+
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await ctx?.jobs.stop().catch(() => undefined);
+    await ctx?.handle.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function signIn(page: Page) {
+    await page.goto(baseUrl);
+    await expect.poll(() => page.getByRole('heading', { name: 'Вхід до системи' }).isVisible()).toBe(true);
+    await page.getByLabel('Логін').fill(OPERATOR.login);
+    await page.getByLabel('Пароль', { exact: true }).fill(OPERATOR.password);
+    await page.getByRole('button', { name: 'Увійти' }).click();
+    await page.getByRole('heading', { name: 'Огляд громади' }).waitFor();
+    await page.getByRole('banner').getByText('Оператор ЦОД (демо)').waitFor();
+  }
+
+  /** Types as a person does (key by key), waits for the list and opens the building found. */
+  async function findBuilding(page: Page, typed: string) {
+    const box = page.getByRole('combobox', { name: 'Адреса' });
+    await box.click();
+    await box.pressSequentially(typed, { delay: 60 });
+    const buildingHit = page.getByRole('option').filter({ hasText: 'будинок' }).first();
+    await buildingHit.waitFor();
+    const text = await buildingHit.innerText();
+    expect(text).toMatch(/Київська/);
+    expect(text).toMatch(/12а/);
+    await buildingHit.click();
+    await page.waitForURL(`${baseUrl}/buildings/${kyivska12a.buildingId}`);
+    await page.getByRole('heading', { name: /Київська.*12а/ }).waitFor();
+  }
+
+  it('finds «київська 12а», shows the building, its premises and a premise’s accounts', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'uk-UA' });
+    try {
+      await signIn(page);
+      await page.getByRole('link', { name: 'Пошук адреси' }).click();
+      await page.getByRole('heading', { name: 'Пошук адреси' }).waitFor();
+      await findBuilding(page, 'київська 12а');
+
+      // The building card lists every premise of the building.
+      expect(kyivska12a.premises.length).toBeGreaterThan(0);
+      await page.getByText('Картка будинку').waitFor();
+      await page.getByRole('heading', { name: `Приміщення (${kyivska12a.premises.length})` }).waitFor();
+      const rows = page.locator('table tbody tr');
+      expect(await rows.count()).toBe(kyivska12a.premises.length);
+      const firstApartment = kyivska12a.premises.find((p) => p.number !== null)!;
+      const tableText = await page.locator('table').innerText();
+      for (const premise of kyivska12a.premises.filter((p) => p.number !== null)) expect(tableText).toContain(`кв. ${premise.number}`);
+      await page.screenshot({ path: path.join(os.tmpdir(), 'hromada-building.png') });
+
+      // Open one apartment: its accounts as the database holds them.
+      await page.getByRole('link', { name: `кв. ${firstApartment.number}`, exact: true }).click();
+      await page.waitForURL(`${baseUrl}/premises/${firstApartment.premiseId}`);
+      await page.getByText('Картка приміщення').waitFor();
+      const accounts = await ctx.db
+        .selectFrom('account as a')
+        .innerJoin('service as s', (j) => j.onRef('s.community_id', '=', 'a.community_id').onRef('s.service_id', '=', 'a.service_id'))
+        .where('a.premise_id', '=', firstApartment.premiseId)
+        .select(['a.number', 's.name_uk'])
+        .execute();
+      expect(accounts.length).toBeGreaterThan(0);
+      await page.getByRole('heading', { name: `Особові рахунки (${accounts.length})` }).waitFor();
+      const accountsText = await page.locator('table').innerText();
+      for (const account of accounts) {
+        expect(accountsText).toContain(account.number);
+        expect(accountsText).toContain(account.name_uk);
+      }
+      await expect.poll(() => page.getByRole('heading', { name: new RegExp(`Київська.*12а.*кв\\. ${firstApartment.number}`) }).isVisible()).toBe(true);
+      await page.screenshot({ path: path.join(os.tmpdir(), 'hromada-premise.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('finds the same building typed in Latin letters, «Kyivska 12-A», and speaks English on request', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await signIn(page);
+      await page.screenshot({ path: path.join(os.tmpdir(), 'hromada-dashboard.png'), fullPage: true });
+      // The staff home page has the address box too.
+      await findBuilding(page, 'Kyivska 12-A');
+      await page.getByRole('heading', { name: `Приміщення (${kyivska12a.premises.length})` }).waitFor();
+
+      await page.getByText('English', { exact: true }).click();
+      await page.getByRole('heading', { name: `Premises (${kyivska12a.premises.length})` }).waitFor();
+      await page.getByText('Building card').waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).first().waitFor();
+    } finally {
+      await page.close();
+    }
+  });
+});

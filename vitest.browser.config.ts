@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// The browser test: the real server in-process on a seeded embedded database, driven by Debian's
+// Chromium through playwright-core. `npm run test:browser` builds the web app first.
+export default defineConfig({
+  test: {
+    include: ['tests/browser/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 300_000,
+    pool: 'forks',
+  },
+});
