@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
@@ -809,18 +809,16 @@ describe('properties: whole addresses', () => {
   });
 });
 
-// The full Vinnytsia list, when the shared data directory is present (it is not part of the repo).
-const STREETS_CSV = process.env.HROMADA_STREETS_CSV ?? '/work/shared/data/vinnytsia-streets.csv';
+// The full Vinnytsia list, bundled with the synthetic city seeder.
+const STREETS_CSV = new URL('./seed/data/vinnytsia-streets.csv', import.meta.url);
 
-describe.runIf(existsSync(STREETS_CSV))('the whole Vinnytsia street list', () => {
-  const rows = existsSync(STREETS_CSV)
-    ? readFileSync(STREETS_CSV, 'utf8')
-        .trim()
-        .split(/\r?\n/)
-        .slice(1)
-        .map((line) => line.split(','))
-        .map(([type, name, former]) => ({ type: type as StreetType, name, former: former ? former.split(';') : [] }))
-    : [];
+describe('the whole Vinnytsia street list', () => {
+  const rows = readFileSync(STREETS_CSV, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => line.split(','))
+    .map(([type, name, former]) => ({ type: type as StreetType, name, former: former ? former.split(';') : [] }));
 
   it('parses every street written with its type before and after, and in Latin', () => {
     for (const { type, name } of rows) {
