@@ -153,7 +153,8 @@ export async function recentReadings(db: DbOrTx, communityId: number, meterIds: 
     .selectFrom('meter_reading')
     .select(['reading_id', 'meter_id', 'period', 'kind', 'value1', 'value2', 'value3', 'status'])
     .where('community_id', '=', communityId)
-    .where(sql<boolean>`meter_id = any(${meterIds}::bigint[])`)
+    // A semi-join on the unnested ids (not `= any(array)`, which the planner would test row by row).
+    .where(sql<boolean>`meter_id in (select unnest(${meterIds}::bigint[]))`)
     .where('period', '>=', fromPeriod)
     .where('status', '<>', 'rejected')
     .execute();

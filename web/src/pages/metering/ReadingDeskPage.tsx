@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { Badge, Button, Grid, Group, Kbd, Paper, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Grid, Group, Kbd, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
 import { useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
@@ -128,7 +128,12 @@ export function ReadingDeskPage() {
                     {t({ uk: 'Єдиний рахунок', en: 'Unified account' })}: {flat.unifiedNumber}
                   </Text>
                 )}
-                <DataState state={meters}>{(data) => <MeterEntry key={premiseId} meters={data} onDone={onDone} autoFocus />}</DataState>
+                {/* While the next flat loads the previous one's meters must not take the keys. */}
+                {meters.loading ? (
+                  <Loader size="sm" />
+                ) : (
+                  <DataState state={meters}>{(data) => <MeterEntry key={premiseId} meters={data} onDone={onDone} autoFocus />}</DataState>
+                )}
               </Paper>
             )}
           </Stack>
@@ -145,8 +150,8 @@ export function ReadingDeskPage() {
                 const count = (s: string) => r.filter((x) => x.status === s).length;
                 return (
                   <Group key={i} gap={6} justify="space-between" wrap="nowrap">
-                    <Text size="sm" truncate>
-                      {line.label}
+                    <Text size="sm" truncate title={line.label}>
+                      {line.label.match(/кв\. .*$/)?.[0] ?? line.label}
                     </Text>
                     {line.outcome.skipped ? (
                       <Badge size="xs" color="gray" variant="light">

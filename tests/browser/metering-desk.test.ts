@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser } from 'playwright-core';
+import { buildApp } from '../../src/server/app';
+import { openContext } from '../../src/server/start';
+import type { AppContext, SessionUser } from '../../src/server/context';
+import { startupHooks } from '../../src/cli/startup';
+import { upsertMetersBulk } from '../../src/metering/service';
+import { addDays, kyivToday } from '../../src/shared/period';
+
+// An operator at the call-centre desk walks three flats of a building with the keyboard alone:
+// finds the first flat by its unified account number, types a reading and Enter (the next flat
+// opens), types a wrong one (it is refused with the reason on screen), corrects it, and passes
+// over the last flat with Enter. The readings are then checked in the database.
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+describe('the call-centre desk, keyboard only', () => {
+  let dataDir: string;
+  let ctx: AppContext;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let baseUrl: string;
+  let flats: Array<{ premiseId: number; number: string; unified: string; meterId: number }>;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.resolve('web/dist/index.html'))) throw new Error('web/dist is missing: run `npm run build:web` (or `npm run test:browser`)');
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-desk-'));
+    ctx = await openContext({ dataDir });
+    for (const hook of startupHooks) await hook(ctx);
+    const communityId = ctx.communityId;
+
+    // Three flats of one building get a cold-water meter read a month ago at 100.
+    const building = await ctx.db
+      .selectFrom('premise as p')
+      .innerJoin('unified_account as u', (j) => j.onRef('u.community_id', '=', 'p.community_id').onRef('u.premise_id', '=', 'p.premise_id'))
+      .where('p.community_id', '=', communityId)
+      .where('p.number', 'is not', null)
+      .select(['p.building_id'])
+      .groupBy('p.building_id')
+      .having((eb) => eb.fn.countAll(), '>=', 3)
+      .orderBy('p.building_id')
+      .executeTakeFirstOrThrow();
+    const premises = await ctx.db
+      .selectFrom('premise as p')
+      .innerJoin('unified_account as u', (j) => j.onRef('u.community_id', '=', 'p.community_id').onRef('u.premise_id', '=', 'p.premise_id'))
+      .where('p.community_id', '=', communityId)
+      .where('p.building_id', '=', building.building_id)
+      .where('p.number', 'is not', null)
+      .select(['p.premise_id', 'p.number', 'u.number as unified'])
+      .execute();
+    // The desk walks flats in number order (1, 2, … 10): so do we.
+    premises.sort((a, b) => parseInt(a.number!, 10) - parseInt(b.number!, 10) || a.number!.localeCompare(b.number!));
+    const chosen = premises.slice(0, 3);
+    const system: SessionUser = { userId: 0, communityId, login: 'test', displayName: 'test', role: 'operator', providerId: null };
+    const made = await upsertMetersBulk(
+      ctx.db,
+      system,
+      chosen.map((p, i) => ({ serial: `DESK-${i + 1}`, serviceCode: 'cold_water', premiseId: p.premise_id, installedOn: addDays(kyivToday(), -30), initialValues: ['100'] })),
+    );
+    expect(made.map((m) => m.outcome)).toEqual(['created', 'created', 'created']);
+    flats = chosen.map((p, i) => ({ premiseId: p.premise_id, number: p.number!, unified: p.unified, meterId: made[i]!.meterId! }));
+    // The whole month is the submission window, so the test does not depend on the day it runs.
+    await ctx.db.deleteFrom('metering_settings').where('community_id', '=', communityId).execute();
+    await ctx.db.insertInto('metering_settings').values({ community_id: communityId, window_opens_day: 1, window_closes_day: 0 }).execute();
+
+    app = await buildApp(ctx);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await ctx?.jobs.stop().catch(() => undefined);
+    await ctx?.handle.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('enters a building’s readings without the mouse, and explains a bad one', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'uk-UA' });
+    try {
+      await page.goto(baseUrl);
+      await page.getByLabel('Логін').fill('operator');
+      await page.getByLabel('Пароль', { exact: true }).fill('operator-demo');
+      await page.keyboard.press('Enter');
+      await page.getByRole('banner').getByText('Оператор ЦОД (демо)').waitFor();
+      await page.goto(`${baseUrl}/metering/desk`);
+      await page.getByRole('heading', { name: 'Показники лічильників: прийом дзвінків' }).waitFor();
+
+      // The search box has the focus: type the unified account number, Enter opens the flat.
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('premise-lookup');
+      await page.keyboard.type(flats[0]!.unified, { delay: 30 });
+      await page.getByRole('option').first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('desk-position').getByText('квартира 1 з 3').waitFor();
+      await expect.poll(() => page.getByTestId('desk-title').innerText()).toContain(`кв. ${flats[0]!.number}`);
+
+      // Flat 1: the meter field has the focus; the check shows the consumption at once; Enter submits.
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toContain('DESK-1');
+      await page.keyboard.type('105');
+      await page.getByTestId('verdict-DESK-1').getByText('+5 м³').waitFor();
+      await page.keyboard.press('Enter');
+
+      // Flat 2 opens by itself. A reading below the previous one is refused, with the reason.
+      await page.getByTestId('desk-position').getByText('квартира 2 з 3').waitFor();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toContain('DESK-2');
+      await page.keyboard.type('7');
+      await page.getByTestId('verdict-DESK-2').getByText('показник 7 менший за попередній 100').waitFor();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('verdict-DESK-2').getByText('відхилено ✓').waitFor();
+      await page.getByTestId('desk-position').getByText('квартира 2 з 3').waitFor();
+      // The cursor stays on the field, its text selected: typing replaces it.
+      await page.keyboard.type('110');
+      await page.getByTestId('verdict-DESK-2').getByText('+10 м³').waitFor();
+      await page.keyboard.press('Enter');
+
+      // Flat 3: nothing to enter — Enter passes over it; the last flat hands the focus back to the search box.
+      await page.getByTestId('desk-position').getByText('квартира 3 з 3').waitFor();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toContain('DESK-3');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('premise-lookup');
+      await page.getByTestId('desk-log').getByText('пропущено').waitFor();
+      await page.screenshot({ path: path.join(os.tmpdir(), 'hromada-metering-desk.png'), fullPage: true });
+
+      const readings = await ctx.db
+        .selectFrom('meter_reading')
+        .select(['meter_id', 'value1', 'status', 'channel', 'reason_code'])
+        .where('meter_id', 'in', flats.map((f) => f.meterId))
+        .where('kind', '=', 'regular')
+        .orderBy('reading_id')
+        .execute();
+      expect(readings).toEqual([
+        { meter_id: flats[0]!.meterId, value1: '105.000', status: 'accepted', channel: 'call_centre', reason_code: null },
+        { meter_id: flats[1]!.meterId, value1: '7.000', status: 'rejected', channel: 'call_centre', reason_code: 'below_previous' },
+        { meter_id: flats[1]!.meterId, value1: '110.000', status: 'accepted', channel: 'call_centre', reason_code: null },
+      ]);
+    } finally {
+      await page.close();
+    }
+  });
+});
