@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // Each file seeds its own city and drives its own Chromium: one at a time on a small machine.
+    fileParallelism: false,
   },
 });

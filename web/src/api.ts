@@ -59,6 +59,12 @@ export function errorMessages(error: unknown): Bilingual {
 }
 
 let csrfToken: string | null = null;
+let onSessionLost: (() => void) | null = null;
+
+/** Called when the server answers 401 (the session expired or was ended elsewhere). */
+export function setSessionLostHandler(handler: (() => void) | null): void {
+  onSessionLost = handler;
+}
 
 /** The session route hands out the CSRF token; writes send it back in a header. */
 export function setCsrfToken(token: string | null | undefined): void {
@@ -107,6 +113,7 @@ async function request<T>(method: Method, path: string, body?: unknown, query?: 
       data = undefined;
     }
   }
+  if (response.status === 401 && path !== '/auth/sign-in') onSessionLost?.();
   if (!response.ok) throw problemToError(response.status, data);
   return data as T;
 }

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, setCsrfToken } from './api';
+import { api, ApiError, setCsrfToken, setSessionLostHandler } from './api';
 
 export type Role = 'admin' | 'operator' | 'provider' | 'city' | 'resident';
 export const ALL_ROLES: Role[] = ['admin', 'operator', 'provider', 'city', 'resident'];
@@ -49,6 +49,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     refresh().catch(() => setUser(null));
   }, [refresh]);
+
+  // An expired session anywhere in the app brings back the sign-in form (the address is kept).
+  useEffect(() => {
+    setSessionLostHandler(() => {
+      setCsrfToken(null);
+      setUser(null);
+    });
+    return () => setSessionLostHandler(null);
+  }, []);
 
   const signIn = useCallback(
     async (login: string, password: string) => {
