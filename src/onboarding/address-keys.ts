@@ -50,14 +50,15 @@ export function addressKeysOf(text: string, options: ParseAddressOptions = {}): 
     }
     apartmentKey = key;
   }
-  const streetKey = normaliseStreetName(a.streetName);
+  // parseAddress already computed both keys: streetKeys[0] is the Cyrillic one, streetKey the ASCII one.
+  const streetKey = a.streetKeys[0] ?? normaliseStreetName(a.streetName);
   return {
     ok: true,
     value: {
       streetType: a.streetType ?? null,
       streetName: a.streetName,
       streetKey,
-      streetTranslitKey: translitKey(a.streetName),
+      streetTranslitKey: a.streetKey || translitKey(a.streetName),
       houseKey: a.houseKey,
       houseNumber: a.house.number,
       houseLetter: a.house.letter ?? null,

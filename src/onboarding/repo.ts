@@ -32,39 +32,18 @@ export async function findAppliedSameFile(db: DbOrTx, communityId: number, provi
 }
 
 export async function deleteRows(db: DbOrTx, s: Scope) {
+  await db.deleteFrom('import_match').where('community_id', '=', s.communityId).where('import_id', '=', s.importId).execute();
   await db.deleteFrom('import_row').where('community_id', '=', s.communityId).where('import_id', '=', s.importId).execute();
 }
 
-export async function countByStatus(db: DbOrTx, s: Scope): Promise<Record<string, number>> {
-  const rows = await db
-    .selectFrom('import_row')
-    .select(['status', sql<number>`count(*)::int`.as('n')])
-    .where('community_id', '=', s.communityId)
-    .where('import_id', '=', s.importId)
-    .groupBy('status')
-    .execute();
-  const out: Record<string, number> = { rows: 0, matched: 0, review: 0, new: 0, error: 0, skipped: 0 };
-  for (const r of rows) {
-    out[r.status] = r.n;
-    out.rows += r.n;
-  }
-  return out;
-}
+// ---------------------------------------------------------------- matching
 
-// ---------------------------------------------------------------- address matching
-
-/** Remembered decisions first: a spelling an operator matched once matches again exactly. */
-async function matchByAlias(trx: Tx, s: Scope) {
-  await sql`
-    update import_row r
-       set premise_id = a.premise_id, status = 'matched', confidence = 1, method = 'alias'
-      from address_alias a
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'review'
-       and a.community_id = r.community_id and a.alias_key = r.address_key`.execute(trx);
-}
+/** Rows of a scope, optionally only some of them (an operator's decisions are applied by row). */
+const onlyRows = (rows: number[] | undefined, alias = 'm') =>
+  rows ? sql`and ${sql.ref(`${alias}.row_no`)} = any(${rows}::int[])` : sql``;
 
 interface Spelling {
-  street_type: string | null;
+  street_type: string;
   street_key: string;
   street_translit_key: string;
 }
@@ -72,15 +51,16 @@ interface Spelling {
 /**
  * Decides every distinct street spelling of the import at once: candidates by exact key, Latin
  * transliteration, aliases and former names, and pg_trgm neighbours for the spellings that found
- * nothing exact; `decideStreet` ranks them. The result lands in the temporary table street_pick
- * (chosen street, if any) and street_candidate (every candidate, for the review queue).
+ * nothing exact; `decideStreet` ranks them. The result lands in the temporary table
+ * street_candidate (every candidate, `picked` marking the one to match on). The street type is
+ * '' when the file has none, so that joins on it stay plain equalities (hashable).
  */
 async function decideStreets(trx: Tx, s: Scope, opts: { fuzzy: boolean }) {
   const spellings = (
     await sql<Spelling>`
-      select distinct street_type, street_key, street_translit_key
+      select distinct coalesce(street_type, '') as street_type, street_key, street_translit_key
         from import_row
-       where community_id = ${s.communityId} and import_id = ${s.importId} and status = 'review' and street_key is not null`.execute(trx)
+       where community_id = ${s.communityId} and import_id = ${s.importId} and status <> 'error' and street_key is not null`.execute(trx)
   ).rows;
   await sql`create temporary table street_candidate (
       street_type text, street_key text, street_id bigint, method text, confidence real, picked boolean) on commit drop`.execute(trx);
@@ -94,7 +74,10 @@ async function decideStreets(trx: Tx, s: Scope, opts: { fuzzy: boolean }) {
       with p as (select * from unnest(${keys}::text[], ${tkeys}::text[]) with ordinality as p(k, t, idx))
       select p.idx::int as idx, st.street_id, st.type, st.name_key,
              case when st.name_key = p.k then 'exact' else 'translit' end as method
-        from p join street st on st.community_id = ${s.communityId} and (st.name_key = p.k or st.translit_key = p.t)
+        from p join street st on st.community_id = ${s.communityId} and st.name_key = p.k
+      union all
+      select p.idx::int as idx, st.street_id, st.type, st.name_key, 'translit'
+        from p join street st on st.community_id = ${s.communityId} and st.translit_key = p.t and st.name_key <> p.k
       union all
       select p.idx::int, st.street_id, st.type, st.name_key, a.source
         from p join street_alias a on a.community_id = ${s.communityId} and a.alias_key in (p.k, p.t)
@@ -103,7 +86,7 @@ async function decideStreets(trx: Tx, s: Scope, opts: { fuzzy: boolean }) {
   const byIdx = new Map<number, StreetCandidate[]>();
   const add = (r: Row) => {
     const list = byIdx.get(r.idx) ?? [];
-    list.push({ streetId: r.street_id, type: r.type, nameKey: r.name_key, method: r.method === 'operator' ? 'operator' : r.method });
+    list.push({ streetId: r.street_id, type: r.type, nameKey: r.name_key, method: r.method });
     byIdx.set(r.idx, list);
   };
   exact.forEach(add);
@@ -123,9 +106,9 @@ async function decideStreets(trx: Tx, s: Scope, opts: { fuzzy: boolean }) {
     fuzzy.forEach(add);
   }
 
-  const values: Array<[string | null, string, number, string, number, boolean]> = [];
+  const values: Array<[string, string, number, string, number, boolean]> = [];
   spellings.forEach((p, i) => {
-    const decision = decideStreet({ streetType: p.street_type, streetKey: p.street_key }, byIdx.get(i + 1) ?? []);
+    const decision = decideStreet({ streetType: p.street_type || null, streetKey: p.street_key }, byIdx.get(i + 1) ?? []);
     for (const r of decision.ranked.slice(0, 5)) {
       values.push([p.street_type, p.street_key, r.streetId, r.method, r.confidence, decision.pick?.streetId === r.streetId]);
     }
@@ -136,152 +119,202 @@ async function decideStreets(trx: Tx, s: Scope, opts: { fuzzy: boolean }) {
       select * from unnest(${chunk.map((v) => v[0])}::text[], ${chunk.map((v) => v[1])}::text[], ${chunk.map((v) => v[2])}::bigint[],
                            ${chunk.map((v) => v[3])}::text[], ${chunk.map((v) => v[4])}::real[], ${chunk.map((v) => v[5])}::boolean[])`.execute(trx);
   }
+  await sql`create index on street_candidate (street_key)`.execute(trx);
   await sql`analyze street_candidate`.execute(trx);
 }
 
 /**
- * Matches the staged addresses of an import: remembered spellings, then the picked street with
- * the exact house and apartment keys. What is left is classified for the review queue:
- * - 'new': the street is certain but the house or apartment is not in the registry;
- * - 'review': the street is unknown, uncertain or ambiguous — with the candidate premises.
+ * Errors found across rows: an unknown service code, and the same account and service twice in
+ * one file (the later rows name the first). Into the temporary table row_error.
  */
-export async function matchAddresses(trx: Tx, s: Scope, opts: { fuzzy?: boolean } = {}) {
-  await matchByAlias(trx, s);
+async function findRowErrors(trx: Tx, s: Scope, columns: { service: string; account: string }, checkServices: boolean) {
+  await sql`
+    create temporary table row_error on commit drop as
+    select row_no, jsonb_agg(error) as errors from (
+      select r.row_no, jsonb_build_object('field', 'service', 'column', ${columns.service}::text, 'value', coalesce(r.service_code, ''),
+               'uk', 'невідома послуга: ' || coalesce(r.service_code, '(порожньо)'), 'en', 'unknown service: ' || coalesce(r.service_code, '(empty)')) as error
+        from import_row r
+       where ${checkServices} and r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status <> 'error'
+         and not exists (select 1 from service sv where sv.community_id = r.community_id and sv.code = r.service_code)
+      union all
+      select r.row_no, jsonb_build_object('field', 'account', 'column', ${columns.account}::text, 'value', r.account_number,
+               'uk', 'рахунок повторюється (уперше в рядку ' || d.first_row || ')', 'en', 'the account is repeated (first in row ' || d.first_row || ')')
+        from (select account_number, coalesce(service_code, '') as service_code, min(row_no) as first_row
+                from import_row
+               where community_id = ${s.communityId} and import_id = ${s.importId} and status <> 'error' and account_number is not null
+               group by 1, 2 having count(*) > 1) d
+        join import_row r on r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status <> 'error'
+                         and r.account_number = d.account_number and coalesce(r.service_code, '') = d.service_code and r.row_no <> d.first_row
+    ) x group by row_no`.execute(trx);
+  await sql`analyze row_error`.execute(trx);
+}
+
+/** Why each unmatched address is unmatched, and the candidate premises an operator may choose. */
+async function explainLeftovers(trx: Tx, s: Scope) {
+  await sql`
+    update import_match m
+       set status = x.status, reason_uk = x.reason_uk, reason_en = x.reason_en, confidence = x.confidence, candidates = x.candidates
+      from (
+        select r.row_no,
+               case when c.street_id is not null and c.confidence >= 0.98 then 'new' else 'review' end as status,
+               case
+                 when c.street_id is null and u.confidence is null then 'вулицю не знайдено в реєстрі'
+                 when c.street_id is null and u.several then 'кілька вулиць підходять однаково'
+                 when c.street_id is null then 'вулицю впізнано невпевнено (' || round(u.confidence::numeric * 100) || '%)'
+                 when b.building_id is null then 'будинку ' || r.house_key || ' на цій вулиці немає в реєстрі'
+                 when r.apartment_key = '' then 'у будинку немає приміщення без номера'
+                 else 'квартири ' || r.apartment_key || ' в цьому будинку немає в реєстрі'
+               end as reason_uk,
+               case
+                 when c.street_id is null and u.confidence is null then 'the street is not in the registry'
+                 when c.street_id is null and u.several then 'several streets fit equally well'
+                 when c.street_id is null then 'the street is recognised with low confidence (' || round(u.confidence::numeric * 100) || '%)'
+                 when b.building_id is null then 'house ' || r.house_key || ' on this street is not in the registry'
+                 when r.apartment_key = '' then 'the building has no premise without a number'
+                 else 'apartment ' || r.apartment_key || ' of this building is not in the registry'
+               end as reason_en,
+               coalesce(c.confidence, u.confidence, 0) as confidence,
+               cand.candidates
+          from import_match m0
+          join import_row r on r.community_id = m0.community_id and r.import_id = m0.import_id and r.row_no = m0.row_no
+          left join street_candidate c on c.picked and c.street_key = r.street_key and c.street_type = coalesce(r.street_type, '')
+          left join building b on b.community_id = r.community_id and b.street_id = c.street_id and b.house_key = r.house_key
+          left join lateral (
+            select max(c2.confidence) as confidence, count(*) > 1 and max(c2.confidence) >= ${MATCH_THRESHOLD} as several
+              from street_candidate c2 where c2.street_key = r.street_key and c2.street_type = coalesce(r.street_type, '')) u on true
+          left join lateral (
+            -- the same house and apartment on every candidate street
+            select jsonb_agg(jsonb_build_object('premiseId', p.premise_id, 'confidence', c3.confidence, 'method', c3.method)
+                             order by c3.confidence desc, p.premise_id) as candidates
+              from street_candidate c3
+              join building b3 on b3.community_id = r.community_id and b3.street_id = c3.street_id and b3.house_key = r.house_key
+              join premise p on p.community_id = b3.community_id and p.building_id = b3.building_id and p.apartment_key = r.apartment_key
+             where c3.street_key = r.street_key and c3.street_type = coalesce(r.street_type, '')) cand on true
+         where m0.community_id = ${s.communityId} and m0.import_id = ${s.importId} and m0.status = 'review'
+           and m0.resolution is null and r.street_key is not null) x
+     where m.community_id = ${s.communityId} and m.import_id = ${s.importId} and m.row_no = x.row_no`.execute(trx);
+}
+
+/**
+ * Matches the staged addresses of an import in one INSERT … SELECT: a remembered spelling, or the
+ * picked street with the exact house and apartment keys. What is left is explained for the queue:
+ * 'new' when the street is certain but the house or apartment is not in the registry, 'review'
+ * when the street is unknown, uncertain or ambiguous.
+ */
+export async function matchAddresses(trx: Tx, s: Scope, columns: { service: string; account: string }, opts: { fuzzy?: boolean } = {}) {
+  await sql`delete from import_match where community_id = ${s.communityId} and import_id = ${s.importId}`.execute(trx);
+  await findRowErrors(trx, s, columns, true);
   await decideStreets(trx, s, { fuzzy: opts.fuzzy ?? true });
   await sql`
-    update import_row r
-       set premise_id = p.premise_id, status = 'matched', confidence = c.confidence, method = c.method
-      from street_candidate c
-      join building b on b.community_id = ${s.communityId} and b.street_id = c.street_id
-      join premise p on p.community_id = b.community_id and p.building_id = b.building_id
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'review'
-       and c.picked and c.street_key = r.street_key and c.street_type is not distinct from r.street_type
-       and b.house_key = r.house_key and p.apartment_key = r.apartment_key`.execute(trx);
-
-  // Candidate premises for the queue: the same house and apartment on every candidate street.
-  await sql`
-    update import_row r
-       set candidates = x.candidates
-      from (
-        select r.row_no, jsonb_agg(jsonb_build_object('premiseId', p.premise_id, 'confidence', c.confidence, 'method', c.method)
-                                   order by c.confidence desc, p.premise_id) as candidates
-          from import_row r
-          join street_candidate c on c.street_key = r.street_key and c.street_type is not distinct from r.street_type
-          join building b on b.community_id = ${s.communityId} and b.street_id = c.street_id and b.house_key = r.house_key
-          join premise p on p.community_id = b.community_id and p.building_id = b.building_id and p.apartment_key = r.apartment_key
-         where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'review'
-         group by r.row_no) x
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.row_no = x.row_no`.execute(trx);
-
-  // Why each leftover is left over.
-  await sql`
-    update import_row r
-       set status = case when c.street_id is not null and c.confidence >= 0.98 then 'new' else 'review' end,
-           reason_uk = case
-             when c.street_id is null then coalesce(u.reason_uk, 'вулицю не знайдено в реєстрі')
-             when b.building_id is null then 'будинку ' || r.house_key || ' на цій вулиці немає в реєстрі'
-             else case when r.apartment_key = '' then 'будинок є, але без приміщення без номера' else 'квартири ' || r.apartment_key || ' в цьому будинку немає в реєстрі' end
-           end,
-           reason_en = case
-             when c.street_id is null then coalesce(u.reason_en, 'the street is not in the registry')
-             when b.building_id is null then 'house ' || r.house_key || ' on this street is not in the registry'
-             else case when r.apartment_key = '' then 'the building has no premise without a number' else 'apartment ' || r.apartment_key || ' of this building is not in the registry' end
-           end,
-           confidence = coalesce(c.confidence, u.confidence, 0)
-      from import_row r2
-      left join street_candidate c on c.picked and c.street_key = r2.street_key and c.street_type is not distinct from r2.street_type
-      left join building b on b.community_id = r2.community_id and b.street_id = c.street_id and b.house_key = r2.house_key
-      left join lateral (
-        select max(c2.confidence) as confidence,
-               case when max(c2.confidence) is null then null
-                    when count(*) > 1 and max(c2.confidence) >= ${MATCH_THRESHOLD} then 'кілька вулиць підходять однаково'
-                    else 'вулицю впізнано невпевнено (' || round(max(c2.confidence)::numeric * 100) || '%)' end as reason_uk,
-               case when max(c2.confidence) is null then null
-                    when count(*) > 1 and max(c2.confidence) >= ${MATCH_THRESHOLD} then 'several streets fit equally well'
-                    else 'the street is recognised with low confidence (' || round(max(c2.confidence)::numeric * 100) || '%)' end as reason_en
-          from street_candidate c2 where c2.street_key = r2.street_key and c2.street_type is not distinct from r2.street_type) u on true
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'review'
-       and r2.community_id = r.community_id and r2.import_id = r.import_id and r2.row_no = r.row_no`.execute(trx);
+    insert into import_match (community_id, import_id, row_no, status, premise_id, confidence, method, errors)
+    select r.community_id, r.import_id, r.row_no,
+           case when r.status = 'error' or e.row_no is not null then 'error'
+                when coalesce(al.premise_id, p.premise_id) is not null then 'matched' else 'review' end,
+           case when r.status <> 'error' and e.row_no is null then coalesce(al.premise_id, p.premise_id) end,
+           case when al.premise_id is not null then 1 when p.premise_id is not null then c.confidence end,
+           case when al.premise_id is not null then 'alias' when p.premise_id is not null then c.method end,
+           case when r.errors is null then e.errors when e.errors is null then r.errors else r.errors || e.errors end
+      from import_row r
+      left join row_error e on e.row_no = r.row_no
+      left join address_alias al on al.community_id = r.community_id and al.alias_key = r.address_key
+      left join street_candidate c on c.picked and c.street_key = r.street_key and c.street_type = coalesce(r.street_type, '')
+      left join building b on b.community_id = r.community_id and b.street_id = c.street_id and b.house_key = r.house_key
+      left join premise p on p.community_id = b.community_id and p.building_id = b.building_id and p.apartment_key = r.apartment_key
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId}`.execute(trx);
+  await explainLeftovers(trx, s);
 }
 
 /** Rows of an address register: an existing premise matches; any other address is new. */
 export async function matchRegister(trx: Tx, s: Scope) {
-  await matchByAlias(trx, s);
+  await sql`delete from import_match where community_id = ${s.communityId} and import_id = ${s.importId}`.execute(trx);
   await sql`
-    update import_row r
-       set premise_id = p.premise_id, status = 'matched', confidence = 1, method = 'exact'
-      from street st
-      join building b on b.community_id = st.community_id and b.street_id = st.street_id
-      join premise p on p.community_id = b.community_id and p.building_id = b.building_id
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'review'
-       and st.community_id = r.community_id and st.name_key = r.street_key and st.type = coalesce(r.street_type, st.type)
-       and b.house_key = r.house_key and p.apartment_key = r.apartment_key`.execute(trx);
-  await sql`
-    update import_row set status = 'new',
-           reason_uk = 'нова адреса: буде створена', reason_en = 'a new address: it will be created'
-     where community_id = ${s.communityId} and import_id = ${s.importId} and status = 'review'`.execute(trx);
-  await sql`
-    update import_row set status = 'error',
-           errors = jsonb_build_array(jsonb_build_object('field', 'street_type', 'column', 'street_type', 'value', coalesce(address_raw, ''),
-             'uk', 'для нової вулиці потрібен тип (вулиця, провулок…)', 'en', 'a new street needs its type (street, lane…)'))
-     where community_id = ${s.communityId} and import_id = ${s.importId} and status = 'new' and street_type is null
-       and not exists (select 1 from street st where st.community_id = ${s.communityId} and st.name_key = import_row.street_key)`.execute(trx);
+    insert into import_match (community_id, import_id, row_no, status, premise_id, confidence, method, reason_uk, reason_en, errors)
+    select r.community_id, r.import_id, r.row_no,
+           case when r.status = 'error' then 'error'
+                when coalesce(al.premise_id, x.premise_id) is not null then 'matched'
+                when r.street_type is null and x.street_id is null then 'error'
+                else 'new' end,
+           coalesce(al.premise_id, x.premise_id), 1, case when coalesce(al.premise_id, x.premise_id) is not null then 'exact' end,
+           case when r.status <> 'error' and coalesce(al.premise_id, x.premise_id) is null then 'нова адреса: буде створена' end,
+           case when r.status <> 'error' and coalesce(al.premise_id, x.premise_id) is null then 'a new address: it will be created' end,
+           case when r.status = 'error' then r.errors
+                when coalesce(al.premise_id, x.premise_id) is null and r.street_type is null and x.street_id is null then
+                  jsonb_build_array(jsonb_build_object('field', 'street_type', 'column', 'street_type', 'value', coalesce(r.address_raw, ''),
+                    'uk', 'для нової вулиці потрібен тип (вулиця, провулок…)', 'en', 'a new street needs its type (street, lane…)')) end
+      from import_row r
+      left join address_alias al on al.community_id = r.community_id and al.alias_key = r.address_key
+      left join lateral (
+        select st.street_id, p.premise_id
+          from street st
+          left join building b on b.community_id = st.community_id and b.street_id = st.street_id and b.house_key = r.house_key
+          left join premise p on p.community_id = b.community_id and p.building_id = b.building_id and p.apartment_key = r.apartment_key
+         where st.community_id = r.community_id and st.name_key = r.street_key and st.type = coalesce(r.street_type, st.type)
+         order by p.premise_id nulls last, st.street_id limit 1) x on true
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId}`.execute(trx);
 }
 
-/** Marks rows whose service code is not one of the community's services. */
-export async function checkServices(trx: Tx, s: Scope, column: string) {
+/** Charges, payments, readings: each row must name an account of this provider for its service. */
+export async function matchAccounts(trx: Tx, s: Scope, providerId: number, columns: { service: string; account: string }) {
+  await sql`delete from import_match where community_id = ${s.communityId} and import_id = ${s.importId}`.execute(trx);
+  await findRowErrors(trx, s, columns, true);
+  // Several rows per account are normal here (months, payments): only the service check applies.
+  await sql`delete from row_error where errors @> '[{"field": "account"}]'::jsonb`.execute(trx);
   await sql`
-    update import_row r
-       set status = 'error',
-           errors = coalesce(r.errors, '[]'::jsonb) || jsonb_build_array(jsonb_build_object('field', 'service', 'column', ${column}::text,
-             'value', coalesce(r.service_code, ''), 'uk', 'невідома послуга: ' || coalesce(r.service_code, '(порожньо)'),
-             'en', 'unknown service: ' || coalesce(r.service_code, '(empty)')))
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status <> 'error'
-       and not exists (select 1 from service sv where sv.community_id = r.community_id and sv.code = r.service_code)`.execute(trx);
+    insert into import_match (community_id, import_id, row_no, status, premise_id, confidence, method, errors)
+    select r.community_id, r.import_id, r.row_no,
+           case when r.status = 'error' or e.row_no is not null or a.account_id is null then 'error' else 'matched' end,
+           a.premise_id, case when a.account_id is not null then 1 end, case when a.account_id is not null then 'account' end,
+           case when r.status = 'error' then r.errors when e.row_no is not null then e.errors
+                when a.account_id is null then jsonb_build_array(jsonb_build_object('field', 'account', 'column', ${columns.account}::text,
+                  'value', coalesce(r.account_number, ''), 'uk', 'у постачальника немає такого особового рахунку з цією послугою',
+                  'en', 'the provider has no such account for this service')) end
+      from import_row r
+      left join row_error e on e.row_no = r.row_no
+      left join service sv on sv.community_id = r.community_id and sv.code = r.service_code
+      left join account a on a.community_id = r.community_id and a.provider_id = ${providerId} and a.service_id = sv.service_id
+                          and a.number = r.account_number
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId}`.execute(trx);
 }
 
-/** The same account and service twice in one file: the later rows are errors naming the first. */
-export async function checkDuplicateAccounts(trx: Tx, s: Scope, column: string) {
-  await sql`
-    update import_row r
-       set status = 'error',
-           errors = jsonb_build_array(jsonb_build_object('field', 'account', 'column', ${column}::text, 'value', r.account_number,
-             'uk', 'рахунок повторюється (уперше в рядку ' || d.first_row || ')',
-             'en', 'the account is repeated (first in row ' || d.first_row || ')'))
-      from (select row_no, min(row_no) over (partition by account_number, service_code) as first_row
-              from import_row
-             where community_id = ${s.communityId} and import_id = ${s.importId} and status <> 'error') d
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.row_no = d.row_no and d.first_row <> d.row_no`.execute(trx);
-}
-
-/** Charges, payments, readings: each row must name an account of this provider. */
-export async function matchAccounts(trx: Tx, s: Scope, providerId: number, column: string) {
-  await sql`
-    update import_row r
-       set premise_id = a.premise_id, status = 'matched', confidence = 1, method = 'account'
-      from account a join service sv on sv.community_id = a.community_id and sv.service_id = a.service_id
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'review'
-       and a.community_id = r.community_id and a.provider_id = ${providerId} and a.number = r.account_number
-       and sv.code = r.service_code`.execute(trx);
-  await sql`
-    update import_row r
-       set status = 'error',
-           errors = jsonb_build_array(jsonb_build_object('field', 'account', 'column', ${column}::text, 'value', coalesce(r.account_number, ''),
-             'uk', 'у постачальника немає такого особового рахунку з цією послугою', 'en', 'the provider has no such account for this service'))
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'review'`.execute(trx);
+export async function countByStatus(db: DbOrTx, s: Scope): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('import_match')
+    .select(['status', sql<number>`count(*)::int`.as('n')])
+    .where('community_id', '=', s.communityId)
+    .where('import_id', '=', s.importId)
+    .groupBy('status')
+    .execute();
+  const out: Record<string, number> = { rows: 0, matched: 0, review: 0, new: 0, error: 0 };
+  for (const r of rows) {
+    out[r.status] = r.n;
+    out.rows += r.n;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- applying
 
+/** The staged rows that matched, joined to their result: `r` the row, `m` the match. */
+const matched = (s: Scope, rows?: number[]) => sql`
+  import_row r join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no
+  where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'matched' ${onlyRows(rows)}`;
+
+/** The account a matched row names (after upsertAccounts for account files). */
+const accountJoin = (providerId: number) => sql`
+  join service sv on sv.community_id = r.community_id and sv.code = r.service_code
+  join account a on a.community_id = r.community_id and a.provider_id = ${providerId} and a.service_id = sv.service_id and a.number = r.account_number`;
+
 /** Accounts: insert new ones, move those whose premise changed; returns the counts. */
-export async function upsertAccounts(trx: Tx, s: Scope, providerId: number, openedOn: string) {
+export async function upsertAccounts(trx: Tx, s: Scope, providerId: number, openedOn: string, rows?: number[]) {
   const r = await sql<{ created: number; moved: number }>`
     with up as (
       insert into account (community_id, provider_id, premise_id, service_id, number, opened_on)
-      select r.community_id, ${providerId}, r.premise_id, sv.service_id, r.account_number,
+      select r.community_id, ${providerId}::bigint, m.premise_id, sv.service_id, r.account_number,
              coalesce((r.data->>'opened_on')::date, ${openedOn}::date)
-        from import_row r join service sv on sv.community_id = r.community_id and sv.code = r.service_code
-       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'matched' and not r.applied
+        from import_row r
+        join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no
+        join service sv on sv.community_id = r.community_id and sv.code = r.service_code
+       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'matched' ${onlyRows(rows)}
       on conflict (community_id, provider_id, service_id, number)
       do update set premise_id = excluded.premise_id where account.premise_id <> excluded.premise_id
       returning (xmax = 0) as inserted)
@@ -290,16 +323,16 @@ export async function upsertAccounts(trx: Tx, s: Scope, providerId: number, open
 }
 
 /** What the provider said about each account (payer, area, persons): only changed rows are written. */
-export async function upsertAccountReports(trx: Tx, s: Scope, providerId: number) {
+export async function upsertAccountReports(trx: Tx, s: Scope, providerId: number, rows?: number[]) {
   const r = await sql<{ n: number }>`
     with up as (
       insert into account_report (community_id, account_id, payer, area, persons, row_hash, import_id)
       select a.community_id, a.account_id, r.data->>'payer', (r.data->>'area')::numeric, (r.data->>'persons')::int,
-             md5(concat_ws('|', r.data->>'payer', r.data->>'area', r.data->>'persons')), ${s.importId}
+             md5(concat_ws('|', r.data->>'payer', r.data->>'area', r.data->>'persons')), ${s.importId}::bigint
         from import_row r
-        join service sv on sv.community_id = r.community_id and sv.code = r.service_code
-        join account a on a.community_id = r.community_id and a.provider_id = ${providerId} and a.service_id = sv.service_id and a.number = r.account_number
-       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'matched' and not r.applied
+        join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no
+        ${accountJoin(providerId)}
+       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'matched' ${onlyRows(rows)}
          and (r.data ? 'payer' or r.data ? 'area' or r.data ? 'persons')
       on conflict (community_id, account_id) do update
         set payer = excluded.payer, area = excluded.area, persons = excluded.persons, row_hash = excluded.row_hash,
@@ -310,11 +343,9 @@ export async function upsertAccountReports(trx: Tx, s: Scope, providerId: number
   // A premise without a known area takes the one the provider reports.
   await sql`
     update premise p set total_area = x.area
-      from (select distinct on (r.premise_id) r.premise_id, (r.data->>'area')::numeric as area
-              from import_row r
-             where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'matched' and r.data ? 'area'
-               and (r.data->>'area')::numeric > 0
-             order by r.premise_id, r.row_no) x
+      from (select distinct on (m.premise_id) m.premise_id, (r.data->>'area')::numeric as area
+              from ${matched(s, rows)} and r.data ? 'area' and (r.data->>'area')::numeric > 0
+             order by m.premise_id, r.row_no) x
      where p.community_id = ${s.communityId} and p.premise_id = x.premise_id and p.total_area is null`.execute(trx);
   return r.rows[0].n;
 }
@@ -324,10 +355,10 @@ export async function upsertAccountReports(trx: Tx, s: Scope, providerId: number
  * the source query yields (account_id, period, kind, amount, volume, tariff) — the amounts the
  * file says — and the ledger's own import entries give what is there. A corrected file thus
  * posts the difference as a new entry (the ledger is append-only); the same file posts nothing.
- * Differences that would flip the sign rule of a kind (less payment, less benefit) are posted
- * as 'adjustment'. Returns the number of entries posted.
+ * Differences that would flip the sign rule of a kind (less benefit, less subsidy) are posted
+ * as 'adjustment' naming the kind. Returns the number of entries posted.
  */
-async function postDifferences(trx: Tx, s: Scope, source: ReturnType<typeof sql>, reason: string) {
+async function postDifferences(trx: Tx, s: Scope, source: ReturnType<typeof sql>, kinds: string[], reason: string) {
   const r = await sql<{ n: number }>`
     with wanted as (${source}),
     wanted_sum as (
@@ -338,8 +369,8 @@ async function postDifferences(trx: Tx, s: Scope, source: ReturnType<typeof sql>
              sum(l.amount)::bigint as amount
         from ledger_entry l
        where l.community_id = ${s.communityId} and l.source = 'import'
+         and (l.kind = any(${kinds}::text[]) or (l.kind = 'adjustment' and l.reason like 'import:%'))
          and l.account_id in (select account_id from wanted_sum)
-         and (l.kind <> 'adjustment' or l.reason like 'import:%')
        group by 1, 2, 3),
     diff as (
       select w.account_id, w.period, w.kind, w.amount - coalesce(p.amount, 0) as delta, w.volume, w.tariff
@@ -347,9 +378,9 @@ async function postDifferences(trx: Tx, s: Scope, source: ReturnType<typeof sql>
        where w.amount is distinct from coalesce(p.amount, 0)),
     ins as (
       insert into ledger_entry (community_id, account_id, period, kind, amount, volume, tariff, source, import_id, reason)
-      select ${s.communityId}, d.account_id, d.period,
+      select ${s.communityId}::int, d.account_id, d.period,
              case when d.kind in ('payment', 'benefit', 'subsidy') and d.delta > 0 then 'adjustment' else d.kind end,
-             d.delta, d.volume, d.tariff, 'import', ${s.importId},
+             d.delta, d.volume, d.tariff, 'import', ${s.importId}::bigint,
              case when d.kind in ('payment', 'benefit', 'subsidy') and d.delta > 0 then 'import:' || d.kind || ':' || ${reason}::text
                   else ${reason}::text end
         from diff d
@@ -359,38 +390,40 @@ async function postDifferences(trx: Tx, s: Scope, source: ReturnType<typeof sql>
 }
 
 /** Opening balances of the accounts in the file. */
-export async function postOpeningBalances(trx: Tx, s: Scope, providerId: number, period: string) {
+export async function postOpeningBalances(trx: Tx, s: Scope, providerId: number, period: string, rows?: number[]) {
   return postDifferences(
     trx,
     s,
     sql`select a.account_id, ${period}::date as period, 'opening_balance'::text as kind, (r.data->>'opening_balance')::bigint as amount,
                null::numeric as volume, null::numeric as tariff
           from import_row r
-          join service sv on sv.community_id = r.community_id and sv.code = r.service_code
-          join account a on a.community_id = r.community_id and a.provider_id = ${providerId} and a.service_id = sv.service_id and a.number = r.account_number
-         where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'matched' and r.data ? 'opening_balance'`,
+          join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no
+          ${accountJoin(providerId)}
+         where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'matched' ${onlyRows(rows)}
+           and r.data ? 'opening_balance'`,
+    ['opening_balance'],
     'opening balance',
   );
 }
 
 /** Provider-computed charges, with recalculations, benefits and subsidies of the same lines. */
-export async function postCharges(trx: Tx, s: Scope, providerId: number) {
-  const rows = sql`
+export async function postCharges(trx: Tx, s: Scope, providerId: number, rows?: number[]) {
+  const source = sql`
     select a.account_id, (r.data->>'period')::date as period, k.kind, k.amount, k.volume, k.tariff
       from import_row r
-      join service sv on sv.community_id = r.community_id and sv.code = r.service_code
-      join account a on a.community_id = r.community_id and a.provider_id = ${providerId} and a.service_id = sv.service_id and a.number = r.account_number
+      join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no
+      ${accountJoin(providerId)}
       cross join lateral (values
         ('charge', (r.data->>'amount')::bigint, (r.data->>'volume')::numeric, (r.data->>'tariff')::numeric),
         ('recalculation', (r.data->>'recalculation')::bigint, null::numeric, null::numeric),
         ('benefit', -abs((r.data->>'benefit')::bigint), null, null),
         ('subsidy', -abs((r.data->>'subsidy')::bigint), null, null)) as k(kind, amount, volume, tariff)
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'matched' and k.amount is not null`;
-  return postDifferences(trx, s, rows, 'provider charges');
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'matched' ${onlyRows(rows)} and k.amount is not null`;
+  return postDifferences(trx, s, source, ['charge', 'recalculation', 'benefit', 'subsidy'], 'provider charges');
 }
 
 /** Payments the provider received; the same payment in a later file is recognised by its key. */
-export async function postPayments(trx: Tx, s: Scope, providerId: number) {
+export async function postPayments(trx: Tx, s: Scope, providerId: number, rows?: number[]) {
   // A payment's identity: account, date and the provider's reference, or its place among the
   // same account's payments of that date when there is no reference.
   await sql`
@@ -400,9 +433,9 @@ export async function postPayments(trx: Tx, s: Scope, providerId: number) {
              coalesce('ref:' || (r.data->>'reference'),
                       'n:' || row_number() over (partition by a.account_id, r.data->>'paid_on', r.data->>'reference' order by r.row_no)) as posting_key
       from import_row r
-      join service sv on sv.community_id = r.community_id and sv.code = r.service_code
-      join account a on a.community_id = r.community_id and a.provider_id = ${providerId} and a.service_id = sv.service_id and a.number = r.account_number
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'matched'`.execute(trx);
+      join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no
+      ${accountJoin(providerId)}
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'matched' ${onlyRows(rows)}`.execute(trx);
   const r = await sql<{ n: number }>`
     with diff as (
       select p.account_id, date_trunc('month', p.paid_on)::date as period, p.posting_key, p.amount,
@@ -412,21 +445,16 @@ export async function postPayments(trx: Tx, s: Scope, providerId: number) {
        where ip.amount is distinct from p.amount),
     keep as (
       insert into import_posting (community_id, provider_id, posting_key, account_id, kind, amount, import_id)
-      select ${s.communityId}, ${providerId}, posting_key, account_id, 'payment', amount, ${s.importId} from diff
+      select ${s.communityId}::int, ${providerId}::bigint, posting_key, account_id, 'payment', amount, ${s.importId}::bigint from diff
       on conflict (community_id, provider_id, posting_key) do update set amount = excluded.amount, import_id = excluded.import_id),
     ins as (
       insert into ledger_entry (community_id, account_id, period, kind, amount, source, import_id, reason)
-      select ${s.communityId}, account_id, period, case when delta > 0 then 'adjustment' else 'payment' end, delta, 'import', ${s.importId},
+      select ${s.communityId}::int, account_id, period, case when delta > 0 then 'adjustment' else 'payment' end, delta, 'import', ${s.importId}::bigint,
              case when delta > 0 then 'import:payment:corrected ' || posting_key else posting_key end
         from diff
       returning 1)
     select count(*)::int as n from ins`.execute(trx);
   return r.rows[0].n;
-}
-
-export async function markApplied(trx: Tx, s: Scope) {
-  await sql`update import_row set applied = true
-             where community_id = ${s.communityId} and import_id = ${s.importId} and status = 'matched' and not applied`.execute(trx);
 }
 
 // ---------------------------------------------------------------- the per-row report
@@ -443,36 +471,49 @@ export interface ReportRow {
   reason_uk: string | null;
   reason_en: string | null;
   errors: Array<{ column?: string; field?: string; value?: string; uk: string; en: string }> | null;
+  candidates: Array<{ premiseId: number; confidence: number; method: string }> | null;
+  resolution: string | null;
 }
+
+/** The address of a premise as the report and the queue print it. */
+export const premiseAddressSql = (p: string, b: string, st: string) =>
+  sql`concat_ws(', ', ${sql.ref(`${st}.type`)} || ' ' || ${sql.ref(`${st}.name`)}, 'буд. ' || ${sql.ref(`${b}.house_key`)},
+                case when ${sql.ref(`${p}.apartment_key`)} <> '' then 'кв. ' || ${sql.ref(`${p}.apartment_key`)} end)`;
 
 /** One page of the report in row order (keyset on row_no), with the matched premise's address. */
 export async function reportPage(db: DbOrTx, s: Scope, afterRow: number, limit: number, statuses?: string[]): Promise<ReportRow[]> {
-  const filter = statuses?.length ? sql`and r.status in (${sql.join(statuses)})` : sql``;
+  const filter = statuses?.length ? sql`and m.status in (${sql.join(statuses)})` : sql``;
   const r = await sql<ReportRow>`
-    select r.row_no, r.address_raw, r.account_number, r.premise_id,
-           case when p.premise_id is null then null else
-             concat_ws(', ', st.type || ' ' || st.name, 'буд. ' || b.house_key, case when p.apartment_key <> '' then 'кв. ' || p.apartment_key end) end as premise_address,
-           ua.number as unified_account, r.confidence, r.status, r.reason_uk, r.reason_en, r.errors
-      from import_row r
-      left join premise p on p.community_id = r.community_id and p.premise_id = r.premise_id
+    select m.row_no, r.address_raw, r.account_number, m.premise_id,
+           case when p.premise_id is null then null else ${premiseAddressSql('p', 'b', 'st')} end as premise_address,
+           ua.number as unified_account, m.confidence, m.status, m.reason_uk, m.reason_en, m.errors,
+           m.candidates, m.resolution
+      from import_match m
+      join import_row r on r.community_id = m.community_id and r.import_id = m.import_id and r.row_no = m.row_no
+      left join premise p on p.community_id = m.community_id and p.premise_id = m.premise_id
       left join building b on b.community_id = p.community_id and b.building_id = p.building_id
       left join street st on st.community_id = b.community_id and st.street_id = b.street_id
       left join unified_account ua on ua.community_id = p.community_id and ua.premise_id = p.premise_id
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.row_no > ${afterRow} ${filter}
-     order by r.row_no
+     where m.community_id = ${s.communityId} and m.import_id = ${s.importId} and m.row_no > ${afterRow} ${filter}
+     order by m.row_no
      limit ${limit}`.execute(db);
   return r.rows;
 }
 
 // ---------------------------------------------------------------- the address register
 
-/** The street of each staged row: the one with its key (and type, when the row has one). */
+/** The street of each new row: the one with its key (and type, when the row has one). */
 const rowStreet = (s: Scope) => sql`
   select distinct on (r.row_no) r.row_no, st.street_id
     from import_row r
+    join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no
     join street st on st.community_id = r.community_id and st.name_key = r.street_key and st.type = coalesce(r.street_type, st.type)
-   where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status in ('new', 'matched')
+   where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'new'
    order by r.row_no, st.street_id`;
+
+const newRows = (s: Scope) => sql`
+  import_row r join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no
+  where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'new'`;
 
 /**
  * Creates what the register has and the registry lacks (streets, buildings, premises), and
@@ -483,8 +524,7 @@ export async function applyRegister(trx: Tx, s: Scope) {
     with ins as (
       insert into street (community_id, type, name, name_key, translit_key)
       select distinct on (r.street_key, r.street_type) r.community_id, r.street_type, r.data->>'street_name', r.street_key, r.street_translit_key
-        from import_row r
-       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'new' and r.street_type is not null
+        from ${newRows(s)} and r.street_type is not null
          and not exists (select 1 from street st where st.community_id = r.community_id and st.name_key = r.street_key and st.type = r.street_type)
       on conflict do nothing
       returning 1)
@@ -496,7 +536,7 @@ export async function applyRegister(trx: Tx, s: Scope) {
       select distinct on (rs.street_id, r.house_key) r.community_id, rs.street_id, r.house_number, r.house_letter, r.house_fraction, r.house_block,
              r.house_key, nullif(r.data->>'postal_code', ''), (r.data->>'floors')::int
         from import_row r join rs on rs.row_no = r.row_no
-       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'new'
+       where r.community_id = ${s.communityId} and r.import_id = ${s.importId}
        order by rs.street_id, r.house_key, r.row_no
       on conflict (community_id, street_id, house_key) do nothing
       returning 1)
@@ -511,31 +551,30 @@ export async function applyRegister(trx: Tx, s: Scope) {
         from import_row r
         join rs on rs.row_no = r.row_no
         join building b on b.community_id = r.community_id and b.street_id = rs.street_id and b.house_key = r.house_key
-       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'new'
+       where r.community_id = ${s.communityId} and r.import_id = ${s.importId}
        order by b.building_id, r.apartment_key, r.row_no
       on conflict (community_id, building_id, apartment_key) do nothing
       returning 1)
     select count(*)::int as n from ins`.execute(trx);
   await sql`
     with rs as (${rowStreet(s)})
-    update import_row r set premise_id = p.premise_id, status = 'matched', method = 'created', confidence = 1, reason_uk = null, reason_en = null
+    update import_match m set premise_id = p.premise_id, status = 'matched', method = 'created', confidence = 1, reason_uk = null, reason_en = null
       from rs
-      join building b on b.community_id = ${s.communityId} and b.street_id = rs.street_id
-      join premise p on p.community_id = b.community_id and p.building_id = b.building_id
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'new' and rs.row_no = r.row_no
-       and b.house_key = r.house_key and p.apartment_key = r.apartment_key`.execute(trx);
+      join import_row r on r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.row_no = rs.row_no
+      join building b on b.community_id = r.community_id and b.street_id = rs.street_id and b.house_key = r.house_key
+      join premise p on p.community_id = b.community_id and p.building_id = b.building_id and p.apartment_key = r.apartment_key
+     where m.community_id = ${s.communityId} and m.import_id = ${s.importId} and m.row_no = rs.row_no`.execute(trx);
   const updated = await sql<{ n: number }>`
     with up as (
       update premise p
-         set total_area = coalesce((r.data->>'total_area')::numeric, p.total_area),
-             heated_area = coalesce((r.data->>'heated_area')::numeric, p.heated_area),
-             rooms = coalesce((r.data->>'rooms')::int, p.rooms)
-        from import_row r
-       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status = 'matched' and r.method <> 'created'
-         and p.community_id = r.community_id and p.premise_id = r.premise_id
-         and ((r.data ? 'total_area' and p.total_area is distinct from (r.data->>'total_area')::numeric)
-           or (r.data ? 'heated_area' and p.heated_area is distinct from (r.data->>'heated_area')::numeric)
-           or (r.data ? 'rooms' and p.rooms is distinct from (r.data->>'rooms')::int))
+         set total_area = coalesce((x.data->>'total_area')::numeric, p.total_area),
+             heated_area = coalesce((x.data->>'heated_area')::numeric, p.heated_area),
+             rooms = coalesce((x.data->>'rooms')::int, p.rooms)
+        from (select m.premise_id, r.data from ${matched(s)} and m.method <> 'created') x
+       where p.community_id = ${s.communityId} and p.premise_id = x.premise_id
+         and ((x.data ? 'total_area' and p.total_area is distinct from (x.data->>'total_area')::numeric)
+           or (x.data ? 'heated_area' and p.heated_area is distinct from (x.data->>'heated_area')::numeric)
+           or (x.data ? 'rooms' and p.rooms is distinct from (x.data->>'rooms')::int))
       returning 1)
     select count(*)::int as n from up`.execute(trx);
   return {

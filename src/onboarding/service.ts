@@ -209,7 +209,7 @@ async function stageRows(handle: DatabaseHandle, run: JobRun, imp: { import_id: 
             const parsed = keys.get(addressRaw);
             if (parsed.ok) {
               k = parsed.value;
-              data.street_name = k.streetName;
+              if (settings.kind === 'addresses') data.street_name = k.streetName;
             } else errors.push({ column: addressColumn, field: 'address', value: addressRaw, uk: parsed.reason.uk, en: parsed.reason.en });
           }
         }
@@ -333,13 +333,10 @@ async function matchImport(trx: Parameters<typeof repo.matchAddresses>[0], scope
       await repo.matchRegister(trx, scope);
       return;
     case 'accounts':
-      await repo.checkServices(trx, scope, cp.serviceColumn);
-      await repo.checkDuplicateAccounts(trx, scope, cp.accountColumn);
-      await repo.matchAddresses(trx, scope);
+      await repo.matchAddresses(trx, scope, { service: cp.serviceColumn, account: cp.accountColumn });
       return;
     default:
-      await repo.checkServices(trx, scope, cp.serviceColumn);
-      await repo.matchAccounts(trx, scope, providerId!, cp.accountColumn);
+      await repo.matchAccounts(trx, scope, providerId!, { service: cp.serviceColumn, account: cp.accountColumn });
   }
 }
 
@@ -374,7 +371,6 @@ async function applyImport(
     default:
       throw invalid('kind_not_supported', { uk: `Вид файлу «${settings.kind}» ще не підтримується`, en: `File kind "${settings.kind}" is not supported yet` });
   }
-  await repo.markApplied(trx, scope);
   // One audit record per import: the counts say what changed; the rows are in import_row.
   await trx
     .insertInto('audit_log')

@@ -59,14 +59,23 @@ export interface OnboardingTables {
     apartment: string | null;
     data: Json<Record<string, unknown>>;
     errors: Json<unknown[]> | null;
+  };
+  /** What matching made of each staged row (202611261931_onboarding_match). */
+  import_match: {
+    community_id: number;
+    import_id: number;
+    row_no: number;
+    status: Exclude<RowStatus, 'skipped'>;
     premise_id: number | null;
     confidence: number | null;
     method: string | null;
     reason_uk: string | null;
     reason_en: string | null;
     candidates: Json<unknown[]> | null;
+    errors: Json<unknown[]> | null;
     resolution: 'accepted' | 'created' | 'rejected' | null;
-    applied: ColumnType<boolean, boolean | undefined>;
+    resolved_by: number | null;
+    resolved_at: Timestamp | null;
   };
   address_alias: {
     community_id: number;

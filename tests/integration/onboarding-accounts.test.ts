@@ -83,9 +83,9 @@ describe('accounts import with address matching', () => {
     const file = write('messy.csv', accountsCsv(set.map((s, i) => ({ account: `A${i + 1}`, address: s.address, payer: 'Петренко П. П.', balance: '100,00' }))));
     const summary = await runImport(h, queue, { providerId: reg.providerId, kind: 'accounts', filePath: file, settings: PROFILE, dryRun: true });
     expect(summary.dryRun).toBe(true);
-    const rows = await h.db.selectFrom('import_row').selectAll().where('import_id', '=', summary.importId).orderBy('row_no').execute();
+    const rows = await h.db.selectFrom('import_match').selectAll().where('import_id', '=', summary.importId).orderBy('row_no').execute();
     expect(rows).toHaveLength(set.length);
-    if (process.env.PEEK) console.log(rows.map((r, i) => `${set[i].address} => ${r.status} ${r.premise_id} ${set[i].expected} ${r.confidence} ${r.method} ${r.reason_uk ?? ""} ${JSON.stringify(r.candidates)} ${JSON.stringify(r.errors)}`).join("\n"));
+    if (process.env.PEEK) console.log(rows.map((r, i) => `${set[i].address} => ${r.status} ${r.premise_id} ${set[i].expected} ${r.confidence} ${r.method} ${r.reason_uk ?? ""} ${JSON.stringify(r.candidates)}`).join("\n"));
     const wrong: string[] = [];
     let matched = 0;
     rows.forEach((row, i) => {
@@ -141,7 +141,7 @@ describe('accounts import with address matching', () => {
       { amount: 123450, kind: 'opening_balance', period: '2026-10-01', source: 'import' },
     ]);
     const errors = await h.db
-      .selectFrom('import_row')
+      .selectFrom('import_match')
       .select(['row_no', 'errors'])
       .where('import_id', '=', summary.importId)
       .where('status', '=', 'error')

@@ -1,0 +1,213 @@
+/**
+ * Import benchmark: a 1,030,000-row accounts CSV in Windows-1251 (semicolons, comma decimals,
+ * addresses spelled the way providers spell them) imported onto the seeded `vinnytsia` city end
+ * to end — hash, parse, validate, address keys, staging COPY, set-based matching, upsert of the
+ * accounts, their reports and opening balances — beside a plain COPY of the same file into a
+ * table of text columns, measured in the same run. Target: at least a third of the COPY rate.
+ *
+ * The bench provider's data is removed before and after the run so that the shared bench city
+ * stays as seeded (its ledger entries too: the append-only trigger is bypassed for this one
+ * session, as the seeder's wipe does — the rows are synthetic).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import iconv from 'iconv-lite';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { openContext } from '../src/server/start';
+import { communityHasData } from '../src/registry/seed/seed';
+import { runSeed } from '../src/registry/seed/cli';
+import { edrpouCheckDigit, generateValidIban } from '../src/shared/identifiers';
+import { runImportNow } from '../src/onboarding/service';
+
+const ROWS = 1_030_000;
+const COMMUNITY = 1;
+const BENCH_EDRPOU = (() => {
+  const first7 = '4099001';
+  return first7 + String(edrpouCheckDigit(first7));
+})();
+const SERVICES = ['cold_water', 'sewerage', 'heating', 'hot_water', 'waste', 'building_management', 'intercom'];
+
+const url = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/hromada_bench';
+
+async function ensureDatabase() {
+  const target = new URL(url);
+  const name = target.pathname.slice(1);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
+  if (exists.rowCount === 0) await client.query(`create database "${name}"`);
+  await client.end();
+}
+
+/** Removes everything the bench provider left: its accounts, their ledger entries and reports, its imports. */
+async function removeBenchProvider(client: pg.Client) {
+  const p = await client.query('select provider_id from provider where community_id = $1 and edrpou = $2', [COMMUNITY, BENCH_EDRPOU]);
+  if (p.rowCount === 0) return;
+  const providerId = p.rows[0].provider_id;
+  await client.query('begin');
+  await client.query('set local session_replication_role = replica');
+  const accounts = 'select account_id from account where community_id = $1 and provider_id = $2';
+  await client.query(`delete from ledger_entry where community_id = $1 and account_id in (${accounts})`, [COMMUNITY, providerId]);
+  await client.query(`delete from account_report where community_id = $1 and account_id in (${accounts})`, [COMMUNITY, providerId]);
+  await client.query('delete from import_posting where community_id = $1 and provider_id = $2', [COMMUNITY, providerId]);
+  await client.query('delete from import_row where community_id = $1 and import_id in (select import_id from data_import where provider_id = $2)', [COMMUNITY, providerId]);
+  await client.query('delete from data_import where community_id = $1 and provider_id = $2', [COMMUNITY, providerId]);
+  await client.query('delete from account where community_id = $1 and provider_id = $2', [COMMUNITY, providerId]);
+  await client.query('delete from provider where community_id = $1 and provider_id = $2', [COMMUNITY, providerId]);
+  await client.query('commit');
+}
+
+const TYPE_SHORT: Record<string, string> = { вулиця: 'вул.', проспект: 'просп.', провулок: 'пров.', бульвар: 'бульв.', площа: 'пл.', тупик: 'туп.' };
+
+/** The way one provider's clerks wrote one premise: four spellings, chosen per premise. */
+function spell(i: number, type: string, name: string, house: string, apt: string): string {
+  const short = TYPE_SHORT[type] ?? type;
+  const flat = apt ? apt : '';
+  switch (i % 4) {
+    case 0:
+      return `${short} ${name}, буд. ${house}${flat ? `, кв. ${flat}` : ''}`;
+    case 1:
+      return `${name} ${house}${flat ? ` кв ${flat}` : ''}`;
+    case 2:
+      return `${short.toUpperCase()} ${name.toUpperCase()}, ${house}${flat ? `, КВ.${flat}` : ''}`;
+    default:
+      return `${name} ${short.replace('.', '')}, ${house}${flat ? `/${flat}` : ''}`.replace(`${house}/${flat}`, `${house}, кв. ${flat}`);
+  }
+}
+
+async function writeCsv(client: pg.Client, file: string): Promise<number> {
+  const premises = await client.query<{ premise_id: number; type: string; name: string; house_key: string; apartment_key: string; total_area: string | null }>(
+    `select p.premise_id, st.type, st.name, b.house_key, p.apartment_key, p.total_area
+       from premise p join building b on b.community_id = p.community_id and b.building_id = p.building_id
+       join street st on st.community_id = b.community_id and st.street_id = b.street_id
+      where p.community_id = $1 order by p.premise_id`,
+    [COMMUNITY],
+  );
+  if (premises.rowCount === 0) throw new Error('the bench city has no premises');
+  const perPremise = Math.floor(ROWS / premises.rows.length);
+  const extra = ROWS - perPremise * premises.rows.length;
+  const out = fs.createWriteStream(file);
+  const put = async (text: string) => {
+    if (!out.write(iconv.encode(text, 'win1251'))) await new Promise<void>((r) => out.once('drain', () => r()));
+  };
+  await put('ОС_РАХУНОК;АДРЕСА;ПІБ;ПЛОЩА;ОСІБ;ПОСЛУГА;САЛЬДО\r\n');
+  let n = 0;
+  let chunk = '';
+  for (let i = 0; i < premises.rows.length; i++) {
+    const p = premises.rows[i];
+    const address = spell(i, p.type, p.name, p.house_key, p.apartment_key);
+    const count = perPremise + (i < extra ? 1 : 0);
+    for (let k = 0; k < count; k++) {
+      n++;
+      const balance = ((n * 7919) % 500000) - 100000; // kopecks, some negative (overpaid)
+      const uah = `${balance < 0 ? '-' : ''}${Math.floor(Math.abs(balance) / 100).toLocaleString('uk-UA').replace(/\s/g, ' ')},${String(Math.abs(balance) % 100).padStart(2, '0')}`;
+      chunk += `${String(n).padStart(8, '0')};"${address}";Платник ${i};${(p.total_area ?? '45.5').replace('.', ',')};${(i % 4) + 1};${SERVICES[k % SERVICES.length]};${uah}\r\n`;
+    }
+    if (chunk.length > 1 << 20) {
+      await put(chunk);
+      chunk = '';
+    }
+  }
+  await put(chunk);
+  out.end();
+  await new Promise<void>((r) => out.once('finish', () => r()));
+  return n;
+}
+
+async function copyBaseline(client: pg.Client, file: string): Promise<number> {
+  await client.query('drop table if exists bench_import_baseline');
+  await client.query('create table bench_import_baseline (account text, address text, payer text, area text, persons text, service text, balance text)');
+  const started = performance.now();
+  await pipeline(
+    fs.createReadStream(file, { highWaterMark: 1 << 20 }),
+    client.query(copyFrom(`copy bench_import_baseline from stdin with (format csv, delimiter ';', header true, encoding 'WIN1251')`)),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await client.query('drop table bench_import_baseline');
+  return seconds;
+}
+
+async function main() {
+  await ensureDatabase();
+  const ctx = await openContext({ url });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    if (!(await communityHasData(ctx.handle, COMMUNITY))) {
+      console.log('Seeding the vinnytsia city (once)…');
+      await runSeed(ctx, { scale: 'vinnytsia', communityId: COMMUNITY, users: false }, true);
+    }
+    await removeBenchProvider(client);
+    const provider = await ctx.db
+      .insertInto('provider')
+      .values({ community_id: COMMUNITY, edrpou: BENCH_EDRPOU, iban: generateValidIban('302076', 4099001), name: 'Бенч: постачальник для імпорту' })
+      .returning('provider_id')
+      .executeTakeFirstOrThrow();
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-import-bench-'));
+    const file = path.join(dir, 'accounts.csv');
+    const rows = await writeCsv(client, file);
+    console.log(`file: ${rows} rows, ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, Windows-1251`);
+
+    const copySeconds = await copyBaseline(client, file);
+    const copyRate = rows / copySeconds;
+    console.log(`COPY of the same rows: ${copySeconds.toFixed(2)} s, ${Math.round(copyRate)} rows/s`);
+
+    const started = performance.now();
+    let phase = '';
+    let phaseStarted = started;
+    const onProgress = (_done: number, _total: number | null, message?: string) => {
+      const name = message?.split(' / ')[1]?.replace(/^\d+ /, '') ?? '';
+      if (name && !name.includes('rows read') && name !== phase) {
+        const now = performance.now();
+        if (phase) console.log(`  ${phase}: ${((now - phaseStarted) / 1000).toFixed(2)} s`);
+        phase = name;
+        phaseStarted = now;
+      }
+    };
+    const summary = await runImportNow(ctx, {
+      communityId: COMMUNITY,
+      providerId: provider.provider_id,
+      kind: 'accounts',
+      filePath: file,
+      settings: {
+        kind: 'accounts',
+        columns: { account: 'ОС_РАХУНОК', address: 'АДРЕСА', payer: 'ПІБ', area: 'ПЛОЩА', persons: 'ОСІБ', service: 'ПОСЛУГА', opening_balance: 'САЛЬДО' },
+      },
+    }, onProgress);
+    console.log(`  ${phase}: ${((performance.now() - phaseStarted) / 1000).toFixed(2)} s`);
+    const importSeconds = (performance.now() - started) / 1000;
+    const importRate = rows / importSeconds;
+    console.log(`import end to end: ${importSeconds.toFixed(2)} s, ${Math.round(importRate)} rows/s`);
+    console.log(JSON.stringify(summary.counters));
+    fs.rmSync(dir, { recursive: true, force: true });
+    await removeBenchProvider(client);
+
+    const ratio = importRate / copyRate;
+    const target = 1 / 3;
+    console.log(
+      JSON.stringify({
+        bench: 'import',
+        value: Math.round(importRate),
+        unit: 'rows/s',
+        baseline: Math.round(copyRate),
+        ratio: Math.round(ratio * 1000) / 1000,
+        target: Math.round(target * 1000) / 1000,
+        met: ratio >= target && summary.counters.matched === rows,
+      }),
+    );
+  } finally {
+    await client.end();
+    await ctx.handle.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
