@@ -150,6 +150,14 @@ export async function seedCity(handle: DatabaseHandle, options: SeedOptions, onP
 
   const writer = await openBulkWriter(handle);
   const fast = await writer.fastLoad(true);
+  // On a server the whole load is one transaction: a failure leaves nothing behind. Secondary
+  // indexes of the big tables, when those are still empty, are built once at the end (a sort)
+  // instead of row by row; dropped inside the transaction, they come back on any rollback.
+  let rebuild: string[] = [];
+  if (fast) {
+    await writer.query('begin');
+    rebuild = await dropSecondaryIndexesOfEmptyTables(writer, ['premise', 'unified_account', 'person', 'registration', 'account']);
+  }
   const counts = {} as SeedResult['counts'];
   const ids = {} as Record<'service' | 'provider' | 'street' | 'building' | 'premise' | 'person' | 'registration' | 'account', number>;
   const load = async (
@@ -258,10 +266,15 @@ export async function seedCity(handle: DatabaseHandle, options: SeedOptions, onP
     );
     if (fast) {
       await writer.fastLoad(false);
+      for (const definition of rebuild) await writer.query(definition);
       await checkKeys(writer, communityId);
     }
     // Fresh statistics, so that the first searches over a million rows are planned well.
     await writer.query('analyze street, street_alias, building, premise, person, registration, provider, account, unified_account');
+    if (fast) await writer.query('commit');
+  } catch (err) {
+    if (fast) await writer.query('rollback').catch(() => undefined);
+    throw err;
   } finally {
     if (fast) await writer.fastLoad(false);
     await writer.release();
@@ -285,6 +298,26 @@ const FOREIGN_KEYS: ReadonlyArray<readonly [string, string, string]> = [
   ['account', 'premise_id', 'premise'],
   ['account', 'service_id', 'service'],
 ];
+
+/** Drops the indexes that back no constraint on those of `tables` that hold no rows; returns their definitions. */
+async function dropSecondaryIndexesOfEmptyTables(writer: BulkWriter, tables: string[]): Promise<string[]> {
+  const definitions: string[] = [];
+  for (const table of tables) {
+    const [{ empty }] = await writer.query<{ empty: boolean }>(`select not exists (select 1 from ${table}) as empty`);
+    if (!empty) continue;
+    const indexes = await writer.query<{ indexname: string; indexdef: string }>(
+      `select i.indexname, i.indexdef from pg_indexes i
+        where i.schemaname = current_schema() and i.tablename = $1
+          and not exists (select 1 from pg_constraint c where c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)`,
+      [table],
+    );
+    for (const index of indexes) {
+      await writer.query(`drop index "${index.indexname}"`);
+      definitions.push(index.indexdef);
+    }
+  }
+  return definitions;
+}
 
 async function checkKeys(writer: BulkWriter, communityId: number): Promise<void> {
   for (const [child, column, parent] of FOREIGN_KEYS) {
