@@ -92,7 +92,7 @@ left join lateral (
     and r.read_on < p.read_on
   order by r.read_on, r.reading_id limit 1
 ) f on true
-where m.community_id = ${communityId} and m.meter_id = any(${meterIds}::bigint[])`.execute(db);
+where m.community_id = ${communityId} and m.meter_id in (select unnest(${meterIds}::bigint[]))`.execute(db);
   const out = new Map<number, MeterContext>();
   for (const r of result.rows) {
     out.set(r.meter_id, {
@@ -128,10 +128,11 @@ export async function findMeterIds(db: DbOrTx, communityId: number, ids: number[
     .selectFrom('meter')
     .select(['meter_id', 'serial', 'status'])
     .where('community_id', '=', communityId)
+    // Semi-joins on unnested arrays: index lookups, where `in (…5,000 parameters)` would scan the table.
     .where((eb) =>
       eb.or([
-        ...(ids.length ? [eb('meter_id', 'in', ids)] : []),
-        ...(serials.length ? [eb.and([eb('serial', 'in', serials), eb('status', '<>', 'retired')])] : []),
+        ...(ids.length ? [sql<boolean>`meter_id in (select unnest(${ids}::bigint[]))`] : []),
+        ...(serials.length ? [sql<boolean>`(serial in (select unnest(${serials}::text[])) and status <> 'retired')`] : []),
       ]),
     )
     .execute();
@@ -186,45 +187,33 @@ export interface NewReading {
 
 /**
  * Inserts many readings in one statement (arrays unnested: a handful of parameters whatever the
- * count). A reading already stored (the unique index of duplicates) is skipped, not an error.
- * Returns the ids of the inserted rows in the order given, null where one was skipped.
+ * count). Ids are drawn from the identity sequence first, so that each inserted row is known by
+ * its id; a reading already stored (the unique index of duplicates) is skipped, not an error.
+ * Returns the ids in the order given, null where one was skipped.
  */
 export async function insertReadings(db: DbOrTx, communityId: number, rows: NewReading[]): Promise<(number | null)[]> {
   if (rows.length === 0) return [];
+  const drawn = await sql<{ id: number }>`
+select nextval(pg_get_serial_sequence('meter_reading', 'reading_id')) as id from generate_series(1, ${rows.length}::int)`.execute(db);
+  const ids = drawn.rows.map((r) => Number(r.id));
   const col = <T>(f: (r: NewReading) => T) => rows.map(f);
-  const result = await sql<{ reading_id: number; ord: number }>`
-with input as (
-  select * from unnest(
-    ${col((r) => r.meterId)}::bigint[], ${col((r) => r.readOn)}::date[], ${col((r) => r.period)}::date[],
-    ${col((r) => r.kind)}::text[], ${col((r) => r.values[0] ?? '0')}::numeric[], ${col((r) => r.values[1] ?? null)}::numeric[],
-    ${col((r) => r.values[2] ?? null)}::numeric[], ${col((r) => r.channel)}::text[], ${col((r) => r.submittedBy)}::bigint[],
-    ${col((r) => r.status)}::text[], ${col((r) => r.reasonCode)}::text[], ${col((r) => r.reasonUk)}::text[],
-    ${col((r) => r.reasonEn)}::text[], ${col((r) => r.flags.join(','))}::text[], ${col((r) => r.externalRef)}::text[]
-  ) with ordinality as t(meter_id, read_on, period, kind, value1, value2, value3, channel, submitted_by, status,
-                         reason_code, reason_uk, reason_en, flags, external_ref, ord)
-),
-inserted as (
-  insert into meter_reading (community_id, meter_id, read_on, period, kind, value1, value2, value3, channel, submitted_by,
-                             status, reason_code, reason_uk, reason_en, flags, external_ref)
-  select ${communityId}, meter_id, read_on, period, kind, value1, value2, value3, channel, submitted_by, status,
-         reason_code, reason_uk, reason_en, coalesce(string_to_array(nullif(flags, ''), ','), '{}'), external_ref
-  from input order by ord
-  on conflict do nothing
-  returning reading_id, meter_id, period, kind, value1, coalesce(value2, -1) as value2, coalesce(value3, -1) as value3, status
-)
--- Match the inserted rows back to the input by what the duplicates' index keys on (rejected rows
--- have no such key: they are matched by position among equals, which is all that is needed).
-select i.reading_id, t.ord from (
-  select inserted.*, row_number() over (partition by meter_id, period, kind, value1, value2, value3, status order by reading_id) as n
-  from inserted
-) i join (
-  select input.*, row_number() over (partition by meter_id, period, kind, value1, coalesce(value2, -1), coalesce(value3, -1), status order by ord) as n
-  from input
-) t on t.meter_id = i.meter_id and t.period = i.period and t.kind = i.kind and t.value1 = i.value1
-   and coalesce(t.value2, -1) = i.value2 and coalesce(t.value3, -1) = i.value3 and t.status = i.status and t.n = i.n`.execute(db);
-  const ids: (number | null)[] = rows.map(() => null);
-  for (const r of result.rows) ids[Number(r.ord) - 1] = r.reading_id;
-  return ids;
+  const result = await sql<{ reading_id: number }>`
+insert into meter_reading (community_id, reading_id, meter_id, read_on, period, kind, value1, value2, value3, channel, submitted_by,
+                           status, reason_code, reason_uk, reason_en, flags, external_ref)
+select ${communityId}, reading_id, meter_id, read_on, period, kind, value1, value2, value3, channel, submitted_by, status,
+       reason_code, reason_uk, reason_en, coalesce(string_to_array(nullif(flags, ''), ','), '{}'), external_ref
+from unnest(
+  ${ids}::bigint[], ${col((r) => r.meterId)}::bigint[], ${col((r) => r.readOn)}::date[], ${col((r) => r.period)}::date[],
+  ${col((r) => r.kind)}::text[], ${col((r) => r.values[0] ?? '0')}::numeric[], ${col((r) => r.values[1] ?? null)}::numeric[],
+  ${col((r) => r.values[2] ?? null)}::numeric[], ${col((r) => r.channel)}::text[], ${col((r) => r.submittedBy)}::bigint[],
+  ${col((r) => r.status)}::text[], ${col((r) => r.reasonCode)}::text[], ${col((r) => r.reasonUk)}::text[],
+  ${col((r) => r.reasonEn)}::text[], ${col((r) => r.flags.join(','))}::text[], ${col((r) => r.externalRef)}::text[]
+) as t(reading_id, meter_id, read_on, period, kind, value1, value2, value3, channel, submitted_by, status,
+       reason_code, reason_uk, reason_en, flags, external_ref)
+on conflict do nothing
+returning reading_id`.execute(db);
+  const inserted = new Set(result.rows.map((r) => Number(r.reading_id)));
+  return ids.map((id) => (inserted.has(id) ? id : null));
 }
 
 /** Premises a resident user is linked to. */

@@ -210,12 +210,13 @@ async function submitChunk(trx: DbOrTx, actor: SessionUser, chunk: ReadingInput[
   // Which meter each row names.
   const ids = [...new Set(chunk.map((r) => r.meterId).filter((v): v is number => typeof v === 'number'))];
   const serials = [...new Set(chunk.filter((r) => r.meterId === undefined && r.serial).map((r) => r.serial!.trim()))];
-  const found = await findMeterIds(trx, communityId, ids, serials);
-  const byId = new Set(found.map((m) => m.meter_id));
+  // Serials are resolved first (one query, only when rows use them); ids go straight to the context query.
+  const found = serials.length ? await findMeterIds(trx, communityId, [], serials) : [];
   const bySerial = new Map<string, number[]>();
   for (const m of found) if (m.status !== 'retired') bySerial.set(m.serial, [...(bySerial.get(m.serial) ?? []), m.meter_id]);
 
-  const contexts = await loadMeterContexts(trx, communityId, found.map((m) => m.meter_id), today);
+  const contexts = await loadMeterContexts(trx, communityId, [...new Set([...ids, ...found.map((m) => m.meter_id)])], today);
+  const byId = new Set(contexts.keys());
   const premises = actor.role === 'resident' ? await linkedPremises(trx, communityId, actor.userId) : new Set<number>();
   const minRead = chunk.map((r) => r.readOn ?? today).filter(isIsoDate).sort()[0] ?? today;
   const stored = await recentReadings(trx, communityId, [...contexts.keys()], prevPeriod(periodOf(minRead)));
