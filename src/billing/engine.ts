@@ -16,6 +16,9 @@ export interface RunScope {
   periodEnd: string;
   previousPeriod: string;
   daysInPeriod: number;
+  /** Whether any tariff is scoped to a building / a consumer category (else those joins are skipped). */
+  buildingTariffs?: boolean;
+  categoryTariffs?: boolean;
 }
 
 export interface PenaltyScope {
@@ -33,7 +36,15 @@ const INSERT_LINE = sql`insert into charge_line
  * tariff beats a consumer-category one, which beats the general one. Accounts are reached from
  * their tariffs through the (provider, service) index, so each statement reads only its accounts.
  */
-function accountsWithTariffs(s: RunScope, methods: readonly string[]): RawBuilder<unknown> {
+function accountsWithTariffs(
+  s: RunScope,
+  methods: readonly string[],
+  needs: { premise?: boolean; billing?: boolean; tariffFilter?: RawBuilder<unknown> } = {},
+): RawBuilder<unknown> {
+  // Premises and per-account settings are joined only when a method or a tariff scope needs them:
+  // on a million accounts every join that is not needed is seconds.
+  const premise = needs.premise || s.buildingTariffs !== false;
+  const billing = needs.billing || s.categoryTariffs !== false;
   return sql`
 scoped as (
   select distinct on (t.provider_id, t.service_id, t.building_id, t.consumer_category)
@@ -52,21 +63,23 @@ eff as (
     from scoped t
 ),
 acc as (
-  select a.account_id, a.service_id, a.premise_id, pr.building_id, pr.total_area, pr.heated_area, ab.annual_capacity,
+  select a.account_id, a.service_id, a.premise_id,
+         ${premise ? sql`pr.building_id, pr.total_area, pr.heated_area` : sql`null::bigint as building_id, null::numeric as total_area, null::numeric as heated_area`},
+         ${billing ? sql`ab.annual_capacity, ab.consumer_category` : sql`null::numeric as annual_capacity, null::text as consumer_category`},
          t.tariff_id, t.method, t.price, t.zone_coefficients, t.norm_per_person, t.subscriber_fee, t.tiered
     from eff t
     join account a on a.community_id = ${s.communityId} and a.provider_id = t.provider_id and a.service_id = t.service_id
-    join premise pr on pr.community_id = a.community_id and pr.premise_id = a.premise_id
-    left join account_billing ab on ab.community_id = a.community_id and ab.account_id = a.account_id
-   where t.method in (${sql.join([...methods])})
+    ${premise ? sql`join premise pr on pr.community_id = a.community_id and pr.premise_id = a.premise_id` : sql``}
+    ${billing ? sql`left join account_billing ab on ab.community_id = a.community_id and ab.account_id = a.account_id` : sql``}
+   where t.method in (${sql.join([...methods])}) ${needs.tariffFilter ? sql`and ${needs.tariffFilter}` : sql``}
      and a.opened_on <= ${s.periodEnd}::date and (a.closed_on is null or a.closed_on >= ${s.period}::date)
-     and (t.building_id is null or t.building_id = pr.building_id)
-     and (t.consumer_category is null or t.consumer_category = ab.consumer_category)
+     ${premise ? sql`and (t.building_id is null or t.building_id = pr.building_id)` : sql`and t.building_id is null`}
+     ${billing ? sql`and (t.consumer_category is null or t.consumer_category = ab.consumer_category)` : sql`and t.consumer_category is null`}
      and case when t.may_be_overridden then not exists (
            select 1 from eff o
             where o.provider_id = t.provider_id and o.service_id = t.service_id and o.rank > t.rank
-              and (o.building_id is null or o.building_id = pr.building_id)
-              and (o.consumer_category is null or o.consumer_category = ab.consumer_category))
+              and ${premise ? sql`(o.building_id is null or o.building_id = pr.building_id)` : sql`o.building_id is null`}
+              and ${billing ? sql`(o.consumer_category is null or o.consumer_category = ab.consumer_category)` : sql`o.consumer_category is null`})
          else true end
 )`;
 }
@@ -96,12 +109,22 @@ function perAccountLines(
   db: DbOrTx,
   s: RunScope,
   methods: readonly string[],
-  parts: { ctes?: RawBuilder<unknown>; joins?: RawBuilder<unknown>; where?: RawBuilder<unknown>; quantity: RawBuilder<unknown>; fee?: RawBuilder<unknown>; divisor?: number; label?: RawBuilder<unknown>; keepVolume?: boolean },
+  parts: {
+    ctes?: RawBuilder<unknown>;
+    joins?: RawBuilder<unknown>;
+    where?: RawBuilder<unknown>;
+    quantity: RawBuilder<unknown>;
+    fee?: RawBuilder<unknown>;
+    divisor?: number;
+    label?: RawBuilder<unknown>;
+    keepVolume?: boolean;
+    needs?: { premise?: boolean; billing?: boolean; tariffFilter?: RawBuilder<unknown> };
+  },
 ): Promise<number> {
   const divisor = parts.divisor ?? 1;
   return affected(
     sql`
-with ${accountsWithTariffs(s, methods)}${parts.ctes ? sql`, ${parts.ctes}` : sql``},
+with ${accountsWithTariffs(s, methods, parts.needs)}${parts.ctes ? sql`, ${parts.ctes}` : sql``},
 lines as (
   select acc.account_id, acc.tariff_id, acc.price, ${parts.label ?? sql`acc.method`} as method,
          ${parts.quantity} as quantity, ${parts.fee ?? sql`0`} as fee
@@ -125,6 +148,7 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}
 export function chargeByArea(db: DbOrTx, s: RunScope): Promise<number> {
   return perAccountLines(db, s, ['area_total', 'area_heated'], {
     quantity: sql`case when acc.method = 'area_total' then acc.total_area else acc.heated_area end`,
+    needs: { premise: true },
   });
 }
 
@@ -168,6 +192,12 @@ cons as (
     where: sql`acc.method = 'norm' or cons.premise_id is null or cons.expired`,
     quantity: sql`coalesce(persons.n, 0) * coalesce(acc.norm_per_person, mn.monthly_per_person)`,
     label: sql`'norm'`,
+    // Only tariffs that have a norm (their own or metering's): a metered service without one
+    // (electricity) is not read at all here.
+    needs: {
+      tariffFilter: sql`(t.norm_per_person is not null
+        or exists (select 1 from meter_norm n where n.community_id = ${s.communityId} and n.service_id = t.service_id))`,
+    },
   });
 }
 
@@ -246,7 +276,7 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}
 export function chargeBuildingImbalance(db: DbOrTx, s: RunScope): Promise<number> {
   return affected(
     sql`
-with ${accountsWithTariffs(s, ['metered'])}, ${personsCte(s)},
+with ${accountsWithTariffs(s, ['metered'], { premise: true })}, ${personsCte(s)},
 bvol as (
   select building_id, service_id, sum(volume) as volume
     from meter_consumption
@@ -291,7 +321,7 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, m.account_id, ${s.perio
 export function chargeHeatDistribution(db: DbOrTx, s: RunScope): Promise<number> {
   return affected(
     sql`
-with ${accountsWithTariffs(s, ['heat_distribution'])},
+with ${accountsWithTariffs(s, ['heat_distribution'], { premise: true })},
 bheat as (
   select building_id, service_id, sum(volume) as volume
     from meter_consumption

@@ -169,6 +169,10 @@ export async function runStep(db: Db, scope: RunScope, name: string): Promise<nu
       penaltyScope = { ratePerDay: settings.penaltyRatePerDay, overdueDaysOfLastBill: overdueDaysInPeriod(scope.period, scope.periodEnd, due, settings.holidays) };
     }
   }
+  const shape = await sql<{ building: boolean; category: boolean }>`
+select coalesce(bool_or(building_id is not null), false) as building, coalesce(bool_or(consumer_category is not null), false) as category
+  from tariff where community_id = ${scope.communityId}`.execute(db);
+  scope = { ...scope, buildingTariffs: shape.rows[0].building, categoryTariffs: shape.rows[0].category };
   return db.transaction().execute(async (trx) => {
     await sql`set local work_mem = '192MB'`.execute(trx);
     const lines = step ? await step.run(trx, scope) : penaltyScope ? await penalties(trx, scope, penaltyScope) : 0;

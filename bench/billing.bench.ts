@@ -1,0 +1,137 @@
+/**
+ * Billing benchmark: a whole monthly run (every method, adjustments and penalties, as the
+ * `billing.run` job does it) on the seeded `vinnytsia` city (1,030,000 accounts), beside a plain
+ * COPY of the same number of charge lines into the same table (same indexes and triggers),
+ * measured in the same run. Target: the run takes at most twice as long as the COPY.
+ *
+ * The database is DATABASE_URL, else postgres://root@127.0.0.1:5432/hromada_bench, created and
+ * seeded if missing; demo tariffs are added if the city has none. Each attempt starts from a
+ * period with no lines (earlier attempts' lines are removed before the clock starts), so it
+ * measures a first run of the month; the best of two attempts of each is taken.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { from as copyFrom } from 'pg-copy-streams';
+import { openContext } from '../src/server/start';
+import { communityHasData } from '../src/registry/seed/seed';
+import { runSeed } from '../src/registry/seed/cli';
+import { seedDemoTariffs } from '../src/billing/demo';
+import { BILLING_RUN_JOB } from '../src/billing/jobs';
+import { loadSettings, runOutliers, runSummary } from '../src/billing/run';
+import { nextPeriod } from '../src/shared/period';
+
+const COMMUNITY = 1;
+const url = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/hromada_bench';
+
+async function ensureDatabase() {
+  const admin = new URL(url);
+  const name = admin.pathname.slice(1);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
+  if (exists.rowCount === 0) await client.query(`create database "${name}"`);
+  await client.end();
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+async function main() {
+  await ensureDatabase();
+  const ctx = await openContext({ url });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    if (!(await communityHasData(ctx.handle, COMMUNITY))) {
+      console.log('Seeding the vinnytsia city (once)…');
+      await runSeed(ctx, { scale: 'vinnytsia', seed: 1, communityId: COMMUNITY, users: false }, true);
+    }
+    const created = await seedDemoTariffs(ctx.db, COMMUNITY);
+    if (created) console.log(`demo tariffs created: ${created}`);
+
+    // The month to bill: the first one not closed (none yet: November 2026).
+    const periods = await sql<{ open: string | null; closed: string | null }>`
+      select min(period) filter (where status <> 'closed')::text as open, max(period) filter (where status = 'closed')::text as closed
+        from billing_period where community_id = ${COMMUNITY}`.execute(ctx.db);
+    const { open, closed } = periods.rows[0];
+    const period = open ?? (closed ? nextPeriod(closed) : '2026-11-01');
+    const accounts = await sql<{ n: number }>`select count(*)::int as n from account where community_id = ${COMMUNITY}`.execute(ctx.db);
+    console.log(`billing ${period.slice(0, 7)} for ${accounts.rows[0].n.toLocaleString('en')} accounts on ${ctx.handle.kind}`);
+
+    const clearPeriod = async () => {
+      await client.query(`delete from charge_line where community_id = $1 and period = $2`, [COMMUNITY, period]);
+      await client.query(`update billing_run set status = 'superseded' where community_id = $1 and period = $2 and status in ('running', 'calculated', 'failed')`, [COMMUNITY, period]);
+      await client.query('vacuum analyze charge_line');
+    };
+
+    const runTimes: number[] = [];
+    let lines = 0;
+    let billingRunId = 0;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await clearPeriod();
+      const started = performance.now();
+      const { result } = await ctx.jobs.runNow(COMMUNITY, BILLING_RUN_JOB, { period });
+      runTimes.push(performance.now() - started);
+      ({ lines, billingRunId } = result as { lines: number; billingRunId: number });
+      console.log(`run ${attempt + 1}: ${lines.toLocaleString('en')} lines in ${seconds(runTimes.at(-1)!)} s`);
+    }
+
+    // Baseline: COPY the same number of lines into charge_line, under a run of its own.
+    const baselineRun = await client.query<{ id: string }>(
+      `insert into billing_run (community_id, period, status) values ($1, $2, 'superseded') returning billing_run_id as id`,
+      [COMMUNITY, period],
+    );
+    const baselineId = Number(baselineRun.rows[0].id);
+    const copyTimes: number[] = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await client.query(`delete from charge_line where community_id = $1 and billing_run_id = $2`, [COMMUNITY, baselineId]);
+      await client.query('vacuum analyze charge_line');
+      const rows = Readable.from(
+        (function* () {
+          const batch: string[] = [];
+          for (let i = 1; i <= lines; i++) {
+            batch.push(`${COMMUNITY}\t${baselineId}\t${i}\t${period}\tcharge\tarea_total\t\\N\t${28750 + (i % 977)}\t${(40 + (i % 60)).toFixed(2)}\t5.75\t7\tf\n`);
+            if (batch.length === 5000) yield batch.splice(0).join('');
+          }
+          if (batch.length) yield batch.join('');
+        })(),
+      );
+      const started = performance.now();
+      await pipeline(
+        rows,
+        client.query(
+          copyFrom(
+            'copy charge_line (community_id, billing_run_id, account_id, period, kind, method, zone, amount, volume, tariff, tariff_id, estimated) from stdin',
+          ),
+        ),
+      );
+      copyTimes.push(performance.now() - started);
+      console.log(`COPY ${attempt + 1}: ${lines.toLocaleString('en')} lines in ${seconds(copyTimes.at(-1)!)} s`);
+    }
+    await client.query(`delete from charge_line where community_id = $1 and billing_run_id = $2`, [COMMUNITY, baselineId]);
+
+    // The review a person reads before closing: not part of the run, shown for information.
+    const reviewStarted = performance.now();
+    const summary = await runSummary(ctx.db, COMMUNITY, billingRunId, period);
+    const outliers = await runOutliers(ctx.db, COMMUNITY, billingRunId, period, (await loadSettings(ctx.db, COMMUNITY)).outlierFactor);
+    console.log(`review: ${summary.length} provider×service totals, ${outliers.length} outliers in ${seconds(performance.now() - reviewStarted)} s`);
+
+    const run = Math.min(...runTimes) / 1000;
+    const copy = Math.min(...copyTimes) / 1000;
+    const ratio = run / copy;
+    console.log(`monthly run ${run.toFixed(2)} s (${Math.round(lines / run).toLocaleString('en')} lines/s) vs COPY ${copy.toFixed(2)} s: ${ratio.toFixed(2)}× (target ≤ 2×)`);
+    console.log(
+      JSON.stringify({ bench: 'billing', value: Number(run.toFixed(3)), unit: 's', baseline: Number(copy.toFixed(3)), ratio: Number(ratio.toFixed(3)), target: 2, met: ratio <= 2 }),
+    );
+  } finally {
+    await client.end();
+    await ctx.handle.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
