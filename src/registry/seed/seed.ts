@@ -12,7 +12,7 @@
 import type { DatabaseHandle } from '../../db/index';
 import { writeAudit } from '../../auth/audit';
 import { createUser } from '../../auth/service';
-import { conflict } from '../../shared/errors';
+import { AppError, conflict } from '../../shared/errors';
 import type { Role } from '../../server/context';
 import { openBulkWriter, type BulkWriter, type Cell } from './bulk';
 import {
@@ -112,9 +112,17 @@ export async function wipeCommunity(handle: DatabaseHandle, communityId: number)
     );
     // Foreign keys and append-only triggers (audit log, ledger) are off for this one session, so
     // every table can be emptied of this community in any order.
-    await writer.withoutTriggers(async (query) => {
-      for (const { table_name } of tables) await query(`delete from "${table_name}" where community_id = $1`, [communityId]);
-    });
+    try {
+      await writer.withoutTriggers(async (query) => {
+        for (const { table_name } of tables) await query(`delete from "${table_name}" where community_id = $1`, [communityId]);
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42501') throw err;
+      throw new AppError('wipe_needs_superuser', 403, {
+        uk: `Стерти дані громади ${communityId} (--force) може лише суперкористувач PostgreSQL: журнал аудиту й проводки захищені від видалення. Засійте іншу --community-id або запустіть від суперкористувача.`,
+        en: `Wiping community ${communityId} (--force) needs a PostgreSQL superuser: the audit log and ledger are protected from deletion. Seed another --community-id or run as a superuser.`,
+      });
+    }
   } finally {
     await writer.release();
   }
