@@ -67,6 +67,7 @@ readings as (
     from meter_reading r
     where r.community_id = zoned.community_id and r.meter_id = zoned.meter_id and r.status = 'accepted'
       and r.period = params.p and r.kind <> 'initial'
+      and (case zoned.zone when 1 then r.value1 when 2 then r.value2 else r.value3 end) is not null
     order by r.read_on desc, r.reading_id desc limit 1
   ) e on true
   left join lateral (
@@ -75,6 +76,7 @@ readings as (
     from meter_reading r
     where r.community_id = zoned.community_id and r.meter_id = zoned.meter_id and r.status = 'accepted'
       and (r.period < params.p or (r.kind = 'initial' and r.period = params.p))
+      and (case zoned.zone when 1 then r.value1 when 2 then r.value2 else r.value3 end) is not null
     order by r.period desc, r.read_on desc, r.reading_id desc limit 1
   ) s on true
   left join lateral (
@@ -82,6 +84,7 @@ readings as (
     from meter_reading r
     where r.community_id = zoned.community_id and r.meter_id = zoned.meter_id and r.status = 'accepted'
       and r.read_on >= s.read_on - make_interval(months => zoned.months) and r.read_on < s.read_on
+      and (case zoned.zone when 1 then r.value1 when 2 then r.value2 else r.value3 end) is not null
     order by r.read_on, r.reading_id limit 1
   ) f on true
 ),

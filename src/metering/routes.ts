@@ -14,6 +14,8 @@
  * POST /metering/meters/:meterId/replace             replace a meter (final + initial readings)
  * POST /metering/meters/:meterId/status              away for verification / back
  * POST /metering/consumption/:period                 (re)compute meter_consumption for a period (operator, admin)
+ * GET  /metering/settings, PUT /metering/settings     submission window, estimation months, plausibility (community or provider)
+ * PUT  /metering/norms/:serviceId                     monthly norm per registered person of a service
  *
  * Every submission answers with the consumption it implies and its reasons in Ukrainian and English.
  */
@@ -31,10 +33,13 @@ import {
   buildingPremises,
   computeConsumption,
   findPremises,
+  listMeteringSettings,
   listReviewQueue,
   premiseMeters,
   replaceMeter,
   reviewReading,
+  saveMeteringSettings,
+  saveMeterNorm,
   setMeterStatus,
   submitReading,
   submitReadingsBulk,
@@ -439,6 +444,60 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext) {
     async (request) => {
       const m = await setMeterStatus(ctx.db, actorOf(request), request.params.meterId, request.body);
       return { meterId: m.meter_id, status: m.status, verifiedUntil: m.verified_until };
+    },
+  );
+
+  const settingsRow = z.object({
+    settings_id: z.number(),
+    provider_id: z.number().nullable(),
+    window_opens_day: z.number(),
+    window_closes_day: z.number(),
+    estimate_months: z.number(),
+    plausibility_factor: z.string(),
+  });
+  api.get(
+    '/metering/settings',
+    {
+      schema: {
+        tags,
+        summary: 'Submission windows, estimation months and plausibility factors (community and per provider), and norms per service',
+        response: { 200: z.object({ settings: z.array(settingsRow), norms: z.array(z.object({ service_id: z.number(), monthly_per_person: z.string() })) }) },
+      },
+    },
+    async (request) => listMeteringSettings(ctx.db, actorOf(request)),
+  );
+  api.put(
+    '/metering/settings',
+    {
+      schema: {
+        tags,
+        summary: 'Set the rules of the community (providerId null) or of one provider. Days: 1..31 from the start of the month, 0 = last day, −4 = fifth from the end',
+        body: z.object({
+          providerId: z.number().int().nullable(),
+          windowOpensDay: z.number().int().min(-30).max(31),
+          windowClosesDay: z.number().int().min(-30).max(31),
+          estimateMonths: z.number().int().min(1).max(24),
+          plausibilityFactor: value.refine((v) => /^\d+(\.\d{1,2})?$/.test(v) && Number(v) >= 1, 'a number ≥ 1'),
+        }),
+        response: { 200: settingsRow },
+      },
+    },
+    async (request) => saveMeteringSettings(ctx.db, actorOf(request), request.body),
+  );
+  api.put(
+    '/metering/norms/:serviceId',
+    {
+      schema: {
+        tags,
+        summary: 'Monthly norm per registered person of a metered service (plausibility bound, estimate without history)',
+        params: z.object({ serviceId: z.coerce.number().int() }),
+        body: z.object({ monthlyPerPerson: value.refine((v) => /^\d+(\.\d{1,3})?$/.test(v), 'a number with at most 3 decimals') }),
+        response: { 200: z.object({ service_id: z.number(), monthly_per_person: z.string() }) },
+      },
+    },
+    async (request) => {
+      const n = await saveMeterNorm(ctx.db, actorOf(request), request.params.serviceId, request.body.monthlyPerPerson);
+      return { service_id: n.service_id, monthly_per_person: n.monthly_per_person };
     },
   );
 

@@ -183,12 +183,35 @@ export async function submitReadingsBulk(db: Db, actor: SessionUser, rows: Readi
     throw forbidden({ uk: `Роль «${actor.role}» не може подавати показники каналом «${options.channel}»`, en: `Role "${actor.role}" may not submit readings through "${options.channel}"` });
   }
   const today = options.today ?? kyivToday();
-  const results: ReadingResult[] = [];
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    const chunk = rows.slice(start, start + CHUNK);
-    results.push(...(await db.transaction().execute((trx) => submitChunk(trx, actor, chunk, start, options, today))));
-    await options.onProgress?.(results.length, rows.length);
+  // Rows of one meter go into the same chunk (each is checked against the one before it), so
+  // chunks hold disjoint meters and two can run at once on a PostgreSQL server (PGlite queues them).
+  const meterKey = (r: ReadingInput) => (r.meterId !== undefined ? `i${r.meterId}` : `s${(r.serial ?? '').trim()}`);
+  const order = rows.map((_, i) => i).sort((a, b) => {
+    const ka = meterKey(rows[a]!);
+    const kb = meterKey(rows[b]!);
+    return ka < kb ? -1 : ka > kb ? 1 : a - b;
+  });
+  const chunks: number[][] = [];
+  let start = 0;
+  while (start < order.length) {
+    let end = Math.min(start + CHUNK, order.length);
+    while (end < order.length && meterKey(rows[order[end]!]!) === meterKey(rows[order[end - 1]!]!)) end++;
+    chunks.push(order.slice(start, end));
+    start = end;
   }
+  const results: ReadingResult[] = new Array(rows.length);
+  let done = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const indices = chunks[next++]!;
+      const answered = await db.transaction().execute((trx) => submitChunk(trx, actor, rows, indices, options, today));
+      answered.forEach((r) => (results[r.row] = r));
+      done += indices.length;
+      await options.onProgress?.(done, rows.length);
+    }
+  };
+  await Promise.all([worker(), worker()]);
   if (options.dryRun) return results;
   const count = (s: ReadingStatus) => results.filter((r) => r.status === s && !r.duplicate).length;
   await writeAudit(db, actor, 'submit_readings', 'meter_reading', null, null, {
@@ -205,7 +228,8 @@ export async function submitReadingsBulk(db: Db, actor: SessionUser, rows: Readi
   return results;
 }
 
-async function submitChunk(trx: DbOrTx, actor: SessionUser, chunk: ReadingInput[], offset: number, options: SubmitOptions, today: string): Promise<ReadingResult[]> {
+async function submitChunk(trx: DbOrTx, actor: SessionUser, all: ReadingInput[], indices: number[], options: SubmitOptions, today: string): Promise<ReadingResult[]> {
+  const chunk = indices.map((i) => all[i]!);
   const communityId = actor.communityId;
   // Which meter each row names.
   const ids = [...new Set(chunk.map((r) => r.meterId).filter((v): v is number => typeof v === 'number'))];
@@ -229,7 +253,7 @@ async function submitChunk(trx: DbOrTx, actor: SessionUser, chunk: ReadingInput[
   const order = chunk.map((_, i) => i).sort((a, b) => (chunk[a]!.readOn ?? today).localeCompare(chunk[b]!.readOn ?? today) || a - b);
   for (const i of order) {
     const row = chunk[i]!;
-    const rowNo = offset + i;
+    const rowNo = indices[i]!;
     let meterId: number | null = null;
     if (row.meterId !== undefined) meterId = byId.has(row.meterId) ? row.meterId : null;
     else if (row.serial) {
@@ -515,7 +539,7 @@ export async function upsertMetersBulk(db: Db, actor: SessionUser, rows: MeterIn
     const buildingOf = new Map(premises.map((p) => [p.premise_id, p.building_id]));
     const existing = await trx
       .selectFrom('meter')
-      .select(['meter_id', 'service_id', 'serial', 'premise_id', 'provider_id'])
+      .select(['meter_id', 'service_id', 'serial', 'premise_id', 'provider_id', 'zones', 'digits', 'multiplier', 'verified_until'])
       .where('community_id', '=', c)
       .where('status', '<>', 'retired')
       .where('serial', 'in', rows.length ? [...new Set(rows.map((r) => r.serial.trim()))] : [''])
@@ -548,11 +572,21 @@ export async function upsertMetersBulk(db: Db, actor: SessionUser, rows: MeterIn
       const current = live.get(key);
       if (current) {
         if (actor.role === 'provider' && current.provider_id !== actor.providerId) return fail(`Лічильник ${serial} обслуговує інший постачальник`, `Meter ${serial} belongs to another provider`);
+        if (input.zones !== undefined && current.zones !== input.zones) {
+          return fail(
+            `Лічильник ${serial} має ${current.zones} зон(и), а не ${zones}: інший лічильник — оформіть заміну`,
+            `Meter ${serial} has ${current.zones} zone(s), not ${zones}: a different meter is a replacement`,
+          );
+        }
         if ((current.premise_id ?? null) !== (input.premiseId ?? null)) {
           return fail(`Лічильник ${serial} уже встановлено в іншому приміщенні: спершу замініть або зніміть його`, `Meter ${serial} is installed at another premise: replace or remove it first`);
         }
       }
-      valid.push({ row, input: { ...input, serial }, serviceId, buildingId, providerId });
+      // What a file leaves out of an existing meter stays as it is (not the defaults of a new one).
+      const kept = current
+        ? { zones: current.zones, digits: input.digits ?? current.digits, multiplier: input.multiplier ?? current.multiplier, verifiedUntil: input.verifiedUntil !== undefined ? input.verifiedUntil : current.verified_until }
+        : {};
+      valid.push({ row, input: { ...input, serial, ...kept }, serviceId, buildingId, providerId });
     });
 
     if (valid.length) {
@@ -567,7 +601,7 @@ from unnest(${col((v) => v.input.premiseId ?? null)}::bigint[], ${col((v) => v.b
             ${col((v) => v.input.installedOn)}::date[], ${col((v) => v.input.verifiedUntil ?? null)}::date[])
   as t(premise_id, building_id, service_id, provider_id, serial, zones, digits, multiplier, installed_on, verified_until)
 on conflict (community_id, service_id, serial) where status <> 'retired' do update set
-  zones = excluded.zones, digits = excluded.digits, multiplier = excluded.multiplier,
+  digits = excluded.digits, multiplier = excluded.multiplier,
   verified_until = excluded.verified_until, provider_id = coalesce(excluded.provider_id, meter.provider_id)
 returning meter_id, serial, service_id, (xmax = 0) as created`.execute(trx);
       const idOf = new Map(upserted.rows.map((r) => [`${r.service_id}|${r.serial}`, r]));
@@ -743,4 +777,69 @@ export async function findPremises(db: DbOrTx, actor: SessionUser, text: string,
 export async function buildingPremises(db: DbOrTx, actor: SessionUser, buildingId: number) {
   if (!['admin', 'operator', 'city'].includes(actor.role)) throw forbidden();
   return premisesOfBuilding(db, actor.communityId, buildingId);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings: the submission window, estimation months, plausibility factor; norms per service
+// ---------------------------------------------------------------------------------------------
+
+export interface MeteringSettingsInput {
+  /** null: the community's own rules; a provider id: that provider's rules, overriding them. */
+  providerId: number | null;
+  windowOpensDay: number;
+  windowClosesDay: number;
+  estimateMonths: number;
+  plausibilityFactor: string;
+}
+
+export async function listMeteringSettings(db: DbOrTx, actor: SessionUser) {
+  if (!['admin', 'operator', 'city'].includes(actor.role)) throw forbidden();
+  const rows = await db.selectFrom('metering_settings').selectAll().where('community_id', '=', actor.communityId).orderBy('settings_id').execute();
+  const norms = await db.selectFrom('meter_norm').selectAll().where('community_id', '=', actor.communityId).orderBy('service_id').execute();
+  return { settings: rows, norms };
+}
+
+/** Sets the rules of the community (providerId null) or of one provider; audited. */
+export async function saveMeteringSettings(db: Db, actor: SessionUser, input: MeteringSettingsInput) {
+  if (!['admin', 'operator'].includes(actor.role)) throw forbidden();
+  const [open, close] = [input.windowOpensDay, input.windowClosesDay];
+  // Compare as they resolve in a 31-day month: −4..0 is fine (27..31), 25..−1 is fine (25..30).
+  const resolve = (d: number) => (d > 0 ? d : 31 + d);
+  if (resolve(open) > resolve(close)) {
+    throw invalid('window_order', { uk: `Вікно приймання: день початку (${open}) пізніше за день кінця (${close})`, en: `Submission window: the first day (${open}) comes after the last (${close})` }, { field: 'windowOpensDay' });
+  }
+  return db.transaction().execute(async (trx) => {
+    let scope = trx.selectFrom('metering_settings').selectAll().where('community_id', '=', actor.communityId);
+    scope = input.providerId === null ? scope.where('provider_id', 'is', null) : scope.where('provider_id', '=', input.providerId);
+    const before = await scope.executeTakeFirst();
+    const values = {
+      window_opens_day: open,
+      window_closes_day: close,
+      estimate_months: input.estimateMonths,
+      plausibility_factor: input.plausibilityFactor,
+    };
+    const after = before
+      ? await trx.updateTable('metering_settings').set(values).where('community_id', '=', actor.communityId).where('settings_id', '=', before.settings_id).returningAll().executeTakeFirstOrThrow()
+      : await trx.insertInto('metering_settings').values({ community_id: actor.communityId, provider_id: input.providerId, ...values }).returningAll().executeTakeFirstOrThrow();
+    await writeAudit(trx, actor, before ? 'update' : 'create', 'metering_settings', after.settings_id, before ?? null, after);
+    return after;
+  });
+}
+
+/** The monthly norm per registered person of a metered service (plausibility and estimates); audited. */
+export async function saveMeterNorm(db: Db, actor: SessionUser, serviceId: number, monthlyPerPerson: string) {
+  if (!['admin', 'operator'].includes(actor.role)) throw forbidden();
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('meter_norm').selectAll().where('community_id', '=', actor.communityId).where('service_id', '=', serviceId).executeTakeFirst();
+    const service = await trx.selectFrom('service').select('service_id').where('community_id', '=', actor.communityId).where('service_id', '=', serviceId).executeTakeFirst();
+    if (!service) throw notFound({ uk: `Послуга №${serviceId}`, en: `Service #${serviceId}` });
+    const after = await trx
+      .insertInto('meter_norm')
+      .values({ community_id: actor.communityId, service_id: serviceId, monthly_per_person: monthlyPerPerson })
+      .onConflict((oc) => oc.columns(['community_id', 'service_id']).doUpdateSet({ monthly_per_person: monthlyPerPerson }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeAudit(trx, actor, before ? 'update' : 'create', 'meter_norm', serviceId, before ?? null, after);
+    return after;
+  });
 }

@@ -165,6 +165,24 @@ describe('metering over HTTP: every channel, permissions, review queue, the desk
     expect((await get('resident', `/api/metering/premises/${w.flats[1]}/meters`)).statusCode).toBe(403);
   });
 
+  it('settings: the window and estimation rules per community and provider, and norms, are set and audited', async () => {
+    const put = (who: string, url: string, payload: unknown) => app.inject({ method: 'PUT', url, payload: payload as string, headers: as[who]!.headers });
+    const bad = await put('operator', '/api/metering/settings', { providerId: null, windowOpensDay: 0, windowClosesDay: -4, estimateMonths: 3, plausibilityFactor: '3' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json()).toMatchObject({ code: 'window_order', field: 'windowOpensDay' });
+    const own = await put('operator', '/api/metering/settings', { providerId: w.vodokanalId, windowOpensDay: 20, windowClosesDay: 0, estimateMonths: 6, plausibilityFactor: '5' });
+    expect(own.json()).toMatchObject({ provider_id: w.vodokanalId, window_opens_day: 20, estimate_months: 6, plausibility_factor: '5.00' });
+    expect((await put('vodokanal', '/api/metering/settings', { providerId: null, windowOpensDay: 1, windowClosesDay: 0, estimateMonths: 3, plausibilityFactor: '3' })).statusCode).toBe(403);
+    const norm = await put('operator', `/api/metering/norms/${w.water}`, { monthlyPerPerson: '4.6' });
+    expect(norm.json()).toEqual({ service_id: w.water, monthly_per_person: '4.600' });
+    const listed = (await get('operator', '/api/metering/settings')).json();
+    expect(listed.settings.map((r: { provider_id: number | null }) => r.provider_id)).toEqual([null, w.vodokanalId]);
+    expect(listed.norms).toEqual([{ service_id: w.water, monthly_per_person: '4.600' }]);
+    const audit = await h.db.selectFrom('audit_log').select('entity').where('entity', 'in', ['metering_settings', 'meter_norm']).execute();
+    expect(audit).toHaveLength(2);
+    await h.db.deleteFrom('metering_settings').where('provider_id', '=', w.vodokanalId).execute();
+  });
+
   it('consumption is computed on request for a period', async () => {
     const res = await post('operator', `/api/metering/consumption/${today.slice(0, 7)}`, {});
     expect(res.statusCode).toBe(200);

@@ -59,6 +59,13 @@ describe('metering service: intake, rules and consumption', () => {
     expect(m).toEqual({ verified_until: '2031-01-01', provider_id: w.vodokanalId });
     const initial = await db.selectFrom('meter_reading').select('reading_id').where('meter_id', '=', water1).where('kind', '=', 'initial').execute();
     expect(initial).toHaveLength(1);
+    // What the file leaves out stays; a different number of zones is a different meter.
+    const kept = await upsertMetersBulk(db, w.operator, [{ serial: 'W-2', serviceCode: 'cold_water', premiseId: w.flats[1], installedOn: '2026-09-01' }]);
+    expect(kept[0]!.outcome).toBe('updated');
+    expect((await db.selectFrom('meter').select(['digits', 'zones']).where('meter_id', '=', water2).executeTakeFirstOrThrow())).toEqual({ digits: 4, zones: 1 });
+    const zones = await upsertMetersBulk(db, w.operator, [{ serial: 'E-1', serviceCode: 'electricity', premiseId: w.flats[0], zones: 3, installedOn: '2026-01-01' }]);
+    expect(zones[0]).toMatchObject({ outcome: 'rejected' });
+    expect(zones[0]!.message_en).toContain('replacement');
     // Another provider may not take it over.
     const theirs = await upsertMetersBulk(db, w.energo, [{ serial: 'W-1', serviceCode: 'cold_water', premiseId: w.flats[0], installedOn: '2026-01-01' }]);
     expect(theirs[0]!.outcome).toBe('rejected');
