@@ -249,11 +249,12 @@ export async function seedCity(handle: DatabaseHandle, options: SeedOptions, onP
       })(),
       progress('unified accounts'),
     );
+    const pending: PendingRegistrations = { premiseOrdinal: [], from: [], to: [] };
     counts.persons = await load(
       'person',
       'person',
       ['community_id', 'last_name', 'first_name', 'patronymic', 'rnokpp', 'phone', 'email'],
-      (base) => personRows(plan, base),
+      (base) => personRows(plan, base, pending),
       'persons',
     );
     total += counts.persons * 2 - Math.round(spec.premises * 2.4) * 2;
@@ -261,7 +262,7 @@ export async function seedCity(handle: DatabaseHandle, options: SeedOptions, onP
       'registration',
       'registration',
       ['community_id', 'person_id', 'premise_id', 'registered_from', 'registered_to'],
-      (base) => registrationRows(plan, base, ids.person, ids.premise),
+      (base) => registrationRows(plan, base, ids.person, ids.premise, pending),
       'registrations',
     );
     const serviceIds = new Map(SERVICE_CATALOGUE.map((s, i) => [s.code, ids.service + i]));
@@ -347,26 +348,31 @@ function* premiseRows(plan: CityPlan, base: number, buildingBase: number): Gener
   }
 }
 
-function* personRows(plan: CityPlan, base: number): Generator<Cell[]> {
+/** A person's registration, noted while the persons are written so that they are not generated twice. */
+interface PendingRegistrations {
+  premiseOrdinal: number[];
+  from: string[];
+  to: Array<string | null>;
+}
+
+function* personRows(plan: CityPlan, base: number, registrations: PendingRegistrations): Generator<Cell[]> {
   const households = new Households(plan.seed);
   for (const b of plan.buildings) {
     for (let i = 0; i < b.flats + b.nonResidential; i++) {
       for (const p of households.of(b, premiseOf(plan.seed, b, i))) {
+        registrations.premiseOrdinal.push(b.firstPremise + i);
+        registrations.from.push(p.registeredFrom);
+        registrations.to.push(p.registeredTo);
         yield [base + p.ordinal, plan.communityId, p.lastName, p.firstName, p.patronymic, p.rnokpp, p.phone, p.email];
       }
     }
   }
 }
 
-function* registrationRows(plan: CityPlan, base: number, personBase: number, premiseBase: number): Generator<Cell[]> {
-  const households = new Households(plan.seed);
-  let n = 0;
-  for (const b of plan.buildings) {
-    for (let i = 0; i < b.flats + b.nonResidential; i++) {
-      for (const p of households.of(b, premiseOf(plan.seed, b, i))) {
-        yield [base + n++, plan.communityId, personBase + p.ordinal, premiseBase + b.firstPremise + i, p.registeredFrom, p.registeredTo];
-      }
-    }
+/** One registration per person (person ordinal = its index), at the premise where it was generated. */
+function* registrationRows(plan: CityPlan, base: number, personBase: number, premiseBase: number, r: PendingRegistrations): Generator<Cell[]> {
+  for (let n = 0; n < r.premiseOrdinal.length; n++) {
+    yield [base + n, plan.communityId, personBase + n, premiseBase + r.premiseOrdinal[n], r.from[n], r.to[n]];
   }
 }
 
