@@ -124,6 +124,7 @@ function perAccountLines(
   const divisor = parts.divisor ?? 1;
   return affected(
     sql`
+${INSERT_LINE}
 with ${accountsWithTariffs(s, methods, parts.needs)}${parts.ctes ? sql`, ${parts.ctes}` : sql``},
 lines as (
   select acc.account_id, acc.tariff_id, acc.price, ${parts.label ?? sql`acc.method`} as method,
@@ -136,7 +137,6 @@ priced as (
          round((quantity * price + fee) * 100 / ${divisor}::numeric)::bigint as amount
     from lines where quantity is not null
 )
-${INSERT_LINE}
 select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'charge', method, null, amount,
        ${parts.keepVolume === false ? sql`null` : sql`quantity`}, price, tariff_id, false
   from priced where amount <> 0`,
@@ -205,13 +205,13 @@ cons as (
 export function chargeFixedPerPremise(db: DbOrTx, s: RunScope): Promise<number> {
   return affected(
     sql`
+${INSERT_LINE}
 with ${accountsWithTariffs(s, ['fixed_premise'])},
 firsts as (
   select distinct on (acc.premise_id, acc.tariff_id) acc.account_id, acc.tariff_id, acc.price
     from acc
    order by acc.premise_id, acc.tariff_id, acc.account_id
 )
-${INSERT_LINE}
 select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'charge', 'fixed_premise', null,
        round(price * 100)::bigint, null, price, tariff_id, false
   from firsts where round(price * 100) <> 0`,
@@ -228,6 +228,7 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}
 export function chargeMetered(db: DbOrTx, s: RunScope): Promise<number> {
   return affected(
     sql`
+${INSERT_LINE}
 with ${accountsWithTariffs(s, ['metered'])},
 cz as (
   select premise_id, service_id, zone, sum(volume) as volume, bool_or(estimated) as estimated,
@@ -260,7 +261,6 @@ lines as (
        where tt.community_id = ${s.communityId} and tt.tariff_id = v.tariff_id
     ) c
 )
-${INSERT_LINE}
 select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'charge', 'metered', zone, amount,
        volume, unit_price, tariff_id, estimated
   from lines where amount <> 0`,
@@ -276,6 +276,7 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}
 export function chargeBuildingImbalance(db: DbOrTx, s: RunScope): Promise<number> {
   return affected(
     sql`
+${INSERT_LINE}
 with ${accountsWithTariffs(s, ['metered'], { premise: true })}, ${personsCte(s)},
 bvol as (
   select building_id, service_id, sum(volume) as volume
@@ -305,7 +306,6 @@ totals as (
     from members m join bvol b on b.building_id = m.building_id and b.service_id = m.service_id
    group by m.building_id, m.service_id, b.volume
 )
-${INSERT_LINE}
 select ${s.communityId}::int, ${s.billingRunId}::bigint, m.account_id, ${s.period}::date, 'charge', 'building_distribution', null,
        round(t.imbalance * m.w * m.price * 100 / t.sum_w)::bigint, t.imbalance * m.w / t.sum_w, m.price, m.tariff_id, false
   from members m join totals t on t.building_id = m.building_id and t.service_id = m.service_id
@@ -321,6 +321,7 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, m.account_id, ${s.perio
 export function chargeHeatDistribution(db: DbOrTx, s: RunScope): Promise<number> {
   return affected(
     sql`
+${INSERT_LINE}
 with ${accountsWithTariffs(s, ['heat_distribution'], { premise: true })},
 bheat as (
   select building_id, service_id, sum(volume) as volume
@@ -342,7 +343,6 @@ totals as (
                                        and bd.service_id = m.service_id
    group by m.building_id, m.service_id, b.volume
 )
-${INSERT_LINE}
 select ${s.communityId}::int, ${s.billingRunId}::bigint, m.account_id, ${s.period}::date, 'charge', 'heat_distribution', null,
        round(t.q * (m.h * t.st + t.kc * m.a) * m.price * 100 / (t.st * (t.sh + t.kc)))::bigint,
        t.q * (m.h * t.st + t.kc * m.a) / (t.st * (t.sh + t.kc)), m.price, m.tariff_id, false
@@ -357,13 +357,13 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, m.account_id, ${s.perio
 export function recalculations(db: DbOrTx, s: RunScope): Promise<number> {
   return affected(
     sql`
+${INSERT_LINE}
 with charged as (
   select account_id, sum(amount) as amount
     from charge_line
    where community_id = ${s.communityId} and billing_run_id = ${s.billingRunId} and kind = 'charge'
    group by account_id
 )
-${INSERT_LINE}
 select ${s.communityId}::int, ${s.billingRunId}::bigint, r.account_id, ${s.period}::date, 'recalculation', 'recalculation', null,
        -round(c.amount::numeric * least(r.days, ${s.daysInPeriod}) * r.percent / (${s.daysInPeriod} * 100))::bigint,
        null, null, null, false
@@ -382,6 +382,7 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, r.account_id, ${s.perio
 export function benefits(db: DbOrTx, s: RunScope): Promise<number> {
   return affected(
     sql`
+${INSERT_LINE}
 with persons as (
   select premise_id, count(distinct person_id)::int as n
     from registration
@@ -429,7 +430,6 @@ priced as (
                      else amount * pct / (n * 100) end)::bigint as amount
     from b
 )
-${INSERT_LINE}
 select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'benefit', 'benefit', null, amount,
        null, null, null, false
   from priced where amount <> 0`,
@@ -460,6 +460,7 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, sa.account_id, ${s.peri
 export function penalties(db: DbOrTx, s: RunScope, p: PenaltyScope): Promise<number> {
   return affected(
     sql`
+${INSERT_LINE}
 with billed as (
   select distinct account_id from charge_line
    where community_id = ${s.communityId} and billing_run_id = ${s.billingRunId} and kind = 'charge'
@@ -491,7 +492,6 @@ priced as (
                greatest(0, older_unpaid + recent_unpaid - so_far))::bigint as amount
     from unpaid
 )
-${INSERT_LINE}
 select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'penalty', 'penalty', null, amount,
        null, null, null, false
   from priced where amount > 0`,

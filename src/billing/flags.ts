@@ -9,6 +9,7 @@ import type { DbOrTx } from '../db/index';
 
 export async function flagTariffMismatches(db: DbOrTx, communityId: number, period: string): Promise<number> {
   const r = await sql`
+insert into tariff_flag (community_id, provider_id, service_id, period, implied_price, approved_price, entries, amount, overcharge)
 with imported as (
   select a.provider_id, a.service_id, le.period, le.amount, le.volume,
          round(coalesce(le.tariff, le.amount::numeric / 100 / le.volume), 4) as implied_price
@@ -26,7 +27,6 @@ approved as (
                            and ap.valid_from <= ${period}::date and (ap.valid_to is null or ap.valid_to >= ${period}::date)
    order by i.provider_id, i.service_id, ap.provider_id nulls last, ap.valid_from desc
 )
-insert into tariff_flag (community_id, provider_id, service_id, period, implied_price, approved_price, entries, amount, overcharge)
 select ${communityId}::int, i.provider_id, i.service_id, i.period, i.implied_price, ap.price, count(*)::int, sum(i.amount)::bigint,
        sum(i.amount - round(i.volume * ap.price * 100))::bigint
   from imported i join approved ap on ap.provider_id = i.provider_id and ap.service_id = i.service_id

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './context';
 import { authRoutes } from '../auth/routes';
+import { billingRoutes } from '../billing/routes';
 import { meteringRoutes } from '../metering/routes';
 import { registryRoutes } from '../registry/routes';
 import { jobRoutes } from '../jobs/routes';
@@ -12,6 +13,7 @@ export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<voi
 /** Every domain's routes, in one list so that the app and the OpenAPI document see them all. */
 export const routeModules: RouteModule[] = [
   authRoutes,
+  billingRoutes,
   meteringRoutes,
   registryRoutes,
   jobRoutes,

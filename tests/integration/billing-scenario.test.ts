@@ -21,7 +21,10 @@ describe('billing: October and November, to the kopeck', () => {
 
   const run = async (period: string) => {
     const { result } = await jobs.runNow(C, BILLING_RUN_JOB, { period });
-    return (result as { billingRunId: number }).billingRunId;
+    const { billingRunId, lines } = result as { billingRunId: number; lines: number };
+    const counted = await sql<{ n: number }>`select count(*)::int as n from charge_line where billing_run_id = ${billingRunId}`.execute(h.db);
+    expect(lines).toBe(counted.rows[0].n);
+    return billingRunId;
   };
   const close = (period: string) => jobs.runNow(C, BILLING_CLOSE_JOB, { period });
   const pay = (accountId: number, period: string, amount: number) =>
