@@ -26,6 +26,7 @@ describe('the call-centre desk, keyboard only', () => {
   let browser: Browser;
   let baseUrl: string;
   let flats: Array<{ premiseId: number; number: string; unified: string; meterId: number }>;
+  let buildingAddress: string;
 
   beforeAll(async () => {
     if (!fs.existsSync(path.resolve('web/dist/index.html'))) throw new Error('web/dist is missing: run `npm run build:web` (or `npm run test:browser`)');
@@ -56,6 +57,13 @@ describe('the call-centre desk, keyboard only', () => {
     // The desk walks flats in number order (1, 2, … 10): so do we.
     premises.sort((a, b) => parseInt(a.number!, 10) - parseInt(b.number!, 10) || a.number!.localeCompare(b.number!));
     const chosen = premises.slice(0, 3);
+    const address = await ctx.db
+      .selectFrom('building as b')
+      .innerJoin('street as s', (j) => j.onRef('s.community_id', '=', 'b.community_id').onRef('s.street_id', '=', 'b.street_id'))
+      .where('b.building_id', '=', building.building_id)
+      .select(['s.name', 'b.house_key'])
+      .executeTakeFirstOrThrow();
+    buildingAddress = `${address.name} ${address.house_key}`;
     const system: SessionUser = { userId: 0, communityId, login: 'test', displayName: 'test', role: 'operator', providerId: null };
     const made = await upsertMetersBulk(
       ctx.db,
@@ -127,6 +135,18 @@ describe('the call-centre desk, keyboard only', () => {
       await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('premise-lookup');
       await page.getByTestId('desk-log').getByText('пропущено').waitFor();
       await page.screenshot({ path: path.join(os.tmpdir(), 'hromada-metering-desk.png'), fullPage: true });
+
+      // A whole building found by its address opens at its first flat with meters: type the
+      // address, go down the list to the «whole building» hit with the arrow keys, Enter.
+      await page.keyboard.type(buildingAddress, { delay: 30 });
+      const options = page.getByRole('option');
+      await options.filter({ hasText: 'весь будинок' }).first().waitFor();
+      const texts = await options.allInnerTexts();
+      const index = texts.findIndex((text) => text.includes('весь будинок'));
+      for (let i = 0; i <= index; i++) await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('desk-position').getByText('квартира 1 з 3').waitFor();
+      await expect.poll(() => page.getByTestId('desk-title').innerText()).toContain(`кв. ${flats[0]!.number}`);
 
       const readings = await ctx.db
         .selectFrom('meter_reading')

@@ -5,24 +5,43 @@ import { IconSearch } from '@tabler/icons-react';
 import { useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
 import { ErrorAlert } from '../../components/DataState';
+import type { AddressSearchResult } from '../registry/types';
 import type { PremiseHit } from './types';
+
+/** A hit of either search: a premise, or a whole building (the desk then walks its flats). */
+export type LookupHit = (PremiseHit & { kind: 'premise' }) | { kind: 'building'; buildingId: number; address: string };
 
 /**
  * One box for whatever the caller says: the unified account number from the bill, a provider's
  * account number, a surname («Коваленко Олена») or an address («Соборна 5, кв. 3»).
  * ↑/↓ choose, Enter opens (the first hit when none is chosen), Escape clears.
  */
-export const PremiseLookup = forwardRef<HTMLInputElement, { onChoose: (hit: PremiseHit) => void }>(function PremiseLookup({ onChoose }, ref) {
+export const PremiseLookup = forwardRef<HTMLInputElement, { onChoose: (hit: LookupHit) => void }>(function PremiseLookup({ onChoose }, ref) {
   const t = useT();
   const listId = useId();
   const [text, setText] = useState('');
   const [query] = useDebouncedValue(text.trim(), 250);
   const [active, setActive] = useState(-1);
   const search = useApiGet<PremiseHit[]>(query.length >= 2 ? '/metering/lookup' : null, { q: query });
-  const hits = query.length >= 2 ? (search.data ?? []) : [];
+  // Addresses also go through the registry's address search (former names, Latin spellings, typos).
+  const addressLike = /\p{L}/u.test(query) && /\d/.test(query);
+  const addresses = useApiGet<AddressSearchResult>(query.length >= 2 && addressLike ? '/addresses/search' : null, { q: query });
+  const own: LookupHit[] = (search.data ?? []).map((h) => ({ ...h, kind: 'premise' as const }));
+  const seen = new Set(own.map((h) => (h.kind === 'premise' ? h.premiseId : 0)));
+  const fromRegistry: LookupHit[] = addressLike
+    ? (addresses.data?.items ?? []).flatMap((a): LookupHit[] => {
+        if (a.kind === 'premise' && a.premiseId !== null && a.buildingId !== null && !seen.has(a.premiseId)) {
+          return [{ kind: 'premise', premiseId: a.premiseId, buildingId: a.buildingId, premiseNumber: a.apartment, address: a.address, unifiedNumber: a.unifiedAccount, persons: null }];
+        }
+        if (a.kind === 'building' && a.buildingId !== null) return [{ kind: 'building', buildingId: a.buildingId, address: a.address }];
+        return [];
+      })
+    : [];
+  // A whole building first (typing an address without a flat means the building), then premises.
+  const hits = query.length >= 2 ? [...fromRegistry.filter((h) => h.kind === 'building'), ...own, ...fromRegistry.filter((h) => h.kind === 'premise')].slice(0, 20) : [];
   useEffect(() => setActive(-1), [search.data]);
 
-  function choose(hit: PremiseHit) {
+  function choose(hit: LookupHit) {
     onChoose(hit);
     setText('');
   }
@@ -74,7 +93,7 @@ export const PremiseLookup = forwardRef<HTMLInputElement, { onChoose: (hit: Prem
         <Paper withBorder role="listbox" id={listId} aria-label={t({ uk: 'Знайдені приміщення', en: 'Premises found' })}>
           {hits.map((hit, index) => (
             <UnstyledButton
-              key={hit.premiseId}
+              key={hit.kind === 'premise' ? `p${hit.premiseId}` : `b${hit.buildingId}`}
               id={`${listId}-${index}`}
               role="option"
               aria-selected={index === active}
@@ -88,7 +107,9 @@ export const PremiseLookup = forwardRef<HTMLInputElement, { onChoose: (hit: Prem
               <Group justify="space-between" wrap="nowrap">
                 <Text fw={500}>{hit.address}</Text>
                 <Text c="dimmed" size="sm">
-                  {[hit.unifiedNumber, hit.persons].filter(Boolean).join(' · ')}
+                  {hit.kind === 'premise'
+                    ? [hit.unifiedNumber, hit.persons].filter(Boolean).join(' · ')
+                    : t({ uk: 'весь будинок, квартира за квартирою', en: 'the whole building, flat by flat' })}
                 </Text>
               </Group>
             </UnstyledButton>

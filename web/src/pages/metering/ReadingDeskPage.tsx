@@ -6,9 +6,10 @@ import { useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
-import { PremiseLookup } from './PremiseLookup';
+import { api } from '../../api';
+import { PremiseLookup, type LookupHit } from './PremiseLookup';
 import { MeterEntry, type FlatOutcome } from './MeterEntry';
-import type { BuildingFlat, Meter, PremiseHit } from './types';
+import type { BuildingFlat, Meter } from './types';
 
 interface LogLine {
   premiseId: number;
@@ -83,8 +84,22 @@ export function ReadingDeskPage() {
     if (!premiseId) lookupRef.current?.focus();
   }, [premiseId]);
 
-  function onChoose(hit: PremiseHit) {
-    open({ premiseId: hit.premiseId, buildingId: hit.buildingId, title: hit.address });
+  const [notice, setNotice] = useState<string | null>(null);
+
+  async function onChoose(hit: LookupHit) {
+    setNotice(null);
+    if (hit.kind === 'premise') {
+      open({ premiseId: hit.premiseId, buildingId: hit.buildingId, title: hit.address });
+      return;
+    }
+    // A whole building: start at its first flat that has meters.
+    const all = await api.get<BuildingFlat[]>(`/metering/buildings/${hit.buildingId}/premises`);
+    const first = all.find((f) => f.meters > 0);
+    if (!first) {
+      setNotice(t({ uk: `У будинку ${hit.address} немає лічильників`, en: `The building ${hit.address} has no meters` }));
+      return;
+    }
+    open({ premiseId: first.premiseId, buildingId: hit.buildingId, title: first.premiseNumber ? `${hit.address}, кв. ${first.premiseNumber}` : hit.address });
   }
 
   function onDone(outcome: FlatOutcome) {
@@ -102,7 +117,12 @@ export function ReadingDeskPage() {
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 9 }}>
           <Stack gap="md">
-            <PremiseLookup ref={lookupRef} onChoose={onChoose} />
+            <PremiseLookup ref={lookupRef} onChoose={(hit) => void onChoose(hit)} />
+            {notice && (
+              <Text c="orange" role="status">
+                {notice}
+              </Text>
+            )}
             {premiseId && (
               <Paper withBorder p="md">
                 <Group justify="space-between" mb="sm" wrap="wrap">
