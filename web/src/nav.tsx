@@ -15,6 +15,10 @@ import { ServiceFormPage } from './pages/registry/ServiceFormPage';
 import { REGISTRY_EDITORS, REGISTRY_READERS } from './pages/registry/access';
 import { ReadingDeskPage } from './pages/metering/ReadingDeskPage';
 import { ReviewQueuePage } from './pages/metering/ReviewQueuePage';
+import { TariffsPage } from './pages/billing/TariffsPage';
+import { BillingRunsPage } from './pages/billing/BillingRunsPage';
+import { AccountCardPage } from './pages/billing/AccountCardPage';
+import { IconCalculator, IconReceipt2, IconWallet } from '@tabler/icons-react';
 import { IconGauge, IconListCheck } from '@tabler/icons-react';
 
 /**
@@ -44,6 +48,9 @@ export const nav: NavEntry[] = [
   { path: '/services/:id', label: { uk: 'Послуга', en: 'Service' }, roles: REGISTRY_EDITORS, element: <ServiceFormPage />, icon: IconCategory, hidden: true },
   { path: '/metering/desk', label: { uk: 'Показники (кол-центр)', en: 'Readings desk' }, roles: ['admin', 'operator'], element: <ReadingDeskPage />, icon: IconGauge },
   { path: '/metering/review', label: { uk: 'Показники на перевірці', en: 'Readings in review' }, roles: ['admin', 'operator', 'provider'], element: <ReviewQueuePage />, icon: IconListCheck },
+  { path: '/billing/tariffs', label: { uk: 'Тарифи', en: 'Tariffs' }, roles: ['admin', 'operator', 'city', 'provider'], element: <TariffsPage />, icon: IconReceipt2 },
+  { path: '/billing/runs', label: { uk: 'Нарахування', en: 'Billing runs' }, roles: ['admin', 'operator', 'city'], element: <BillingRunsPage />, icon: IconCalculator },
+  { path: '/billing/accounts/:id', label: { uk: 'Особовий рахунок', en: 'Account' }, roles: ['admin', 'operator', 'city', 'provider'], element: <AccountCardPage />, icon: IconWallet, hidden: true },
 ];
 
 /** The entries a role may open, one per path (the first wins). */

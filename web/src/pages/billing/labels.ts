@@ -1,0 +1,43 @@
+import type { Bilingual } from '../../i18n';
+
+/** Kopecks as hryvnias: «1 234,50 ₴» / "1,234.50 ₴" (the same rule as src/shared/money.ts). */
+export function money(kopecks: number, locale: string): string {
+  return `${new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(kopecks / 100)} ₴`;
+}
+
+export const METHOD_LABELS: Record<string, Bilingual> = {
+  metered: { uk: 'За лічильником', en: 'Metered' },
+  norm: { uk: 'Норма × особи', en: 'Norm × persons' },
+  per_person: { uk: 'За особу', en: 'Per person' },
+  area_total: { uk: 'За м² загальної площі', en: 'Per m² of total area' },
+  area_heated: { uk: 'За м² опалюваної площі', en: 'Per m² of heated area' },
+  fixed_account: { uk: 'Фіксовано на рахунок', en: 'Fixed per account' },
+  fixed_premise: { uk: 'Фіксовано на приміщення', en: 'Fixed per premise' },
+  capacity: { uk: 'Річна потужність ÷ 12', en: 'Annual capacity ÷ 12' },
+  heat_distribution: { uk: 'Розподіл будинкового тепла', en: 'Building heat distribution' },
+  building_distribution: { uk: 'Небаланс будинкового лічильника', en: 'Building meter imbalance' },
+  recalculation: { uk: 'Перерахунок', en: 'Recalculation' },
+  benefit: { uk: 'Пільга', en: 'Benefit' },
+  subsidy: { uk: 'Субсидія', en: 'Subsidy' },
+  penalty: { uk: 'Пеня', en: 'Penalty' },
+};
+
+export const KIND_LABELS: Record<string, Bilingual> = {
+  opening_balance: { uk: 'Вхідне сальдо', en: 'Opening balance' },
+  charge: { uk: 'Нарахування', en: 'Charge' },
+  recalculation: { uk: 'Перерахунок', en: 'Recalculation' },
+  benefit: { uk: 'Пільга', en: 'Benefit' },
+  subsidy: { uk: 'Субсидія', en: 'Subsidy' },
+  penalty: { uk: 'Пеня', en: 'Penalty' },
+  payment: { uk: 'Оплата', en: 'Payment' },
+  adjustment: { uk: 'Коригування', en: 'Adjustment' },
+  reversal: { uk: 'Сторно', en: 'Reversal' },
+};
+
+export const PERIOD_STATUS: Record<string, Bilingual & { color: string }> = {
+  open: { uk: 'відкритий', en: 'open', color: 'blue' },
+  calculated: { uk: 'розраховано', en: 'calculated', color: 'orange' },
+  closed: { uk: 'закрито', en: 'closed', color: 'gray' },
+};
+
+export const label = (labels: Record<string, Bilingual>, key: string): Bilingual => labels[key] ?? { uk: key, en: key };
