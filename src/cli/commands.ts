@@ -3,6 +3,7 @@ import { userCommands } from '../auth/cli';
 import { billingCommands } from '../billing/cli';
 import { seedCommand } from '../registry/seed/cli';
 import { importCommands } from '../onboarding/cli';
+import { meteringCommands } from '../metering/cli';
 
 /** Each domain adds its commands here (seed, user, import, billing, readings…). */
 export const cliCommands: Array<(program: Command) => void> = [
@@ -10,4 +11,5 @@ export const cliCommands: Array<(program: Command) => void> = [
   billingCommands,
   seedCommand,
   importCommands,
+  meteringCommands,
 ];
