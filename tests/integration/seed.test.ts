@@ -134,6 +134,11 @@ describe('synthetic city seeder (tiny scale)', () => {
     expect(await verifyPassword('provider-water-demo', water.password_hash)).toBe(true);
   });
 
+  it('refuses before loading when the demo logins belong to another community', async () => {
+    await expect(seedCity(h, { scale: 'tiny', seed: 1, communityId: 5 })).rejects.toMatchObject({ code: 'demo_logins_taken' });
+    expect(await count(h, 'premise', 5)).toBe(0);
+  });
+
   it('records former street names as aliases', async () => {
     const aliases = await h.db
       .selectFrom('street_alias as a')

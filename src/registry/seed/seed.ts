@@ -6,8 +6,10 @@
  *            onProgress?: (done, total, message) => void | Promise<void>): Promise<SeedResult>
  *
  * Deterministic for (scale, seed). Refuses a community that already has registry data unless
- * `force` (which wipes that community's data first). Integration tests seed `scale: 'tiny'`
- * (200 premises, 1,212 accounts; with `users: false` it takes well under a second on PostgreSQL).
+ * `force` (which wipes that community's data first). `users` creates the demo sign-ins (login =
+ * password without "-demo"; logins are global, so only one community can have them: pass
+ * `users: false` for the others). Integration tests seed `scale: 'tiny'` (200 premises, 1,212
+ * accounts, about a second). On PostgreSQL the load is one transaction.
  */
 import type { DatabaseHandle } from '../../db/index';
 import { writeAudit } from '../../auth/audit';
@@ -146,6 +148,7 @@ export async function seedCity(handle: DatabaseHandle, options: SeedOptions, onP
   const started = Date.now();
   const seed = options.seed ?? 1;
   const communityId = await prepareCommunity(handle, options);
+  if (options.users !== false) await refuseTakenDemoLogins(handle);
   const plan = planCity(options.scale, seed, communityId);
   const { spec } = plan;
   let done = 0;
@@ -398,6 +401,25 @@ export const DEMO_LOGINS: ReadonlyArray<{ login: string; role: Role; displayName
   { login: 'provider-gas', role: 'provider', displayName: 'Газопостачання (демо)', providerKey: 'gas-supply' },
   { login: 'resident', role: 'resident', displayName: 'Мешканець вул. Київська, 12а, кв. 1 (демо)' },
 ];
+
+/** Logins are unique across communities: say so before loading rather than fail after. */
+async function refuseTakenDemoLogins(handle: DatabaseHandle): Promise<void> {
+  const taken = await handle.db
+    .selectFrom('app_user')
+    .select(['login', 'community_id'])
+    .where('login', 'in', DEMO_LOGINS.map((u) => u.login))
+    .execute();
+  if (taken.length === 0) return;
+  const list = taken.map((u) => `${u.login} (${u.community_id})`).join(', ');
+  throw conflict(
+    'demo_logins_taken',
+    {
+      uk: `Демо-логіни вже зайняті: ${list}. Логіни єдині для всіх громад, тож додайте --no-users, щоб засіяти місто без демо-користувачів.`,
+      en: `The demo logins are taken already: ${list}. Logins are unique across communities: add --no-users to seed the city without demo users.`,
+    },
+    { logins: taken.map((u) => u.login) },
+  );
+}
 
 async function createDemoUsers(handle: DatabaseHandle, plan: CityPlan, providerBase: number, premiseBase: number): Promise<DemoUser[]> {
   const users: DemoUser[] = [];
