@@ -810,7 +810,7 @@ describe('properties: whole addresses', () => {
 });
 
 // The full Vinnytsia list, bundled with the synthetic city seeder.
-const STREETS_CSV = new URL('./seed/data/vinnytsia-streets.csv', import.meta.url);
+const STREETS_CSV = new URL('./seed/source-data/vinnytsia-streets.csv', import.meta.url);
 
 describe('the whole Vinnytsia street list', () => {
   const rows = readFileSync(STREETS_CSV, 'utf8')
