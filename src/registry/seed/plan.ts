@@ -49,10 +49,10 @@ export function isScale(s: string): s is ScaleName {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Bundled data (copied from shared/data, see data/README.md)
+// Bundled data (copied from shared/data, see source-data/README.md; not named data/, which .gitignore ignores)
 // ---------------------------------------------------------------------------------------------
 
-const dataDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data');
+const dataDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'source-data');
 
 export interface StreetSource {
   type: string;
