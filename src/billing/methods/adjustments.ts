@@ -36,7 +36,7 @@ export function benefitAmount(b: BenefitInput): Kopecks {
     if (norm.lessThan(q)) fraction = { num: norm, den: q };
   }
   const kopecks = dec(b.charge).times(fraction.num).times(percents).dividedBy(fraction.den.times(b.persons).times(100));
-  return -roundKopecks(kopecks);
+  return credit(roundKopecks(kopecks));
 }
 
 /** A subsidy credited to the account: the awarded monthly amount, as a credit. */
@@ -48,7 +48,12 @@ export function subsidyCredit(monthlyAmount: Kopecks): Kopecks {
 export function recalculationAmount(charge: Kopecks, days: number, daysInPeriod: number, percent: DecimalInput = 100): Kopecks {
   if (days <= 0 || charge === 0) return 0;
   const d = Math.min(days, daysInPeriod);
-  return -roundKopecks(dec(charge).times(d).times(percent).dividedBy(dec(daysInPeriod).times(100)));
+  return credit(roundKopecks(dec(charge).times(d).times(percent).dividedBy(dec(daysInPeriod).times(100))));
+}
+
+/** A reduction of what is owed: the negative of a rounded amount, never −0. */
+function credit(kopecks: Kopecks): Kopecks {
+  return kopecks === 0 ? 0 : -kopecks;
 }
 
 /** Rounds an exact number of kopecks half up (away from zero) through the one money rule. */
