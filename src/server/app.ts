@@ -14,8 +14,18 @@ import { installAuth } from '../auth/plugin';
 
 const webDist = path.resolve('web/dist');
 
-export async function buildApp(ctx: AppContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 50 * 1024 * 1024, trustProxy: process.env.HROMADA_TRUST_PROXY === '1' });
+export interface AppOptions {
+  logger?: boolean;
+  /** Take the client's address and scheme from X-Forwarded-* (only behind a reverse proxy). */
+  trustProxy?: boolean;
+}
+
+export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 50 * 1024 * 1024,
+    trustProxy: options.trustProxy ?? process.env.HROMADA_TRUST_PROXY === '1',
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);

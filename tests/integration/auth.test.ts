@@ -33,7 +33,8 @@ describe('sign-in, sessions, CSRF, roles and audit', () => {
     await createUser(db, { communityId: 1, login: 'city', password: PASSWORD, role: 'city', displayName: 'Міська рада' });
     await createUser(db, { communityId: 1, login: 'vodokanal', password: PASSWORD, role: 'provider', providerId: 1, displayName: 'Водоканал' });
     await createUser(db, { communityId: 1, login: 'resident', password: PASSWORD, role: 'resident', displayName: 'Мешканка', premiseIds: [residentPremise] });
-    app = await buildApp(testContext(h));
+    // As behind a reverse proxy: the tests vary the client address and scheme with X-Forwarded-*.
+    app = await buildApp(testContext(h), { trustProxy: true });
   });
   afterAll(async () => {
     await app?.close();
