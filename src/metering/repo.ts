@@ -33,9 +33,17 @@ export interface MeterContext extends MeterRow {
   opensDay: number;
   closesDay: number;
   plausibilityFactor: string;
+  /** The provider asked about (if any) has an open account for this meter's premise and service. */
+  providerHasAccount: boolean;
 }
 
-export async function loadMeterContexts(db: DbOrTx, communityId: number, meterIds: number[], onDate: string): Promise<Map<number, MeterContext>> {
+export async function loadMeterContexts(
+  db: DbOrTx,
+  communityId: number,
+  meterIds: number[],
+  onDate: string,
+  providerId: number | null = null,
+): Promise<Map<number, MeterContext>> {
   if (meterIds.length === 0) return new Map();
   const result = await sql<{
     meter_id: number;
@@ -64,6 +72,7 @@ export async function loadMeterContexts(db: DbOrTx, communityId: number, meterId
     opens_day: number;
     closes_day: number;
     factor: string;
+    has_account: boolean;
   }>`
 select m.meter_id, m.kind, m.premise_id, m.building_id, m.service_id, m.provider_id, m.serial, m.zones, m.digits,
        m.multiplier, m.status, m.verified_until, m.installed_on,
@@ -75,7 +84,11 @@ select m.meter_id, m.kind, m.premise_id, m.building_id, m.service_id, m.provider
            and g.registered_from <= ${onDate}::date and (g.registered_to is null or g.registered_to >= ${onDate}::date))::int as persons,
        coalesce(ps.window_opens_day, cs.window_opens_day, -4) as opens_day,
        coalesce(ps.window_closes_day, cs.window_closes_day, 0) as closes_day,
-       coalesce(ps.plausibility_factor, cs.plausibility_factor, 3) as factor
+       coalesce(ps.plausibility_factor, cs.plausibility_factor, 3) as factor,
+       ${providerId}::bigint is not null and exists (
+         select 1 from account a
+          where a.community_id = m.community_id and a.premise_id = m.premise_id and a.service_id = m.service_id
+            and a.provider_id = ${providerId}::bigint and a.closed_on is null) as has_account
 from meter m
 left join metering_settings ps on ps.community_id = m.community_id and ps.provider_id = m.provider_id
 left join metering_settings cs on cs.community_id = m.community_id and cs.provider_id is null
@@ -116,6 +129,7 @@ where m.community_id = ${communityId} and m.meter_id in (select unnest(${meterId
       opensDay: Number(r.opens_day),
       closesDay: Number(r.closes_day),
       plausibilityFactor: String(r.factor),
+      providerHasAccount: r.has_account === true,
     });
   }
   return out;

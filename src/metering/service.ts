@@ -68,15 +68,22 @@ export function channelAllowed(role: SessionUser['role'], channel: ReadingChanne
   return CHANNELS_BY_ROLE[role].includes(channel);
 }
 
-/** A resident: meters of premises linked to them; a provider: its own meters; staff: any. */
-export function mayReadMeter(actor: SessionUser, meter: { premiseId: number | null; providerId: number | null }, premises: Set<number>): boolean {
+/**
+ * A resident: meters of premises linked to them; a provider: its own meters (or, where a meter
+ * names no provider, those of premises where it has an open account for that service); staff: any.
+ */
+export function mayReadMeter(
+  actor: SessionUser,
+  meter: { premiseId: number | null; providerId: number | null; providerHasAccount?: boolean },
+  premises: Set<number>,
+): boolean {
   switch (actor.role) {
     case 'admin':
     case 'operator':
     case 'city':
       return true;
     case 'provider':
-      return meter.providerId !== null && meter.providerId === actor.providerId;
+      return meter.providerId !== null ? meter.providerId === actor.providerId : meter.providerHasAccount === true;
     case 'resident':
       return meter.premiseId !== null && premises.has(meter.premiseId);
   }
@@ -239,7 +246,7 @@ async function submitChunk(trx: DbOrTx, actor: SessionUser, all: ReadingInput[],
   const bySerial = new Map<string, number[]>();
   for (const m of found) if (m.status !== 'retired') bySerial.set(m.serial, [...(bySerial.get(m.serial) ?? []), m.meter_id]);
 
-  const contexts = await loadMeterContexts(trx, communityId, [...new Set([...ids, ...found.map((m) => m.meter_id)])], today);
+  const contexts = await loadMeterContexts(trx, communityId, [...new Set([...ids, ...found.map((m) => m.meter_id)])], today, actor.role === 'provider' ? actor.providerId : null);
   const byId = new Set(contexts.keys());
   const premises = actor.role === 'resident' ? await linkedPremises(trx, communityId, actor.userId) : new Set<number>();
   const minRead = chunk.map((r) => r.readOn ?? today).filter(isIsoDate).sort()[0] ?? today;
@@ -360,15 +367,10 @@ export async function submitReading(db: Db, actor: SessionUser, meterId: number,
 }
 
 async function assertMeterAccess(db: DbOrTx, actor: SessionUser, meterId: number) {
-  const meter = await db
-    .selectFrom('meter')
-    .select(['premise_id', 'provider_id'])
-    .where('community_id', '=', actor.communityId)
-    .where('meter_id', '=', meterId)
-    .executeTakeFirst();
+  const meter = (await loadMeterContexts(db, actor.communityId, [meterId], kyivToday(), actor.role === 'provider' ? actor.providerId : null)).get(meterId);
   if (!meter) throw notFound({ uk: `Лічильник №${meterId}`, en: `Meter #${meterId}` });
   const premises = actor.role === 'resident' ? await linkedPremises(db, actor.communityId, actor.userId) : new Set<number>();
-  if (!mayReadMeter(actor, { premiseId: meter.premise_id, providerId: meter.provider_id }, premises)) {
+  if (!mayReadMeter(actor, meter, premises)) {
     throw forbidden({ uk: `Лічильник №${meterId} не належить до ваших приміщень`, en: `Meter #${meterId} is not one of your premises' meters` });
   }
 }

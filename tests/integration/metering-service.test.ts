@@ -254,6 +254,13 @@ describe('metering service: intake, rules and consumption', () => {
       ['rejected', 'unknown_meter'],
     ]);
     expect(bulk[1]!.message_uk).toContain('«nope»');
+
+    // A meter naming no provider: a provider with an open account for that premise and service may read it.
+    const [loose] = await upsertMetersBulk(db, w.operator, [{ serial: 'E-9', serviceCode: 'electricity', premiseId: w.flats[2], installedOn: '2026-01-01', initialValues: ['10'] }]);
+    await db.insertInto('account').values({ community_id: 1, provider_id: w.energoId, premise_id: w.flats[2]!, service_id: w.power, number: 'EN-3', opened_on: '2020-01-01' }).execute();
+    const ok = await submitReading(db, w.energo, loose!.meterId!, { readOn: '2027-01-28', values: ['20'] }, { channel: 'controller', today: '2027-01-28' });
+    expect(ok).toMatchObject({ status: 'accepted', volumes: ['10'] });
+    await expect(submitReading(db, w.vodokanal, loose!.meterId!, { readOn: '2027-01-28', values: ['21'] }, { channel: 'controller', today: '2027-01-28' })).rejects.toMatchObject({ status: 403 });
   });
 
   it('a bulk file: every row answered in order, bad rows explained, duplicates within the file counted once', async () => {
