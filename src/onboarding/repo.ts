@@ -221,6 +221,7 @@ export async function matchAddresses(trx: Tx, s: Scope, columns: { service: stri
       left join building b on b.community_id = r.community_id and b.street_id = c.street_id and b.house_key = r.house_key
       left join premise p on p.community_id = b.community_id and p.building_id = b.building_id and p.apartment_key = r.apartment_key
      where r.community_id = ${s.communityId} and r.import_id = ${s.importId}`.execute(trx);
+  await sql`analyze import_match`.execute(trx);
   await explainLeftovers(trx, s);
 }
 
@@ -322,17 +323,32 @@ export async function upsertAccounts(trx: Tx, s: Scope, providerId: number, open
   return r.rows[0];
 }
 
+/**
+ * After upsertAccounts: the account of each matched row, in the temporary table row_account, so
+ * that reports and balances join on the row number instead of looking the account up again.
+ */
+export async function linkAccounts(trx: Tx, s: Scope, providerId: number, rows?: number[]) {
+  await sql`drop table if exists row_account`.execute(trx);
+  await sql`
+    create temporary table row_account on commit drop as
+    select r.row_no, a.account_id, a.community_id
+      from import_row r
+      join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no
+      ${accountJoin(providerId)}
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'matched' ${onlyRows(rows)}`.execute(trx);
+  await sql`analyze row_account`.execute(trx);
+}
+
 /** What the provider said about each account (payer, area, persons): only changed rows are written. */
-export async function upsertAccountReports(trx: Tx, s: Scope, providerId: number, rows?: number[]) {
+/** Needs linkAccounts first. */
+export async function upsertAccountReports(trx: Tx, s: Scope, rows?: number[]) {
   const r = await sql<{ n: number }>`
     with up as (
       insert into account_report (community_id, account_id, payer, area, persons, row_hash, import_id)
       select a.community_id, a.account_id, r.data->>'payer', (r.data->>'area')::numeric, (r.data->>'persons')::int,
              md5(concat_ws('|', r.data->>'payer', r.data->>'area', r.data->>'persons')), ${s.importId}::bigint
-        from import_row r
-        join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no
-        ${accountJoin(providerId)}
-       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'matched' ${onlyRows(rows)}
+        from import_row r join row_account a on a.row_no = r.row_no
+       where r.community_id = ${s.communityId} and r.import_id = ${s.importId}
          and (r.data ? 'payer' or r.data ? 'area' or r.data ? 'persons')
       on conflict (community_id, account_id) do update
         set payer = excluded.payer, area = excluded.area, persons = excluded.persons, row_hash = excluded.row_hash,
@@ -389,18 +405,15 @@ async function postDifferences(trx: Tx, s: Scope, source: ReturnType<typeof sql>
   return r.rows[0].n;
 }
 
-/** Opening balances of the accounts in the file. */
-export async function postOpeningBalances(trx: Tx, s: Scope, providerId: number, period: string, rows?: number[]) {
+/** Opening balances of the accounts in the file (needs linkAccounts first). */
+export async function postOpeningBalances(trx: Tx, s: Scope, period: string) {
   return postDifferences(
     trx,
     s,
     sql`select a.account_id, ${period}::date as period, 'opening_balance'::text as kind, (r.data->>'opening_balance')::bigint as amount,
                null::numeric as volume, null::numeric as tariff
-          from import_row r
-          join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no
-          ${accountJoin(providerId)}
-         where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'matched' ${onlyRows(rows)}
-           and r.data ? 'opening_balance'`,
+          from import_row r join row_account a on a.row_no = r.row_no
+         where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.data ? 'opening_balance'`,
     ['opening_balance'],
     'opening balance',
   );

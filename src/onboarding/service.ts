@@ -356,9 +356,12 @@ async function applyImport(
       break;
     case 'accounts': {
       const accounts = await repo.upsertAccounts(trx, scope, providerId!, today);
-      const reports = await repo.upsertAccountReports(trx, scope, providerId!);
+      // Statistics of a table that just grew by a million rows would mislead the planner.
+      if (accounts.created > 10_000) await sql`analyze account`.execute(trx);
+      await repo.linkAccounts(trx, scope, providerId!);
+      const reports = await repo.upsertAccountReports(trx, scope);
       const period = settings.openingPeriod ? `${settings.openingPeriod}-01` : `${today.slice(0, 7)}-01`;
-      const ledger = await repo.postOpeningBalances(trx, scope, providerId!, period);
+      const ledger = await repo.postOpeningBalances(trx, scope, period);
       applied = { accountsCreated: accounts.created, accountsMoved: accounts.moved, reportsChanged: reports, ledgerEntries: ledger };
       break;
     }
