@@ -4,6 +4,7 @@ import { authRoutes } from '../auth/routes';
 import { billingRoutes } from '../billing/routes';
 import { meteringRoutes } from '../metering/routes';
 import { registryRoutes } from '../registry/routes';
+import { onboardingRoutes } from '../onboarding/routes';
 import { jobRoutes } from '../jobs/routes';
 import { dashboardRoutes } from '../dashboard/routes';
 
@@ -16,6 +17,7 @@ export const routeModules: RouteModule[] = [
   billingRoutes,
   meteringRoutes,
   registryRoutes,
+  onboardingRoutes,
   jobRoutes,
   dashboardRoutes,
 ];
