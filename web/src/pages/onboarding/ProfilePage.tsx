@@ -1,0 +1,179 @@
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { Alert, Button, FileInput, Group, Paper, ScrollArea, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { api, errorMessages } from '../../api';
+import { useT } from '../../i18n';
+import { useApiGet } from '../../useApiGet';
+import { PageHeader } from '../../components/PageHeader';
+import { uploadFile } from './upload';
+import { KIND_LABELS, type FileKind, type Preview, type ProviderOption } from './types';
+
+/**
+ * A new import profile: the operator picks a sample file, sees its first rows, and tells which
+ * column holds which field (the page suggests a mapping from the column titles), plus how the
+ * file writes numbers and dates. Saved under a name and reused by the web app and the CLI.
+ */
+export function ProfilePage() {
+  const t = useT();
+  const navigate = useNavigate();
+  const providers = useApiGet<{ items: ProviderOption[] }>('/providers', { limit: 200 });
+  const [kind, setKind] = useState<FileKind>('accounts');
+  const [providerId, setProviderId] = useState<string | null>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [encoding, setEncoding] = useState<string | null>(null);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [columns, setColumns] = useState<Record<string, string>>({});
+  const [decimalSeparator, setDecimalSeparator] = useState<string>(',');
+  const [dateFormat, setDateFormat] = useState<string>('DD.MM.YYYY');
+  const [defaultService, setDefaultService] = useState('');
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function load() {
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await uploadFile<Preview>('/imports/preview', file, { kind, fileName: file.name, encoding: encoding ?? undefined });
+      setPreview(answer);
+      setColumns(answer.suggested);
+    } catch (e) {
+      setError(t(errorMessages(e)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function save() {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post('/import-profiles', {
+        name,
+        providerId: providerId ? Number(providerId) : null,
+        settings: {
+          kind,
+          format: preview?.format,
+          encoding: preview?.encoding ?? undefined,
+          delimiter: preview?.delimiter ?? undefined,
+          columns,
+          decimalSeparator,
+          dateFormat,
+          ...(defaultService ? { defaultService } : {}),
+        },
+      });
+      navigate('/onboarding/imports');
+    } catch (e) {
+      setError(t(errorMessages(e)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <PageHeader title={t({ uk: 'Новий профіль імпорту', en: 'New import profile' })} subtitle={t({ uk: 'Покажіть зразок файлу та вкажіть, що в якому стовпці', en: 'Show a sample file and say which column holds what' })} />
+      <Paper withBorder p="md" mb="md">
+        <Stack>
+          <Group grow align="flex-end">
+            <Select
+              label={t({ uk: 'Вид файлу', en: 'File kind' })}
+              data={(Object.keys(KIND_LABELS) as FileKind[]).map((k) => ({ value: k, label: t(KIND_LABELS[k]) }))}
+              value={kind}
+              onChange={(v) => v && setKind(v as FileKind)}
+              allowDeselect={false}
+            />
+            <Select
+              label={t({ uk: 'Постачальник', en: 'Provider' })}
+              data={(providers.data?.items ?? []).map((p) => ({ value: String(p.providerId), label: p.name }))}
+              value={providerId}
+              onChange={setProviderId}
+              searchable
+              clearable
+            />
+            <Select
+              label={t({ uk: 'Кодування', en: 'Encoding' })}
+              placeholder={t({ uk: 'визначити самим', en: 'detect' })}
+              data={['utf-8', 'windows-1251', 'cp866', 'cp1125']}
+              value={encoding}
+              onChange={setEncoding}
+              clearable
+            />
+          </Group>
+          <Group align="flex-end" grow>
+            <FileInput label={t({ uk: 'Зразок файлу', en: 'Sample file' })} accept=".csv,.txt,.xlsx,.dbf" value={file} onChange={setFile} />
+            <Button onClick={load} loading={busy} disabled={!file} style={{ flexGrow: 0 }}>
+              {t({ uk: 'Показати перші рядки', en: 'Show the first rows' })}
+            </Button>
+          </Group>
+        </Stack>
+      </Paper>
+      {error && (
+        <Alert color="red" mb="md" role="alert">
+          {error}
+        </Alert>
+      )}
+      {preview && (
+        <Stack>
+          <Text size="sm" c="dimmed">
+            {preview.format.toUpperCase()} {preview.encoding ?? ''} {preview.delimiter ? `«${preview.delimiter === '\t' ? 'TAB' : preview.delimiter}»` : ''}
+          </Text>
+          <ScrollArea>
+            <Table withTableBorder striped>
+              <Table.Thead>
+                <Table.Tr>
+                  {preview.headers.map((h) => (
+                    <Table.Th key={h}>{h}</Table.Th>
+                  ))}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {preview.rows.slice(0, 10).map((row, i) => (
+                  <Table.Tr key={i}>
+                    {preview.headers.map((h, j) => (
+                      <Table.Td key={h}>{row[j] ?? ''}</Table.Td>
+                    ))}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </ScrollArea>
+          <Paper withBorder p="md">
+            <Stack gap="xs">
+              {preview.fields.map((f) => (
+                <Select
+                  key={f.name}
+                  label={`${t({ uk: f.labelUk, en: f.labelEn })}${f.required ? ' *' : ''}`}
+                  placeholder={t({ uk: 'немає у файлі', en: 'not in the file' })}
+                  data={preview.headers}
+                  value={columns[f.name] ?? null}
+                  onChange={(v) =>
+                    setColumns((c) => {
+                      const next = { ...c };
+                      if (v) next[f.name] = v;
+                      else delete next[f.name];
+                      return next;
+                    })
+                  }
+                  clearable
+                />
+              ))}
+              <Group grow>
+                <Select label={t({ uk: 'Десятковий роздільник', en: 'Decimal separator' })} data={[',', '.']} value={decimalSeparator} onChange={(v) => v && setDecimalSeparator(v)} />
+                <Select label={t({ uk: 'Формат дати', en: 'Date format' })} data={['DD.MM.YYYY', 'YYYY-MM-DD', 'DD/MM/YYYY', 'YYYYMMDD']} value={dateFormat} onChange={(v) => v && setDateFormat(v)} />
+                <TextInput label={t({ uk: 'Послуга за замовчуванням (код)', en: 'Default service (code)' })} value={defaultService} onChange={(e) => setDefaultService(e.currentTarget.value)} />
+              </Group>
+              <Group align="flex-end">
+                <TextInput label={t({ uk: 'Назва профілю', en: 'Profile name' })} value={name} onChange={(e) => setName(e.currentTarget.value)} style={{ flexGrow: 1 }} />
+                <Button onClick={save} loading={busy} disabled={!name}>
+                  {t('common.save')}
+                </Button>
+              </Group>
+            </Stack>
+          </Paper>
+        </Stack>
+      )}
+    </>
+  );
+}
