@@ -4,6 +4,7 @@
  * GET  /metering/lookup?q=…                          premises by unified/personal account number, surname or address (staff, provider)
  * GET  /metering/premises/:premiseId/meters          a premise's meters with their last readings
  * GET  /metering/buildings/:buildingId/premises      a building's flats in order (the desk walks them)
+ * GET  /metering/meters/:meterId/history             replacements, last readings, consumption by period
  * POST /metering/meters/:meterId/readings            one reading (resident: linked premises; operator: any; provider: own)
  * POST /metering/meters/:meterId/readings/check      the same, validated only: nothing stored (the desk, as it is typed)
  * POST /metering/readings/bulk                       many readings: JSON {rows} or a text/csv file (provider, operator)
@@ -35,6 +36,7 @@ import {
   findPremises,
   listMeteringSettings,
   listReviewQueue,
+  meterHistory,
   premiseMeters,
   replaceMeter,
   reviewReading,
@@ -250,6 +252,43 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext) {
     async (request) => {
       const rows = await buildingPremises(ctx.db, actorOf(request), request.params.buildingId);
       return rows.map((r) => ({ premiseId: r.premise_id, premiseNumber: r.premise_number, unifiedNumber: r.unified_number, meters: r.meters }));
+    },
+  );
+
+  api.get(
+    '/metering/meters/:meterId/history',
+    {
+      schema: {
+        tags,
+        summary: "A meter's replacements (both ways), its last 24 readings and its consumption by period",
+        params: z.object({ meterId: z.coerce.number().int() }),
+        response: {
+          200: z.object({
+            chain: z.array(z.object({ meterId: z.number(), serial: z.string(), installedOn: z.string(), removedOn: z.string().nullable(), status: z.string(), replacesMeterId: z.number().nullable() })),
+            readings: z.array(readingSchema),
+            consumption: z.array(z.object({ period: z.string(), zone: z.number(), volume: z.string(), estimated: z.boolean(), verificationExpired: z.boolean() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const h = await meterHistory(ctx.db, actorOf(request), request.params.meterId);
+      return {
+        chain: h.chain.map((m) => ({ meterId: m.meter_id, serial: m.serial, installedOn: m.installed_on, removedOn: m.removed_on, status: m.status, replacesMeterId: m.replaces_meter_id })),
+        readings: h.readings.map((r) => ({
+          id: r.reading_id,
+          readOn: r.read_on,
+          period: r.period,
+          kind: r.kind,
+          values: [r.value1, r.value2, r.value3].filter((v): v is string => v !== null).map((v) => String(Number(v))),
+          channel: r.channel,
+          status: r.status,
+          reason_uk: r.reason_uk,
+          reason_en: r.reason_en,
+          flags: r.flags,
+        })),
+        consumption: h.consumption.map((c) => ({ period: c.period, zone: c.zone, volume: c.volume, estimated: c.estimated, verificationExpired: c.verification_expired })),
+      };
     },
   );
 

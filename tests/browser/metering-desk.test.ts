@@ -9,7 +9,7 @@ import { buildApp } from '../../src/server/app';
 import { openContext } from '../../src/server/start';
 import type { AppContext, SessionUser } from '../../src/server/context';
 import { startupHooks } from '../../src/cli/startup';
-import { upsertMetersBulk } from '../../src/metering/service';
+import { submitReadingsBulk, upsertMetersBulk } from '../../src/metering/service';
 import { addDays, kyivToday } from '../../src/shared/period';
 
 // An operator at the call-centre desk walks three flats of a building with the keyboard alone:
@@ -27,6 +27,7 @@ describe('the call-centre desk, keyboard only', () => {
   let baseUrl: string;
   let flats: Array<{ premiseId: number; number: string; unified: string; meterId: number }>;
   let buildingAddress: string;
+  let system: SessionUser;
 
   beforeAll(async () => {
     if (!fs.existsSync(path.resolve('web/dist/index.html'))) throw new Error('web/dist is missing: run `npm run build:web` (or `npm run test:browser`)');
@@ -64,7 +65,7 @@ describe('the call-centre desk, keyboard only', () => {
       .select(['s.name', 'b.house_key'])
       .executeTakeFirstOrThrow();
     buildingAddress = `${address.name} ${address.house_key}`;
-    const system: SessionUser = { userId: 0, communityId, login: 'test', displayName: 'test', role: 'operator', providerId: null };
+    system = { userId: 0, communityId, login: 'test', displayName: 'test', role: 'operator', providerId: null };
     const made = await upsertMetersBulk(
       ctx.db,
       system,
@@ -160,6 +161,21 @@ describe('the call-centre desk, keyboard only', () => {
         { meter_id: flats[1]!.meterId, value1: '7.000', status: 'rejected', channel: 'call_centre', reason_code: 'below_previous' },
         { meter_id: flats[1]!.meterId, value1: '110.000', status: 'accepted', channel: 'call_centre', reason_code: null },
       ]);
+
+      // The review queue: an implausible reading waits there with its reason; the reviewer looks
+      // at the meter's history and rejects it, saying why.
+      const [held] = await submitReadingsBulk(ctx.db, system, [{ meterId: flats[0]!.meterId, values: ['5000'] }], { channel: 'controller' });
+      expect(held!.status).toBe('needs_review');
+      await page.goto(`${baseUrl}/metering/review`);
+      const row = page.getByTestId(`review-${held!.readingId}`);
+      await row.getByText('правдоподібну межу').waitFor();
+      await row.getByRole('button', { name: 'Історія споживання' }).click();
+      await page.getByRole('button', { name: 'Сховати історію' }).waitFor();
+      await row.getByLabel('Причина відхилення').fill('зайві цифри');
+      await row.getByLabel('Причина відхилення').press('Enter');
+      await row.getByText('відхилено').waitFor();
+      const decided = await ctx.db.selectFrom('meter_reading').select(['status', 'reason_uk']).where('reading_id', '=', held!.readingId!).executeTakeFirstOrThrow();
+      expect(decided).toEqual({ status: 'rejected', reason_uk: 'Відхилено під час перевірки: зайві цифри' });
     } finally {
       await page.close();
     }

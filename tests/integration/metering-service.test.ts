@@ -5,6 +5,7 @@ import {
   replaceMeter,
   reviewReading,
   listReviewQueue,
+  meterHistory,
   setMeterStatus,
   submitReading,
   submitReadingsBulk,
@@ -192,6 +193,23 @@ describe('metering service: intake, rules and consumption', () => {
     expect(num(await consumption('2026-11-01', done.newMeterId))).toEqual([30, 10]);
     await computeConsumption(db, 1, '2026-12-01');
     expect(await consumption('2026-12-01', power1)).toEqual([]);
+    // The history shows the replacement both ways.
+    for (const id of [power1, done.newMeterId]) {
+      const history = await meterHistory(db, w.operator, id);
+      expect(history.chain.map((m) => [m.meter_id, m.status, m.removed_on])).toEqual([
+        [power1, 'retired', '2026-11-15'],
+        [done.newMeterId, 'active', null],
+      ]);
+    }
+    const old = await meterHistory(db, w.energo, power1);
+    // Newest first: the refused reading after removal, the final one, October's, the initial one.
+    expect(old.readings.map((r) => [r.kind, r.status])).toEqual([
+      ['regular', 'rejected'],
+      ['final', 'accepted'],
+      ['regular', 'accepted'],
+      ['initial', 'accepted'],
+    ]);
+    expect(old.consumption.filter((c) => c.period === '2026-11-01').map((c) => c.volume)).toEqual(['110', '50']);
   });
 
   it('implausible consumption waits in the review queue instead of billing; accepting it bills it', async () => {
@@ -291,6 +309,19 @@ describe('metering service: intake, rules and consumption', () => {
     ]);
     const audit = await db.selectFrom('audit_log').select(['after']).where('action', '=', 'submit_readings').orderBy('audit_id', 'desc').executeTakeFirstOrThrow();
     expect(audit.after).toMatchObject({ source: 'vodokanal-2027-02.csv', rows: 5, accepted: 1, rejected: 3, duplicates: 1 });
+  });
+
+  it('a building (common) meter belongs to the building: staff read it, residents cannot, billing sees it without a premise', async () => {
+    const [common] = await upsertMetersBulk(db, w.operator, [{ serial: 'B-1', serviceCode: 'cold_water', buildingId: w.buildingId, digits: 6, installedOn: '2027-01-01', initialValues: ['5000'] }]);
+    expect(common!.outcome).toBe('created');
+    const m = await db.selectFrom('meter').select(['kind', 'premise_id', 'building_id']).where('meter_id', '=', common!.meterId!).executeTakeFirstOrThrow();
+    expect(m).toEqual({ kind: 'building', premise_id: null, building_id: w.buildingId });
+    await expect(submitReading(db, w.resident, common!.meterId!, { values: ['5100'] }, { channel: 'portal' })).rejects.toMatchObject({ status: 403 });
+    const r = await submitReading(db, w.operator, common!.meterId!, { readOn: '2027-02-26', values: ['5100'] }, { channel: 'controller', today: '2027-02-26' });
+    expect(r).toMatchObject({ status: 'accepted', period: '2027-02-01', volumes: ['100'] });
+    await computeConsumption(db, 1, '2027-02-01');
+    const row = await db.selectFrom('meter_consumption').select(['premise_id', 'building_id', 'volume', 'estimated']).where('meter_id', '=', common!.meterId!).where('period', '=', '2027-02-01').executeTakeFirstOrThrow();
+    expect(row).toEqual({ premise_id: null, building_id: w.buildingId, volume: '100', estimated: false });
   });
 
   it('a payment agent submits by unified account number, only for that premise', async () => {

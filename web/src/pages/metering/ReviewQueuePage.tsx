@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { api, errorMessages } from '../../api';
@@ -6,6 +6,7 @@ import { useFormat, useT } from '../../i18n';
 import { useApiList } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
+import { ConsumptionChart } from './ConsumptionChart';
 import type { ReviewItem } from './types';
 
 const values = (r: { value1: string; value2: string | null; value3: string | null }) =>
@@ -19,6 +20,7 @@ export function ReviewQueuePage() {
   const [reasons, setReasons] = useState<Record<number, string>>({});
   const [done, setDone] = useState<Record<number, string>>({});
   const [error, setError] = useState<string | null>(null);
+  const [opened, setOpened] = useState<number | null>(null);
 
   async function decide(item: ReviewItem, accept: boolean) {
     setError(null);
@@ -65,69 +67,81 @@ export function ReviewQueuePage() {
                 </Table.Thead>
                 <Table.Tbody>
                   {list.items.map((item) => (
-                    <Table.Tr key={item.reading_id} data-testid={`review-${item.reading_id}`}>
-                      <Table.Td>
-                        {item.premise_id ? (
-                          <Link to={`/metering/desk?premise=${item.premise_id}&building=${item.building_id}`}>
-                            {t({ uk: 'кв.', en: 'apt' })} {item.premise_number ?? '—'}
-                          </Link>
-                        ) : (
-                          t({ uk: 'будинковий', en: 'building meter' })
-                        )}
-                        <Text size="sm">{t({ uk: item.service_name_uk, en: item.service_name_en })}</Text>
-                        <Text size="xs" c="dimmed">
-                          № {item.serial} · {item.channel}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        {item.previous ? (
-                          <>
-                            <Text ff="monospace">{values(item.previous)}</Text>
-                            <Text size="xs" c="dimmed">
-                              {format.date(item.previous.read_on)}
-                            </Text>
-                          </>
-                        ) : (
-                          '—'
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <Text ff="monospace" fw={700}>
-                          {values(item)}
-                        </Text>
-                        <Text size="xs" c="dimmed">
-                          {format.date(item.read_on)}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td maw={320}>
-                        <Text size="sm">{t({ uk: item.reason_uk ?? '', en: item.reason_en ?? '' })}</Text>
-                      </Table.Td>
-                      <Table.Td>
-                        {done[item.reading_id] ? (
-                          <Text fw={500}>{done[item.reading_id]}</Text>
-                        ) : (
-                          <Group gap="xs" wrap="nowrap">
-                            <Button size="xs" color="green" onClick={() => void decide(item, true)}>
-                              {t({ uk: 'Прийняти', en: 'Accept' })}
-                            </Button>
-                            <TextInput
-                              size="xs"
-                              w={160}
-                              aria-label={t({ uk: 'Причина відхилення', en: 'Reason to reject' })}
-                              placeholder={t({ uk: 'причина…', en: 'reason…' })}
-                              value={reasons[item.reading_id] ?? ''}
-                              onChange={(e) => setReasons((r) => ({ ...r, [item.reading_id]: e.currentTarget.value }))}
-                              onKeyDown={(e) => {
-                                if (e.key === 'Enter') void decide(item, false);
-                              }}
-                            />
-                            <Button size="xs" color="red" variant="light" onClick={() => void decide(item, false)}>
-                              {t({ uk: 'Відхилити', en: 'Reject' })}
-                            </Button>
-                          </Group>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
+                    <Fragment key={item.reading_id}>
+                      <Table.Tr data-testid={`review-${item.reading_id}`}>
+                        <Table.Td>
+                          {item.premise_id ? (
+                            <Link to={`/metering/desk?premise=${item.premise_id}&building=${item.building_id}`}>
+                              {t({ uk: 'кв.', en: 'apt' })} {item.premise_number ?? '—'}
+                            </Link>
+                          ) : (
+                            t({ uk: 'будинковий', en: 'building meter' })
+                          )}
+                          <Text size="sm">{t({ uk: item.service_name_uk, en: item.service_name_en })}</Text>
+                          <Text size="xs" c="dimmed">
+                            № {item.serial} · {item.channel}
+                          </Text>
+                          <Button size="compact-xs" variant="subtle" onClick={() => setOpened(opened === item.reading_id ? null : item.reading_id)}>
+                            {opened === item.reading_id ? t({ uk: 'Сховати історію', en: 'Hide history' }) : t({ uk: 'Історія споживання', en: 'Consumption history' })}
+                          </Button>
+                        </Table.Td>
+                        <Table.Td>
+                          {item.previous ? (
+                            <>
+                              <Text ff="monospace">{values(item.previous)}</Text>
+                              <Text size="xs" c="dimmed">
+                                {format.date(item.previous.read_on)}
+                              </Text>
+                            </>
+                          ) : (
+                            '—'
+                          )}
+                        </Table.Td>
+                        <Table.Td>
+                          <Text ff="monospace" fw={700}>
+                            {values(item)}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {format.date(item.read_on)}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td maw={320}>
+                          <Text size="sm">{t({ uk: item.reason_uk ?? '', en: item.reason_en ?? '' })}</Text>
+                        </Table.Td>
+                        <Table.Td>
+                          {done[item.reading_id] ? (
+                            <Text fw={500}>{done[item.reading_id]}</Text>
+                          ) : (
+                            <Group gap="xs" wrap="nowrap">
+                              <Button size="xs" color="green" onClick={() => void decide(item, true)}>
+                                {t({ uk: 'Прийняти', en: 'Accept' })}
+                              </Button>
+                              <TextInput
+                                size="xs"
+                                w={160}
+                                aria-label={t({ uk: 'Причина відхилення', en: 'Reason to reject' })}
+                                placeholder={t({ uk: 'причина…', en: 'reason…' })}
+                                value={reasons[item.reading_id] ?? ''}
+                                onChange={(e) => setReasons((r) => ({ ...r, [item.reading_id]: e.currentTarget.value }))}
+                                onKeyDown={(e) => {
+                                  if (e.key === 'Enter') void decide(item, false);
+                                }}
+                              />
+                              <Button size="xs" color="red" variant="light" onClick={() => void decide(item, false)}>
+                                {t({ uk: 'Відхилити', en: 'Reject' })}
+                              </Button>
+                            </Group>
+                          )}
+                        </Table.Td>
+                      </Table.Tr>
+                      {opened === item.reading_id && (
+                        <Table.Tr>
+                          <Table.Td colSpan={5}>
+                            <ConsumptionChart meterId={item.meter_id} unit={item.unit} />
+                          </Table.Td>
+                        </Table.Tr>
+                      )}
+                    </Fragment>
                   ))}
                 </Table.Tbody>
               </Table>
