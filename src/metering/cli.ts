@@ -71,6 +71,7 @@ export function meteringCommands(program: Command): void {
           batch.push({
             ...(record.meter_id ? { meterId: Number(record.meter_id) } : {}),
             ...(record.serial ? { serial: record.serial } : {}),
+            ...(record.service ? { serviceCode: record.service } : {}),
             ...(record.read_on ? { readOn: record.read_on } : {}),
             values: [record.value1, record.value2, record.value3].filter((v): v is string => v !== undefined && v !== ''),
             ...(record.external_ref ? { externalRef: record.external_ref } : {}),

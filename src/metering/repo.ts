@@ -135,21 +135,20 @@ where m.community_id = ${communityId} and m.meter_id in (select unnest(${meterId
   return out;
 }
 
-/** Meter ids by id or by serial (live meters), for rows that name a meter either way. */
-export async function findMeterIds(db: DbOrTx, communityId: number, ids: number[], serials: string[]) {
-  if (ids.length === 0 && serials.length === 0) return [];
-  return db
-    .selectFrom('meter')
-    .select(['meter_id', 'serial', 'status'])
-    .where('community_id', '=', communityId)
-    // Semi-joins on unnested arrays: index lookups, where `in (…5,000 parameters)` would scan the table.
-    .where((eb) =>
-      eb.or([
-        ...(ids.length ? [sql<boolean>`meter_id in (select unnest(${ids}::bigint[]))`] : []),
-        ...(serials.length ? [sql<boolean>`(serial in (select unnest(${serials}::text[])) and status <> 'retired')`] : []),
-      ]),
-    )
-    .execute();
+/** Live meters with these serials (with their service code, for files that name both). */
+export async function findMetersBySerial(db: DbOrTx, communityId: number, serials: string[]) {
+  if (serials.length === 0) return [];
+  return (
+    db
+      .selectFrom('meter as m')
+      .innerJoin('service as s', (j) => j.onRef('s.community_id', '=', 'm.community_id').onRef('s.service_id', '=', 'm.service_id'))
+      .select(['m.meter_id', 'm.serial', 's.code as service_code'])
+      .where('m.community_id', '=', communityId)
+      .where('m.status', '<>', 'retired')
+      // A semi-join on the unnested array: index lookups, where `in (…5,000 parameters)` would scan the table.
+      .where(sql<boolean>`m.serial in (select unnest(${serials}::text[]))`)
+      .execute()
+  );
 }
 
 export interface StoredReadingRow {

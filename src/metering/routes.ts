@@ -81,9 +81,9 @@ const bulkResultSchema = z.object({
 const readingRowSchema = z.object({
   meterId: z.number().int().optional(),
   serial: z.string().max(64).optional(),
+  serviceCode: z.string().max(64).optional(),
   readOn: isoDate.optional(),
   values,
-  kind: z.enum(['regular', 'final']).optional(),
   externalRef: z.string().max(100).optional(),
 });
 
@@ -135,8 +135,9 @@ function defaultChannel(role: string, bulk: boolean): ReadingChannel {
 }
 
 /**
- * A provider file as CSV: a header row naming columns meter_id or serial, read_on, value1
- * (value2, value3 for multi-zone meters) and optionally external_ref; "," or ";" separated.
+ * A provider file as CSV: a header row naming columns meter_id or serial (+ service, a service
+ * code, where serials repeat), read_on, value1 (value2, value3 for multi-zone meters) and
+ * optionally external_ref; "," or ";" separated.
  */
 export function readingsFromCsv(text: string): ReadingInput[] {
   const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
@@ -152,6 +153,7 @@ export function readingsFromCsv(text: string): ReadingInput[] {
   return records.map((r) => ({
     ...(r.meter_id ? { meterId: Number(r.meter_id) } : {}),
     ...(r.serial ? { serial: r.serial } : {}),
+    ...(r.service ? { serviceCode: r.service } : {}),
     ...(r.read_on ? { readOn: r.read_on } : {}),
     values: [r.value1, r.value2, r.value3].filter((v): v is string => v !== undefined && v !== ''),
     ...(r.external_ref ? { externalRef: r.external_ref } : {}),
@@ -342,7 +344,7 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext) {
         tags,
         summary: 'Readings brought with a payment (cash desk, terminal), keyed by the unified account number',
         params: z.object({ unifiedNumber: z.string().regex(/^\d{10}$/) }),
-        body: z.object({ paymentRef: z.string().max(100).optional(), readings: z.array(readingRowSchema.omit({ kind: true })).min(1).max(20) }),
+        body: z.object({ paymentRef: z.string().max(100).optional(), readings: z.array(readingRowSchema).min(1).max(20) }),
         response: { 200: bulkResultSchema },
       },
     },

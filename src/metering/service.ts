@@ -14,7 +14,15 @@
  *     Creates or updates meters keyed by (service, serial); a new meter's `initialValues` become its
  *     initial reading. One result per row (created / updated / rejected with reasons).
  *
- * And for billing: computeConsumption(db, communityId, period) (re)fills meter_consumption.
+ * For payment agents (cash desks, terminals) taking readings with a payment:
+ *
+ *   submitReadingsForUnifiedAccount(db: Db, actor: SessionUser, unifiedNumber: string, rows: ReadingInput[],
+ *     options: { channel: 'cash_desk', paymentRef?, today? }): Promise<ReadingResult[]>
+ *     Only meters of the premise of that unified account number are taken; paymentRef is kept as
+ *     each reading's external_ref.
+ *
+ * And for billing: computeConsumption(db, communityId, period) (re)fills meter_consumption; run it
+ * (or `hromada readings consumption --period YYYY-MM`) before a billing run of that period.
  */
 import Decimal from 'decimal.js';
 import { sql } from 'kysely';
@@ -33,7 +41,7 @@ import {
   type SubmissionWindow,
 } from './validate';
 import {
-  findMeterIds,
+  findMetersBySerial,
   insertReadings,
   lastReadings,
   linkedPremises,
@@ -96,6 +104,8 @@ export function mayReadMeter(
 export interface ReadingInput {
   meterId?: number;
   serial?: string;
+  /** With `serial`: the service code, for when two services' meters share a serial. */
+  serviceCode?: string;
   /** Kyiv date of the reading; today when absent. */
   readOn?: string;
   values: string[];
@@ -242,9 +252,9 @@ async function submitChunk(trx: DbOrTx, actor: SessionUser, all: ReadingInput[],
   const ids = [...new Set(chunk.map((r) => r.meterId).filter((v): v is number => typeof v === 'number'))];
   const serials = [...new Set(chunk.filter((r) => r.meterId === undefined && r.serial).map((r) => r.serial!.trim()))];
   // Serials are resolved first (one query, only when rows use them); ids go straight to the context query.
-  const found = serials.length ? await findMeterIds(trx, communityId, [], serials) : [];
-  const bySerial = new Map<string, number[]>();
-  for (const m of found) if (m.status !== 'retired') bySerial.set(m.serial, [...(bySerial.get(m.serial) ?? []), m.meter_id]);
+  const found = await findMetersBySerial(trx, communityId, serials);
+  const bySerial = new Map<string, typeof found>();
+  for (const m of found) bySerial.set(m.serial, [...(bySerial.get(m.serial) ?? []), m]);
 
   const contexts = await loadMeterContexts(trx, communityId, [...new Set([...ids, ...found.map((m) => m.meter_id)])], today, actor.role === 'provider' ? actor.providerId : null);
   const byId = new Set(contexts.keys());
@@ -264,12 +274,16 @@ async function submitChunk(trx: DbOrTx, actor: SessionUser, all: ReadingInput[],
     let meterId: number | null = null;
     if (row.meterId !== undefined) meterId = byId.has(row.meterId) ? row.meterId : null;
     else if (row.serial) {
-      const candidates = bySerial.get(row.serial.trim()) ?? [];
+      const candidates = (bySerial.get(row.serial.trim()) ?? []).filter((m) => !row.serviceCode || m.service_code === row.serviceCode);
       if (candidates.length > 1) {
-        results[i] = rejectedRow(rowNo, null, rejection('ambiguous_serial', `Кілька лічильників мають номер ${row.serial}: вкажіть ідентифікатор лічильника`, `Several meters have serial ${row.serial}: give the meter id`));
+        results[i] = rejectedRow(
+          rowNo,
+          null,
+          rejection('ambiguous_serial', `Кілька лічильників мають номер ${row.serial}: вкажіть послугу або ідентифікатор лічильника`, `Several meters have serial ${row.serial}: give the service or the meter id`),
+        );
         continue;
       }
-      meterId = candidates[0] ?? null;
+      meterId = candidates[0]?.meter_id ?? null;
     }
     const meter = meterId === null ? undefined : contexts.get(meterId);
     if (!meter || !mayReadMeter(actor, meter, premises)) {

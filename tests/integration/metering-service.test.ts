@@ -336,4 +336,21 @@ describe('metering service: intake, rules and consumption', () => {
     expect(stored).toEqual({ channel: 'cash_desk', external_ref: 'PAY-77' });
     await expect(submitReadingsForUnifiedAccount(db, w.operator, '9999999999', [], { channel: 'cash_desk' })).rejects.toMatchObject({ status: 404 });
   });
+  it('a serial two services share is refused unless the row names the service', async () => {
+    await upsertMetersBulk(db, w.operator, [{ serial: 'W-1', serviceCode: 'electricity', premiseId: w.flats[1], installedOn: '2026-01-01', initialValues: ['7'] }]);
+    const res = await submitReadingsBulk(
+      db,
+      w.operator,
+      [
+        { serial: 'W-1', readOn: '2027-04-26', values: ['920'] },
+        { serial: 'W-1', serviceCode: 'cold_water', readOn: '2027-04-26', values: ['920'] },
+      ],
+      { channel: 'provider_file', today: '2027-04-26' },
+    );
+    expect(res.map((r) => [r.status, r.messages[0]?.code ?? null])).toEqual([
+      ['rejected', 'ambiguous_serial'],
+      ['accepted', null],
+    ]);
+    expect(res[1]!.volumes).toEqual(['5']);
+  });
 });
