@@ -38,7 +38,7 @@ const BASE: Record<StreetMethod, number> = { exact: 1, translit: 1, operator: 1,
 /**
  * Confidence of one candidate:
  * - exact keys, Latin transliteration and operator-confirmed spellings: 1; former names: 0.98;
- * - fuzzy: 1 − edit distance ÷ length, and at most 0.75 when the two differ only in the last two
+ * - fuzzy: 1 − edit distance ÷ length, and at most 0.75 when the two differ only in their last
  *   letters — a grammatical ending, which names a different street (Київська / Київський);
  * - a street type that contradicts the file's (пров. vs вул.): × 0.8; no type in the file: × 0.97,
  *   so that two streets of one name and different types never decide alone.
@@ -47,12 +47,20 @@ export function streetConfidence(spelling: { streetType: string | null; streetKe
   let confidence = BASE[c.method];
   if (c.method === 'fuzzy') {
     confidence = keySimilarity(spelling.streetKey, c.nameKey);
-    const stem = (s: string) => [...s].slice(0, -2).join('');
-    if (confidence < 1 && stem(spelling.streetKey) === stem(c.nameKey)) confidence = Math.min(confidence, 0.75);
+    if (confidence < 1 && differOnlyInEnding(spelling.streetKey, c.nameKey)) confidence = Math.min(confidence, 0.75);
   }
   if (spelling.streetType === null) confidence *= 0.97;
   else if (spelling.streetType !== c.type) confidence *= 0.8;
   return Math.round(confidence * 1000) / 1000;
+}
+
+/** The two keys share everything but their last (up to three) letters: «київська» / «київський». */
+function differOnlyInEnding(a: string, b: string): boolean {
+  const x = [...a];
+  const y = [...b];
+  let common = 0;
+  while (common < x.length && common < y.length && x[common] === y[common]) common++;
+  return common >= 3 && common >= Math.max(x.length, y.length) - 3;
 }
 
 export function decideStreet(spelling: { streetType: string | null; streetKey: string }, candidates: StreetCandidate[]): StreetDecision {

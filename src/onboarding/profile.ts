@@ -71,7 +71,7 @@ export const KIND_FIELDS: Record<FileKind, FieldSpec[]> = {
     { name: 'reference', type: 'text', label: { uk: 'Номер документа', en: 'Reference' }, synonyms: ['номер документа', 'документ', 'reference', 'ref', 'n_doc'] },
   ],
   readings: [
-    { name: 'account', type: 'text', label: { uk: 'Особовий рахунок', en: 'Account number' }, synonyms: ['особовий рахунок', 'рахунок', 'account', 'own_num', 'ls'] },
+    { name: 'account', type: 'text', required: true, label: { uk: 'Особовий рахунок', en: 'Account number' }, synonyms: ['особовий рахунок', 'рахунок', 'account', 'own_num', 'ls'] },
     { name: 'service', type: 'text', label: { uk: 'Послуга', en: 'Service' }, synonyms: ['послуга', 'service', 'usl'] },
     { name: 'meter', type: 'text', required: true, label: { uk: 'Заводський номер лічильника', en: 'Meter serial' }, synonyms: ['лічильник', 'номер лічильника', 'meter', 'serial', 'n_lich'] },
     { name: 'zone', type: 'text', label: { uk: 'Зона', en: 'Zone' }, synonyms: ['зона', 'zone'] },
@@ -168,7 +168,7 @@ export function planColumns(settings: ProfileSettings, headers: string[]): Colum
   if (needsAddress && !has('address') && !(has('street') && has('house'))) {
     plan.missing.push({ field: 'address', column: mapping.address ?? null, label: { uk: 'Адреса (або вулиця і будинок)', en: 'Address (or street and house)' } });
   }
-  if (settings.kind !== 'addresses' && settings.kind !== 'readings' && !has('service') && !settings.defaultService) {
+  if (settings.kind !== 'addresses' && !has('service') && !settings.defaultService) {
     // Without a service column every row needs the profile's default service.
     plan.missing.push({ field: 'service', column: mapping.service ?? null, label: { uk: 'Послуга (або послуга за замовчуванням у профілі)', en: 'Service (or the profile default service)' } });
   }
@@ -231,6 +231,12 @@ function parseMoney(text: string, settings: ProfileSettings): { ok: true; value:
   }
   const decimal = normaliseDecimal(text, settings.decimalSeparator);
   if (decimal === null) return { ok: false, uk: 'це не сума в гривнях (приклад: 1 234,50)', en: 'not an amount in hryvnias (example: 1 234,50)' };
+  // The common case, «-1234.5», is whole kopecks by arithmetic; anything else goes through parseUah.
+  const m = /^(-?)(\d{1,13})(?:\.(\d{1,2}))?$/.exec(decimal);
+  if (m) {
+    const kopecks = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
+    return { ok: true, value: m[1] && kopecks !== 0 ? -kopecks : kopecks };
+  }
   const parsed = parseUah(decimal);
   return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, uk: parsed.reason.uk, en: parsed.reason.en };
 }

@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../db/index';
 import type { ImportKind } from './tables';
+import { timed } from './trace';
 import { decideStreet, MATCH_THRESHOLD, type StreetCandidate, type StreetMethod } from './match';
 
 type Scope = { communityId: number; importId: number };
@@ -203,9 +204,9 @@ async function explainLeftovers(trx: Tx, s: Scope) {
  */
 export async function matchAddresses(trx: Tx, s: Scope, columns: { service: string; account: string }, opts: { fuzzy?: boolean } = {}) {
   await sql`delete from import_match where community_id = ${s.communityId} and import_id = ${s.importId}`.execute(trx);
-  await findRowErrors(trx, s, columns, true);
-  await decideStreets(trx, s, { fuzzy: opts.fuzzy ?? true });
-  await sql`
+  await timed('row errors', () => findRowErrors(trx, s, columns, true));
+  await timed('streets', () => decideStreets(trx, s, { fuzzy: opts.fuzzy ?? true }));
+  await timed('match insert', () => sql`
     insert into import_match (community_id, import_id, row_no, status, premise_id, confidence, method, errors)
     select r.community_id, r.import_id, r.row_no,
            case when r.status = 'error' or e.row_no is not null then 'error'
@@ -220,9 +221,9 @@ export async function matchAddresses(trx: Tx, s: Scope, columns: { service: stri
       left join street_candidate c on c.picked and c.street_key = r.street_key and c.street_type = coalesce(r.street_type, '')
       left join building b on b.community_id = r.community_id and b.street_id = c.street_id and b.house_key = r.house_key
       left join premise p on p.community_id = b.community_id and p.building_id = b.building_id and p.apartment_key = r.apartment_key
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId}`.execute(trx);
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId}`.execute(trx));
   await sql`analyze import_match`.execute(trx);
-  await explainLeftovers(trx, s);
+  await timed('explain leftovers', () => explainLeftovers(trx, s));
 }
 
 /** Rows of an address register: an existing premise matches; any other address is new. */

@@ -28,7 +28,9 @@ import {
   type ProfileSettings,
 } from './profile';
 import { openTable, refuseFile, type TableReader } from './readers';
+import { submitReadingsBulk, upsertMetersBulk, type MeterInput } from '../metering/service';
 import * as repo from './repo';
+import { timed } from './trace';
 
 export const IMPORT_JOB = 'onboarding.import';
 
@@ -277,7 +279,7 @@ export function importJob(handle: DatabaseHandle) {
       let checkpoint = run.checkpoint as Checkpoint | null;
       if (!checkpoint) {
         await run.progress(0, null, 'читання файлу / reading the file');
-        const staged = await stageRows(handle, run, imp, filePath, settings);
+        const staged = await timed('stage', () => stageRows(handle, run, imp, filePath, settings));
         checkpoint = { phase: 'staged', serviceColumn: staged.serviceColumn, accountColumn: staged.accountColumn };
         await run.saveCheckpoint(checkpoint);
       }
@@ -302,7 +304,10 @@ export function importJob(handle: DatabaseHandle) {
         };
       }
       await run.progress(0, null, 'запис змін / applying changes');
-      const applied = await db.transaction().execute((trx) => applyImport(trx, scope, imp.provider_id, settings, imp.created_by));
+      const applied =
+        settings.kind === 'readings'
+          ? await applyReadings(db, scope, imp.provider_id!, imp.created_by, imp.file_name)
+          : await db.transaction().execute((trx) => applyImport(trx, scope, imp.provider_id, settings, imp.created_by));
       const all = { ...counters, ...applied };
       const changes = Object.values(applied).reduce((a, b) => a + b, 0);
       await setImport({ status: 'applied', counters: JSON.stringify(all), finished_at: new Date() });
@@ -355,13 +360,13 @@ async function applyImport(
       await ensureUnifiedAccounts(trx, scope.communityId);
       break;
     case 'accounts': {
-      const accounts = await repo.upsertAccounts(trx, scope, providerId!, today);
+      const accounts = await timed('upsert accounts', () => repo.upsertAccounts(trx, scope, providerId!, today));
       // Statistics of a table that just grew by a million rows would mislead the planner.
-      if (accounts.created > 10_000) await sql`analyze account`.execute(trx);
-      await repo.linkAccounts(trx, scope, providerId!);
-      const reports = await repo.upsertAccountReports(trx, scope);
+      if (accounts.created > 10_000) await timed('analyze account', () => sql`analyze account`.execute(trx));
+      await timed('link accounts', () => repo.linkAccounts(trx, scope, providerId!));
+      const reports = await timed('account reports', () => repo.upsertAccountReports(trx, scope));
       const period = settings.openingPeriod ? `${settings.openingPeriod}-01` : `${today.slice(0, 7)}-01`;
-      const ledger = await repo.postOpeningBalances(trx, scope, period);
+      const ledger = await timed('opening balances', () => repo.postOpeningBalances(trx, scope, period));
       applied = { accountsCreated: accounts.created, accountsMoved: accounts.moved, reportsChanged: reports, ledgerEntries: ledger };
       break;
     }
@@ -372,7 +377,7 @@ async function applyImport(
       applied = { ledgerEntries: await repo.postPayments(trx, scope, providerId!) };
       break;
     default:
-      throw invalid('kind_not_supported', { uk: `Вид файлу «${settings.kind}» ще не підтримується`, en: `File kind "${settings.kind}" is not supported yet` });
+      throw invalid('kind_not_supported', { uk: `Вид файлу «${settings.kind}» записується інакше`, en: `File kind "${settings.kind}" is applied elsewhere` });
   }
   // One audit record per import: the counts say what changed; the rows are in import_row.
   await trx
@@ -388,6 +393,80 @@ async function applyImport(
     })
     .execute();
   return applied;
+}
+
+/**
+ * Meters and readings go through metering's own bulk rules (validation, duplicates, review) in
+ * chunks: meters are created or updated by serial, then the readings submitted as a provider
+ * file. Each chunk commits on its own; a re-run finds the same meters and recognises the
+ * readings as duplicates, so resuming after a crash changes nothing twice. Rejected readings
+ * become error rows of the report with metering's reason.
+ */
+async function applyReadings(db: Db, scope: { communityId: number; importId: number }, providerId: number, createdBy: number | null, fileName: string) {
+  const actor = { userId: createdBy ?? 0, communityId: scope.communityId, login: 'import', displayName: 'Імпорт', role: 'operator' as const, providerId: null };
+  const counters = { metersCreated: 0, metersUpdated: 0, readingsAccepted: 0, readingsToReview: 0, readingsRejected: 0, readingsDuplicate: 0 };
+  let after = 0;
+  for (;;) {
+    const rows = await sql<{ row_no: number; premise_id: number; service_code: string; data: Record<string, string> }>`
+      select r.row_no, m.premise_id, r.service_code, r.data
+        from import_match m join import_row r on r.community_id = m.community_id and r.import_id = m.import_id and r.row_no = m.row_no
+       where m.community_id = ${scope.communityId} and m.import_id = ${scope.importId} and m.status = 'matched' and m.row_no > ${after}
+       order by m.row_no limit 5000`.execute(db);
+    if (rows.rows.length === 0) break;
+    after = rows.rows[rows.rows.length - 1].row_no;
+    // One reading per meter and date, its zones in zone order.
+    const groups = new Map<string, typeof rows.rows>();
+    for (const r of rows.rows) {
+      const key = `${r.data.meter}|${r.data.reading_date}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    const list = [...groups.values()].map((g) => g.sort((a, b) => String(a.data.zone ?? '').localeCompare(String(b.data.zone ?? ''))));
+    const meters = new Map<string, MeterInput>();
+    for (const g of list) {
+      const r = g[0];
+      meters.set(`${r.service_code}|${r.data.meter}`, {
+        serial: String(r.data.meter),
+        serviceCode: r.service_code,
+        premiseId: r.premise_id,
+        providerId,
+        zones: g.length,
+        installedOn: String(r.data.reading_date),
+        verifiedUntil: r.data.verified_until ? String(r.data.verified_until) : null,
+      });
+    }
+    const meterResults = await upsertMetersBulk(db, actor, [...meters.values()]);
+    for (const m of meterResults) {
+      if (m.outcome === 'created') counters.metersCreated++;
+      else if (m.outcome === 'updated') counters.metersUpdated++;
+    }
+    const results = await submitReadingsBulk(
+      db,
+      actor,
+      list.map((g) => ({ serial: String(g[0].data.meter), readOn: String(g[0].data.reading_date), values: g.map((r) => String(r.data.value)), externalRef: `import:${scope.importId}:${g[0].row_no}` })),
+      { channel: 'provider_file', source: fileName },
+    );
+    for (const res of results) {
+      const group = list[res.row];
+      if (res.duplicate) counters.readingsDuplicate++;
+      else if (res.status === 'accepted') counters.readingsAccepted++;
+      else if (res.status === 'needs_review') counters.readingsToReview++;
+      else counters.readingsRejected++;
+      if (res.status === 'rejected' || res.status === 'needs_review') {
+        await db
+          .updateTable('import_match')
+          .set({
+            ...(res.status === 'rejected' ? { status: 'error' as const, errors: JSON.stringify([{ field: 'value', column: 'value', value: group.map((r) => r.data.value).join(' / '), uk: res.message_uk, en: res.message_en }]) } : {}),
+            reason_uk: res.message_uk,
+            reason_en: res.message_en,
+          })
+          .where('community_id', '=', scope.communityId)
+          .where('import_id', '=', scope.importId)
+          .where('row_no', 'in', group.map((r) => r.row_no))
+          .execute();
+      }
+    }
+  }
+  return counters;
 }
 
 /** Every premise gets its unified account (Luhn check digit), numbered after its id. */

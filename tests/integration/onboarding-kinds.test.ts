@@ -149,6 +149,26 @@ describe('file kinds, formats and crash safety', () => {
     expect(p2.counters).toMatchObject({ matched: 4, ledgerEntries: 1 });
   });
 
+  it('imports meters and readings through metering, a second file recognised as duplicates', async () => {
+    const file = (name: string, tail = '') =>
+      write(name, `рахунок;лічильник;дата;показник;повірка\nD1;ВК-001;25.11.2026;12,5;01.01.2030\nD2;ВК-002;25.11.2026;7;\nNOPE;ВК-003;25.11.2026;1;\n${tail}`);
+    const settings = {
+      kind: 'readings' as const,
+      columns: { account: 'рахунок', meter: 'лічильник', reading_date: 'дата', value: 'показник', verified_until: 'повірка' },
+      defaultService: 'water',
+    };
+    const first = await runImport(h, queue, { providerId: reg.providerId, kind: 'readings', filePath: file('readings.csv'), settings });
+    expect(first.counters).toMatchObject({ rows: 3, matched: 2, error: 1, metersCreated: 2 });
+    expect(first.counters.readingsAccepted + first.counters.readingsToReview + first.counters.readingsDuplicate).toBe(2);
+    const meter = await sql<{ serial: string; premise_id: number; verified_until: string | null }>`
+      select serial, premise_id, verified_until from meter where serial = 'ВК-001'`.execute(h.db);
+    expect(meter.rows[0]).toMatchObject({ serial: 'ВК-001', verified_until: '2030-01-01' });
+    // Other bytes (a trailing blank line), the same readings: nothing new is stored.
+    const again = await runImport(h, queue, { providerId: reg.providerId, kind: 'readings', filePath: file('readings-again.csv', '\n'), settings });
+    expect(again.status).toBe('applied');
+    expect(again.counters).toMatchObject({ metersCreated: 0, readingsAccepted: 0, readingsDuplicate: 2 });
+  });
+
   it('a crash mid-import leaves nothing visible, and the job resumes from its checkpoint', async () => {
     const file = write('crash.csv', 'рахунок;адреса;сальдо\nC1;вул. Соборна 14 кв 1;10,00\nC2;вул. Соборна 14 кв 2;20,00\n');
     const settings = { kind: 'accounts' as const, columns: { account: 'рахунок', address: 'адреса', opening_balance: 'сальдо' }, defaultService: 'water' };
