@@ -183,10 +183,42 @@ describe('metering over HTTP: every channel, permissions, review queue, the desk
     await h.db.deleteFrom('metering_settings').where('provider_id', '=', w.vodokanalId).execute();
   });
 
+  it('meters over HTTP: created in bulk, taken for verification and back, replaced, with their history', async () => {
+    const created = await post('operator', '/api/metering/meters', {
+      meters: [
+        { serial: 'H-1', serviceCode: 'cold_water', premiseId: w.flats[2], installedOn: monthAgo, initialValues: ['1'] },
+        { serial: 'H-2', serviceCode: 'nope', premiseId: w.flats[2], installedOn: monthAgo },
+      ],
+    });
+    expect(created.statusCode).toBe(200);
+    expect(created.json().map((r: { outcome: string }) => r.outcome)).toEqual(['created', 'rejected']);
+    const meterId = created.json()[0].meterId as number;
+
+    const away = await post('operator', `/api/metering/meters/${meterId}/status`, { status: 'removed_for_verification' });
+    expect(away.json()).toEqual({ meterId, status: 'removed_for_verification', verifiedUntil: null });
+    const back = await post('operator', `/api/metering/meters/${meterId}/status`, { status: 'active', verifiedUntil: '2032-01-01' });
+    expect(back.json()).toEqual({ meterId, status: 'active', verifiedUntil: '2032-01-01' });
+
+    const replaced = await post('operator', `/api/metering/meters/${meterId}/replace`, { on: today, finalValues: ['3'], serial: 'H-3', initialValues: ['0'] });
+    expect(replaced.statusCode).toBe(200);
+    expect(replaced.json()).toMatchObject({ oldMeterId: meterId, final: { status: 'accepted', volumes: ['2'] } });
+    const history = await get('operator', `/api/metering/meters/${replaced.json().newMeterId}/history`);
+    expect(history.statusCode).toBe(200);
+    expect(history.json().chain.map((m: { serial: string; status: string }) => [m.serial, m.status])).toEqual([
+      ['H-1', 'retired'],
+      ['H-3', 'active'],
+    ]);
+    expect(history.json().readings.map((r: { kind: string; values: string[] }) => [r.kind, r.values])).toEqual([['initial', ['0']]]);
+    // A replacement cannot be done twice, and a resident cannot look at another premise's meter.
+    expect((await post('operator', `/api/metering/meters/${meterId}/replace`, { on: today, finalValues: ['3'], serial: 'H-4', initialValues: ['0'] })).statusCode).toBe(422);
+    expect((await get('resident', `/api/metering/meters/${meterId}/history`)).statusCode).toBe(403);
+  });
+
   it('consumption is computed on request for a period', async () => {
     const res = await post('operator', `/api/metering/consumption/${today.slice(0, 7)}`, {});
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ rows: 4, estimated: 0 });
+    // W-1, W-2, E-1 (two zones) and H-1 (to its final reading) measured; H-3, installed today, has nothing yet (0, estimated).
+    expect(res.json()).toMatchObject({ rows: 6, estimated: 1 });
     expect((await post('operator', '/api/metering/consumption/2026-13', {})).statusCode).toBe(422);
     expect((await post('vodokanal', `/api/metering/consumption/${today.slice(0, 7)}`, {})).statusCode).toBe(403);
   });
