@@ -9,10 +9,6 @@ import iconv from 'iconv-lite';
 export type TextEncoding = 'utf-8' | 'windows-1251' | 'cp866' | 'cp1125';
 export const TEXT_ENCODINGS: readonly TextEncoding[] = ['utf-8', 'windows-1251', 'cp866', 'cp1125'];
 
-export function isTextEncoding(s: string): s is TextEncoding {
-  return (TEXT_ENCODINGS as readonly string[]).includes(s);
-}
-
 export function decodeBytes(bytes: Uint8Array, encoding: TextEncoding): string {
   if (encoding === 'utf-8') return new TextDecoder('utf-8').decode(bytes);
   return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding);

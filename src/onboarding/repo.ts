@@ -212,8 +212,8 @@ export async function matchAddresses(trx: Tx, s: Scope, columns: { service: stri
            case when r.status = 'error' or e.row_no is not null then 'error'
                 when coalesce(al.premise_id, p.premise_id) is not null then 'matched' else 'review' end,
            case when r.status <> 'error' and e.row_no is null then coalesce(al.premise_id, p.premise_id) end,
-           case when al.premise_id is not null then 1 when p.premise_id is not null then c.confidence end,
-           case when al.premise_id is not null then 'alias' when p.premise_id is not null then c.method end,
+           case when r.status = 'error' or e.row_no is not null then null when al.premise_id is not null then 1 when p.premise_id is not null then c.confidence end,
+           case when r.status = 'error' or e.row_no is not null then null when al.premise_id is not null then 'alias' when p.premise_id is not null then c.method end,
            case when r.errors is null then e.errors when e.errors is null then r.errors else r.errors || e.errors end
       from import_row r
       left join row_error e on e.row_no = r.row_no

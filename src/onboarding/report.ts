@@ -23,14 +23,6 @@ export const REPORT_HEADERS = {
   uk: ['Рядок', 'Адреса у файлі', 'Рахунок', 'Приміщення', 'Адреса в реєстрі', 'Єдиний рахунок', 'Впевненість', 'Стан', 'Причина', 'Reason'],
 };
 
-export const STATUS_LABELS: Record<string, { uk: string; en: string }> = {
-  matched: { uk: 'зіставлено', en: 'matched' },
-  review: { uk: 'на перевірку', en: 'review' },
-  new: { uk: 'нова адреса', en: 'new' },
-  error: { uk: 'помилка', en: 'error' },
-  skipped: { uk: 'пропущено', en: 'skipped' },
-};
-
 export interface ReportLine {
   row_no: number;
   address_raw: string | null;

@@ -511,4 +511,3 @@ export async function runImportNow(
   return result as ImportSummary;
 }
 
-export { profileSettingsSchema, type ProfileSettings };
