@@ -19,7 +19,12 @@ export interface RunScope {
   /** Whether any tariff is scoped to a building / a consumer category (else those joins are skipped). */
   buildingTariffs?: boolean;
   categoryTariffs?: boolean;
+  /** Only premises with this premise_id % 2: a big step split in two halves that run side by side. */
+  premiseParity?: 0 | 1;
 }
+
+const parity = (s: RunScope, column: RawBuilder<unknown>) =>
+  s.premiseParity === undefined ? sql`` : sql`and ${column} % 2 = ${s.premiseParity}`;
 
 export interface PenaltyScope {
   ratePerDay: string;
@@ -41,10 +46,33 @@ function accountsWithTariffs(
   methods: readonly string[],
   needs: { premise?: boolean; billing?: boolean; tariffFilter?: RawBuilder<unknown> } = {},
 ): RawBuilder<unknown> {
-  // Premises and per-account settings are joined only when a method or a tariff scope needs them:
-  // on a million accounts every join that is not needed is seconds.
-  const premise = needs.premise || s.buildingTariffs !== false;
-  const billing = needs.billing || s.categoryTariffs !== false;
+  // Two branches: accounts under a plain tariff (general, nothing more specific exists) join
+  // only what the method needs; accounts where a building or category tariff may apply join
+  // premise and settings to decide. On a million accounts every join not needed is seconds.
+  const branch = (plain: boolean) => {
+    const premise = needs.premise || (!plain && s.buildingTariffs !== false);
+    const billing = needs.billing || (!plain && s.categoryTariffs !== false);
+    return sql`
+  select a.account_id, a.service_id, a.premise_id,
+         ${premise ? sql`pr.building_id, pr.total_area, pr.heated_area` : sql`null::bigint as building_id, null::numeric as total_area, null::numeric as heated_area`},
+         ${billing ? sql`ab.annual_capacity` : sql`null::numeric as annual_capacity`},
+         t.tariff_id, t.method, t.price, t.zone_coefficients, t.norm_per_person, t.subscriber_fee, t.tiered
+    from eff t
+    join account a on a.community_id = ${s.communityId} and a.provider_id = t.provider_id and a.service_id = t.service_id
+    ${premise ? sql`join premise pr on pr.community_id = a.community_id and pr.premise_id = a.premise_id` : sql``}
+    ${billing ? sql`left join account_billing ab on ab.community_id = a.community_id and ab.account_id = a.account_id` : sql``}
+   where t.method in (${sql.join([...methods])}) ${needs.tariffFilter ? sql`and ${needs.tariffFilter}` : sql``}
+     and a.opened_on <= ${s.periodEnd}::date and (a.closed_on is null or a.closed_on >= ${s.period}::date)
+     and ${plain ? sql`t.plain` : sql`not t.plain`} ${parity(s, sql`a.premise_id`)}
+     ${plain ? sql`` : sql`
+     ${premise ? sql`and (t.building_id is null or t.building_id = pr.building_id)` : sql`and t.building_id is null`}
+     ${billing ? sql`and (t.consumer_category is null or t.consumer_category = ab.consumer_category)` : sql`and t.consumer_category is null`}
+     and not exists (
+           select 1 from eff o
+            where o.provider_id = t.provider_id and o.service_id = t.service_id and o.rank > t.rank
+              and ${premise ? sql`(o.building_id is null or o.building_id = pr.building_id)` : sql`o.building_id is null`}
+              and ${billing ? sql`(o.consumer_category is null or o.consumer_category = ab.consumer_category)` : sql`o.consumer_category is null`})`}`;
+  };
   return sql`
 scoped as (
   select distinct on (t.provider_id, t.service_id, t.building_id, t.consumer_category)
@@ -58,29 +86,13 @@ scoped as (
    order by t.provider_id, t.service_id, t.building_id, t.consumer_category, t.valid_from desc, t.tariff_id desc
 ),
 eff as (
-  select t.*, exists (select 1 from scoped o where o.provider_id = t.provider_id and o.service_id = t.service_id
-                                          and o.rank > t.rank) as may_be_overridden
+  -- plain: a general tariff with no building or category tariff beside it for the same provider and service.
+  select t.*, t.rank = 0 and not exists (select 1 from scoped o where o.provider_id = t.provider_id
+                                           and o.service_id = t.service_id and o.rank > 0) as plain
     from scoped t
 ),
-acc as (
-  select a.account_id, a.service_id, a.premise_id,
-         ${premise ? sql`pr.building_id, pr.total_area, pr.heated_area` : sql`null::bigint as building_id, null::numeric as total_area, null::numeric as heated_area`},
-         ${billing ? sql`ab.annual_capacity, ab.consumer_category` : sql`null::numeric as annual_capacity, null::text as consumer_category`},
-         t.tariff_id, t.method, t.price, t.zone_coefficients, t.norm_per_person, t.subscriber_fee, t.tiered
-    from eff t
-    join account a on a.community_id = ${s.communityId} and a.provider_id = t.provider_id and a.service_id = t.service_id
-    ${premise ? sql`join premise pr on pr.community_id = a.community_id and pr.premise_id = a.premise_id` : sql``}
-    ${billing ? sql`left join account_billing ab on ab.community_id = a.community_id and ab.account_id = a.account_id` : sql``}
-   where t.method in (${sql.join([...methods])}) ${needs.tariffFilter ? sql`and ${needs.tariffFilter}` : sql``}
-     and a.opened_on <= ${s.periodEnd}::date and (a.closed_on is null or a.closed_on >= ${s.period}::date)
-     ${premise ? sql`and (t.building_id is null or t.building_id = pr.building_id)` : sql`and t.building_id is null`}
-     ${billing ? sql`and (t.consumer_category is null or t.consumer_category = ab.consumer_category)` : sql`and t.consumer_category is null`}
-     and case when t.may_be_overridden then not exists (
-           select 1 from eff o
-            where o.provider_id = t.provider_id and o.service_id = t.service_id and o.rank > t.rank
-              and ${premise ? sql`(o.building_id is null or o.building_id = pr.building_id)` : sql`o.building_id is null`}
-              and ${billing ? sql`(o.consumer_category is null or o.consumer_category = ab.consumer_category)` : sql`o.consumer_category is null`})
-         else true end
+acc as (${branch(true)}
+  union all${branch(false)}
 )`;
 }
 
@@ -91,7 +103,7 @@ persons as (
   select premise_id, count(distinct person_id)::int as n
     from registration
    where community_id = ${s.communityId} and registered_from <= ${s.periodEnd}::date
-     and (registered_to is null or registered_to >= ${s.period}::date)
+     and (registered_to is null or registered_to >= ${s.period}::date) ${parity(s, sql`premise_id`)}
    group by premise_id
 )`;
 }
@@ -127,19 +139,20 @@ function perAccountLines(
 ${INSERT_LINE}
 with ${accountsWithTariffs(s, methods, parts.needs)}${parts.ctes ? sql`, ${parts.ctes}` : sql``},
 lines as (
-  select acc.account_id, acc.tariff_id, acc.price, ${parts.label ?? sql`acc.method`} as method,
-         ${parts.quantity} as quantity, ${parts.fee ?? sql`0`} as fee
+  -- OFFSET 0 keeps each expression computed once per row (a flattened subquery would repeat
+  -- the numeric arithmetic in every place that names it).
+  select acc.account_id, acc.tariff_id, acc.price, ${parts.label ?? sql`acc.method`} as method, v.quantity, v.amount
     from acc ${parts.joins ?? sql``}
+    cross join lateral (
+      select q.quantity, round((q.quantity * acc.price + ${parts.fee ?? sql`0`}) * 100 / ${divisor}::numeric)::bigint as amount
+        from (select ${parts.quantity} as quantity offset 0) q
+      offset 0
+    ) v
    where ${parts.where ?? sql`true`}
-),
-priced as (
-  select account_id, tariff_id, price, method, quantity,
-         round((quantity * price + fee) * 100 / ${divisor}::numeric)::bigint as amount
-    from lines where quantity is not null
 )
 select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'charge', method, null, amount,
        ${parts.keepVolume === false ? sql`null` : sql`quantity`}, price, tariff_id, false
-  from priced where amount <> 0`,
+  from lines where quantity is not null and amount <> 0`,
     db,
   );
 }
@@ -169,7 +182,7 @@ export function chargeFixedPerAccount(db: DbOrTx, s: RunScope): Promise<number> 
 
 /** Gas distribution: annual contracted capacity × price ÷ 12. */
 export function chargeByCapacity(db: DbOrTx, s: RunScope): Promise<number> {
-  return perAccountLines(db, s, ['capacity'], { quantity: sql`acc.annual_capacity`, divisor: 12 });
+  return perAccountLines(db, s, ['capacity'], { quantity: sql`acc.annual_capacity`, divisor: 12, needs: { billing: true } });
 }
 
 /**
@@ -504,13 +517,16 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}
  * two at a time, one connection each); the adjustments read the charges, in this order.
  */
 export const CHARGE_STEPS = [
+  // Biggest first, so the workers finish together. Norm × persons is about half of all lines in
+  // a city: two halves (by premise), side by side.
+  { name: 'norm_even', run: (db: DbOrTx, s: RunScope) => chargeByNorm(db, { ...s, premiseParity: 0 }) },
+  { name: 'norm_odd', run: (db: DbOrTx, s: RunScope) => chargeByNorm(db, { ...s, premiseParity: 1 }) },
   { name: 'area', run: chargeByArea },
-  { name: 'norm', run: chargeByNorm },
-  { name: 'per_person', run: chargePerPerson },
-  { name: 'metered', run: chargeMetered },
-  { name: 'fixed_account', run: chargeFixedPerAccount },
-  { name: 'fixed_premise', run: chargeFixedPerPremise },
   { name: 'capacity', run: chargeByCapacity },
+  { name: 'per_person', run: chargePerPerson },
+  { name: 'fixed_premise', run: chargeFixedPerPremise },
+  { name: 'fixed_account', run: chargeFixedPerAccount },
+  { name: 'metered', run: chargeMetered },
   { name: 'building_imbalance', run: chargeBuildingImbalance },
   { name: 'heat', run: chargeHeatDistribution },
 ] as const;
