@@ -18,14 +18,15 @@ export async function findImport(db: DbOrTx, communityId: number, importId: numb
   return db.selectFrom('data_import').selectAll().where('community_id', '=', communityId).where('import_id', '=', importId).executeTakeFirst();
 }
 
-/** An earlier import of the very same file (same bytes) that was applied. */
-export async function findAppliedSameFile(db: DbOrTx, communityId: number, providerId: number | null, kind: ImportKind, fileHash: string) {
+/** An earlier import of the very same file (same bytes, read with the same profile) that was applied. */
+export async function findAppliedSameFile(db: DbOrTx, communityId: number, providerId: number | null, kind: ImportKind, fileHash: string, settings: unknown) {
   let q = db
     .selectFrom('data_import')
     .select(['import_id', 'created_at', 'counters'])
     .where('community_id', '=', communityId)
     .where('kind', '=', kind)
     .where('file_hash', '=', fileHash)
+    .where(sql<boolean>`settings = ${JSON.stringify(settings)}::jsonb`)
     .where('status', '=', 'applied')
     .where('dry_run', '=', false);
   q = providerId === null ? q.where('provider_id', 'is', null) : q.where('provider_id', '=', providerId);

@@ -67,7 +67,7 @@ export async function hashFile(filePath: string): Promise<{ hash: string; bytes:
 
 /**
  * Records an import of a file. When the very same file was already applied for this provider and
- * kind, the new record is 'unchanged' at once and nothing runs.
+ * kind with the same profile, the new record is 'unchanged' at once and nothing runs.
  */
 export async function createImport(db: Db, req: ImportRequest): Promise<{ importId: number; unchanged?: ImportSummary }> {
   const settings = profileSettingsSchema.parse({ ...req.settings, kind: req.kind });
@@ -76,7 +76,7 @@ export async function createImport(db: Db, req: ImportRequest): Promise<{ import
   }
   const { hash, bytes } = await hashFile(req.filePath);
   const fileName = req.fileName ?? req.filePath.split(/[\\/]/).pop()!;
-  const prior = req.dryRun ? undefined : await repo.findAppliedSameFile(db, req.communityId, req.providerId, req.kind, hash);
+  const prior = req.dryRun ? undefined : await repo.findAppliedSameFile(db, req.communityId, req.providerId, req.kind, hash, settings);
   const row = await db
     .insertInto('data_import')
     .values({
