@@ -79,9 +79,11 @@ select m.meter_id, m.kind, m.premise_id, m.building_id, m.service_id, m.provider
        p.read_on as p_read_on, p.value1 as p1, p.value2 as p2, p.value3 as p3,
        f.read_on as f_read_on, f.value1 as f1, f.value2 as f2, f.value3 as f3,
        n.monthly_per_person as norm,
+       -- Persons matter only where the service has a norm: no count otherwise.
+       case when n.monthly_per_person is null then 0 else
        (select count(*) from registration g
          where g.community_id = m.community_id and g.premise_id = m.premise_id
-           and g.registered_from <= ${onDate}::date and (g.registered_to is null or g.registered_to >= ${onDate}::date))::int as persons,
+           and g.registered_from <= ${onDate}::date and (g.registered_to is null or g.registered_to >= ${onDate}::date))::int end as persons,
        coalesce(ps.window_opens_day, cs.window_opens_day, -4) as opens_day,
        coalesce(ps.window_closes_day, cs.window_closes_day, 0) as closes_day,
        coalesce(ps.plausibility_factor, cs.plausibility_factor, 3) as factor,
