@@ -55,7 +55,9 @@ async function removeBenchProvider(client: pg.Client) {
   await client.query(`delete from ledger_entry where community_id = $1 and account_id in (${accounts})`, [COMMUNITY, providerId]);
   await client.query(`delete from account_report where community_id = $1 and account_id in (${accounts})`, [COMMUNITY, providerId]);
   await client.query('delete from import_posting where community_id = $1 and provider_id = $2', [COMMUNITY, providerId]);
-  await client.query('delete from import_row where community_id = $1 and import_id in (select import_id from data_import where provider_id = $2)', [COMMUNITY, providerId]);
+  for (const table of ['import_match', 'import_row']) {
+    await client.query(`delete from ${table} where community_id = $1 and import_id in (select import_id from data_import where provider_id = $2)`, [COMMUNITY, providerId]);
+  }
   await client.query('delete from data_import where community_id = $1 and provider_id = $2', [COMMUNITY, providerId]);
   await client.query('delete from account where community_id = $1 and provider_id = $2', [COMMUNITY, providerId]);
   await client.query('delete from provider where community_id = $1 and provider_id = $2', [COMMUNITY, providerId]);
