@@ -199,6 +199,10 @@ export async function runRemainingSteps(db: Db, scope: RunScope, onStep?: (done:
     }
   };
   await Promise.all([worker(), worker()]);
+  // Fresh statistics for the lines just written: the adjustments and the review join them with
+  // the ledger, and a planner that still thinks the table empty picks nested loops (PGlite has
+  // no autovacuum at all; on a server it would come too late).
+  await sql`analyze charge_line`.execute(db);
   for (const name of RUN_STEPS.slice(CHARGE_STEPS.length)) {
     if (name in done) continue;
     await runStep(db, scope, name);
@@ -376,6 +380,8 @@ export async function closePeriod(db: Db, communityId: number, period: Period, u
       .execute();
     const settings = await loadSettings(trx, communityId);
     await ensurePeriod(trx, communityId, nextPeriod(period), settings.dueDay);
+    // The ledger just grew by a month: next month's penalties and outliers read it.
+    await sql`analyze ledger_entry`.execute(trx);
     return { billingRunId: run.billing_run_id, posted: Number(posted.numAffectedRows ?? 0) };
   });
 }
