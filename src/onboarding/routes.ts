@@ -211,7 +211,13 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
           if (!saved) throw notFound({ uk: `Профіль «${q.profile}»`, en: `Profile "${q.profile}"` });
           settings = saved.settings;
         } else if (q.settings) {
-          const parsed = profileSettingsSchema.safeParse({ kind: q.kind, ...JSON.parse(q.settings) });
+          let given: unknown;
+          try {
+            given = JSON.parse(q.settings);
+          } catch {
+            throw invalid('bad_profile', { uk: 'Налаштування профілю — не JSON', en: 'Profile settings are not JSON' }, { field: 'settings' });
+          }
+          const parsed = profileSettingsSchema.safeParse({ ...(given as object), kind: q.kind });
           if (!parsed.success) throw invalid('bad_profile', { uk: 'Некоректні налаштування профілю', en: 'Invalid profile settings' }, { issues: parsed.error.issues });
           settings = parsed.data;
         }

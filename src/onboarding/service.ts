@@ -189,8 +189,9 @@ async function stageRows(handle: DatabaseHandle, run: JobRun, imp: { import_id: 
       .where('community_id', '=', run.communityId)
       .where('import_id', '=', imp.import_id)
       .execute();
-    const column = (field: string) => plan.fields.find((f) => f.spec.name === field)?.column ?? field;
-    const addressColumn = column('address') === 'address' ? column('street') : column('address');
+    const mapped = (field: string) => plan.fields.find((f) => f.spec.name === field)?.column;
+    const column = (field: string) => mapped(field) ?? field;
+    const addressColumn = mapped('address') ?? column('street');
     const withAddress = ADDRESS_KINDS.includes(settings.kind);
     const keys = new AddressKeyCache();
     const copy = await openCopy(handle, 'import_row', STAGE_COLUMNS);
