@@ -15,7 +15,8 @@ import type { DatabaseHandle, Db } from '../db/index';
 import type { JobRun } from '../jobs/queue';
 import { AppError, invalid, type Bilingual } from '../shared/errors';
 import { makeUnifiedAccountNumber } from '../shared/identifiers';
-import { addressKeysOf, type AddressKeysResult } from './address-keys';
+import type { AddressKeysResult } from './address-keys';
+import { AddressKeyResolver } from './address-worker';
 import { openCopy, type CopyValue } from './copy';
 import {
   addressText,
@@ -23,6 +24,7 @@ import {
   profileSettingsSchema,
   readRow,
   type CanonicalRecord,
+  type CellError,
   type FileKind,
   type ProfileInput,
   type ProfileSettings,
@@ -146,18 +148,14 @@ function serviceCodeOf(record: CanonicalRecord, settings: ProfileSettings): stri
   return settings.services[raw] ?? settings.services[raw.toLowerCase()] ?? raw;
 }
 
-/** Keys of each distinct address text are computed once: a file repeats a premise per service. */
-class AddressKeyCache {
-  private map = new Map<string, AddressKeysResult>();
-  get(text: string): AddressKeysResult {
-    let v = this.map.get(text);
-    if (!v) {
-      if (this.map.size >= 500_000) this.map.clear();
-      v = addressKeysOf(text);
-      this.map.set(text, v);
-    }
-    return v;
-  }
+/** Rows are read, their addresses parsed and staged in batches of this size. */
+const BATCH_ROWS = 5_000;
+/** Files from this size on parse their addresses in a worker thread. */
+const WORKER_MIN_BYTES = 8 * 1024 * 1024;
+
+interface ReadBatch {
+  rows: Array<{ rowNo: number; record: CanonicalRecord; errors: CellError[]; addressRaw: string | null }>;
+  keys: Promise<Map<string, AddressKeysResult>>;
 }
 
 export function readerOptions(settings: ProfileSettings, fileName: string) {
@@ -193,28 +191,23 @@ async function stageRows(handle: DatabaseHandle, run: JobRun, imp: { import_id: 
     const column = (field: string) => mapped(field) ?? field;
     const addressColumn = mapped('address') ?? column('street');
     const withAddress = ADDRESS_KINDS.includes(settings.kind);
-    const keys = new AddressKeyCache();
+    const keys = new AddressKeyResolver(withAddress && fs.statSync(filePath).size >= WORKER_MIN_BYTES);
     const copy = await openCopy(handle, 'import_row', STAGE_COLUMNS);
     let staged = 0;
-    try {
-      for await (const { rowNo, values } of reader.rows()) {
-        if (values.every((v) => v.trim() === '')) continue;
-        const { record, errors } = readRow(plan, settings, values);
+
+    /** Writes a read batch once its address keys are in. */
+    const writeBatch = async (batch: ReadBatch) => {
+      const parsedKeys = await batch.keys;
+      for (const { rowNo, record, errors, addressRaw } of batch.rows) {
         const data: Record<string, CanonicalValue> = {};
-        for (const [k, v] of Object.entries(record)) if (v !== null && !ROW_FIELDS.has(k)) data[k] = v;
-        let addressRaw: string | null = null;
+        for (const [field, v] of Object.entries(record)) if (v !== null && !ROW_FIELDS.has(field)) data[field] = v;
         let k: Extract<AddressKeysResult, { ok: true }>['value'] | null = null;
-        if (withAddress) {
-          addressRaw = addressText(record);
-          if (addressRaw === '') {
-            errors.push({ column: addressColumn, field: 'address', value: '', uk: 'адресу не вказано', en: 'the address is empty' });
-          } else {
-            const parsed = keys.get(addressRaw);
-            if (parsed.ok) {
-              k = parsed.value;
-              if (settings.kind === 'addresses') data.street_name = k.streetName;
-            } else errors.push({ column: addressColumn, field: 'address', value: addressRaw, uk: parsed.reason.uk, en: parsed.reason.en });
-          }
+        if (addressRaw !== null) {
+          const parsed = parsedKeys.get(addressRaw)!;
+          if (parsed.ok) {
+            k = parsed.value;
+            if (settings.kind === 'addresses') data.street_name = k.streetName;
+          } else errors.push({ column: addressColumn, field: 'address', value: addressRaw, uk: parsed.reason.uk, en: parsed.reason.en });
         }
         const write = copy.write([
           run.communityId,
@@ -239,12 +232,41 @@ async function stageRows(handle: DatabaseHandle, run: JobRun, imp: { import_id: 
           errors.length ? JSON.stringify(errors) : null,
         ] as CopyValue[]);
         if (write) await write;
-        if (++staged % 20_000 === 0) await run.progress(staged, null, `прочитано ${staged} рядків / ${staged} rows read`);
       }
+      staged += batch.rows.length;
+      await run.progress(staged, null, `прочитано ${staged} рядків / ${staged} rows read`);
+    };
+
+    // Batch n's addresses are parsed (in the worker, for large files) while batch n + 1 is read.
+    let reading: ReadBatch['rows'] = [];
+    let parsing: ReadBatch | null = null;
+    const nextBatch = async () => {
+      const batch = { rows: reading, keys: keys.resolve(reading.flatMap((r) => (r.addressRaw ? [r.addressRaw] : []))) };
+      reading = [];
+      if (parsing) await writeBatch(parsing);
+      parsing = batch;
+    };
+    try {
+      for await (const { rowNo, values } of reader.rows()) {
+        if (values.every((v) => v.trim() === '')) continue;
+        const { record, errors } = readRow(plan, settings, values);
+        let addressRaw: string | null = null;
+        if (withAddress) {
+          const text = addressText(record);
+          if (text === '') errors.push({ column: addressColumn, field: 'address', value: '', uk: 'адресу не вказано', en: 'the address is empty' });
+          else addressRaw = text;
+        }
+        reading.push({ rowNo, record, errors, addressRaw });
+        if (reading.length >= BATCH_ROWS) await nextBatch();
+      }
+      await nextBatch();
+      if (parsing) await writeBatch(parsing);
       await copy.end();
     } catch (err) {
       await copy.abort();
       throw err;
+    } finally {
+      await keys.close();
     }
     if (staged === 0) throw refuseFile(imp.file_name, 'empty', 'у файлі немає рядків з даними', 'the file has no data rows');
     await sql`analyze import_row`.execute(handle.db);
