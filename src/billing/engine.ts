@@ -467,16 +467,24 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, sa.account_id, ${s.peri
 }
 
 /**
- * Penalties on the debt the ledger shows, for accounts the platform bills (those charged in this
- * run); the set-based twin of penaltyAmount (oldest debt paid first, capped at 100 %).
+ * Penalties on the debt the ledger shows, for accounts the platform bills; the set-based twin of
+ * penaltyAmount (oldest debt paid first, capped at 100 %).
  */
 export function penalties(db: DbOrTx, s: RunScope, p: PenaltyScope): Promise<number> {
   return affected(
     sql`
 ${INSERT_LINE}
 with billed as (
-  select distinct account_id from charge_line
-   where community_id = ${s.communityId} and billing_run_id = ${s.billingRunId} and kind = 'charge'
+  -- Accounts the platform bills: their provider has a tariff for the service in this period
+  -- (providers' own charges carry their own penalties). Independent of this run's lines, so
+  -- penalties run beside the charge methods.
+  select a.account_id
+    from account a
+    join (select distinct provider_id, service_id from tariff
+           where community_id = ${s.communityId} and valid_from <= ${s.period}::date
+             and (valid_to is null or valid_to >= ${s.period}::date)) t
+      on t.provider_id = a.provider_id and t.service_id = a.service_id
+   where a.community_id = ${s.communityId} ${parity(s, sql`a.premise_id`)}
 ),
 led as (
   select le.account_id,

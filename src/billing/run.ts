@@ -133,8 +133,12 @@ export function scopeOf(communityId: number, billingRunId: number, period: Perio
   };
 }
 
-/** Every step of a run by name: the charge methods, the adjustments, then penalties. */
-export const RUN_STEPS: string[] = [...CHARGE_STEPS.map((s) => s.name), ...ADJUSTMENT_STEPS.map((s) => s.name), 'penalties'];
+/**
+ * Steps that do not depend on each other: penalties (from the ledger, in two halves by premise)
+ * and the charge methods. Then the adjustments, which read the charges, in order.
+ */
+export const PARALLEL_STEPS: string[] = ['penalties_even', 'penalties_odd', ...CHARGE_STEPS.map((s) => s.name)];
+export const RUN_STEPS: string[] = [...PARALLEL_STEPS, ...ADJUSTMENT_STEPS.map((s) => s.name)];
 
 /** Steps already done in a run, with the lines each wrote (recorded in the step's own transaction). */
 export async function stepsDone(db: DbOrTx, communityId: number, billingRunId: number): Promise<Record<string, number>> {
@@ -156,7 +160,7 @@ export async function runStep(db: Db, scope: RunScope, name: string): Promise<nu
   const step = [...CHARGE_STEPS, ...ADJUSTMENT_STEPS].find((s) => s.name === name);
   let penaltyScope: { ratePerDay: string; overdueDaysOfLastBill: number } | null = null;
   if (!step) {
-    if (name !== 'penalties') throw new Error(`unknown billing step ${name}`);
+    if (name !== 'penalties_even' && name !== 'penalties_odd') throw new Error(`unknown billing step ${name}`);
     const settings = await loadSettings(db, scope.communityId);
     if (settings.penaltyEnabled && !settings.penaltyMoratorium) {
       const previous = await db
@@ -175,7 +179,8 @@ select coalesce(bool_or(building_id is not null), false) as building, coalesce(b
   scope = { ...scope, buildingTariffs: shape.rows[0].building, categoryTariffs: shape.rows[0].category };
   return db.transaction().execute(async (trx) => {
     await sql`set local work_mem = '192MB'`.execute(trx);
-    const lines = step ? await step.run(trx, scope) : penaltyScope ? await penalties(trx, scope, penaltyScope) : 0;
+    const half = { ...scope, premiseParity: name === 'penalties_even' ? (0 as const) : (1 as const) };
+    const lines = step ? await step.run(trx, scope) : penaltyScope ? await penalties(trx, half, penaltyScope) : 0;
     await sql`update billing_run
                  set summary = coalesce(summary, '{}'::jsonb)
                      || jsonb_build_object('steps', coalesce(summary -> 'steps', '{}'::jsonb) || jsonb_build_object(${name}::text, ${lines}::int))
@@ -185,13 +190,13 @@ select coalesce(bool_or(building_id is not null), false) as building, coalesce(b
 }
 
 /**
- * Runs the steps not yet done: the charge methods two at a time (each on its own connection on
+ * Runs the steps not yet done: penalties and the charge methods two at a time (each on its own connection on
  * PostgreSQL; PGlite's single connection takes them in turn), then the adjustments in order.
  */
 export async function runRemainingSteps(db: Db, scope: RunScope, onStep?: (done: number, total: number, name: string) => Promise<void> | void) {
   const done = await stepsDone(db, scope.communityId, scope.billingRunId);
   let count = Object.keys(done).length;
-  const pending = CHARGE_STEPS.map((s) => s.name).filter((n) => !(n in done));
+  const pending = PARALLEL_STEPS.filter((n) => !(n in done));
   const worker = async () => {
     for (let name = pending.shift(); name; name = pending.shift()) {
       await runStep(db, scope, name);
@@ -203,7 +208,7 @@ export async function runRemainingSteps(db: Db, scope: RunScope, onStep?: (done:
   // the ledger, and a planner that still thinks the table empty picks nested loops (PGlite has
   // no autovacuum at all; on a server it would come too late).
   await sql`analyze charge_line`.execute(db);
-  for (const name of RUN_STEPS.slice(CHARGE_STEPS.length)) {
+  for (const name of RUN_STEPS.slice(PARALLEL_STEPS.length)) {
     if (name in done) continue;
     await runStep(db, scope, name);
     await onStep?.(++count, RUN_STEPS.length, name);
