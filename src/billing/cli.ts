@@ -27,6 +27,10 @@ export function billingCommands(program: Command): void {
       const period = periodOption(opts.period);
       const ctx = await openContext();
       try {
+        const tariff = await ctx.db.selectFrom('tariff').select('tariff_id').where('community_id', '=', ctx.communityId).limit(1).executeTakeFirst();
+        if (!tariff) {
+          console.log('Тарифів немає: нараховувати нічого / no tariffs, nothing to charge. For the demo city: hromada billing demo-tariffs');
+        }
         const started = Date.now();
         const { result } = await ctx.jobs.runNow(ctx.communityId, BILLING_RUN_JOB, { period }, printProgress);
         const r = result as { billingRunId: number; lines: number };

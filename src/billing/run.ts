@@ -15,6 +15,7 @@ import { conflict, invalid } from '../shared/errors';
 import { addDays, daysInPeriod, nextPeriod, periodEnd, prevPeriod, type Period } from '../shared/period';
 import { ADJUSTMENT_STEPS, CHARGE_STEPS, penalties, type RunScope } from './engine';
 import { overdueDaysInPeriod } from './methods/penalty';
+import { flagTariffMismatches } from './flags';
 
 export interface BillingSettings {
   dueDay: number;
@@ -316,8 +317,12 @@ select cur.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.n
   return r.rows;
 }
 
-/** Marks the run calculated (and the period with it); the review (summary, outliers) is read on demand. */
+/**
+ * Marks the run calculated (and the period with it); the review (summary, outliers) is read on
+ * demand. Providers' imported charges of the period are checked against the approved tariffs.
+ */
 export async function finishRun(db: Db, communityId: number, billingRunId: number, period: Period, lines: number) {
+  await flagTariffMismatches(db, communityId, period);
   await db.transaction().execute(async (trx) => {
     await sql`update billing_run
                  set status = 'calculated', finished_at = now(),

@@ -18,6 +18,7 @@ import { ReviewQueuePage } from './pages/metering/ReviewQueuePage';
 import { TariffsPage } from './pages/billing/TariffsPage';
 import { BillingRunsPage } from './pages/billing/BillingRunsPage';
 import { AccountCardPage } from './pages/billing/AccountCardPage';
+import { UnifiedStatementPage } from './pages/billing/UnifiedStatementPage';
 import { ImportsPage } from './pages/onboarding/ImportsPage';
 import { ImportQueuePage } from './pages/onboarding/ImportQueuePage';
 import { ProfilePage } from './pages/onboarding/ProfilePage';
@@ -55,6 +56,7 @@ export const nav: NavEntry[] = [
   { path: '/billing/tariffs', label: { uk: 'Тарифи', en: 'Tariffs' }, roles: ['admin', 'operator', 'city', 'provider'], element: <TariffsPage />, icon: IconReceipt2 },
   { path: '/billing/runs', label: { uk: 'Нарахування', en: 'Billing runs' }, roles: ['admin', 'operator', 'city'], element: <BillingRunsPage />, icon: IconCalculator },
   { path: '/billing/accounts/:id', label: { uk: 'Особовий рахунок', en: 'Account' }, roles: ['admin', 'operator', 'city', 'provider'], element: <AccountCardPage />, icon: IconWallet, hidden: true },
+  { path: '/billing/premises/:id', label: { uk: 'Виписка ЄР', en: 'Unified statement' }, roles: ['admin', 'operator', 'city'], element: <UnifiedStatementPage />, icon: IconWallet, hidden: true },
   { path: '/onboarding/imports', label: { uk: 'Імпорт даних', en: 'Data imports' }, roles: ['admin', 'operator', 'city'], element: <ImportsPage />, icon: IconFileImport },
   { path: '/onboarding/imports/:id/queue', label: { uk: 'Черга перевірки імпорту', en: 'Import review queue' }, roles: ['admin', 'operator', 'city'], element: <ImportQueuePage />, icon: IconFileImport, hidden: true },
   { path: '/onboarding/profiles/new', label: { uk: 'Профіль імпорту', en: 'Import profile' }, roles: ['admin', 'operator'], element: <ProfilePage />, icon: IconFileImport, hidden: true },

@@ -29,7 +29,14 @@ export function AccountCardPage() {
             subtitle={
               <>
                 {data.account.provider} · <Anchor component={Link} to={`/premises/${data.account.premise_id}`}>{data.account.address}</Anchor>
-                {data.account.unified_account ? ` · ${t({ uk: 'ЄР', en: 'unified account' })} ${data.account.unified_account}` : ''}
+                {data.account.unified_account && (
+                  <>
+                    {' · '}
+                    <Anchor component={Link} to={`/billing/premises/${data.account.premise_id}`}>
+                      {t({ uk: 'ЄР', en: 'unified account' })} {data.account.unified_account}
+                    </Anchor>
+                  </>
+                )}
               </>
             }
           />

@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { Anchor, Group, Select, Table, Title } from '@mantine/core';
+import { useFormat, useT } from '../../i18n';
+import { useApiGet } from '../../useApiGet';
+import { DataState } from '../../components/DataState';
+import { PageHeader } from '../../components/PageHeader';
+import { money } from './labels';
+import type { StatementRow } from './types';
+
+interface UnifiedStatement {
+  period: string;
+  periods: StatementRow[];
+  lines: Array<StatementRow & { account_id: number; number: string; provider: string; service: string }>;
+}
+
+/** The unified account of a premise: every personal account together, by period and by service. */
+export function UnifiedStatementPage() {
+  const t = useT();
+  const format = useFormat();
+  const { id } = useParams();
+  const [period, setPeriod] = useState<string | null>(null);
+  const state = useApiGet<UnifiedStatement>(`/billing/premises/${id}/statement`, { period: period ?? undefined });
+  const m = (k: number) => money(k, format.locale);
+  const columns = (r: StatementRow) => [r.opening, r.charged + r.recalculations, r.benefits + r.subsidies, r.penalties + r.adjustments, -r.paid, r.closing];
+  const head = [
+    t({ uk: 'На початок', en: 'Opening' }),
+    t({ uk: 'Нараховано', en: 'Charged' }),
+    t({ uk: 'Пільги, субсидії', en: 'Benefits, subsidies' }),
+    t({ uk: 'Пеня, коригування', en: 'Penalty, adjustments' }),
+    t({ uk: 'Сплачено', en: 'Paid' }),
+    t({ uk: 'До сплати', en: 'To pay' }),
+  ];
+
+  return (
+    <DataState state={state}>
+      {(data) => (
+        <>
+          <PageHeader
+            title={t({ uk: 'Єдиний рахунок: виписка', en: 'Unified account statement' })}
+            subtitle={<Anchor component={Link} to={`/premises/${id}`}>{t({ uk: 'Картка приміщення', en: 'Premise card' })}</Anchor>}
+            actions={
+              <Select
+                label={t({ uk: 'Період', en: 'Period' })}
+                data={[...data.periods].reverse().map((p) => ({ value: p.period, label: p.period.slice(0, 7) }))}
+                value={period ?? data.period}
+                onChange={setPeriod}
+                allowDeselect={false}
+              />
+            }
+          />
+          <Title order={3} mb="xs">
+            {t({ uk: 'За послугами, {p}', en: 'By service, {p}' }, { p: data.period.slice(0, 7) })}
+          </Title>
+          <Table withTableBorder striped mb="lg">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t({ uk: 'Послуга', en: 'Service' })}</Table.Th>
+                {head.map((h) => (
+                  <Table.Th key={h} ta="right">
+                    {h}
+                  </Table.Th>
+                ))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {data.lines.map((l) => (
+                <Table.Tr key={l.account_id}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/billing/accounts/${l.account_id}`}>
+                      {l.service}
+                    </Anchor>{' '}
+                    · {l.provider} · {l.number}
+                  </Table.Td>
+                  {columns(l).map((v, i) => (
+                    <Table.Td key={i} ta="right" fw={i === 5 ? 600 : undefined}>
+                      {m(v)}
+                    </Table.Td>
+                  ))}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Group mb="xs">
+            <Title order={3}>{t({ uk: 'За періодами', en: 'By period' })}</Title>
+          </Group>
+          <Table withTableBorder striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t({ uk: 'Період', en: 'Period' })}</Table.Th>
+                {head.map((h) => (
+                  <Table.Th key={h} ta="right">
+                    {h}
+                  </Table.Th>
+                ))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {[...data.periods].reverse().map((r) => (
+                <Table.Tr key={r.period}>
+                  <Table.Td>{r.period.slice(0, 7)}</Table.Td>
+                  {columns(r).map((v, i) => (
+                    <Table.Td key={i} ta="right" fw={i === 5 ? 600 : undefined}>
+                      {m(v)}
+                    </Table.Td>
+                  ))}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </>
+      )}
+    </DataState>
+  );
+}
