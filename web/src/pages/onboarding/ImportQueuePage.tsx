@@ -50,6 +50,8 @@ export function ImportQueuePage() {
 
   const items = queue.data?.items ?? [];
   const tickedItems = items.filter((i) => ticked.has(i.rowNo));
+  // Only rows with a candidate can be accepted; the others are created or rejected.
+  const acceptable = tickedItems.filter((i) => i.candidates.length > 0);
 
   return (
     <>
@@ -73,8 +75,11 @@ export function ImportQueuePage() {
         </Alert>
       )}
       <Group mb="md">
-        <Button disabled={tickedItems.length === 0} onClick={() => act('accept', { rows: tickedItems.map((i) => ({ rowNo: i.rowNo, premiseId: chosen[i.rowNo] ? Number(chosen[i.rowNo]) : undefined })) })}>
-          {t({ uk: `Прийняти вибрані (${tickedItems.length})`, en: `Accept ticked (${tickedItems.length})` })}
+        <Button
+          disabled={acceptable.length === 0}
+          onClick={() => act('accept', { rows: acceptable.map((i) => ({ rowNo: i.rowNo, premiseId: chosen[i.rowNo] ? Number(chosen[i.rowNo]) : undefined })) })}
+        >
+          {t({ uk: `Прийняти вибрані (${acceptable.length})`, en: `Accept ticked (${acceptable.length})` })}
         </Button>
         <Button variant="light" disabled={!tickedItems.some((i) => i.status === 'new')} onClick={() => act('create', { rowNos: tickedItems.filter((i) => i.status === 'new').map((i) => i.rowNo) })}>
           {t({ uk: 'Створити нові адреси', en: 'Create the new addresses' })}
