@@ -6,7 +6,7 @@ import { useSession } from '../../session';
 import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
-import { label, METHOD_LABELS } from './labels';
+import { decimal, label, METHOD_LABELS } from './labels';
 import type { Tariff } from './types';
 
 /** Tariffs per provider and service with their history; operators add a new price from a date. */
@@ -31,10 +31,11 @@ export function TariffsPage() {
 
   const describe = (x: Tariff) => {
     const parts: string[] = [];
-    if (x.zone_coefficients?.length) parts.push(t({ uk: 'зони ×{z}', en: 'zones ×{z}' }, { z: x.zone_coefficients.map((c) => String(Number(c))).join(' / ') }));
-    if (x.tiers.length) parts.push(x.tiers.map((tier) => `${Number(tier.from)}–${tier.to ? Number(tier.to) : '∞'}: ${Number(tier.price)}`).join('; '));
-    if (x.norm_per_person) parts.push(t({ uk: 'норма {n} на особу', en: 'norm {n} a person' }, { n: Number(x.norm_per_person) }));
-    if (x.subscriber_fee) parts.push(t({ uk: '+ абонплата {f}', en: '+ fee {f}' }, { f: Number(x.subscriber_fee) }));
+    const d = (v: string) => decimal(v, format.locale);
+    if (x.zone_coefficients?.length) parts.push(t({ uk: 'зони ×{z}', en: 'zones ×{z}' }, { z: x.zone_coefficients.map(d).join(' / ') }));
+    if (x.tiers.length) parts.push(x.tiers.map((tier) => `${d(tier.from)}–${tier.to ? d(tier.to) : '∞'}: ${decimal(tier.price, format.locale, 2)}`).join('; '));
+    if (x.norm_per_person) parts.push(t({ uk: 'норма {n} на особу', en: 'norm {n} a person' }, { n: d(x.norm_per_person) }));
+    if (x.subscriber_fee) parts.push(t({ uk: '+ абонплата {f}', en: '+ fee {f}' }, { f: decimal(x.subscriber_fee, format.locale, 2) }));
     return parts.join(', ');
   };
 
@@ -92,7 +93,7 @@ export function TariffsPage() {
                             </Table.Td>
                             <Table.Td>{t(label(METHOD_LABELS, x.method))}</Table.Td>
                             <Table.Td ta="right">
-                              {format.number(x.price, 2)} ₴/{x.unit}
+                              {decimal(x.price, format.locale, 2)} ₴/{x.unit}
                             </Table.Td>
                             <Table.Td>{describe(x)}</Table.Td>
                           </Table.Tr>

@@ -1,8 +1,14 @@
 import type { Bilingual } from '../../i18n';
 
-/** Kopecks as hryvnias: «1 234,50 ₴» / "1,234.50 ₴" (the same rule as src/shared/money.ts). */
+/** Kopecks as hryvnias: «1 234,50 ₴» / "1,234.50 ₴", never «-0,00», never wrapped before ₴. */
 export function money(kopecks: number, locale: string): string {
-  return `${new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(kopecks / 100)} ₴`;
+  const uah = kopecks === 0 ? 0 : kopecks / 100;
+  return `${new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(uah)}\u00a0₴`;
+}
+
+/** A tariff price or norm as entered: every significant decimal (7,95689), at least two for money. */
+export function decimal(value: string | number, locale: string, minimumFractionDigits = 0): string {
+  return new Intl.NumberFormat(locale, { minimumFractionDigits, maximumFractionDigits: 6 }).format(Number(value));
 }
 
 export const METHOD_LABELS: Record<string, Bilingual> = {
