@@ -12,6 +12,7 @@
 import { sql } from 'kysely';
 import type { Db, DbOrTx, Tx } from '../db/index';
 import { conflict, invalid } from '../shared/errors';
+import { writeAudit } from '../auth/audit';
 import { addDays, daysInPeriod, nextPeriod, periodEnd, prevPeriod, type Period } from '../shared/period';
 import { ADJUSTMENT_STEPS, CHARGE_STEPS, penalties, type RunScope } from './engine';
 import { overdueDaysInPeriod } from './methods/penalty';
@@ -117,8 +118,9 @@ export async function startRun(db: Db, communityId: number, period: Period, opts
     const run = await trx
       .insertInto('billing_run')
       .values({ community_id: communityId, period, job_id: opts.jobId ?? null, created_by: opts.userId ?? null })
-      .returning('billing_run_id')
+      .returningAll()
       .executeTakeFirstOrThrow();
+    await writeAudit(trx, { communityId, userId: opts.userId ?? null }, 'start', 'billing_run', run.billing_run_id, null, run);
     return run.billing_run_id;
   });
 }
@@ -382,12 +384,14 @@ export async function closePeriod(db: Db, communityId: number, period: Period, u
       .where('community_id', '=', communityId)
       .where('billing_run_id', '=', run.billing_run_id)
       .execute();
-    await trx
+    const closed = await trx
       .updateTable('billing_period')
       .set({ status: 'closed', closed_at: new Date(), closed_by: userId })
       .where('community_id', '=', communityId)
       .where('period', '=', period)
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeAudit(trx, { communityId, userId }, 'close', 'billing_period', period, p, { ...closed, billing_run_id: run.billing_run_id, posted: Number(posted.numAffectedRows ?? 0) });
     const settings = await loadSettings(trx, communityId);
     await ensurePeriod(trx, communityId, nextPeriod(period), settings.dueDay);
     // The ledger just grew by a month: next month's penalties and outliers read it.

@@ -99,6 +99,11 @@ describe('billing over HTTP: tariffs with history, a run as a job, review, close
     expect(periods.find((p: { period: string }) => p.period === OCT)).toMatchObject({ status: 'closed', run_status: 'posted' });
     const again = await post('operator', `/api/billing/periods/${OCT}/close`, {});
     expect(again.statusCode).toBe(409);
+    const audited = await sql<{ action: string; entity: string }>`select action, entity from audit_log where entity in ('billing_run', 'billing_period') order by audit_id`.execute(h.db);
+    expect(audited.rows).toEqual([
+      { action: 'start', entity: 'billing_run' },
+      { action: 'close', entity: 'billing_period' },
+    ]);
   });
 
   it('a correction after close goes to the next open period, with its reason, audited', async () => {
