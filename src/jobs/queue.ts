@@ -27,7 +27,8 @@ export class JobQueue {
   private readonly handlers = new Map<string, JobHandler<any>>();
   private boss?: PgBoss;
 
-  constructor(private readonly handle: DatabaseHandle) {}
+  /** `handle` is public for handlers that need a raw connection (COPY). */
+  constructor(readonly handle: DatabaseHandle) {}
 
   register<P>(kind: string, handler: JobHandler<P>) {
     this.handlers.set(kind, handler as JobHandler<any>);

@@ -512,13 +512,6 @@ export async function ensureUnifiedAccounts(trx: Parameters<typeof repo.matchAdd
   return missing.length;
 }
 
-/**
- * The import job on a queue. COPY needs the database handle (pool or PGlite), which the queue
- * holds but does not expose; it is read here rather than widening the queue's interface.
- */
-export function importJobOn(queue: import('../jobs/queue').JobQueue) {
-  return importJob((queue as unknown as { handle: DatabaseHandle }).handle);
-}
 
 // ---------------------------------------------------------------- entry points
 

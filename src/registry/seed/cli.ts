@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { DatabaseHandle } from '../../db/index';
 import type { AppContext } from '../../server/context';
+import type { JobQueue } from '../../jobs/queue';
 import { openContext } from '../../server/start';
 import { invalid } from '../../shared/errors';
 import { DEMO_LOGINS, DEMO_PASSWORD_SUFFIX, prepareCommunity, seedCity, type SeedOptions, type SeedResult } from './seed';
@@ -8,17 +9,13 @@ import { SCALES, SCALE_NAMES, isScale, type ScaleName } from './plan';
 
 export const SEED_JOB = 'registry.seed';
 
-/**
- * The seed job needs the database handle itself (COPY runs on a raw connection), so it is
- * registered where the handle is known rather than in jobs/handlers.ts.
- */
-export function registerSeedJob(ctx: AppContext): void {
-  ctx.jobs.register<SeedOptions>(SEED_JOB, async (run) => {
-    const result = await seedCity(ctx.handle, { ...run.params, communityId: run.communityId, force: false }, (done, total, message) =>
+/** The seed job: COPY runs on the queue's raw database handle. */
+export function registerSeedJob(jobs: JobQueue): void {
+  jobs.register<SeedOptions>(SEED_JOB, (run) =>
+    seedCity(jobs.handle, { ...run.params, communityId: run.communityId, force: false }, (done, total, message) =>
       run.progress(done, total, message),
-    );
-    return result;
-  });
+    ),
+  );
 }
 
 /** Prints one progress line: rewritten in place on a terminal, every 10% in a log. */
@@ -41,7 +38,6 @@ function progressPrinter() {
 
 /** Seeds through a job (progress lands in the `job` table too) and prints progress lines. */
 export async function runSeed(ctx: AppContext, options: SeedOptions, quiet = false): Promise<SeedResult> {
-  registerSeedJob(ctx);
   const communityId = await prepareCommunity(ctx.handle, options);
   const { result } = await ctx.jobs.runNow(communityId, SEED_JOB, { scale: options.scale, seed: options.seed ?? 1, users: options.users ?? true }, quiet ? undefined : progressPrinter());
   if (!quiet && process.stdout.isTTY) process.stdout.write('\n');
