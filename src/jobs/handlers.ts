@@ -1,4 +1,5 @@
-import type { JobQueue } from './queue';
+import type { DatabaseHandle } from '../db/index';
+import { JobQueue } from './queue';
 import { IMPORT_JOB, importJob } from '../onboarding/service';
 import { registerSeedJob } from '../registry/seed/cli';
 import { registerBillingJobs } from '../billing/jobs';
@@ -8,4 +9,11 @@ export function registerJobHandlers(queue: JobQueue): void {
   queue.register(IMPORT_JOB, importJob(queue.handle));
   registerSeedJob(queue);
   registerBillingJobs(queue);
+}
+
+/** A queue that knows every job kind: what the server, the CLI and tests use. */
+export function createJobQueue(handle: DatabaseHandle): JobQueue {
+  const queue = new JobQueue(handle);
+  registerJobHandlers(queue);
+  return queue;
 }

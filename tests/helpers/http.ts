@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseHandle } from '../../src/db/index';
-import { JobQueue } from '../../src/jobs/queue';
+import { createJobQueue } from '../../src/jobs/handlers';
 import type { AppContext } from '../../src/server/context';
 
 export function testContext(handle: DatabaseHandle, communityId = 1): AppContext {
-  return { handle, db: handle.db, communityId, jobs: new JobQueue(handle) };
+  return { handle, db: handle.db, communityId, jobs: createJobQueue(handle) };
 }
 
 export interface Signed {

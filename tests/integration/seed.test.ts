@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/index';
-import { JobQueue } from '../../src/jobs/queue';
+import { createJobQueue } from '../../src/jobs/handlers';
 import { verifyPassword } from '../../src/auth/password';
 import { runSeed, SEED_JOB } from '../../src/registry/seed/cli';
 import { SCALES } from '../../src/registry/seed/plan';
@@ -172,7 +172,7 @@ describe('synthetic city seeder (tiny scale)', () => {
   });
 
   it('runs as a job with progress recorded in the job table', async () => {
-    const ctx = { handle: h, db: h.db, communityId: 4, jobs: new JobQueue(h) };
+    const ctx = { handle: h, db: h.db, communityId: 4, jobs: createJobQueue(h) };
     const result = await runSeed(ctx, { scale: 'tiny', seed: 9, communityId: 4, users: false }, true);
     expect(result.counts.accounts).toBe(SCALES.tiny.accounts);
     const job = await h.db
