@@ -320,6 +320,11 @@ describe('parseAddress: refusals', () => {
     ['Київська 12а5', 'Unrecognised'],
     ['Київська 12 кв 5 кв 6', 'Unrecognised'],
     ['Київська 12 Вінниця', 'Unrecognised'],
+    ['вул. Київська, прим. 1', 'A premise is given but no house number'],
+    ['Київська 12а, прим.', 'No number after "прим"'],
+    ['Київська 12а, нежитлове', 'No number after "нежитлове"'],
+    ['Київська 12, н/п', 'Unrecognised part of the address: "н/п"'],
+    ['Київська 12п1', 'Unrecognised'], // a п touching the house is its letter: 12п, then a stray 1
   ])('%j (%s)', (text, fragment) => {
     const r = parseAddress(text);
     expect(r.ok).toBe(false);
@@ -338,6 +343,40 @@ describe('parseAddress: refusals', () => {
         en: 'An apartment is given but no house number',
       },
     });
+  });
+});
+
+describe('parseAddress: non-residential premises (apartment key п + number)', () => {
+  it.each([
+    ['вул. Київська, буд. 12а, кв. п1', '12а', 'п1'], // older exports print the key after «кв.»
+    ['вул. Київська, буд. 12а, кв. п1а', '12а', 'п1а'],
+    ['Київська 12а кв п1', '12а', 'п1'],
+    ['ВУЛ. КИЇВСЬКА, 12а, КВ.п1', '12а', 'п1'],
+    ['Київська вул, 12а, кв. П1', '12а', 'п1'],
+    ['вул. Київська, буд. 12а, прим. 1', '12а', 'п1'],
+    ['київська 12а прим. 1', '12а', 'п1'],
+    ['Київська 12а, приміщ. 1', '12а', 'п1'],
+    ['Київська 12а, приміщення 1', '12а', 'п1'],
+    ['Київська 12а, нежитл. прим. 1', '12а', 'п1'],
+    ['Київська 12а, нежитлове приміщення 1', '12а', 'п1'],
+    ['Київська, 12а, нежитлове приміщення 1', '12а', 'п1'],
+    ['Київська 12а, н/п 1', '12а', 'п1'],
+    ['Київська 12 н/п 1', '12', 'п1'], // not house «12н»
+    ['Київська 12 п1', '12', 'п1'], // not house «12п»
+    ['Київська 12а, Н/П 2', '12а', 'п2'],
+    ['Київська 12а, оф. 3', '12а', 'п3'],
+    ['Київська 12а, офіс 3', '12а', 'п3'],
+    ['Kyivska 12a, office 3', '12а', 'п3'],
+    ['ул. Киевская, д. 12а, пом. 4', '12а', 'п4'],
+    ['Київська 12а, прим. № 05', '12а', 'п5'],
+    ['Київська 12а, кв. прим. 1', '12а', 'п1'], // «кв.» before a premise number, as old bills print it
+    ['Київська 12а, прим. 1-Б', '12а', 'п1б'],
+    ['Київська 12а, прим. 1/2', '12а', 'п1/2'],
+    ['Київська 12а корп. 2 прим. 1', '12ак2', 'п1'],
+    ['Київська 12 п, кв. 1', '12п', '1'], // a letter п followed by a flat stays a house letter
+    ['Київська 12а, кв. 1', '12а', '1'],
+  ])('%j → house %j, apartment %j', (text, house, apartment) => {
+    expectParsed(text, { houseKey: house, apartment });
   });
 });
 
@@ -537,14 +576,35 @@ describe('normaliseApartment', () => {
     ['kv. 7', '7'],
     ['apt 7', '7'],
     ['5/1', '5/1'],
-    ['оф. 3', '3'],
+    // Non-residential premises: the key is п + number, never the flat's plain number. An office
+    // is a non-residential premise too (the same premise is «прим. 3» in one file, «оф. 3» in another).
+    ['оф. 3', 'п3'],
+    ['офіс 3', 'п3'],
+    ['office 3', 'п3'],
+    ['прим. 1', 'п1'],
+    ['прим.1', 'п1'],
+    ['приміщ. 1', 'п1'],
+    ['приміщення 1', 'п1'],
+    ['нежитл. прим. 1', 'п1'],
+    ['нежитлове приміщення 1', 'п1'],
+    ['Нежитлове приміщення № 12', 'п12'],
+    ['н/п 1', 'п1'],
+    ['кв. п1', 'п1'],
+    ['кв.п1а', 'п1а'],
+    ['п1', 'п1'],
+    ['П1А', 'п1а'],
+    ['прим. 01', 'п1'],
+    ['прим. 1 а', 'п1а'],
   ])('%j → %j', (text, apt) => {
     expect(normaliseApartment(text)).toBe(apt);
   });
 
-  it.each(['', 'кв.', 'five', '0', '5 6', 'кв 5 кв 6'])('%j is not an apartment', (text) => {
-    expect(normaliseApartment(text)).toBeUndefined();
-  });
+  it.each(['', 'кв.', 'five', '0', '5 6', 'кв 5 кв 6', 'прим.', 'прим. 0', 'п0', 'п', 'п 1', 'п. 1', 'н/п', 'нежитлове 1', 'прим. 1 прим. 2'])(
+    '%j is not an apartment',
+    (text) => {
+      expect(normaliseApartment(text)).toBeUndefined();
+    },
+  );
 });
 
 describe('formatAddressUk', () => {
@@ -557,6 +617,10 @@ describe('formatAddressUk', () => {
     [{ streetType: 'площа', streetName: 'Героїв Майдану' }, 'пл. Героїв Майдану'],
     [{ streetName: 'Київська', house: '12' }, 'Київська, буд. 12'],
     [{ streetName: 'Київська', house: 'not a house' }, 'Київська, буд. not a house'],
+    [{ streetType: 'вулиця', streetName: 'Київська', house: '12а', apartment: 'п1' }, 'вул. Київська, буд. 12а, прим. 1'],
+    [{ streetType: 'вулиця', streetName: 'Київська', house: '12а', apartment: 'п1а' }, 'вул. Київська, буд. 12а, прим. 1а'],
+    [{ streetType: 'вулиця', streetName: 'Київська', house: '12а', apartment: 'прим. 2' }, 'вул. Київська, буд. 12а, прим. 2'], // premise.number as stored
+    [{ streetType: 'вулиця', streetName: 'Київська', house: '12а', apartment: '05' }, 'вул. Київська, буд. 12а, кв. 05'],
   ])('%j → %s', (address, text) => {
     expect(formatAddressUk(address)).toBe(text);
   });
@@ -755,6 +819,54 @@ describe('properties: houses', () => {
           houseKey: `${n}/${m}`,
           apartment: '1',
         });
+      }),
+    );
+  });
+});
+
+describe('properties: apartments and non-residential premises', () => {
+  const RESIDENTIAL = ['N', 'кв. N', 'кв.N', 'квартира N', 'кв. № N', 'КВ N'];
+  const NON_RESIDENTIAL = [
+    'прим. N',
+    'приміщ. N',
+    'приміщення N',
+    'нежитл. прим. N',
+    'нежитлове приміщення N',
+    'н/п N',
+    'оф. N',
+    'офіс N',
+    'кв. пN',
+    'пN',
+  ];
+  const number = fc.tuple(fc.integer({ min: 1, max: 999 }), fc.option(HOUSE_LETTER, { nil: undefined }));
+
+  it('a flat and a non-residential premise of the same number never share a key', () => {
+    fc.assert(
+      fc.property(number, fc.constantFrom(...RESIDENTIAL), fc.constantFrom(...NON_RESIDENTIAL), ([n, letter], flat, premise) => {
+        const written = `${n}${letter ?? ''}`;
+        const flatKey = normaliseApartment(flat.replace('N', written));
+        const premiseKey = normaliseApartment(premise.replace('N', written));
+        expect(flatKey).toBe(written);
+        expect(premiseKey).toBe(`п${written}`);
+        expect(flatKey).not.toBe(premiseKey);
+        // The same through a whole address, as search and onboarding read it.
+        const a = parsedOrThrow(`вул. Київська, буд. 12а, ${flat.replace('N', written)}`);
+        const b = parsedOrThrow(`вул. Київська, буд. 12а, ${premise.replace('N', written)}`);
+        expect([a.houseKey, b.houseKey]).toEqual(['12а', '12а']);
+        expect(a.apartment).toBe(flatKey);
+        expect(b.apartment).toBe(premiseKey);
+      }),
+    );
+  });
+
+  it('a key normalises to itself, and formatAddressUk prints what parses back to it', () => {
+    fc.assert(
+      fc.property(number, fc.boolean(), fc.constantFrom(...STREETS), ([n, letter], nonResidential, [streetType, streetName]) => {
+        const key = `${nonResidential ? 'п' : ''}${n}${letter ?? ''}`;
+        expect(normaliseApartment(key)).toBe(key);
+        const text = formatAddressUk({ streetType, streetName, house: '7', apartment: key });
+        expect(text.endsWith(nonResidential ? `, прим. ${n}${letter ?? ''}` : `, кв. ${key}`)).toBe(true);
+        expect(parsedOrThrow(text).apartment).toBe(key);
       }),
     );
   });

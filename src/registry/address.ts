@@ -101,13 +101,30 @@ const APARTMENT_MARKERS = new Set([
   'apartment',
   'flat',
   'kv',
+]);
+/**
+ * Non-residential premises (нежитлові приміщення): «прим. 1», «приміщ. 1», «приміщення 1»,
+ * «оф. 1», «офіс 1» (Russian «пом.», «помещение», «офис» too). Their apartment key is 'п' + the
+ * number ('п1', 'п1а'), so that «прим. 1» never equals the flat «кв. 1» (key '1'). An office is a
+ * non-residential premise like any other and gets the same 'п' key: registries and bank files
+ * call one premise «прим. 1» in one place and «офіс 1» in another, and they must meet.
+ */
+const PREMISE_MARKERS = new Set([
+  'прим',
+  'приміщ',
+  'приміщення',
+  'пом',
+  'помещ',
+  'помещение',
   'оф',
   'офіс',
   'офис',
   'office',
-  'прим',
-  'приміщення',
 ]);
+/** Words before a premise marker that only repeat its meaning: «нежитл. прим. 1», «нежитлове приміщення 1». */
+const PREMISE_QUALIFIERS = new Set(['нежитл', 'нежитлове', 'нежитлового', 'нежит', 'неж', 'нежил', 'нежиле', 'нежилое', 'нежилого']);
+/** Prefix of a non-residential premise's apartment key: 'п1' is «прим. 1». */
+export const NON_RESIDENTIAL_KEY_PREFIX = 'п';
 const CITY_MARKERS = new Set(['м', 'місто', 'г', 'город', 'с', 'село', 'смт', 'селище', 'пгт', 'city', 'm', 'misto', 'smt']);
 const REGION_MARKERS = new Set([
   'обл',
@@ -389,6 +406,9 @@ type NumToken = Token & { kind: 'num' };
 const isWord = (t: Token | undefined): t is WordToken => t?.kind === 'word';
 const isNum = (t: Token | undefined): t is NumToken => t?.kind === 'num';
 const isSingleLetter = (t: Token | undefined): t is WordToken => isWord(t) && [...t.text].length === 1;
+/** The single Cyrillic letter `letter`, in either case or typed as its Latin look-alike. */
+const isLetter = (t: Token | undefined, letter: string): boolean =>
+  isSingleLetter(t) && lookup((k) => (k === letter ? true : undefined), t.text) === true;
 const tokensText = (ts: Token[]) =>
   ts.map((t, i) => (i > 0 && !t.glued ? ' ' : '') + t.text + (t.dot ? '.' : '')).join('');
 
@@ -453,6 +473,53 @@ class Cursor {
   atBlock(): boolean {
     return this.atMarker(BLOCK_MARKERS);
   }
+  /** Is a number (after an optional «№») at token k? */
+  private numberAt(k: number): boolean {
+    return isNum(this.tokens[this.tokens[k]?.kind === 'no' ? k + 1 : k]);
+  }
+  /**
+   * How many tokens of a non-residential premise marker start at token k, before its number
+   * (0 when none): «прим.», «офіс», «нежитл. прим.», «нежитлове приміщення», «н/п», and the key
+   * form «п1» that older exports print («кв. п1») — there the п must touch its number.
+   */
+  premiseMarkerAt(k: number): number {
+    const t = this.tokens[k];
+    if (!isWord(t)) return 0;
+    const next = this.tokens[k + 1];
+    const qualified = isIn(PREMISE_QUALIFIERS, t.text) && isWord(next) && isIn(PREMISE_MARKERS, next.text);
+    if (qualified) return this.numberAt(k + 2) ? 2 : 0;
+    if (isIn(PREMISE_MARKERS, t.text)) return this.numberAt(k + 1) ? 1 : 0;
+    if (isLetter(t, 'н') && next?.kind === 'slash' && isLetter(this.tokens[k + 2], 'п')) return this.numberAt(k + 3) ? 3 : 0;
+    if (isLetter(t, 'п') && !t.dot && isNum(next) && next.glued) return 1;
+    return 0;
+  }
+  /**
+   * Where an apartment or premise number starts: «кв. 5», «кв. № 5», «прим. 1», «кв. п1»,
+   * «кв. прим. 1». `skip` counts the marker tokens (and «№») before the number.
+   */
+  apartmentStart(): { skip: number; nonResidential: boolean } | undefined {
+    let k = this.i;
+    const first = this.tokens[k];
+    const marked = isWord(first) && isIn(APARTMENT_MARKERS, first.text);
+    if (marked) k++;
+    const premise = this.premiseMarkerAt(k);
+    if (!marked && premise === 0) return undefined;
+    k += premise;
+    if (this.tokens[k]?.kind === 'no') k++;
+    return isNum(this.tokens[k]) ? { skip: k - this.i, nonResidential: premise > 0 } : undefined;
+  }
+  /** The apartment key from the number at the cursor: '5', '5а', '5/1'; 'п1', 'п1а' for a premise. */
+  apartmentNumber(nonResidential: boolean): string | undefined {
+    const a = this.numberWithLetter();
+    if (!a) return undefined;
+    let key = stripZeros(a.n) + (a.letter ?? '');
+    if ((this.is('slash') || this.is('dash')) && isNum(this.peek())) {
+      this.i++; // a room in a shared flat: «кв. 5/1»
+      const r = this.numberWithLetter()!;
+      key += `/${stripZeros(r.n)}${r.letter ?? ''}`;
+    }
+    return (nonResidential ? NON_RESIDENTIAL_KEY_PREFIX : '') + key;
+  }
   /** A digit run with an optional letter: «5», «5а», «5-А», «5 а». */
   numberWithLetter(): { n: string; letter?: string } | undefined {
     const t = this.tok;
@@ -464,7 +531,9 @@ class Cursor {
     if (isSingleLetter(candidate)) {
       const afterLetter = this.tokens[this.i + (dashed ? 2 : 1)];
       const isBlockMarker = isIn(BLOCK_MARKERS, candidate.text) && isNum(afterLetter);
-      if (!isBlockMarker && !(candidate.dot && isNum(afterLetter))) {
+      // «12 п1», «12 н/п 1»: a premise, not house 12п (a letter touching the house still is one).
+      const startsPremise = !dashed && !candidate.glued && this.premiseMarkerAt(this.i) > 0;
+      if (!isBlockMarker && !startsPremise && !(candidate.dot && isNum(afterLetter))) {
         letter = letterOf(candidate.text, this.latinMode);
         this.i += dashed ? 2 : 1;
       }
@@ -498,7 +567,11 @@ function parseTail(tokens: Token[], latinMode: boolean, opts: ParseAddressOption
   c.skipSeps();
   if (c.done) return ok(out);
 
-  if (c.atMarker(APARTMENT_MARKERS)) {
+  const leadingApartment = c.apartmentStart();
+  if (leadingApartment?.nonResidential) {
+    return fail('Вказано приміщення, але не вказано номер будинку', 'A premise is given but no house number');
+  }
+  if (leadingApartment) {
     return fail('Вказано квартиру, але не вказано номер будинку', 'An apartment is given but no house number');
   }
   if (isWord(c.tok) && isIn(HOUSE_MARKERS, c.tok.text)) {
@@ -539,20 +612,14 @@ function parseTail(tokens: Token[], latinMode: boolean, opts: ParseAddressOption
     c.i = beforeBlock;
   }
 
-  // Apartment: a marker, or a bare number after a comma or a space.
+  // Apartment or non-residential premise: a marker, or a bare number after a comma or a space.
   const beforeApartment = c.i;
   c.skipSeps();
-  if (c.atMarker(APARTMENT_MARKERS)) c.i++;
-  if (c.is('no')) c.i++;
+  const start = c.apartmentStart();
+  if (start) c.i += start.skip;
+  else if (c.is('no')) c.i++;
   if (isNum(c.tok) && !(c.tok.glued && c.i === beforeApartment)) {
-    const a = c.numberWithLetter()!;
-    let apartment = stripZeros(a.n) + (a.letter ?? '');
-    if ((c.is('slash') || c.is('dash')) && isNum(c.peek())) {
-      c.i++; // a room in a shared flat: «кв. 5/1»
-      const r = c.numberWithLetter()!;
-      apartment += `/${stripZeros(r.n)}${r.letter ?? ''}`;
-    }
-    out.apartment = apartment;
+    out.apartment = c.apartmentNumber(start?.nonResidential ?? false)!;
   } else {
     c.i = beforeApartment;
   }
@@ -566,7 +633,8 @@ function parseTail(tokens: Token[], latinMode: boolean, opts: ParseAddressOption
   // «кв» or «корп» with no number: say so rather than "unrecognised".
   const afterApartment = c.i;
   c.skipSeps();
-  if (isWord(c.tok) && (isIn(APARTMENT_MARKERS, c.tok.text) || isIn(BLOCK_MARKERS, c.tok.text)) && !isNum(c.peek())) {
+  const dangling = [APARTMENT_MARKERS, PREMISE_MARKERS, PREMISE_QUALIFIERS, BLOCK_MARKERS];
+  if (isWord(c.tok) && dangling.some((set) => isIn(set, c.tok!.text)) && !isNum(c.peek())) {
     return fail(`Після «${c.tok.text}» немає номера`, `No number after "${c.tok.text}"`);
   }
   c.i = afterApartment;
@@ -627,10 +695,14 @@ function displayName(parts: NamePart[], cyrillic: boolean): string {
     .join(' ');
 }
 
-/** A street-ish word: 2+ letters, not a house/block/apartment marker. */
+/** A house, block, apartment or premise marker word, or a premise qualifier («нежитлове»). */
+function isMarkerWord(t: Token): boolean {
+  return [HOUSE_MARKERS, APARTMENT_MARKERS, PREMISE_MARKERS, PREMISE_QUALIFIERS, BLOCK_MARKERS].some((set) => isIn(set, t.text));
+}
+
+/** A street-ish word: 2+ letters, not a house/block/apartment/premise marker. */
 function isNameWord(t: Token): boolean {
-  if (!isWord(t)) return false;
-  if (isIn(HOUSE_MARKERS, t.text) || isIn(APARTMENT_MARKERS, t.text) || isIn(BLOCK_MARKERS, t.text)) return false;
+  if (!isWord(t) || isMarkerWord(t)) return false;
   return [...t.text].length > 1 || t.dot;
 }
 
@@ -639,7 +711,7 @@ function startsHousePart(toks: Token[], i: number): boolean {
   if (toks[i]?.kind === 'no') return true;
   const c = new Cursor(toks, false);
   c.i = i;
-  return c.atMarker(HOUSE_MARKERS) || c.atMarker(APARTMENT_MARKERS) || c.atBlock();
+  return c.atMarker(HOUSE_MARKERS) || c.apartmentStart() !== undefined || c.atBlock();
 }
 
 /** Is there a name word at or after token i, before the house part starts? */
@@ -675,10 +747,7 @@ const segmentStartsLikeHouse = (s: Segment | undefined) =>
   !!s &&
   (isNum(s.tokens[0]) ||
     s.tokens[0]?.kind === 'no' ||
-    (isWord(s.tokens[0]) &&
-      (isIn(HOUSE_MARKERS, s.tokens[0].text) ||
-        isIn(APARTMENT_MARKERS, s.tokens[0].text) ||
-        isIn(BLOCK_MARKERS, s.tokens[0].text))));
+    (isWord(s.tokens[0]) && (isMarkerWord(s.tokens[0]) || startsHousePart(s.tokens, 0))));
 
 /** Which comma-separated segment holds the street (see the rules in the function body). */
 function findStreetSegment(segs: Segment[]): number {
@@ -866,23 +935,33 @@ export function normaliseHouse(text: string): string | undefined {
   return r.ok ? houseKey(r.value) : undefined;
 }
 
-/** «кв. 05» → '5', «5-А» → '5а', «квартира 12» → '12'; undefined when it is not one. */
+/**
+ * The apartment key of a typed apartment or premise number, undefined when it is not one:
+ * «кв. 05» → '5', «5-А» → '5а', «квартира 12» → '12'; non-residential premises get the 'п'
+ * prefix: «прим. 1», «нежитлове приміщення 1», «н/п 1», «офіс 1», «кв. п1» → 'п1'. A key
+ * gives itself back ('5' → '5', 'п1а' → 'п1а').
+ */
 export function normaliseApartment(text: string): string | undefined {
   const tokens = tokenise(text);
   if (tokens.length === 0) return undefined;
   const latin = !tokens.some((t) => CYRILLIC.test(t.text));
   const c = new Cursor(tokens, latin);
-  if (c.atMarker(APARTMENT_MARKERS)) c.i++;
-  if (c.is('no')) c.i++;
-  const a = c.numberWithLetter();
-  if (!a) return undefined;
-  let out = stripZeros(a.n) + (a.letter ?? '');
-  if ((c.is('slash') || c.is('dash')) && isNum(c.peek())) {
-    c.i++;
-    const r = c.numberWithLetter()!;
-    out += `/${stripZeros(r.n)}${r.letter ?? ''}`;
-  }
-  return c.done && out !== '0' ? out : undefined;
+  const start = c.apartmentStart();
+  if (start) c.i += start.skip;
+  else if (c.is('no')) c.i++;
+  const key = c.apartmentNumber(start?.nonResidential ?? false);
+  if (key === undefined || !c.done) return undefined;
+  return /^п?0$/u.test(key) ? undefined : key;
+}
+
+/** Is this apartment key a non-residential premise's ('п1')? */
+export const isNonResidentialKey = (key: string): boolean => key.startsWith(NON_RESIDENTIAL_KEY_PREFIX);
+
+/** How an apartment is printed: «кв. 5», and «прим. 1» for a non-residential premise. */
+export function formatApartment(apartment: string): string {
+  const key = normaliseApartment(apartment);
+  if (key !== undefined && isNonResidentialKey(key)) return `прим. ${key.slice(NON_RESIDENTIAL_KEY_PREFIX.length)}`;
+  return `кв. ${apartment}`;
 }
 
 /** «12а», «12/2», «12а, корп. 2» — the house part of a printed address (after «буд.»). */
@@ -891,7 +970,7 @@ export function formatHouse(house: House): string {
   return house.block ? `${main}, корп. ${house.block}` : main;
 }
 
-/** «вул. Київська, буд. 12а, кв. 5» — the form printed on bills. */
+/** «вул. Київська, буд. 12а, кв. 5» (or «…, прим. 1») — the form printed on bills. */
 export function formatAddressUk(address: {
   streetType?: StreetType;
   streetName: string;
@@ -908,6 +987,6 @@ export function formatAddressUk(address: {
     }
     parts.push(`буд. ${house}`);
   }
-  if (address.apartment) parts.push(`кв. ${address.apartment}`);
+  if (address.apartment) parts.push(formatApartment(address.apartment));
   return parts.join(', ');
 }

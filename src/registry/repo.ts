@@ -243,7 +243,7 @@ export async function findBuilding(db: DbOrTx, communityId: number, buildingId: 
 
 /**
  * The premises of a building with their unified account and how many accounts each has (only
- * one provider's when `providerId` is given), in natural apartment order (2 before 10).
+ * one provider's when `providerId` is given), in natural apartment order (2 before 10), flats first.
  */
 export async function buildingPremises(db: DbOrTx, communityId: number, buildingId: number, providerId?: number) {
   return db
@@ -266,7 +266,9 @@ export async function buildingPremises(db: DbOrTx, communityId: number, building
     ])
     .where('p.community_id', '=', communityId)
     .where('p.building_id', '=', buildingId)
-    .orderBy(sql`nullif(substring(p.number from '^[0-9]+'), '')::int nulls first`)
+    // Flats first, then non-residential premises («прим. 2» before «прим. 10»).
+    .orderBy(sql`p.kind = 'non_residential'`)
+    .orderBy(sql`nullif(substring(p.number from '[0-9]+'), '')::int nulls first`)
     .orderBy('p.number')
     .orderBy('p.premise_id')
     .execute();

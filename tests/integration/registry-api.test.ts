@@ -25,6 +25,8 @@ interface Fixture {
   flat5: number;
   flat5Account: string;
   flat15: number;
+  /** Non-residential «прим. 1» of Київська 12а, keyed 'п1' as the city seeder keys it. */
+  premise1: number;
   house120Premise: number;
   house120Account: string;
   vodokanal: number;
@@ -100,6 +102,13 @@ async function buildCity(db: Db): Promise<Fixture> {
   const flats = await insertPremises(db, b12a, ['1', '2', '5', '10', '15', '5а']);
   await insertPremises(db, b12, ['5']);
   const house = await insertPremises(db, b120, [null]);
+  const premise1 = (
+    await db
+      .insertInto('premise')
+      .values({ community_id: C, building_id: b12a, number: 'прим. 1', apartment_key: 'п1', kind: 'non_residential', total_area: '120.00', heated_area: '120.00', rooms: 3 })
+      .returning('premise_id')
+      .executeTakeFirstOrThrow()
+  ).premise_id;
 
   const edrpou2 = `1234567${edrpouCheckDigit('1234567')}`;
   const vodokanal = (
@@ -164,6 +173,7 @@ async function buildCity(db: Db): Promise<Fixture> {
     flat5,
     flat5Account: flats.get('5')!.account,
     flat15: flats.get('15')!.id,
+    premise1,
     house120Premise: house.get('')!.id,
     house120Account: house.get('')!.account,
     vodokanal,
@@ -245,6 +255,23 @@ describe('registry API', () => {
       expect(items.filter((i) => i.kind === 'premise').map((i) => i.apartment)).toEqual(['5', '5а']);
     });
 
+    it.each([['київська 12а прим. 1'], ['вул. Київська, буд. 12а, кв. п1'], ['Київська 12-А, нежитлове приміщення 1'], ['Київська 12а, офіс 1']])(
+      'finds the non-residential premise from «%s», never flat 1',
+      async (q) => {
+        const { parsed, items } = await search(q);
+        expect(parsed).toMatchObject({ houseKey: '12а', apartment: 'п1' });
+        expect(items[0]).toMatchObject({ kind: 'premise', premiseId: f.premise1, apartment: 'прим. 1', address: 'вул. Київська, буд. 12а, прим. 1' });
+        expect(items.filter((i) => i.kind === 'premise').map((i) => i.premiseId)).toEqual([f.premise1]);
+      },
+    );
+
+    it('finds flat 1, not «прим. 1», from «київська 12а кв. 1»', async () => {
+      const { items } = await search('київська 12а кв. 1');
+      const premises = items.filter((i) => i.kind === 'premise');
+      expect(premises[0]).toMatchObject({ apartment: '1', address: 'вул. Київська, буд. 12а, кв. 1' });
+      expect(premises.map((i) => i.premiseId)).not.toContain(f.premise1);
+    });
+
     it('ranks an exact house first and then the longer numbers while typing «київська 12»', async () => {
       const { items } = await search('київська 12');
       const houses = items.filter((i) => i.kind === 'building' && i.streetId === f.kyivska).map((i) => i.houseKey);
@@ -299,7 +326,7 @@ describe('registry API', () => {
         management: 'osbb',
         managementName: 'ОСББ «Київська 12а»',
       });
-      expect(card.premises.map((p: any) => p.number)).toEqual(['1', '2', '5', '5а', '10', '15']);
+      expect(card.premises.map((p: any) => p.number)).toEqual(['1', '2', '5', '5а', '10', '15', 'прим. 1']); // flats, then other premises
       const flat5 = card.premises.find((p: any) => p.premiseId === f.flat5);
       expect(flat5).toMatchObject({ unifiedAccount: f.flat5Account, accountCount: 3, totalArea: '54.30', rooms: 2 });
       // A provider counts only its own accounts.
