@@ -66,13 +66,17 @@ async function main() {
       await client.query('vacuum analyze charge_line');
     };
 
-    // Baseline: COPY the same number of lines into charge_line, under a run of its own.
-    const baselineRun = await client.query<{ id: string }>(
-      `insert into billing_run (community_id, period, status) values ($1, $2, 'superseded') returning billing_run_id as id`,
-      [COMMUNITY, period],
-    );
-    const baselineId = Number(baselineRun.rows[0].id);
+    // Baseline: COPY the same number of lines into charge_line, under a run of its own (made once
+    // the first run has opened the period).
+    let baselineId = 0;
     const copyLines = async (count: number) => {
+      if (!baselineId) {
+        const baselineRun = await client.query<{ id: string }>(
+          `insert into billing_run (community_id, period, status) values ($1, $2, 'superseded') returning billing_run_id as id`,
+          [COMMUNITY, period],
+        );
+        baselineId = Number(baselineRun.rows[0].id);
+      }
       const rows = Readable.from(
         (function* () {
           const batch: string[] = [];
@@ -105,7 +109,7 @@ async function main() {
       runTimes.push(performance.now() - started);
       ({ lines, billingRunId } = result as { lines: number; billingRunId: number });
 
-      await client.query(`delete from charge_line where community_id = $1 and billing_run_id = $2`, [COMMUNITY, baselineId]);
+      if (baselineId) await client.query(`delete from charge_line where community_id = $1 and billing_run_id = $2`, [COMMUNITY, baselineId]);
       await client.query('vacuum analyze charge_line');
       started = performance.now();
       await copyLines(lines);

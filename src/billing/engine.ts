@@ -19,7 +19,7 @@ export interface RunScope {
   /** Whether any tariff is scoped to a building / a consumer category (else those joins are skipped). */
   buildingTariffs?: boolean;
   categoryTariffs?: boolean;
-  /** Only premises with this premise_id % 2: a big step split in two halves that run side by side. */
+  /** Only premises (penalties: accounts) with this id % 2: a big step split in two halves run side by side. */
   premiseParity?: 0 | 1;
 }
 
@@ -474,32 +474,34 @@ export function penalties(db: DbOrTx, s: RunScope, p: PenaltyScope): Promise<num
   return affected(
     sql`
 ${INSERT_LINE}
-with billed as (
-  -- Accounts the platform bills: their provider has a tariff for the service in this period
-  -- (providers' own charges carry their own penalties). Independent of this run's lines, so
-  -- penalties run beside the charge methods.
-  select a.account_id
-    from account a
-    join (select distinct provider_id, service_id from tariff
-           where community_id = ${s.communityId} and valid_from <= ${s.period}::date
-             and (valid_to is null or valid_to >= ${s.period}::date)) t
-      on t.provider_id = a.provider_id and t.service_id = a.service_id
-   where a.community_id = ${s.communityId} ${parity(s, sql`a.premise_id`)}
-),
-led as (
+with led as (
+  -- Driven from the ledger (an empty ledger costs nothing); a half takes every other account.
   select le.account_id,
          coalesce(sum(le.amount) filter (where le.period < ${s.period}::date and le.kind <> 'penalty'), 0) as principal,
          coalesce(sum(le.amount) filter (where le.period = ${s.previousPeriod}::date
                                           and le.kind not in ('payment', 'penalty', 'opening_balance')), 0) as last_bill,
          greatest(0, -coalesce(sum(le.amount) filter (where le.period = ${s.period}::date and le.kind = 'payment'), 0)) as paid,
          coalesce(sum(le.amount) filter (where le.period < ${s.period}::date and le.kind = 'penalty'), 0) as so_far
-    from ledger_entry le join billed b on b.account_id = le.account_id
-   where le.community_id = ${s.communityId} and le.period <= ${s.period}::date
+    from ledger_entry le
+   where le.community_id = ${s.communityId} and le.period <= ${s.period}::date ${parity(s, sql`le.account_id`)}
    group by le.account_id
+),
+billed as (
+  -- Accounts the platform bills: their provider has a tariff for the service in this period
+  -- (providers' own charges carry their own penalties). Independent of this run's lines, so
+  -- penalties run beside the charge methods.
+  select led.*
+    from led
+    join account a on a.community_id = ${s.communityId} and a.account_id = led.account_id
+    join (select distinct provider_id, service_id from tariff
+           where community_id = ${s.communityId} and valid_from <= ${s.period}::date
+             and (valid_to is null or valid_to >= ${s.period}::date)) t
+      on t.provider_id = a.provider_id and t.service_id = a.service_id
+   where led.principal > 0
 ),
 split as (
   select account_id, principal, paid, so_far, least(principal, greatest(0, last_bill)) as recent
-    from led where principal > 0
+    from billed
 ),
 unpaid as (
   select account_id, so_far,

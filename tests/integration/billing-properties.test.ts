@@ -195,7 +195,7 @@ describe('billing properties', () => {
       }),
       { numRuns: 25 },
     );
-  }, 120_000);
+  }, 300_000);
 
   it('a closed period is unchanged by anything tried against it', async () => {
     const checksum = async () =>
