@@ -254,42 +254,44 @@ export function readRow(plan: ColumnPlan, settings: ProfileSettings, values: str
       }
       continue;
     }
-    const bad = (uk: string, en: string) => errors.push({ column, field: spec.name, value: raw, uk, en });
+    // A bad cell's reason (a helper function here would be created anew for every cell).
+    let bad: [uk: string, en: string] | null = null;
     switch (spec.type) {
       case 'text':
         record[spec.name] = raw;
         break;
       case 'int': {
         const n = normaliseDecimal(raw, settings.decimalSeparator);
-        if (n === null || !/^\d+(\.0+)?$/.test(n) || Number(n) > 1_000_000) bad('очікується ціле невід’ємне число', 'a whole non-negative number is expected');
+        if (n === null || !/^\d+(\.0+)?$/.test(n) || Number(n) > 1_000_000) bad = ['очікується ціле невід’ємне число', 'a whole non-negative number is expected'];
         else record[spec.name] = Math.trunc(Number(n));
         break;
       }
       case 'decimal': {
         const n = normaliseDecimal(raw, settings.decimalSeparator);
-        if (n === null) bad(`очікується число (десятковий роздільник «${settings.decimalSeparator}»)`, `a number is expected (decimal separator "${settings.decimalSeparator}")`);
+        if (n === null) bad = [`очікується число (десятковий роздільник «${settings.decimalSeparator}»)`, `a number is expected (decimal separator "${settings.decimalSeparator}")`];
         else record[spec.name] = n;
         break;
       }
       case 'money': {
         const m = parseMoney(raw, settings);
         if (m.ok) record[spec.name] = m.value;
-        else bad(m.uk, m.en);
+        else bad = [m.uk, m.en];
         break;
       }
       case 'date': {
         const d = parseDate(raw, settings.dateFormat);
-        if (d === null) bad(`очікується дата у форматі ${settings.dateFormat}`, `a date in the format ${settings.dateFormat} is expected`);
+        if (d === null) bad = [`очікується дата у форматі ${settings.dateFormat}`, `a date in the format ${settings.dateFormat} is expected`];
         else record[spec.name] = d;
         break;
       }
       case 'period': {
         const p = parsePeriodText(raw, settings.periodFormat);
-        if (p === null) bad(`очікується місяць у форматі ${settings.periodFormat}`, `a month in the format ${settings.periodFormat} is expected`);
+        if (p === null) bad = [`очікується місяць у форматі ${settings.periodFormat}`, `a month in the format ${settings.periodFormat} is expected`];
         else record[spec.name] = p;
         break;
       }
     }
+    if (bad) errors.push({ column, field: spec.name, value: raw, uk: bad[0], en: bad[1] });
   }
   return { record, errors };
 }

@@ -308,7 +308,10 @@ export function importJob(handle: DatabaseHandle) {
       }
       if (checkpoint.phase === 'staged') {
         await run.progress(0, null, 'зіставлення адрес / matching addresses');
-        await db.transaction().execute((trx) => matchImport(trx, scope, imp.provider_id, settings, checkpoint!));
+        await db.transaction().execute(async (trx) => {
+          await bulkSettings(trx, handle.kind);
+          await matchImport(trx, scope, imp.provider_id, settings, checkpoint!);
+        });
         checkpoint = { ...checkpoint, phase: 'matched' };
         await run.saveCheckpoint(checkpoint);
       }
@@ -330,7 +333,10 @@ export function importJob(handle: DatabaseHandle) {
       const applied =
         settings.kind === 'readings'
           ? await applyReadings(db, scope, imp.provider_id!, imp.created_by, imp.file_name)
-          : await db.transaction().execute((trx) => applyImport(trx, scope, imp.provider_id, settings, imp.created_by));
+          : await db.transaction().execute(async (trx) => {
+              await bulkSettings(trx, handle.kind);
+              return applyImport(trx, scope, imp.provider_id, settings, imp.created_by);
+            });
       const all = { ...counters, ...applied };
       const changes = Object.values(applied).reduce((a, b) => a + b, 0);
       await setImport({ status: 'applied', counters: JSON.stringify(all), finished_at: new Date() });
@@ -353,6 +359,18 @@ export function importJob(handle: DatabaseHandle) {
       throw err;
     }
   };
+}
+
+/**
+ * Settings of the match and apply transactions. Their statements hash and sort up to a million
+ * rows: PostgreSQL's default 4 MB work_mem spills them to disk in batches (PGlite keeps the
+ * default: its memory is the process's). The commit need not wait for the WAL flush: the job
+ * marks the import applied only afterwards, in a transaction that does wait, and that flush
+ * carries this one with it; a crash before it leaves the job resumable from its checkpoint.
+ */
+async function bulkSettings(trx: Parameters<typeof repo.matchAddresses>[0], kind: DatabaseHandle['kind']) {
+  if (kind === 'postgres') await sql`set local work_mem = '256MB'`.execute(trx);
+  await sql`set local synchronous_commit = off`.execute(trx);
 }
 
 async function matchImport(trx: Parameters<typeof repo.matchAddresses>[0], scope: { communityId: number; importId: number }, providerId: number | null, settings: ProfileSettings, cp: Checkpoint) {
