@@ -235,8 +235,9 @@ export async function createAddresses(db: Db, actor: Actor, importId: number, ro
         select bb.building_id, bb.street_id, bb.house_key from building bb join target t
             on bb.community_id = t.community_id and bb.street_id = t.street_id and bb.house_key = t.house_key),
       p_ins as (
-        insert into premise (community_id, building_id, number, apartment_key)
-        select distinct on (b.building_id, t.apartment_key) t.community_id, b.building_id, t.apartment, t.apartment_key
+        insert into premise (community_id, building_id, number, apartment_key, kind)
+        select distinct on (b.building_id, t.apartment_key) t.community_id, b.building_id, t.apartment, t.apartment_key,
+               case when t.apartment_key like 'п%' then 'non_residential' else 'residential' end -- 'п1' is «прим. 1»
           from target t join b on b.street_id = t.street_id and b.house_key = t.house_key
         on conflict (community_id, building_id, apartment_key) do nothing
         returning premise_id, building_id, apartment_key)

@@ -493,7 +493,8 @@ export interface ReportRow {
 /** The address of a premise as the report and the queue print it. */
 export const premiseAddressSql = (p: string, b: string, st: string) =>
   sql`concat_ws(', ', ${sql.ref(`${st}.type`)} || ' ' || ${sql.ref(`${st}.name`)}, 'буд. ' || ${sql.ref(`${b}.house_key`)},
-                case when ${sql.ref(`${p}.apartment_key`)} <> '' then 'кв. ' || ${sql.ref(`${p}.apartment_key`)} end)`;
+                case when ${sql.ref(`${p}.apartment_key`)} like 'п%' then 'прим. ' || substr(${sql.ref(`${p}.apartment_key`)}, 2)
+                     when ${sql.ref(`${p}.apartment_key`)} <> '' then 'кв. ' || ${sql.ref(`${p}.apartment_key`)} end)`;
 
 /** One page of the report in row order (keyset on row_no), with the matched premise's address. */
 export async function reportPage(db: DbOrTx, s: Scope, afterRow: number, limit: number, statuses?: string[]): Promise<ReportRow[]> {
@@ -561,7 +562,8 @@ export async function applyRegister(trx: Tx, s: Scope) {
     ins as (
       insert into premise (community_id, building_id, number, apartment_key, kind, total_area, heated_area, rooms)
       select distinct on (b.building_id, r.apartment_key) r.community_id, b.building_id, r.apartment, r.apartment_key,
-             case when r.data->>'premise_kind' in ('non_residential', 'нежитлове') then 'non_residential' else 'residential' end,
+             -- apartment key 'п1' is «прим. 1» (src/registry/address.ts): a non-residential premise
+             case when r.data->>'premise_kind' in ('non_residential', 'нежитлове') or r.apartment_key like 'п%' then 'non_residential' else 'residential' end,
              (r.data->>'total_area')::numeric, (r.data->>'heated_area')::numeric, (r.data->>'rooms')::int
         from import_row r
         join rs on rs.row_no = r.row_no

@@ -42,6 +42,7 @@ describe('file kinds, formats and crash safety', () => {
         'ТИП;ВУЛИЦЯ;БУДИНОК;КВАРТИРА;ПЛОЩА;КІМНАТ',
         'вулиця;Зодчих;3;1;45,5;2',
         'вулиця;Зодчих;3;2;61,2;3',
+        'вулиця;Зодчих;3;прим. 1;80;2', // non-residential: key 'п1', not flat 1's '1'
         'провулок;Тихий;7а;;120;5',
         'вулиця;Соборна;12;1;48,1;2', // exists: its area is filled in
         ';Безтипна;1;1;30;1', // a new street needs its type
@@ -53,7 +54,11 @@ describe('file kinds, formats and crash safety', () => {
       columns: { street_type: 'ТИП', street: 'ВУЛИЦЯ', house: 'БУДИНОК', apartment: 'КВАРТИРА', total_area: 'ПЛОЩА', rooms: 'КІМНАТ' },
     };
     const first = await runImport(h, queue, { providerId: null, kind: 'addresses', filePath: write('register.csv', register), settings });
-    expect(first.counters).toMatchObject({ rows: 5, error: 1, streetsCreated: 2, buildingsCreated: 2, premisesCreated: 3, premisesUpdated: 1 });
+    expect(first.counters).toMatchObject({ rows: 6, error: 1, streetsCreated: 2, buildingsCreated: 2, premisesCreated: 4, premisesUpdated: 1 });
+    const zodchych = await sql<{ number: string; apartment_key: string; kind: string }>`
+      select p.number, p.apartment_key, p.kind from premise p join building b using (community_id, building_id)
+      join street st on st.community_id = b.community_id and st.street_id = b.street_id where st.name = 'Зодчих' order by p.apartment_key`.execute(h.db);
+    expect(zodchych.rows.map((p) => [p.apartment_key, p.kind])).toEqual([['1', 'residential'], ['2', 'residential'], ['п1', 'non_residential']]);
     const lane = await sql<{ house_key: string; apartment_key: string; total_area: string; number: number; letter: string }>`
       select b.house_key, p.apartment_key, p.total_area, b.number, b.letter from premise p join building b using (community_id, building_id)
       join street st on st.community_id = b.community_id and st.street_id = b.street_id where st.name = 'Тихий' and st.type = 'провулок'`.execute(h.db);
@@ -62,7 +67,7 @@ describe('file kinds, formats and crash safety', () => {
     expect(unified).toBe(await count('premise'));
     // The same register with other bytes (a trailing line) creates nothing more.
     const again = await runImport(h, queue, { providerId: null, kind: 'addresses', filePath: write('register2.csv', Buffer.concat([register, Buffer.from('\r\n')])), settings });
-    expect(again.counters).toMatchObject({ streetsCreated: 0, buildingsCreated: 0, premisesCreated: 0, premisesUpdated: 0, matched: 4 });
+    expect(again.counters).toMatchObject({ streetsCreated: 0, buildingsCreated: 0, premisesCreated: 0, premisesUpdated: 0, matched: 5 });
   });
 
   it('imports accounts from a cp866 DBF with street, house and apartment in separate fields', async () => {
