@@ -2,7 +2,7 @@
  * The billing engine: a run is a handful of INSERT…SELECT statements into charge_line, one per
  * group of methods, each over every account of the community at once (no per-account round trip).
  * Each statement is the set-based twin of a pure function in ./methods, with the same order of
- * operations (multiply, divide once, round once half up); tests/integration/billing-engine.test.ts
+ * operations (multiply, divide once, round once half up); tests/integration/billing-properties.test.ts
  * checks them line by line against each other.
  */
 import { sql, type RawBuilder } from 'kysely';
