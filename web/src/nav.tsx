@@ -19,11 +19,12 @@ import { TariffsPage } from './pages/billing/TariffsPage';
 import { BillingRunsPage } from './pages/billing/BillingRunsPage';
 import { AccountCardPage } from './pages/billing/AccountCardPage';
 import { UnifiedStatementPage } from './pages/billing/UnifiedStatementPage';
+import { TariffControlPage } from './pages/billing/TariffControlPage';
 import { ImportsPage } from './pages/onboarding/ImportsPage';
 import { ImportQueuePage } from './pages/onboarding/ImportQueuePage';
 import { ProfilePage } from './pages/onboarding/ProfilePage';
 import { IconFileImport } from '@tabler/icons-react';
-import { IconCalculator, IconReceipt2, IconWallet } from '@tabler/icons-react';
+import { IconCalculator, IconReceipt2, IconScale, IconWallet } from '@tabler/icons-react';
 import { IconGauge, IconListCheck } from '@tabler/icons-react';
 
 /**
@@ -55,6 +56,7 @@ export const nav: NavEntry[] = [
   { path: '/metering/review', label: { uk: 'Показники на перевірці', en: 'Readings in review' }, roles: ['admin', 'operator', 'provider'], element: <ReviewQueuePage />, icon: IconListCheck },
   { path: '/billing/tariffs', label: { uk: 'Тарифи', en: 'Tariffs' }, roles: ['admin', 'operator', 'city', 'provider'], element: <TariffsPage />, icon: IconReceipt2 },
   { path: '/billing/runs', label: { uk: 'Нарахування', en: 'Billing runs' }, roles: ['admin', 'operator', 'city'], element: <BillingRunsPage />, icon: IconCalculator },
+  { path: '/billing/tariff-control', label: { uk: 'Контроль тарифів', en: 'Tariff control' }, roles: ['admin', 'operator', 'city'], element: <TariffControlPage />, icon: IconScale },
   { path: '/billing/accounts/:id', label: { uk: 'Особовий рахунок', en: 'Account' }, roles: ['admin', 'operator', 'city', 'provider'], element: <AccountCardPage />, icon: IconWallet, hidden: true },
   { path: '/billing/premises/:id', label: { uk: 'Виписка ЄР', en: 'Unified statement' }, roles: ['admin', 'operator', 'city'], element: <UnifiedStatementPage />, icon: IconWallet, hidden: true },
   { path: '/onboarding/imports', label: { uk: 'Імпорт даних', en: 'Data imports' }, roles: ['admin', 'operator', 'city'], element: <ImportsPage />, icon: IconFileImport },
