@@ -57,6 +57,12 @@ async function ensurePeriod(trx: Tx, communityId: number, period: Period, dueDay
     .executeTakeFirstOrThrow();
 }
 
+export const supersededError = (billingRunId: number) =>
+  conflict('run_superseded', {
+    uk: `Нарахування №${billingRunId} замінене новішим запуском за той самий період`,
+    en: `Billing run ${billingRunId} was superseded by a newer run of the same period`,
+  }, { billingRunId });
+
 const closedError = (period: Period) =>
   conflict(
     'period_closed',
@@ -184,10 +190,12 @@ select coalesce(bool_or(building_id is not null), false) as building, coalesce(b
     await sql`set local work_mem = '192MB'`.execute(trx);
     const half = { ...scope, premiseParity: name === 'penalties_even' ? (0 as const) : (1 as const) };
     const lines = step ? await step.run(trx, scope) : penaltyScope ? await penalties(trx, half, penaltyScope) : 0;
-    await sql`update billing_run
+    const recorded = await sql`update billing_run
                  set summary = coalesce(summary, '{}'::jsonb)
                      || jsonb_build_object('steps', coalesce(summary -> 'steps', '{}'::jsonb) || jsonb_build_object(${name}::text, ${lines}::int))
-               where community_id = ${scope.communityId} and billing_run_id = ${scope.billingRunId}`.execute(trx);
+               where community_id = ${scope.communityId} and billing_run_id = ${scope.billingRunId} and status = 'running'`.execute(trx);
+    // A newer run of the period superseded this one meanwhile: its lines must not stay behind.
+    if (Number(recorded.numAffectedRows ?? 0) === 0) throw supersededError(scope.billingRunId);
     return lines;
   });
 }
@@ -326,10 +334,11 @@ select cur.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.n
 export async function finishRun(db: Db, communityId: number, billingRunId: number, period: Period, lines: number) {
   await flagTariffMismatches(db, communityId, period);
   await db.transaction().execute(async (trx) => {
-    await sql`update billing_run
+    const updated = await sql`update billing_run
                  set status = 'calculated', finished_at = now(),
                      summary = coalesce(summary, '{}'::jsonb) || jsonb_build_object('lines', ${lines}::int)
-               where community_id = ${communityId} and billing_run_id = ${billingRunId}`.execute(trx);
+               where community_id = ${communityId} and billing_run_id = ${billingRunId} and status = 'running'`.execute(trx);
+    if (Number(updated.numAffectedRows ?? 0) === 0) throw supersededError(billingRunId);
     await trx
       .updateTable('billing_period')
       .set({ status: 'calculated', calculated_at: new Date() })

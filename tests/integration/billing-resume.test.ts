@@ -4,6 +4,7 @@ import { createTestDatabase } from '../helpers/db';
 import { execSql, type DatabaseHandle } from '../../src/db/index';
 import { JobQueue } from '../../src/jobs/queue';
 import { BILLING_RUN_JOB, registerBillingJobs } from '../../src/billing/jobs';
+import { runStep, scopeOf, startRun } from '../../src/billing/run';
 import { C, OCT, createBillingFixture } from './billing-fixture';
 
 /** A run that crashes part-way resumes from where it stopped: no step lost, none repeated. */
@@ -60,5 +61,17 @@ describe('billing run: resume after a crash', () => {
     const { result: clean } = await jobs.runNow(C, BILLING_RUN_JOB, { period: OCT });
     const strip = (rows: typeof resumed) => rows.map(({ account_id, kind, method, zone, amount }) => [account_id, kind, method, zone, amount]);
     expect(strip(await lines((clean as { billingRunId: number }).billingRunId))).toEqual(strip(resumed));
+  });
+
+  it('a run superseded by a newer one while it works leaves no line behind', async () => {
+    const older = await startRun(h.db, C, OCT);
+    await runStep(h.db, scopeOf(C, older, OCT), 'area');
+    const newer = await startRun(h.db, C, OCT);
+    expect(newer).toBeGreaterThan(older);
+    // The older run's next step is refused and rolled back; what it wrote before is gone.
+    await expect(runStep(h.db, scopeOf(C, older, OCT), 'norm_even')).rejects.toMatchObject({ code: 'run_superseded' });
+    expect(await lines(older)).toEqual([]);
+    const status = await h.db.selectFrom('billing_run').select('status').where('billing_run_id', '=', older).executeTakeFirstOrThrow();
+    expect(status.status).toBe('superseded');
   });
 });
