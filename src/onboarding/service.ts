@@ -142,6 +142,12 @@ const STAGE_COLUMNS = [
 const ADDRESS_KINDS: FileKind[] = ['addresses', 'accounts'];
 const ROW_FIELDS = new Set(['account', 'service', 'address', 'street_type', 'street', 'house', 'apartment']);
 
+/** A row of empty cells (a module-level function: a closure here would be made anew per row). */
+function isBlankRow(values: string[]): boolean {
+  for (const v of values) if (v.trim() !== '') return false;
+  return true;
+}
+
 function serviceCodeOf(record: CanonicalRecord, settings: ProfileSettings): string | null {
   const raw = record.service === null || record.service === undefined ? settings.defaultService : String(record.service);
   if (raw === undefined) return null;
@@ -192,6 +198,8 @@ async function stageRows(handle: DatabaseHandle, run: JobRun, imp: { import_id: 
     const addressColumn = mapped('address') ?? column('street');
     const withAddress = ADDRESS_KINDS.includes(settings.kind);
     const keys = new AddressKeyResolver(withAddress && fs.statSync(filePath).size >= WORKER_MIN_BYTES);
+    // The fields kept in import_row.data: every mapped one that has no column of its own.
+    const dataFields = plan.fields.map((f) => f.spec.name).filter((field) => !ROW_FIELDS.has(field));
     const copy = await openCopy(handle, 'import_row', STAGE_COLUMNS);
     let staged = 0;
 
@@ -200,7 +208,7 @@ async function stageRows(handle: DatabaseHandle, run: JobRun, imp: { import_id: 
       const parsedKeys = await batch.keys;
       for (const { rowNo, record, errors, addressRaw } of batch.rows) {
         const data: Record<string, CanonicalValue> = {};
-        for (const [field, v] of Object.entries(record)) if (v !== null && !ROW_FIELDS.has(field)) data[field] = v;
+        for (const field of dataFields) if (record[field] !== null) data[field] = record[field];
         let k: Extract<AddressKeysResult, { ok: true }>['value'] | null = null;
         if (addressRaw !== null) {
           const parsed = parsedKeys.get(addressRaw)!;
@@ -248,7 +256,7 @@ async function stageRows(handle: DatabaseHandle, run: JobRun, imp: { import_id: 
     };
     try {
       for await (const { rowNo, values } of reader.rows()) {
-        if (values.every((v) => v.trim() === '')) continue;
+        if (isBlankRow(values)) continue;
         const { record, errors } = readRow(plan, settings, values);
         let addressRaw: string | null = null;
         if (withAddress) {
