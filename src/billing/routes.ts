@@ -18,6 +18,9 @@
  * POST /billing/adjustments {accountId, amount, reason} → 201 {entryId, period}
  * POST /billing/recalculations {accountId, period, days, percent?, reason} → 201 {requestId}
  * GET  /billing/settings, PUT /billing/settings {penaltyEnabled?, penaltyMoratorium?, dueDay?, outlierFactor?}
+ * POST /billing/benefits {personId, premiseId, serviceId?, category, percent, validFrom, validTo?} → 201 {grantId}
+ * POST /billing/subsidies {accountId, monthlyAmount, mode: credited|monetised, validFrom, validTo?} → 201 {awardId}
+ * GET  /billing/premises/:id/support → {benefits, subsidies}
  */
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -337,5 +340,52 @@ export const billingRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (request) => billing.updateSettings(ctx.db, actorOf(request), request.body),
+  );
+
+  api.post(
+    '/billing/benefits',
+    {
+      schema: {
+        tags,
+        summary: 'Grant a benefit to a registered member of a household (a percent within the social norm)',
+        body: z.object({
+          personId: z.number().int(),
+          premiseId: z.number().int(),
+          serviceId: z.number().int().nullable().optional(),
+          category: z.string().min(2).max(200),
+          percent: decimal,
+          validFrom: isoDate,
+          validTo: isoDate.nullable().optional(),
+        }),
+        response: { 201: z.object({ grantId: z.number() }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ grantId: await billing.grantBenefit(ctx.db, actorOf(request), request.body) }),
+  );
+
+  api.post(
+    '/billing/subsidies',
+    {
+      schema: {
+        tags,
+        summary: 'Record a subsidy: credited to the account each month, or monetised (paid to the resident)',
+        body: z.object({ accountId: z.number().int(), monthlyAmount: z.number().int(), mode: z.enum(['credited', 'monetised']), validFrom: isoDate, validTo: isoDate.nullable().optional() }),
+        response: { 201: z.object({ awardId: z.number() }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ awardId: await billing.awardSubsidy(ctx.db, actorOf(request), request.body) }),
+  );
+
+  api.get(
+    '/billing/premises/:id/support',
+    {
+      schema: {
+        tags,
+        summary: "Benefits of a premise's members and subsidies of its accounts",
+        params: idParams,
+        response: { 200: z.object({ benefits: z.array(z.record(z.string(), z.unknown())), subsidies: z.array(z.record(z.string(), z.unknown())) }) },
+      },
+    },
+    async (request) => plain(await billing.listPremiseSupport(ctx.db, actorOf(request), request.params.id)),
   );
 };

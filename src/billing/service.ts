@@ -444,3 +444,89 @@ export async function updateSettings(db: Db, actor: SessionUser, input: { penalt
     return loadSettings(trx, actor.communityId);
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Benefits and subsidies (inputs of the run), audited
+// ---------------------------------------------------------------------------------------------
+
+export async function grantBenefit(
+  db: Db,
+  actor: SessionUser,
+  input: { personId: number; premiseId: number; serviceId?: number | null; category: string; percent: string; validFrom: string; validTo?: string | null },
+) {
+  requireRole(actor, ...OPERATORS);
+  checkDecimal(input.percent, 'percent');
+  if (Number(input.percent) <= 0 || Number(input.percent) > 100) {
+    throw invalid('invalid_percent', { uk: 'Відсоток пільги — від 0 до 100', en: 'A benefit percent is between 0 and 100' }, { field: 'percent' });
+  }
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('benefit_grant')
+      .values({
+        community_id: actor.communityId,
+        person_id: input.personId,
+        premise_id: input.premiseId,
+        service_id: input.serviceId ?? null,
+        category: input.category,
+        percent: input.percent,
+        valid_from: input.validFrom,
+        valid_to: input.validTo ?? null,
+        created_by: actor.userId,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeAudit(trx, actor, 'create', 'benefit_grant', row.grant_id, null, row);
+    return row.grant_id;
+  });
+}
+
+export async function awardSubsidy(
+  db: Db,
+  actor: SessionUser,
+  input: { accountId: number; monthlyAmount: number; mode: 'credited' | 'monetised'; validFrom: string; validTo?: string | null },
+) {
+  requireRole(actor, ...OPERATORS);
+  await accountFor(db, actor, input.accountId);
+  if (!Number.isSafeInteger(input.monthlyAmount) || input.monthlyAmount <= 0) {
+    throw invalid('invalid_amount', { uk: 'Сума субсидії — додатне ціле число копійок', en: 'A subsidy is a positive whole number of kopecks' }, { field: 'monthlyAmount' });
+  }
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('subsidy_award')
+      .values({
+        community_id: actor.communityId,
+        account_id: input.accountId,
+        monthly_amount: input.monthlyAmount,
+        mode: input.mode,
+        valid_from: input.validFrom,
+        valid_to: input.validTo ?? null,
+        created_by: actor.userId,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeAudit(trx, actor, 'create', 'subsidy_award', row.award_id, null, row);
+    return row.award_id;
+  });
+}
+
+/** Benefits of the premise's members and subsidies of its accounts. */
+export async function listPremiseSupport(db: DbOrTx, actor: SessionUser, premiseId: number) {
+  requireRole(actor, ...STAFF);
+  const benefits = await db
+    .selectFrom('benefit_grant as g')
+    .innerJoin('person as p', (j) => j.onRef('p.community_id', '=', 'g.community_id').onRef('p.person_id', '=', 'g.person_id'))
+    .select(['g.grant_id', 'g.person_id', 'p.last_name', 'p.first_name', 'g.service_id', 'g.category', 'g.percent', 'g.valid_from', 'g.valid_to'])
+    .where('g.community_id', '=', actor.communityId)
+    .where('g.premise_id', '=', premiseId)
+    .orderBy('g.grant_id')
+    .execute();
+  const subsidies = await db
+    .selectFrom('subsidy_award as s')
+    .innerJoin('account as a', (j) => j.onRef('a.community_id', '=', 's.community_id').onRef('a.account_id', '=', 's.account_id'))
+    .select(['s.award_id', 's.account_id', 'a.number', 's.monthly_amount', 's.mode', 's.valid_from', 's.valid_to'])
+    .where('s.community_id', '=', actor.communityId)
+    .where('a.premise_id', '=', premiseId)
+    .orderBy('s.award_id')
+    .execute();
+  return { benefits, subsidies };
+}

@@ -148,4 +148,23 @@ describe('billing over HTTP: tariffs with history, a run as a job, review, close
     expect(res.statusCode).toBe(200);
     expect(res.json().penaltyMoratorium).toBe(true);
   });
+
+  it('records benefits and subsidies, audited, and lists them per premise', async () => {
+    const grant = await post('operator', '/api/billing/benefits', { personId: 2, premiseId: 1, category: 'дитина війни', percent: '25', validFrom: '2026-12-01' });
+    expect(grant.statusCode).toBe(201);
+    const badPercent = await post('operator', '/api/billing/benefits', { personId: 2, premiseId: 1, category: 'x y', percent: '125', validFrom: '2026-12-01' });
+    expect(badPercent.statusCode).toBe(422);
+    expect(badPercent.json().field).toBe('percent');
+    const award = await post('operator', '/api/billing/subsidies', { accountId: A.p1Heating, monthlyAmount: 50000, mode: 'credited', validFrom: '2026-12-01' });
+    expect(award.statusCode).toBe(201);
+    expect((await post('city', '/api/billing/subsidies', { accountId: A.p1Heating, monthlyAmount: 1, mode: 'credited', validFrom: '2026-12-01' })).statusCode).toBe(403);
+    const support = (await get('operator', '/api/billing/premises/1/support')).json();
+    expect(support.benefits.map((b: { percent: string; category: string }) => [b.category, b.percent])).toEqual([
+      ['ветеран праці', '50.00'],
+      ['дитина війни', '25.00'],
+    ]);
+    expect(support.subsidies).toMatchObject([{ account_id: A.p1Heating, monthly_amount: 50000, mode: 'credited' }]);
+    const audit = await sql<{ entity: string }>`select entity from audit_log where entity in ('benefit_grant', 'subsidy_award') order by audit_id`.execute(h.db);
+    expect(audit.rows.map((r) => r.entity)).toEqual(['benefit_grant', 'subsidy_award']);
+  });
 });
