@@ -23,7 +23,9 @@ class FolderMigrationProvider implements MigrationProvider {
 
 /** Applies pending migrations under Kysely's lock (an advisory lock on PostgreSQL). */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new FolderMigrationProvider() });
+  // Unordered: a migration written on one branch may carry an earlier stamp than one already applied
+  // from another; each is still applied exactly once.
+  const migrator = new Migrator({ db, provider: new FolderMigrationProvider(), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

@@ -72,10 +72,10 @@ class PgliteConnection implements DatabaseConnection {
     if (compiled.parameters.length === 0) {
       const results = await this.pglite.exec(compiled.sql);
       const last = results[results.length - 1];
-      return toKyselyResult<R>(last?.rows ?? [], last?.affectedRows, compiled.sql);
+      return toKyselyResult<R>(last?.rows ?? [], last?.affectedRows);
     }
     const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[]);
-    return toKyselyResult<R>(result.rows, result.affectedRows, compiled.sql);
+    return toKyselyResult<R>(result.rows, result.affectedRows);
   }
   // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
@@ -83,10 +83,8 @@ class PgliteConnection implements DatabaseConnection {
   }
 }
 
-function toKyselyResult<R>(rows: unknown[], affectedRows: number | undefined, text: string): QueryResult<R> {
-  const isWrite = /^\s*(insert|update|delete|merge)/i.test(text);
-  return {
-    rows: rows as R[],
-    ...(isWrite && affectedRows !== undefined ? { numAffectedRows: BigInt(affectedRows) } : {}),
-  };
+// Kysely reads numAffectedRows only for writes, so it is passed whenever PGlite reports it — also
+// for a write inside `with …` that no text test would recognise.
+function toKyselyResult<R>(rows: unknown[], affectedRows: number | undefined): QueryResult<R> {
+  return { rows: rows as R[], ...(affectedRows !== undefined ? { numAffectedRows: BigInt(affectedRows) } : {}) };
 }

@@ -35,6 +35,11 @@ describe('database', () => {
     ]);
   });
 
+  it('counts rows written by a statement that starts with a common table expression', async () => {
+    const r = await sql`with c as (select 3 as id, 'Третя' as name) insert into community (community_id, name, katottg) select id, name, 'UA05020030030083783' from c`.execute(h.db);
+    expect(r.numAffectedRows).toBe(1n);
+  });
+
   it('keeps the audit log append-only in the database itself', async () => {
     await h.db.insertInto('audit_log').values({ community_id: 1, action: 'create', entity: 'test' }).execute();
     await expect(h.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
