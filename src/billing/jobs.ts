@@ -4,6 +4,7 @@
  * starting over (and a repeat of the whole run simply supersedes it).
  */
 import type { JobQueue, JobRun } from '../jobs/queue';
+import { computeConsumption, type ConsumptionSummary } from '../metering/consumption';
 import { conflict } from '../shared/errors';
 import { closePeriod, finishRun, RUN_STEPS, runRemainingSteps, scopeOf, startRun } from './run';
 
@@ -13,6 +14,11 @@ export const BILLING_CLOSE_JOB = 'billing.close';
 export interface BillingRunParams {
   period: string;
   userId?: number | null;
+  /**
+   * Recompute the period's meter_consumption from accepted readings before charging (default);
+   * false keeps meter_consumption as it stands (tests whose fixtures write it by hand).
+   */
+  refreshConsumption?: boolean;
 }
 
 interface RunCheckpoint {
@@ -23,6 +29,7 @@ interface RunCheckpoint {
 export async function billingRunJob(job: JobRun<BillingRunParams>) {
   const { communityId, db, params } = job;
   let cp = job.checkpoint as RunCheckpoint | null;
+  let consumption: ConsumptionSummary | undefined;
   if (cp) {
     const run = await db
       .selectFrom('billing_run')
@@ -37,7 +44,15 @@ export async function billingRunJob(job: JobRun<BillingRunParams>) {
       });
     }
   } else {
+    // startRun first: it refuses a closed period (whose consumption must never change) or one
+    // whose earlier month is still open.
     const billingRunId = await startRun(db, communityId, params.period, { jobId: job.jobId, userId: params.userId ?? undefined });
+    // Readings taken since the last refresh (the call-centre desk, a cash desk) count in this run.
+    // Before the checkpoint: a crash here leaves no checkpoint, so the retry refreshes again.
+    if (params.refreshConsumption !== false) {
+      await job.progress(0, RUN_STEPS.length, 'consumption from readings');
+      consumption = await computeConsumption(db, communityId, params.period);
+    }
     cp = { billingRunId };
     await job.saveCheckpoint(cp);
   }
@@ -46,7 +61,7 @@ export async function billingRunJob(job: JobRun<BillingRunParams>) {
   await job.progress(0, total, 'started');
   const lines = await runRemainingSteps(db, scope, (done, _total, name) => job.progress(done, total, name));
   const summary = await finishRun(db, communityId, cp.billingRunId, params.period, lines);
-  return { billingRunId: cp.billingRunId, period: params.period, ...summary };
+  return { billingRunId: cp.billingRunId, period: params.period, ...summary, ...(consumption ? { consumption } : {}) };
 }
 
 export async function billingCloseJob(job: JobRun<BillingRunParams>) {

@@ -185,8 +185,21 @@ export const billingRoutes: RouteModule = (app, ctx) => {
 
   api.post(
     '/billing/runs',
-    { schema: { tags, summary: 'Start a billing run for an open period (a job)', body: z.object({ period: periodText }), response: { 202: z.object({ jobId: z.number() }) } } },
-    async (request, reply) => reply.code(202).send({ jobId: await billing.startBillingRun(ctx.jobs, actorOf(request), toPeriod(request.body.period)) }),
+    {
+      schema: {
+        tags,
+        summary: 'Start a billing run for an open period (a job); it first recomputes the period\'s consumption from accepted readings',
+        body: z.object({
+          period: periodText,
+          refreshConsumption: z.boolean().optional().describe('false: bill meter_consumption as it stands, without recomputing it from readings'),
+        }),
+        response: { 202: z.object({ jobId: z.number() }) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(202).send({
+        jobId: await billing.startBillingRun(ctx.jobs, actorOf(request), toPeriod(request.body.period), { refreshConsumption: request.body.refreshConsumption }),
+      }),
   );
 
   api.get(

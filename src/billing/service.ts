@@ -12,7 +12,7 @@ import { requireRole, STAFF } from '../server/access';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors';
 import { addDays, kyivToday, periodOf, type Period } from '../shared/period';
 import { postLedgerEntries } from './ledger';
-import { BILLING_CLOSE_JOB, BILLING_RUN_JOB } from './jobs';
+import { BILLING_CLOSE_JOB, BILLING_RUN_JOB, type BillingRunParams } from './jobs';
 import { loadSettings, openPeriodForCorrections, runOutliers, runSummary, stepsDone } from './run';
 import { accountBalance, accountStatement, premisePeriodLines, premiseStatement } from './statements';
 import type { TariffMethod } from './tables';
@@ -272,9 +272,11 @@ select p.period, p.status, p.due_date, p.closed_at, r.billing_run_id, r.status a
   return r.rows;
 }
 
-export async function startBillingRun(jobs: JobQueue, actor: SessionUser, period: Period) {
+/** `refreshConsumption: false` bills meter_consumption as it stands instead of recomputing it from readings first. */
+export async function startBillingRun(jobs: JobQueue, actor: SessionUser, period: Period, options: { refreshConsumption?: boolean } = {}) {
   requireRole(actor, ...OPERATORS);
-  return jobs.enqueue(actor.communityId, BILLING_RUN_JOB, { period, userId: actor.userId }, actor.userId);
+  const params: BillingRunParams = { period, userId: actor.userId, ...(options.refreshConsumption === false ? { refreshConsumption: false } : {}) };
+  return jobs.enqueue(actor.communityId, BILLING_RUN_JOB, { ...params }, actor.userId);
 }
 
 export async function startClose(db: DbOrTx, jobs: JobQueue, actor: SessionUser, period: Period) {

@@ -78,7 +78,8 @@ describe('billing over HTTP: tariffs with history, a run as a job, review, close
   });
 
   it('runs October as a job, shows the summary and closes it', async () => {
-    const start = await post('operator', '/api/billing/runs', { period: '2026-10' });
+    // refreshConsumption: false — the fixture writes meter_consumption by hand (it has no readings).
+    const start = await post('operator', '/api/billing/runs', { period: '2026-10', refreshConsumption: false });
     expect(start.statusCode).toBe(202);
     const job = await waitForJob('operator', start.json().jobId);
     expect(job.status).toBe('succeeded');

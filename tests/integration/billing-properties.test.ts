@@ -26,7 +26,8 @@ describe('billing properties', () => {
   let h: DatabaseHandle;
   let jobs: JobQueue;
   const run = async (period: string) => {
-    const { result } = await jobs.runNow(C, BILLING_RUN_JOB, { period });
+    // refreshConsumption: false — the fixture writes meter_consumption by hand (random volumes, no readings).
+    const { result } = await jobs.runNow(C, BILLING_RUN_JOB, { period, refreshConsumption: false });
     return (result as { billingRunId: number }).billingRunId;
   };
   const snapshot = (runId: number) =>

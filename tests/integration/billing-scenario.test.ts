@@ -20,7 +20,8 @@ describe('billing: October and November, to the kopeck', () => {
   let novRun: number;
 
   const run = async (period: string) => {
-    const { result } = await jobs.runNow(C, BILLING_RUN_JOB, { period });
+    // refreshConsumption: false — the fixture writes meter_consumption by hand (it has no readings).
+    const { result } = await jobs.runNow(C, BILLING_RUN_JOB, { period, refreshConsumption: false });
     const { billingRunId, lines } = result as { billingRunId: number; lines: number };
     const counted = await sql<{ n: number }>`select count(*)::int as n from charge_line where billing_run_id = ${billingRunId}`.execute(h.db);
     expect(lines).toBe(counted.rows[0].n);
