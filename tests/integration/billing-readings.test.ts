@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle, Db } from '../../src/db/index';
+import { JobQueue } from '../../src/jobs/queue';
+import { BILLING_CLOSE_JOB, BILLING_RUN_JOB, registerBillingJobs } from '../../src/billing/jobs';
+import { submitReading, upsertMetersBulk } from '../../src/metering/service';
+import { createTestDatabase } from '../helpers/db';
+import { seedMeteringWorld, type MeteringWorld } from './metering-fixtures';
+
+/**
+ * From the desk to the bill: a cold-water meter, readings taken at the call centre through
+ * metering's service, and billing runs started as a person starts them (the job, which first
+ * recomputes the month's consumption from readings). Three months:
+ *
+ *   installed 2026-08-20 at 100.000 m³ (its initial reading); price 29.988 UAH/m³
+ *   September: read 2026-09-27 at 113.750          → actual      13.750 m³
+ *   October:   no reading                          → estimated   13.750 / 38 days × 31 = 11.217 m³
+ *   November:  run before the reading (estimated)  →             13.750 / 38 days × 30 = 10.855 m³
+ *              read 2026-11-27 at 136.217, run again → reconciled 136.217 − 113.750 − 11.217 = 11.250 m³
+ *
+ * (38 days: 20 August to 27 September. The readings fall in the default window, the last five days
+ * of the month, so each counts in its own month.) Every charge is volume × price rounded once,
+ * half up, to the kopeck.
+ */
+describe('billing from readings taken at the desk: actual, estimated, reconciled', () => {
+  let h: DatabaseHandle;
+  let db: Db;
+  let w: MeteringWorld;
+  let jobs: JobQueue;
+  let meterId: number;
+  let accountId: number;
+
+  /** A billing run the way `hromada billing run --period …` starts one: the job with only the period. */
+  const runBilling = async (period: string) => {
+    const messages: string[] = [];
+    const { result } = await jobs.runNow(1, BILLING_RUN_JOB, { period, userId: w.operator.userId }, (_done, _total, message) => {
+      if (message) messages.push(message);
+    });
+    return { ...(result as { billingRunId: number; consumption?: { rows: number; estimated: number } }), messages };
+  };
+  const close = (period: string) => jobs.runNow(1, BILLING_CLOSE_JOB, { period, userId: w.operator.userId });
+  /** A reading typed in by the call-centre operator on the day it is read. */
+  const readAtDesk = (readOn: string, value: string) => submitReading(db, w.operator, meterId, { readOn, values: [value] }, { channel: 'call_centre', today: readOn });
+  const meteredLines = (billingRunId: number) =>
+    db
+      .selectFrom('charge_line')
+      .select(['volume', 'tariff', 'amount', 'estimated'])
+      .where('community_id', '=', 1)
+      .where('billing_run_id', '=', billingRunId)
+      .where('account_id', '=', accountId)
+      .where('method', '=', 'metered')
+      .execute();
+  const consumptionOf = (period: string) =>
+    db.selectFrom('meter_consumption').select(['volume', 'estimated']).where('community_id', '=', 1).where('period', '=', period).where('meter_id', '=', meterId).execute();
+
+  beforeAll(async () => {
+    h = await createTestDatabase();
+    db = h.db;
+    w = await seedMeteringWorld(db);
+    const account = await db
+      .insertInto('account')
+      .values({ community_id: 1, provider_id: w.vodokanalId, premise_id: w.flats[0]!, service_id: w.water, number: 'В-1', opened_on: '2020-01-01' })
+      .returning('account_id')
+      .executeTakeFirstOrThrow();
+    accountId = account.account_id;
+    await db
+      .insertInto('tariff')
+      .values({ community_id: 1, provider_id: w.vodokanalId, service_id: w.water, method: 'metered', price: '29.988', unit: 'м³', valid_from: '2026-01-01' })
+      .execute();
+    const [meter] = await upsertMetersBulk(db, w.operator, [
+      { serial: 'CW-100', serviceId: w.water, premiseId: w.flats[0]!, providerId: w.vodokanalId, installedOn: '2026-08-20', verifiedUntil: '2030-01-01', initialValues: ['100'] },
+    ]);
+    expect(meter!.outcome).toBe('created');
+    meterId = meter!.meterId!;
+    jobs = new JobQueue(h);
+    registerBillingJobs(jobs);
+  }, 60_000);
+  afterAll(() => h?.close());
+
+  it('September: the desk reading is billed as read', async () => {
+    const reading = await readAtDesk('2026-09-27', '113.750');
+    expect(reading).toMatchObject({ status: 'accepted', period: '2026-09-01' });
+
+    const run = await runBilling('2026-09-01');
+    // The consumption was refreshed first, and said so.
+    expect(run.messages[0]).toBe('consumption from readings');
+    expect(run.consumption).toMatchObject({ rows: 1, estimated: 0 });
+    expect(await consumptionOf('2026-09-01')).toEqual([{ volume: '13.75', estimated: false }]);
+    // 13.750 × 29.988 = 412.335 → 412.34 (half up)
+    expect(await meteredLines(run.billingRunId)).toEqual([{ volume: '13.75', tariff: '29.988000', amount: 41234, estimated: false }]);
+    await close('2026-09-01');
+  });
+
+  it('October: no reading, the volume is estimated from the meter history', async () => {
+    const run = await runBilling('2026-10-01');
+    expect(run.consumption).toMatchObject({ rows: 1, estimated: 1 });
+    // 13.750 / 38 × 31 = 11.2171… → 11.217 m³; × 29.988 = 336.375396 → 336.38
+    expect(await consumptionOf('2026-10-01')).toEqual([{ volume: '11.217', estimated: true }]);
+    expect(await meteredLines(run.billingRunId)).toEqual([{ volume: '11.217', tariff: '29.988000', amount: 33638, estimated: true }]);
+    await close('2026-10-01');
+  });
+
+  it('November: a run before the reading estimates; the reading arrives and the next run reconciles', async () => {
+    const early = await runBilling('2026-11-01');
+    // 13.750 / 38 × 30 = 10.8552… → 10.855 m³; × 29.988 = 325.519740 → 325.52
+    expect(await meteredLines(early.billingRunId)).toEqual([{ volume: '10.855', tariff: '29.988000', amount: 32552, estimated: true }]);
+
+    const reading = await readAtDesk('2026-11-27', '136.217');
+    expect(reading).toMatchObject({ status: 'accepted', period: '2026-11-01' });
+
+    // Run again, as the operator would after taking the reading: no separate consumption step.
+    const run = await runBilling('2026-11-01');
+    expect(run.messages[0]).toBe('consumption from readings');
+    expect(run.consumption).toMatchObject({ rows: 1, estimated: 0 });
+    // 136.217 − 113.750 − 11.217 (estimated and billed in October) = 11.250 m³
+    expect(await consumptionOf('2026-11-01')).toEqual([{ volume: '11.25', estimated: false }]);
+    // 11.250 × 29.988 = 337.365 → 337.37 (half up)
+    expect(await meteredLines(run.billingRunId)).toEqual([{ volume: '11.25', tariff: '29.988000', amount: 33737, estimated: false }]);
+    // The early run was superseded and its lines dropped.
+    expect(await meteredLines(early.billingRunId)).toEqual([]);
+    // Three months billed 13.750 + 11.217 + 11.250 = 36.217 m³: exactly what the meter turned (136.217 − 100).
+    const billed = await db
+      .selectFrom('meter_consumption')
+      .select((eb) => eb.fn.sum<string>('volume').as('total'))
+      .where('community_id', '=', 1)
+      .where('meter_id', '=', meterId)
+      .executeTakeFirstOrThrow();
+    expect(Number(billed.total)).toBe(36.217);
+  });
+
+  it('a closed month keeps its consumption: a run refused for it recomputes nothing', async () => {
+    await expect(runBilling('2026-10-01')).rejects.toMatchObject({ code: 'period_closed' });
+    expect(await consumptionOf('2026-10-01')).toEqual([{ volume: '11.217', estimated: true }]);
+  });
+});
