@@ -311,7 +311,7 @@ usual as (
    group by le.account_id
 )
 select cur.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.name_uk as service,
-       concat_ws(', ', st.type || ' ' || st.name, b.house_key, case when pr.number is not null then 'кв. ' || pr.number end) as address,
+       premise_address(st.type, st.name, b.house_key, pr.apartment_key) as address,
        cur.charged, u.usual
   from cur
   join usual u on u.account_id = cur.account_id

@@ -322,7 +322,7 @@ async function accountFor(db: DbOrTx, actor: SessionUser, accountId: number) {
   const scope = providerScope(actor);
   const a = await sql<{ account_id: number; number: string; provider_id: number; provider: string; service: string; premise_id: number; address: string; unified_account: string | null }>`
 select a.account_id, a.number, a.provider_id, p.name as provider, s.name_uk as service, a.premise_id,
-       concat_ws(', ', st.type || ' ' || st.name, b.house_key, case when pr.number is not null then 'кв. ' || pr.number end) as address,
+       premise_address(st.type, st.name, b.house_key, pr.apartment_key) as address,
        ua.number as unified_account
   from account a
   join provider p on p.community_id = a.community_id and p.provider_id = a.provider_id

@@ -310,16 +310,16 @@ export interface PremiseHit {
   premise_id: number;
   building_id: number;
   premise_number: string | null;
-  street_type: string;
-  street: string;
-  house: string;
+  /** «вул. Соборна, буд. 5, кв. 1», printed by premise_address (the way every address is printed). */
+  address: string;
   unified_number: string | null;
   persons: string | null;
 }
 
 /**
  * Premises for the desk's search box: by unified account number, personal account number, a
- * resident's surname (with first name), or a street with house and flat number.
+ * resident's surname (with first name), or a street with house and flat (`flat` is an apartment
+ * key: '5', 'п1' for «прим. 1»).
  */
 export async function searchPremises(
   db: DbOrTx,
@@ -329,8 +329,8 @@ export async function searchPremises(
   limit: number,
 ): Promise<PremiseHit[]> {
   const result = await sql<PremiseHit>`
-select p.premise_id, p.building_id, p.number as premise_number, s.type as street_type, s.name as street,
-       b.house_key as house, ua.number as unified_number,
+select p.premise_id, p.building_id, p.number as premise_number,
+       premise_address(s.type, s.name, b.house_key, p.apartment_key) as address, ua.number as unified_number,
        (select string_agg(pe.last_name || ' ' || pe.first_name, ', ' order by pe.last_name, pe.first_name)
           from registration g join person pe on pe.community_id = g.community_id and pe.person_id = g.person_id
          where g.community_id = p.community_id and g.premise_id = p.premise_id and g.registered_to is null) as persons
@@ -351,7 +351,7 @@ where p.community_id = ${communityId}
              and (${q.firstName}::text is null or lower(pe.first_name) like lower(${q.firstName}::text) || '%')))
     or (${q.street}::text is not null and ${q.house}::int is not null
         and s.name_key like '%' || lower(${q.street}::text) || '%' and b.number = ${q.house}::int
-        and (${q.flat}::text is null or p.apartment_key = lower(${q.flat}::text)))
+        and (${q.flat}::text is null or p.apartment_key = ${q.flat}::text))
   )
 order by s.name, b.number, b.house_key, nullif(regexp_replace(coalesce(p.number, ''), '\\D', '', 'g'), '')::int nulls first, p.number
 limit ${limit}`.execute(db);

@@ -196,7 +196,7 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext) {
         premiseId: h.premise_id,
         buildingId: h.building_id,
         premiseNumber: h.premise_number,
-        address: `${h.street_type} ${h.street}, ${h.house}${h.premise_number ? `, кв. ${h.premise_number}` : ''}`,
+        address: h.address,
         unifiedNumber: h.unified_number,
         persons: h.persons,
       }));

@@ -32,6 +32,7 @@ import { AppError, forbidden, invalid, notFound, type Bilingual } from '../share
 import { isIsoDate, kyivToday, periodOf, prevPeriod } from '../shared/period';
 import { writeAudit } from '../auth/audit';
 import { decodeCursor, pageOf } from '../shared/pagination';
+import { normaliseApartment } from '../registry/address';
 import { averageDaily } from './estimate';
 import {
   explain,
@@ -771,13 +772,18 @@ export async function premiseMeters(db: DbOrTx, actor: SessionUser, premiseId: n
 /** Splits what the desk operator typed into the ways a premise can be named. */
 export function parseLookup(text: string) {
   const t = text.trim().replace(/\s+/g, ' ');
-  const address = /^(.*?[\p{L}].*?)[ ,]+(?:буд\.?|будинок)?\s*(\d+)[\p{L}]?(?:[ ,/-]+(?:кв\.?|квартира)?\s*(\d+[\p{L}]?))?$/u.exec(t);
+  // The flat part: «кв. 5», «5а», or a non-residential premise «прим. 1», «кв. п1», «офіс 1».
+  const address =
+    /^(.*?[\p{L}].*?)[ ,]+(?:буд\.?|будинок)?\s*(\d+)[\p{L}]?(?:[ ,/-]+((?:(?:кв|квартира)\.?\s*)?(?:(?:(?:нежитл\.?|нежитлове)\s*)?(?:прим|приміщ|приміщення|пом|оф|офіс)\.?\s*|н\/п\s*|п)?№?\s*\d+(?:\s*-?\s*\p{L})?(?:\/\d+\p{L}?)?))?$/iu.exec(
+      t,
+    );
   const words = /^[\p{L}'’-]+( [\p{L}'’-]+)*$/u.test(t) ? t.split(' ') : [];
   return {
     text: t,
     street: address ? address[1]!.replace(/^(вул\.?|вулиця|просп\.?|проспект|пров\.?|провулок|бул\.?|бульвар)\s*/iu, '').trim() || null : null,
     house: address ? Number(address[2]) : null,
-    flat: address?.[3] ?? null,
+    // As an apartment key ('5', 'п1'): what premise.apartment_key holds.
+    flat: address?.[3] ? (normaliseApartment(address[3]) ?? address[3].toLowerCase()) : null,
     lastName: words[0] ?? null,
     firstName: words[1] ?? null,
   };

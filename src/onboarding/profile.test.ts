@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normaliseDecimal, parseDate, parsePeriodText, planColumns, profileSettingsSchema, readRow, suggestColumns } from './profile';
+import { addressText, normaliseDecimal, parseDate, parsePeriodText, planColumns, profileSettingsSchema, readRow, suggestColumns } from './profile';
 
 const settings = (extra: Record<string, unknown> = {}) => profileSettingsSchema.parse({ kind: 'accounts', ...extra });
 
@@ -86,5 +86,18 @@ describe('columns', () => {
     const s = profileSettingsSchema.parse({ kind: 'accounts', columns: { account: 'ls', address: 'adr' }, defaultService: 'water' });
     const { errors } = readRow(planColumns(s, ['ls', 'adr']), s, ['', 'вул. Соборна 1']);
     expect(errors).toEqual([{ column: 'ls', field: 'account', value: '', uk: 'не заповнено поле «Особовий рахунок»', en: 'Account number is empty' }]);
+  });
+});
+
+describe('addressText', () => {
+  it.each([
+    [{ street_type: 'вулиця', street: 'Зодчих', house: '3', apartment: '5' }, 'вулиця Зодчих, буд. 3, кв. 5'],
+    // A premise column holding «прим. 1» or its key is printed as the premise, never «кв. прим. 1».
+    [{ street_type: 'вулиця', street: 'Зодчих', house: '3', apartment: 'прим. 1' }, 'вулиця Зодчих, буд. 3, прим. 1'],
+    [{ street_type: 'вулиця', street: 'Зодчих', house: '3', apartment: 'п2а' }, 'вулиця Зодчих, буд. 3, прим. 2а'],
+    [{ street: 'Зодчих', house: '3' }, 'Зодчих, буд. 3'],
+    [{ address: 'Зодчих 3, кв. 1', street: 'Інша' }, 'Зодчих 3, кв. 1'],
+  ])('%j → %s', (record, text) => {
+    expect(addressText(record)).toBe(text);
   });
 });

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { parseUah } from '../shared/money';
+import { formatApartment } from '../registry/address';
 import type { Bilingual } from '../shared/errors';
 import { TEXT_ENCODINGS } from './encoding';
 
@@ -299,6 +300,6 @@ export function readRow(plan: ColumnPlan, settings: ProfileSettings, values: str
 /** The whole address of a row: the address column, or street type, street, house and apartment joined. */
 export function addressText(record: CanonicalRecord): string {
   if (record.address) return String(record.address);
-  const parts = [[record.street_type, record.street].filter(Boolean).join(' '), record.house ? `буд. ${record.house}` : '', record.apartment ? `кв. ${record.apartment}` : ''];
+  const parts = [[record.street_type, record.street].filter(Boolean).join(' '), record.house ? `буд. ${record.house}` : '', record.apartment ? formatApartment(String(record.apartment)) : ''];
   return parts.filter(Boolean).join(', ');
 }

@@ -495,9 +495,7 @@ export interface ReportRow {
 
 /** The address of a premise as the report and the queue print it. */
 export const premiseAddressSql = (p: string, b: string, st: string) =>
-  sql`concat_ws(', ', ${sql.ref(`${st}.type`)} || ' ' || ${sql.ref(`${st}.name`)}, 'буд. ' || ${sql.ref(`${b}.house_key`)},
-                case when ${sql.ref(`${p}.apartment_key`)} like 'п%' then 'прим. ' || substr(${sql.ref(`${p}.apartment_key`)}, 2)
-                     when ${sql.ref(`${p}.apartment_key`)} <> '' then 'кв. ' || ${sql.ref(`${p}.apartment_key`)} end)`;
+  sql`premise_address(${sql.ref(`${st}.type`)}, ${sql.ref(`${st}.name`)}, ${sql.ref(`${b}.house_key`)}, ${sql.ref(`${p}.apartment_key`)})`;
 
 /** One page of the report in row order (keyset on row_no), with the matched premise's address. */
 export async function reportPage(db: DbOrTx, s: Scope, afterRow: number, limit: number, statuses?: string[]): Promise<ReportRow[]> {

@@ -144,7 +144,18 @@ describe('metering over HTTP: every channel, permissions, review queue, the desk
     expect(await find('вул. Соборна 5, кв. 10')).toEqual([w.flats[2]]);
     expect(await find('соборна 5')).toEqual(w.flats);
     const hit = (await get('operator', '/api/metering/lookup?q=1000000000')).json()[0];
-    expect(hit).toMatchObject({ address: 'вулиця Соборна, 5, кв. 1', unifiedNumber: '1000000000', persons: 'Коваленко Олена, Коваленко Петро' });
+    expect(hit).toMatchObject({ address: 'вул. Соборна, буд. 5, кв. 1', unifiedNumber: '1000000000', persons: 'Коваленко Олена, Коваленко Петро' });
+    // A non-residential premise is found and printed as «прим. 1», however its number is typed.
+    const shop = await h.db
+      .insertInto('premise')
+      .values({ community_id: 1, building_id: w.buildingId, number: 'прим. 1', apartment_key: 'п1', kind: 'non_residential' })
+      .returning('premise_id')
+      .executeTakeFirstOrThrow();
+    for (const q of ['Соборна 5, прим. 1', 'соборна 5 кв. п1', 'Соборна 5, нежитлове приміщення 1']) expect(await find(q)).toEqual([shop.premise_id]);
+    expect(await find('Соборна 5, кв. 1')).toEqual([w.flats[0]]);
+    const shopHit = (await get('operator', `/api/metering/lookup?q=${encodeURIComponent('Соборна 5, прим. 1')}`)).json()[0];
+    expect(shopHit).toMatchObject({ premiseNumber: 'прим. 1', address: 'вул. Соборна, буд. 5, прим. 1' });
+    await h.db.deleteFrom('premise').where('premise_id', '=', shop.premise_id).execute();
     expect((await get('resident', '/api/metering/lookup?q=коваленко')).statusCode).toBe(403);
   });
 

@@ -117,7 +117,7 @@ describe('onboarding over HTTP: upload, progress, report, review queue', () => {
       [4, 'new'],
     ]);
     expect(items[0]).toMatchObject({ accountNumber: 'X2', addressRaw: 'Мира, буд. 1, кв. 2', data: { payer: 'Петренко' } });
-    expect(items[0].candidates[0]).toMatchObject({ premiseId: reg.premise('вулиця', 'Миру', '1', 2), address: 'вулиця Миру, буд. 1, кв. 2' });
+    expect(items[0].candidates[0]).toMatchObject({ premiseId: reg.premise('вулиця', 'Миру', '1', 2), address: 'вул. Миру, буд. 1, кв. 2' });
 
     const accepted = await app.inject({ method: 'POST', url: `/api/imports/${importId}/queue/accept`, headers: operator.headers, payload: { rows: [{ rowNo: 3 }] } });
     expect(accepted.statusCode).toBe(200);
