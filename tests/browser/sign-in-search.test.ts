@@ -9,6 +9,7 @@ import { buildApp } from '../../src/server/app';
 import { openContext } from '../../src/server/start';
 import type { AppContext } from '../../src/server/context';
 import { startupHooks } from '../../src/cli/startup';
+import { formatApartment } from '../../src/registry/address';
 
 // A person signs in as the demo operator, finds «київська 12а» (also typed «Kyivska 12-A»), opens
 // the building, sees its premises and a premise's accounts. Assertions are on visible text.
@@ -120,7 +121,9 @@ describe('sign in and find an address in the browser', () => {
       expect(await rows.count()).toBe(kyivska12a.premises.length);
       const firstApartment = kyivska12a.premises.find((p) => p.number !== null)!;
       const tableText = await page.locator('table').innerText();
-      for (const premise of kyivska12a.premises.filter((p) => p.number !== null)) expect(tableText).toContain(`кв. ${premise.number}`);
+      // Flats as «кв. 5», non-residential premises as «прим. 1» (formatApartment, as everywhere else).
+      for (const premise of kyivska12a.premises.filter((p) => p.number !== null)) expect(tableText).toContain(formatApartment(premise.number!));
+      expect(tableText).not.toContain('кв. прим.');
       await page.screenshot({ path: path.join(os.tmpdir(), 'hromada-building.png') });
 
       // Open one apartment: its accounts as the database holds them.

@@ -7,6 +7,7 @@ import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
 import { api } from '../../api';
+import { withApartment, withoutApartment } from '../../address';
 import { PremiseLookup, type LookupHit } from './PremiseLookup';
 import { MeterEntry, type FlatOutcome } from './MeterEntry';
 import type { BuildingFlat, Meter } from './types';
@@ -50,8 +51,7 @@ export function ReadingDeskPage() {
 
   const flatTitle = useCallback(
     (f: BuildingFlat) => {
-      const street = title.replace(/, кв\. .*$/, '');
-      return f.premiseNumber ? `${street}, кв. ${f.premiseNumber}` : street;
+      return withApartment(withoutApartment(title), f.premiseNumber);
     },
     [title],
   );
@@ -99,7 +99,7 @@ export function ReadingDeskPage() {
       setNotice(t({ uk: `У будинку ${hit.address} немає лічильників`, en: `The building ${hit.address} has no meters` }));
       return;
     }
-    open({ premiseId: first.premiseId, buildingId: hit.buildingId, title: first.premiseNumber ? `${hit.address}, кв. ${first.premiseNumber}` : hit.address });
+    open({ premiseId: first.premiseId, buildingId: hit.buildingId, title: withApartment(hit.address, first.premiseNumber) });
   }
 
   function onDone(outcome: FlatOutcome) {

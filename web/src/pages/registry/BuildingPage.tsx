@@ -7,6 +7,7 @@ import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { InfoGrid } from '../../components/InfoGrid';
 import { PageHeader } from '../../components/PageHeader';
+import { apartmentLabel } from '../../address';
 import { MANAGEMENT_LABEL, PREMISE_KIND_LABEL } from './labels';
 import type { Building, BuildingPremise } from './types';
 
@@ -88,7 +89,7 @@ export function BuildingPage() {
                       <Table.Tr key={premise.premiseId} style={{ cursor: 'pointer' }} onClick={() => navigate(`/premises/${premise.premiseId}`)}>
                         <Table.Td>
                           <Anchor component={Link} to={`/premises/${premise.premiseId}`} fw={600} onClick={(event) => event.stopPropagation()}>
-                            {premise.number ? t({ uk: 'кв. {n}', en: 'apt {n}' }, { n: premise.number }) : t({ uk: 'будинок цілком', en: 'whole building' })}
+                            {premise.number ? t(apartmentLabel(premise.number)) : t({ uk: 'будинок цілком', en: 'whole building' })}
                           </Anchor>
                         </Table.Td>
                         <Table.Td>

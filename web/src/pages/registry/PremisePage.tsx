@@ -5,6 +5,7 @@ import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { InfoGrid } from '../../components/InfoGrid';
 import { PageHeader } from '../../components/PageHeader';
+import { apartmentLabel } from '../../address';
 import { PREMISE_KIND_LABEL } from './labels';
 import type { Premise } from './types';
 
@@ -26,7 +27,7 @@ export function PremisePage() {
             <Anchor component={Link} to={`/buildings/${premise.buildingId}`}>
               {t({ uk: 'Будинок', en: 'Building' })}
             </Anchor>
-            <Text>{premise.number ? t({ uk: 'кв. {n}', en: 'apt {n}' }, { n: premise.number }) : t({ uk: 'Приміщення', en: 'Premise' })}</Text>
+            <Text>{premise.number ? t(apartmentLabel(premise.number)) : t({ uk: 'Приміщення', en: 'Premise' })}</Text>
           </Breadcrumbs>
           <PageHeader title={premise.address} subtitle={t({ uk: 'Картка приміщення', en: 'Premise card' })} />
 
