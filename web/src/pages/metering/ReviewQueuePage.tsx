@@ -2,6 +2,7 @@ import { Fragment, useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { api, errorMessages } from '../../api';
+import { apartmentLabel } from '../../address';
 import { useFormat, useT } from '../../i18n';
 import { useApiList } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
@@ -72,7 +73,7 @@ export function ReviewQueuePage() {
                         <Table.Td>
                           {item.premise_id ? (
                             <Link to={`/metering/desk?premise=${item.premise_id}&building=${item.building_id}`}>
-                              {t({ uk: 'кв.', en: 'apt' })} {item.premise_number ?? '—'}
+                              {item.premise_number ? t(apartmentLabel(item.premise_number)) : '—'}
                             </Link>
                           ) : (
                             t({ uk: 'будинковий', en: 'building meter' })
