@@ -1,14 +1,9 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser } from 'playwright-core';
-import { buildApp } from '../../src/server/app';
-import { openContext } from '../../src/server/start';
+import type { Browser } from 'playwright-core';
 import type { AppContext, SessionUser } from '../../src/server/context';
-import { startupHooks } from '../../src/cli/startup';
+import { signInAsOperator, startDemoServer, type DemoServer } from './demo-server';
 import { submitReadingsBulk, upsertMetersBulk } from '../../src/metering/service';
 import { addDays, kyivToday } from '../../src/shared/period';
 
@@ -17,12 +12,9 @@ import { addDays, kyivToday } from '../../src/shared/period';
 // opens), types a wrong one (it is refused with the reason on screen), corrects it, and passes
 // over the last flat with Enter. The readings are then checked in the database.
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
 describe('the call-centre desk, keyboard only', () => {
-  let dataDir: string;
+  let server: DemoServer;
   let ctx: AppContext;
-  let app: FastifyInstance;
   let browser: Browser;
   let baseUrl: string;
   let flats: Array<{ premiseId: number; number: string; unified: string; meterId: number }>;
@@ -30,10 +22,13 @@ describe('the call-centre desk, keyboard only', () => {
   let system: SessionUser;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.resolve('web/dist/index.html'))) throw new Error('web/dist is missing: run `npm run build:web` (or `npm run test:browser`)');
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-desk-'));
-    ctx = await openContext({ dataDir });
-    for (const hook of startupHooks) await hook(ctx);
+    server = await startDemoServer(prepareFlats);
+    ({ ctx, browser, baseUrl } = server);
+  });
+
+  afterAll(() => server?.close());
+
+  async function prepareFlats(ctx: AppContext) {
     const communityId = ctx.communityId;
 
     // Three flats of one building get a cold-water meter read a month ago at 100.
@@ -76,29 +71,12 @@ describe('the call-centre desk, keyboard only', () => {
     // The whole month is the submission window, so the test does not depend on the day it runs.
     await ctx.db.deleteFrom('metering_settings').where('community_id', '=', communityId).execute();
     await ctx.db.insertInto('metering_settings').values({ community_id: communityId, window_opens_day: 1, window_closes_day: 0 }).execute();
-
-    app = await buildApp(ctx);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await ctx?.jobs.stop().catch(() => undefined);
-    await ctx?.handle.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  }
 
   it('enters a building’s readings without the mouse, and explains a bad one', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'uk-UA' });
     try {
-      await page.goto(baseUrl);
-      await page.getByLabel('Логін').fill('operator');
-      await page.getByLabel('Пароль', { exact: true }).fill('operator-demo');
-      await page.keyboard.press('Enter');
-      await page.getByRole('banner').getByText('Оператор ЦОД (демо)').waitFor();
+      await signInAsOperator(page, baseUrl);
       await page.goto(`${baseUrl}/metering/desk`);
       await page.getByRole('heading', { name: 'Показники лічильників: прийом дзвінків' }).waitFor();
 

@@ -1,29 +1,14 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildApp } from '../../src/server/app';
-import { openContext } from '../../src/server/start';
+import type { Browser, Page } from 'playwright-core';
 import type { AppContext } from '../../src/server/context';
-import { startupHooks } from '../../src/cli/startup';
+import { signInAsOperator, startDemoServer, type DemoServer } from './demo-server';
 import { formatApartment } from '../../src/registry/address';
 
 // A person signs in as the demo operator, finds «київська 12а» (also typed «Kyivska 12-A»), opens
 // the building, sees its premises and a premise's accounts. Assertions are on visible text.
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const OPERATOR = { login: 'operator', password: 'operator-demo' };
 
 interface ExpectedBuilding {
   buildingId: number;
@@ -31,22 +16,15 @@ interface ExpectedBuilding {
 }
 
 describe('sign in and find an address in the browser', () => {
-  let dataDir: string;
+  let server: DemoServer;
   let ctx: AppContext;
-  let app: FastifyInstance;
   let browser: Browser;
   let baseUrl: string;
   let kyivska12a: ExpectedBuilding;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.resolve('web/dist/index.html'))) throw new Error('web/dist is missing: run `npm run build:web` (or `npm run test:browser`)');
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-browser-'));
-    ctx = await openContext({ dataDir });
-    // The same start-up work as `npm start`: on an empty database it seeds the demo city.
-    for (const hook of startupHooks) await hook(ctx);
-    app = await buildApp(ctx);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    server = await startDemoServer();
+    ({ ctx, browser, baseUrl } = server);
 
     // What the pages should show, read from the database rather than assumed.
     const building = await ctx.db
@@ -68,27 +46,11 @@ describe('sign in and find an address in the browser', () => {
       .orderBy('premise_id')
       .execute();
     kyivska12a = { buildingId: building.building_id, premises: premises.map((p) => ({ premiseId: p.premise_id, number: p.number })) };
-
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await ctx?.jobs.stop().catch(() => undefined);
-    await ctx?.handle.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => server?.close());
 
-  async function signIn(page: Page) {
-    await page.goto(baseUrl);
-    await expect.poll(() => page.getByRole('heading', { name: 'Вхід до системи' }).isVisible()).toBe(true);
-    await page.getByLabel('Логін').fill(OPERATOR.login);
-    await page.getByLabel('Пароль', { exact: true }).fill(OPERATOR.password);
-    await page.getByRole('button', { name: 'Увійти' }).click();
-    await page.getByRole('heading', { name: 'Огляд громади' }).waitFor();
-    await page.getByRole('banner').getByText('Оператор ЦОД (демо)').waitFor();
-  }
+  const signIn = (page: Page) => signInAsOperator(page, baseUrl);
 
   /** Types as a person does (key by key), waits for the list and opens the building found. */
   async function findBuilding(page: Page, typed: string) {
