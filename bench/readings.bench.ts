@@ -10,28 +10,15 @@
  */
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { openContext } from '../src/server/start';
-import { communityHasData } from '../src/registry/seed/seed';
-import { runSeed } from '../src/registry/seed/cli';
+import { BENCH_COMMUNITY, BENCH_URL, openBenchCity, printResult } from './lib';
 import { addDays, kyivToday, periodOf } from '../src/shared/period';
 import { submitReadingsBulk } from '../src/metering/service';
 import type { SessionUser } from '../src/server/context';
 
 const READINGS = 200_000;
-const COMMUNITY = 1;
+const COMMUNITY = BENCH_COMMUNITY;
 const METERED = ['cold_water', 'hot_water', 'electricity', 'gas_supply'];
-const url = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/hromada_bench';
 
-async function ensureDatabase() {
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
-  if (exists.rowCount === 0) await client.query(`create database "${name}"`);
-  await client.end();
-}
 
 /** One meter per open account of a metered service, an initial reading and one a month ago: set-based, once. */
 async function ensureMeters(client: pg.Client, today: string) {
@@ -111,15 +98,10 @@ async function copyBaseline(client: pg.Client, rows: Row[], today: string): Prom
 }
 
 async function main() {
-  await ensureDatabase();
-  const ctx = await openContext({ url });
-  const client = new pg.Client({ connectionString: url });
+  const ctx = await openBenchCity();
+  const client = new pg.Client({ connectionString: BENCH_URL });
   await client.connect();
   try {
-    if (!(await communityHasData(ctx.handle, COMMUNITY))) {
-      console.log('Seeding the vinnytsia city (once)…');
-      await runSeed(ctx, { scale: 'vinnytsia', communityId: COMMUNITY, users: false }, true);
-    }
     const today = kyivToday();
     await ensureMeters(client, today);
     const rows = await readingRows(client, addDays(today, -30));
@@ -154,17 +136,7 @@ async function main() {
 
     const ratio = rate / copyRate;
     const target = 0.2;
-    console.log(
-      JSON.stringify({
-        bench: 'readings',
-        value: Math.round(rate),
-        unit: 'readings/s',
-        baseline: Math.round(copyRate),
-        ratio: Math.round(ratio * 1000) / 1000,
-        target,
-        met: ratio >= target,
-      }),
-    );
+    printResult({ bench: 'readings', value: Math.round(rate), unit: 'readings/s', baseline: Math.round(copyRate), ratio, target, met: ratio >= target });
   } finally {
     await client.end();
     await ctx.handle.close();

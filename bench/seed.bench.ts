@@ -14,21 +14,11 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { openContext } from '../src/server/start';
 import { runSeed } from '../src/registry/seed/cli';
 import { SCALES } from '../src/registry/seed/plan';
+import { BENCH_URL, ensureDatabase, printResult } from './lib';
 
 const TARGET_SECONDS = 180;
-const url = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/hromada_bench';
+const url = BENCH_URL;
 
-async function recreateDatabase() {
-  const name = new URL(url).pathname.slice(1);
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unexpected database name in DATABASE_URL: ${name}`);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`drop database if exists ${name} with (force)`);
-  await client.query(`create database ${name}`);
-  await client.end();
-}
 
 /** The baseline: the same number of account-shaped rows, COPYed into a table with nothing to maintain. */
 async function copyBaseline(rows: number): Promise<number> {
@@ -59,7 +49,7 @@ async function copyBaseline(rows: number): Promise<number> {
 
 async function main() {
   console.log(`seed benchmark on ${url.replace(/\/\/[^@]*@/, '//')} (dropped and created anew)`);
-  await recreateDatabase();
+  await ensureDatabase(url, { fresh: true });
   const ctx = await openContext({ url });
   let seconds: number;
   try {
@@ -80,18 +70,7 @@ async function main() {
   const baseline = await copyBaseline(SCALES.vinnytsia.accounts);
   console.log(`seed (vinnytsia, all tables, keys checked, demo users):   ${seconds.toFixed(1)} s`);
   console.log(`baseline: COPY of ${SCALES.vinnytsia.accounts.toLocaleString('en')} account-like rows, no indexes: ${baseline.toFixed(1)} s`);
-  const round = (x: number) => Math.round(x * 100) / 100;
-  console.log(
-    JSON.stringify({
-      bench: 'seed',
-      value: round(seconds),
-      unit: 's',
-      baseline: round(baseline),
-      ratio: round(seconds / baseline),
-      target: TARGET_SECONDS,
-      met: seconds < TARGET_SECONDS,
-    }),
-  );
+  printResult({ bench: 'seed', value: seconds, unit: 's', baseline, ratio: seconds / baseline, target: TARGET_SECONDS, met: seconds < TARGET_SECONDS });
 }
 
 main().catch((err) => {
