@@ -16,33 +16,18 @@ import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { openContext } from '../src/server/start';
-import { communityHasData } from '../src/registry/seed/seed';
-import { runSeed } from '../src/registry/seed/cli';
 import { edrpouCheckDigit, generateValidIban } from '../src/shared/identifiers';
 import { runImportNow } from '../src/onboarding/service';
+import { BENCH_COMMUNITY, BENCH_URL, openBenchCity, printResult } from './lib';
 
 const ROWS = 1_030_000;
-const COMMUNITY = 1;
+const COMMUNITY = BENCH_COMMUNITY;
 const BENCH_EDRPOU = (() => {
   const first7 = '4099001';
   return first7 + String(edrpouCheckDigit(first7));
 })();
 const SERVICES = ['cold_water', 'sewerage', 'heating', 'hot_water', 'waste', 'building_management', 'intercom'];
 
-const url = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/hromada_bench';
-
-async function ensureDatabase() {
-  const target = new URL(url);
-  const name = target.pathname.slice(1);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
-  if (exists.rowCount === 0) await client.query(`create database "${name}"`);
-  await client.end();
-}
 
 /** Removes everything the bench provider left: its accounts, their ledger entries and reports, its imports; then vacuums. */
 async function removeBenchProvider(client: pg.Client) {
@@ -138,15 +123,10 @@ async function copyBaseline(client: pg.Client, file: string): Promise<number> {
 }
 
 async function main() {
-  await ensureDatabase();
-  const ctx = await openContext({ url });
-  const client = new pg.Client({ connectionString: url });
+  const ctx = await openBenchCity();
+  const client = new pg.Client({ connectionString: BENCH_URL });
   await client.connect();
   try {
-    if (!(await communityHasData(ctx.handle, COMMUNITY))) {
-      console.log('Seeding the vinnytsia city (once)…');
-      await runSeed(ctx, { scale: 'vinnytsia', communityId: COMMUNITY, users: false }, true);
-    }
     await removeBenchProvider(client);
     const provider = await ctx.db
       .insertInto('provider')
@@ -192,24 +172,14 @@ async function main() {
     console.log(JSON.stringify(summary.counters));
     // Rows left for review are addresses no machine may decide (e.g. a street name shared by a
     // street and a lane, spelled without its type); errors are premises whose apartment key no
-    // address text can produce (non-residential «п1» in the seeded city).
+    // address text could produce before «прим. 1» was understood.
     console.log(`matched ${((summary.counters.matched / rows) * 100).toFixed(1)}% of the rows automatically`);
     fs.rmSync(dir, { recursive: true, force: true });
     await removeBenchProvider(client);
 
     const ratio = importRate / copyRate;
     const target = 1 / 3;
-    console.log(
-      JSON.stringify({
-        bench: 'import',
-        value: Math.round(importRate),
-        unit: 'rows/s',
-        baseline: Math.round(copyRate),
-        ratio: Math.round(ratio * 1000) / 1000,
-        target: Math.round(target * 1000) / 1000,
-        met: ratio >= target,
-      }),
-    );
+    printResult({ bench: 'import', value: Math.round(importRate), unit: 'rows/s', baseline: Math.round(copyRate), ratio, target, met: ratio >= target });
   } finally {
     await client.end();
     await ctx.handle.close();

@@ -46,5 +46,5 @@ export interface BenchResult {
 /** The last line of every benchmark: one JSON object, so that runs can be compared. */
 export function printResult(result: BenchResult) {
   const round = (x: number) => Math.round(x * 1000) / 1000;
-  console.log(JSON.stringify({ ...result, value: round(result.value), baseline: round(result.baseline), ratio: round(result.ratio) }));
+  console.log(JSON.stringify({ ...result, value: round(result.value), baseline: round(result.baseline), ratio: round(result.ratio), target: round(result.target) }));
 }
