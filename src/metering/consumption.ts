@@ -30,6 +30,11 @@ export async function computeConsumption(db: DbOrTx, communityId: number, period
   // Delete and refill together, so that billing never reads a half-filled period.
   if (!db.isTransaction) return db.transaction().execute((trx) => computeConsumption(trx, communityId, period));
   await sql`delete from meter_consumption where community_id = ${communityId} and period = ${period}::date`.execute(db);
+  // The planner overestimates the per-meter lookups by orders of magnitude, so PostgreSQL would
+  // JIT-compile the statement: that costs more than it saves. The sort of the period's readings
+  // wants memory (as billing's steps do).
+  await sql`set local jit = off`.execute(db);
+  await sql`set local work_mem = '64MB'`.execute(db);
   const result = await sql<{ rows: number; estimated: number }>`
 with params as (
   select ${communityId}::int as c, ${period}::date as p,
@@ -55,21 +60,24 @@ zoned as (
   select meters.*, z.zone
   from meters cross join lateral generate_series(1, meters.zones::int) as z(zone)
 ),
+-- The end reading of each meter and zone, from this period's readings only: one pass joined by
+-- hash is much cheaper than an index probe per meter (most meters have none this period).
+period_end as (
+  select distinct on (r.meter_id, v.zone) r.meter_id, v.zone, r.reading_id, 'verification_expired' = any(r.flags) as expired, v.v
+  from meter_reading r
+  cross join params
+  cross join lateral (values (1, r.value1), (2, r.value2), (3, r.value3)) as v(zone, v)
+  where r.community_id = params.c and r.status = 'accepted' and r.period = params.p and r.kind <> 'initial'
+    and v.v is not null
+  order by r.meter_id, v.zone, r.read_on desc, r.reading_id desc
+),
 readings as (
   select zoned.*, e.reading_id as e_id, e.v as e_v, e.expired as e_expired,
          s.reading_id as s_id, s.v as s_v, s.read_on as s_read_on, s.period as s_period,
          f.v as f_v, f.read_on as f_read_on
   from zoned
   cross join params
-  left join lateral (
-    select r.reading_id, 'verification_expired' = any(r.flags) as expired,
-           case zoned.zone when 1 then r.value1 when 2 then r.value2 else r.value3 end as v
-    from meter_reading r
-    where r.community_id = zoned.community_id and r.meter_id = zoned.meter_id and r.status = 'accepted'
-      and r.period = params.p and r.kind <> 'initial'
-      and (case zoned.zone when 1 then r.value1 when 2 then r.value2 else r.value3 end) is not null
-    order by r.read_on desc, r.reading_id desc limit 1
-  ) e on true
+  left join period_end e on e.meter_id = zoned.meter_id and e.zone = zoned.zone
   left join lateral (
     select r.reading_id, r.read_on, r.period,
            case zoned.zone when 1 then r.value1 when 2 then r.value2 else r.value3 end as v
@@ -83,6 +91,7 @@ readings as (
     select r.read_on, case zoned.zone when 1 then r.value1 when 2 then r.value2 else r.value3 end as v
     from meter_reading r
     where r.community_id = zoned.community_id and r.meter_id = zoned.meter_id and r.status = 'accepted'
+      and e.reading_id is null -- only an estimate needs it
       and r.read_on >= s.read_on - make_interval(months => zoned.months) and r.read_on < s.read_on
       and (case zoned.zone when 1 then r.value1 when 2 then r.value2 else r.value3 end) is not null
     order by r.read_on, r.reading_id limit 1
