@@ -21,8 +21,10 @@
  *     Only meters of the premise of that unified account number are taken; paymentRef is kept as
  *     each reading's external_ref.
  *
- * And for billing: computeConsumption(db, communityId, period) (re)fills meter_consumption; run it
- * (or `hromada readings consumption --period YYYY-MM`) before a billing run of that period.
+ * And for billing: computeConsumption(db, communityId, period) (re)fills meter_consumption from the
+ * accepted readings. A billing run calls it itself as its first step (src/billing/jobs.ts), so
+ * callers need not; `hromada readings consumption --period YYYY-MM` runs it alone, e.g. to look at
+ * the volumes before billing.
  */
 import Decimal from 'decimal.js';
 import { sql } from 'kysely';
