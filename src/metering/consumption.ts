@@ -128,6 +128,9 @@ inserted as (
   returning estimated
 )
 select count(*)::int as rows, (count(*) filter (where estimated))::int as estimated from inserted`.execute(db);
+  // Billing reads the period right after: without fresh statistics the planner takes a new month's
+  // consumption for empty (autovacuum may not have looked yet). Sampling costs ~0.15 s on 470k rows.
+  await sql`analyze meter_consumption`.execute(db);
   const row = result.rows[0] ?? { rows: 0, estimated: 0 };
   return { period, rows: Number(row.rows), estimated: Number(row.estimated) };
 }
