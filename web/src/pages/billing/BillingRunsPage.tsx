@@ -189,41 +189,44 @@ function RunReview({ runId, period }: { runId: number; period: string }) {
                   gridAxis="x"
                 />
               </Paper>
-              <Table withTableBorder striped>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t({ uk: 'Послуга', en: 'Service' })}</Table.Th>
-                    <Table.Th>{t({ uk: 'Постачальник', en: 'Provider' })}</Table.Th>
-                    <Table.Th ta="right">{t({ uk: 'Рахунків', en: 'Accounts' })}</Table.Th>
-                    <Table.Th ta="right">{t({ uk: 'Нараховано', en: 'Charged' })}</Table.Th>
-                    <Table.Th ta="right">{t({ uk: 'Зміна', en: 'Change' })}</Table.Th>
-                    <Table.Th ta="right">{t({ uk: 'Пільги', en: 'Benefits' })}</Table.Th>
-                    <Table.Th ta="right">{t({ uk: 'Субсидії', en: 'Subsidies' })}</Table.Th>
-                    <Table.Th ta="right">{t({ uk: 'Перерахунки', en: 'Recalculations' })}</Table.Th>
-                    <Table.Th ta="right">{t({ uk: 'Пеня', en: 'Penalties' })}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {data.items.map((row) => {
-                    const change = row.previous_charged ? ((row.charged - row.previous_charged) * 100) / row.previous_charged : null;
-                    return (
-                      <Table.Tr key={`${row.service_id}/${row.provider_id}`}>
-                        <Table.Td>{row.service}</Table.Td>
-                        <Table.Td>{row.provider}</Table.Td>
-                        <Table.Td ta="right">{format.number(row.accounts)}</Table.Td>
-                        <Table.Td ta="right">{money(row.charged, format.locale)}</Table.Td>
-                        <Table.Td ta="right" c={change !== null && Math.abs(change) > 20 ? 'red' : undefined}>
-                          {change === null ? '—' : `${change > 0 ? '+' : ''}${format.number(change, 1)} %`}
-                        </Table.Td>
-                        <Table.Td ta="right">{money(row.benefits, format.locale)}</Table.Td>
-                        <Table.Td ta="right">{money(row.subsidies, format.locale)}</Table.Td>
-                        <Table.Td ta="right">{money(row.recalculations, format.locale)}</Table.Td>
-                        <Table.Td ta="right">{money(row.penalties, format.locale)}</Table.Td>
-                      </Table.Tr>
-                    );
-                  })}
-                </Table.Tbody>
-              </Table>
+              {/* Nine columns do not fit beside the navigation on a laptop: scroll rather than cut off «Пеня». */}
+              <Table.ScrollContainer minWidth={1000}>
+                <Table withTableBorder striped>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t({ uk: 'Послуга', en: 'Service' })}</Table.Th>
+                      <Table.Th>{t({ uk: 'Постачальник', en: 'Provider' })}</Table.Th>
+                      <Table.Th ta="right">{t({ uk: 'Рахунків', en: 'Accounts' })}</Table.Th>
+                      <Table.Th ta="right">{t({ uk: 'Нараховано', en: 'Charged' })}</Table.Th>
+                      <Table.Th ta="right">{t({ uk: 'Зміна', en: 'Change' })}</Table.Th>
+                      <Table.Th ta="right">{t({ uk: 'Пільги', en: 'Benefits' })}</Table.Th>
+                      <Table.Th ta="right">{t({ uk: 'Субсидії', en: 'Subsidies' })}</Table.Th>
+                      <Table.Th ta="right">{t({ uk: 'Перерахунки', en: 'Recalculations' })}</Table.Th>
+                      <Table.Th ta="right">{t({ uk: 'Пеня', en: 'Penalties' })}</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {data.items.map((row) => {
+                      const change = row.previous_charged ? ((row.charged - row.previous_charged) * 100) / row.previous_charged : null;
+                      return (
+                        <Table.Tr key={`${row.service_id}/${row.provider_id}`}>
+                          <Table.Td>{row.service}</Table.Td>
+                          <Table.Td>{row.provider}</Table.Td>
+                          <Table.Td ta="right">{format.number(row.accounts)}</Table.Td>
+                          <Table.Td ta="right">{money(row.charged, format.locale)}</Table.Td>
+                          <Table.Td ta="right" c={change !== null && Math.abs(change) > 20 ? 'red' : undefined}>
+                            {change === null ? '—' : `${change > 0 ? '+' : ''}${format.number(change, 1)} %`}
+                          </Table.Td>
+                          <Table.Td ta="right">{money(row.benefits, format.locale)}</Table.Td>
+                          <Table.Td ta="right">{money(row.subsidies, format.locale)}</Table.Td>
+                          <Table.Td ta="right">{money(row.recalculations, format.locale)}</Table.Td>
+                          <Table.Td ta="right">{money(row.penalties, format.locale)}</Table.Td>
+                        </Table.Tr>
+                      );
+                    })}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
             </>
           );
         }}
