@@ -8,6 +8,7 @@ import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
 import { uploadFile } from './upload';
+import { ImportErrors } from './ImportErrors';
 import { KIND_LABELS, type FileKind, type ImportItem, type Profile, type ProviderOption } from './types';
 
 const STATUS: Record<ImportItem['status'], { color: string; uk: string; en: string }> = {
@@ -115,6 +116,7 @@ export function ImportsPage() {
                             )}
                           </Group>
                         )}
+                        {(c.error ?? 0) > 0 && <ImportErrors importId={item.importId} />}
                         {open > 0 && item.status === 'applied' && (
                           <Anchor component={Link} to={`/onboarding/imports/${item.importId}/queue`} size="sm">
                             <Group gap={4} mt={4}>
