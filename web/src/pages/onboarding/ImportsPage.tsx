@@ -116,7 +116,7 @@ export function ImportsPage() {
                             )}
                           </Group>
                         )}
-                        {(c.error ?? 0) > 0 && <ImportErrors importId={item.importId} />}
+                        {(c.error ?? 0) > 0 && item.status !== 'unchanged' && <ImportErrors importId={item.importId} />}
                         {open > 0 && item.status === 'applied' && (
                           <Anchor component={Link} to={`/onboarding/imports/${item.importId}/queue`} size="sm">
                             <Group gap={4} mt={4}>
