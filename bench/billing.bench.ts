@@ -19,40 +19,22 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
-import { openContext } from '../src/server/start';
-import { communityHasData } from '../src/registry/seed/seed';
-import { runSeed } from '../src/registry/seed/cli';
 import { seedDemoTariffs } from '../src/billing/demo';
 import { BILLING_RUN_JOB } from '../src/billing/jobs';
 import { loadSettings, runOutliers, runSummary } from '../src/billing/run';
 import { nextPeriod } from '../src/shared/period';
+import { BENCH_COMMUNITY, BENCH_URL, openBenchCity, printResult } from './lib';
 
-const COMMUNITY = 1;
-const url = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/hromada_bench';
+const COMMUNITY = BENCH_COMMUNITY;
 
-async function ensureDatabase() {
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
-  if (exists.rowCount === 0) await client.query(`create database "${name}"`);
-  await client.end();
-}
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
 async function main() {
-  await ensureDatabase();
-  const ctx = await openContext({ url });
-  const client = new pg.Client({ connectionString: url });
+  const ctx = await openBenchCity();
+  const client = new pg.Client({ connectionString: BENCH_URL });
   await client.connect();
   try {
-    if (!(await communityHasData(ctx.handle, COMMUNITY))) {
-      console.log('Seeding the vinnytsia city (once)…');
-      await runSeed(ctx, { scale: 'vinnytsia', seed: 1, communityId: COMMUNITY, users: false }, true);
-    }
     const created = await seedDemoTariffs(ctx.db, COMMUNITY);
     if (created) console.log(`demo tariffs created: ${created}`);
 
@@ -158,9 +140,7 @@ async function main() {
     const ratio = run / copy;
     console.log(`monthly run ${run.toFixed(2)} s (${Math.round(lines / run).toLocaleString('en')} lines/s) vs COPY ${copy.toFixed(2)} s: ${ratio.toFixed(2)}× (target ≤ 2×)`);
     if (refreshTimes.length) console.log(`  of which the consumption refresh from readings: best ${seconds(Math.min(...refreshTimes))} s`);
-    console.log(
-      JSON.stringify({ bench: 'billing', value: Number(run.toFixed(3)), unit: 's', baseline: Number(copy.toFixed(3)), ratio: Number(ratio.toFixed(3)), target: 2, met: ratio <= 2 }),
-    );
+    printResult({ bench: 'billing', value: run, unit: 's', baseline: copy, ratio, target: 2, met: ratio <= 2 });
   } finally {
     await client.end();
     await ctx.handle.close();

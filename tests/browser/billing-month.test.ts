@@ -64,8 +64,6 @@ describe('a billing month in the browser', () => {
         .insertInto('billing_period')
         .values({ community_id: communityId, period: previous, status: 'closed', due_date: defaultDueDate(previous, settings.dueDay), closed_at: new Date() })
         .execute();
-      // The job worker, as `npm start` runs it (src/cli/serve.ts): runs and closing are jobs.
-      await c.jobs.start();
     });
     ({ ctx, browser, baseUrl } = server);
   });

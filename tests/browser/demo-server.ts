@@ -20,7 +20,8 @@ export interface DemoServer {
 
 /**
  * The real server on a free port over a fresh embedded database that went through the same
- * start-up work as `npm start` (so it holds the demo city), and a Chromium to drive it.
+ * start-up work as `npm start` (so it holds the demo city) and runs the job worker as it does,
+ * and a Chromium to drive it.
  * `prepare` runs after the demo city is seeded and before the server listens.
  */
 export async function startDemoServer(prepare?: (ctx: AppContext) => Promise<void>): Promise<DemoServer> {
@@ -29,6 +30,7 @@ export async function startDemoServer(prepare?: (ctx: AppContext) => Promise<voi
   const ctx = await openContext({ dataDir });
   for (const hook of startupHooks) await hook(ctx);
   await prepare?.(ctx);
+  await ctx.jobs.start();
   const app = await buildApp(ctx);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

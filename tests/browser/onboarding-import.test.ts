@@ -123,7 +123,7 @@ describe('onboarding import in the browser', () => {
 
   beforeAll(async () => {
     // `npm start` runs the job queue (src/cli/serve.ts); imports are jobs, so this server does too.
-    server = await startDemoServer((c) => c.jobs.start());
+    server = await startDemoServer();
     ({ ctx, baseUrl } = server);
     plan = await planFile(ctx, dir);
   });
