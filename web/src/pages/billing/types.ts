@@ -1,4 +1,11 @@
 /** Shapes of the billing API (src/billing/routes.ts). Amounts are kopecks; prices decimal strings. */
+// Where the server defines a shape itself, the page uses that one (types only: nothing is bundled).
+import type { Outlier, ServiceSummary } from '../../../../src/billing/run';
+import type { StatementRow } from '../../../../src/billing/statements';
+
+export type SummaryRow = ServiceSummary;
+export type { Outlier, StatementRow };
+
 export interface Tariff {
   tariff_id: number;
   provider_id: number;
@@ -28,43 +35,6 @@ export interface PeriodRow {
   run_status: string | null;
   job_id: number | null;
   lines: number | null;
-}
-
-export interface SummaryRow {
-  provider_id: number;
-  provider: string;
-  service_id: number;
-  service: string;
-  accounts: number;
-  charged: number;
-  benefits: number;
-  subsidies: number;
-  recalculations: number;
-  penalties: number;
-  previous_charged: number;
-}
-
-export interface Outlier {
-  account_id: number;
-  number: string;
-  provider: string;
-  service: string;
-  address: string;
-  charged: number;
-  usual: number;
-}
-
-export interface StatementRow {
-  period: string;
-  opening: number;
-  charged: number;
-  recalculations: number;
-  benefits: number;
-  subsidies: number;
-  penalties: number;
-  adjustments: number;
-  paid: number;
-  closing: number;
 }
 
 export interface AccountCard {
