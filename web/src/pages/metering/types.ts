@@ -1,4 +1,8 @@
 /** Shapes of the metering API (src/metering/routes.ts). */
+import type { ReadingMessage, ReadingResult } from '../../../../src/metering/service';
+
+// The server's own types for a submission's answer (types only: nothing of the server is bundled).
+export type { ReadingMessage, ReadingResult };
 
 export interface PremiseHit {
   premiseId: number;
@@ -45,27 +49,6 @@ export interface BuildingFlat {
   premiseNumber: string | null;
   unifiedNumber: string | null;
   meters: number;
-}
-
-export interface ReadingMessage {
-  level: 'reject' | 'review' | 'flag';
-  code: string;
-  uk: string;
-  en: string;
-  zone?: number;
-}
-
-export interface ReadingResult {
-  row: number;
-  meterId: number | null;
-  readingId: number | null;
-  status: 'accepted' | 'needs_review' | 'rejected';
-  duplicate: boolean;
-  period: string | null;
-  volumes: (string | null)[];
-  messages: ReadingMessage[];
-  message_uk: string;
-  message_en: string;
 }
 
 export interface ReviewItem {

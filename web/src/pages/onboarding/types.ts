@@ -1,4 +1,8 @@
 /** The onboarding API's shapes as the pages use them (see src/onboarding/routes.ts). */
+import type { QueueItem } from '../../../../src/onboarding/queue';
+
+// The server's own type for a queue row (types only: nothing of the server is bundled).
+export type { QueueItem };
 export type FileKind = 'addresses' | 'accounts' | 'charges' | 'payments' | 'readings';
 
 export const KIND_LABELS: Record<FileKind, { uk: string; en: string }> = {
@@ -45,18 +49,6 @@ export interface Profile {
   providerId: number | null;
   kind: FileKind;
   settings: Record<string, unknown>;
-}
-
-export interface QueueItem {
-  rowNo: number;
-  status: 'review' | 'new';
-  addressRaw: string | null;
-  accountNumber: string | null;
-  data: Record<string, unknown>;
-  reasonUk: string | null;
-  reasonEn: string | null;
-  confidence: number | null;
-  candidates: Array<{ premiseId: number; confidence: number; method: string; address: string; unifiedAccount: string | null }>;
 }
 
 export interface ProviderOption {
