@@ -105,16 +105,6 @@ export async function deleteExpiredSessions(db: DbOrTx): Promise<void> {
   await db.deleteFrom('user_session').where('expires_at', '<=', sql<Date>`now()`).execute();
 }
 
-export async function providerIdByEdrpou(db: DbOrTx, communityId: number, edrpou: string): Promise<number | undefined> {
-  const row = await db
-    .selectFrom('provider')
-    .select('provider_id')
-    .where('community_id', '=', communityId)
-    .where('edrpou', '=', edrpou)
-    .executeTakeFirst();
-  return row?.provider_id;
-}
-
 export async function existingPremiseIds(db: DbOrTx, communityId: number, premiseIds: number[]): Promise<number[]> {
   if (premiseIds.length === 0) return [];
   const rows = await db

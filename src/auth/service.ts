@@ -7,6 +7,7 @@ import type { AttemptLimiter } from './attempts';
 import { writeAudit, type AuditActor } from './audit';
 import { hashPassword, verifyPassword } from './password';
 import * as repo from './repo';
+import { providerIdByEdrpou } from '../registry/repo';
 
 export const ROLES: Role[] = ['admin', 'operator', 'provider', 'city', 'resident'];
 /** A session lives 12 hours after its last use. */
@@ -212,7 +213,7 @@ export async function residentPremiseIds(db: DbOrTx, user: SessionUser): Promise
 }
 
 export async function providerIdForEdrpou(db: DbOrTx, communityId: number, edrpou: string): Promise<number> {
-  const id = await repo.providerIdByEdrpou(db, communityId, edrpou);
+  const id = await providerIdByEdrpou(db, communityId, edrpou);
   if (id === undefined) throw notFound({ uk: `Постачальник з ЄДРПОУ ${edrpou}`, en: `Provider with EDRPOU ${edrpou}` }, { field: 'provider' });
   return id;
 }
