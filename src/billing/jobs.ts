@@ -9,6 +9,26 @@ import { conflict } from '../shared/errors';
 import { closePeriod, finishRun, RUN_STEPS, runRemainingSteps, scopeOf, startRun } from './run';
 
 export const BILLING_RUN_JOB = 'billing.run';
+
+/** What a person watching the run reads for each step: «українською / in English», as every job writes. */
+const STEP_LABELS: Record<string, string> = {
+  penalties_even: 'пеня, частина 1 / penalties, part 1',
+  penalties_odd: 'пеня, частина 2 / penalties, part 2',
+  norm_even: 'за нормою, частина 1 / by norm, part 1',
+  norm_odd: 'за нормою, частина 2 / by norm, part 2',
+  area: 'за площею / by area',
+  capacity: 'за потужністю / by capacity',
+  per_person: 'на особу / per person',
+  fixed_premise: 'фіксовано на приміщення / fixed per premise',
+  fixed_account: 'фіксовано на рахунок / fixed per account',
+  metered: 'за лічильниками / metered',
+  building_imbalance: 'небаланс будинкового лічильника / building meter imbalance',
+  heat: 'опалення за площею / heating by area',
+  recalculations: 'перерахунки / recalculations',
+  benefits: 'пільги / benefits',
+  subsidies: 'субсидії / subsidies',
+};
+export const CONSUMPTION_MESSAGE = 'обсяги з показників / consumption from readings';
 export const BILLING_CLOSE_JOB = 'billing.close';
 
 export interface BillingRunParams {
@@ -50,7 +70,7 @@ export async function billingRunJob(job: JobRun<BillingRunParams>) {
     // Readings taken since the last refresh (the call-centre desk, a cash desk) count in this run.
     // Before the checkpoint: a crash here leaves no checkpoint, so the retry refreshes again.
     if (params.refreshConsumption !== false) {
-      await job.progress(0, RUN_STEPS.length, 'consumption from readings');
+      await job.progress(0, RUN_STEPS.length, CONSUMPTION_MESSAGE);
       consumption = await computeConsumption(db, communityId, params.period);
     }
     cp = { billingRunId };
@@ -58,16 +78,16 @@ export async function billingRunJob(job: JobRun<BillingRunParams>) {
   }
   const scope = scopeOf(communityId, cp.billingRunId, params.period);
   const total = RUN_STEPS.length;
-  await job.progress(0, total, 'started');
-  const lines = await runRemainingSteps(db, scope, (done, _total, name) => job.progress(done, total, name));
+  await job.progress(0, total, 'розпочато / started');
+  const lines = await runRemainingSteps(db, scope, (done, _total, name) => job.progress(done, total, STEP_LABELS[name] ?? name));
   const summary = await finishRun(db, communityId, cp.billingRunId, params.period, lines);
   return { billingRunId: cp.billingRunId, period: params.period, ...summary, ...(consumption ? { consumption } : {}) };
 }
 
 export async function billingCloseJob(job: JobRun<BillingRunParams>) {
-  await job.progress(0, 1, 'posting to the ledger');
+  await job.progress(0, 1, 'проведення в особові рахунки / posting to the ledger');
   const r = await closePeriod(job.db, job.communityId, job.params.period, job.params.userId ?? null);
-  await job.progress(1, 1, 'closed');
+  await job.progress(1, 1, 'період закрито / period closed');
   return { period: job.params.period, ...r };
 }
 

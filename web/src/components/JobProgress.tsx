@@ -18,6 +18,12 @@ export interface Job {
 const FINISHED = new Set<Job['status']>(['succeeded', 'failed']);
 const STATUS_COLOR: Record<Job['status'], string> = { queued: 'gray', running: 'blue', succeeded: 'green', failed: 'red' };
 
+/** Jobs write their messages as «українською / in English»; a message in one language shows as it is. */
+function bilingualMessage(message: string): { uk: string; en: string } {
+  const parts = message.split(' / ');
+  return parts.length === 2 ? { uk: parts[0]!, en: parts[1]! } : { uk: message, en: message };
+}
+
 /**
  * Follows a job until it finishes: a progress bar, its status and its latest message.
  * `onFinished` is called once with the final job (e.g. to reload the page's data).
@@ -82,7 +88,7 @@ export function JobProgress({ jobId, onFinished, intervalMs = 1000 }: { jobId: n
           color={STATUS_COLOR[job.status]}
           aria-label={t(`job.${job.status}` as MessageKey)}
         />
-        {job.message && <Text>{job.message}</Text>}
+        {job.message && <Text>{t(bilingualMessage(job.message))}</Text>}
         {failure && (
           <Alert color="red" variant="light">
             {t(failure)}
