@@ -128,12 +128,3 @@ on conflict (community_id, account_id) do nothing`.execute(trx);
     return created;
   });
 }
-
-/** Startup hook: the demo city gets its tariffs the first time the server starts after seeding. */
-export async function seedDemoTariffsOnStart(ctx: { db: Db; communityId: number }): Promise<void> {
-  const any = await ctx.db.selectFrom('tariff').select('tariff_id').where('community_id', '=', ctx.communityId).limit(1).executeTakeFirst();
-  const accounts = await ctx.db.selectFrom('account').select('account_id').where('community_id', '=', ctx.communityId).limit(1).executeTakeFirst();
-  if (any || !accounts) return;
-  const n = await seedDemoTariffs(ctx.db, ctx.communityId);
-  console.log(`Демо-тарифи створено / demo tariffs created: ${n}`);
-}

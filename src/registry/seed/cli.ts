@@ -99,8 +99,10 @@ async function hasAnyCommunity(handle: DatabaseHandle): Promise<boolean> {
  * Startup hook: on an empty database (first start) seeds the demo city, and whenever the demo
  * sign-ins exist prints them, so that `npm start` tells a newcomer how to sign in.
  */
-export async function seedDemoOnFirstStart(ctx: AppContext): Promise<void> {
-  if (!(await hasAnyCommunity(ctx.handle))) {
+/** Seeds the demo city into an empty database and prints the demo sign-ins; says whether it seeded. */
+export async function seedDemoOnFirstStart(ctx: AppContext): Promise<boolean> {
+  const empty = !(await hasAnyCommunity(ctx.handle));
+  if (empty) {
     console.log('Перший запуск: засіваю демонстраційне місто… / First start: seeding the demo city…');
     const result = await runSeed(ctx, { scale: 'demo', seed: 1, communityId: 1 });
     ctx.communityId = result.communityId;
@@ -113,9 +115,10 @@ export async function seedDemoOnFirstStart(ctx: AppContext): Promise<void> {
     .where('login', 'in', logins)
     .where('disabled', '=', false)
     .execute();
-  if (present.length === 0) return;
+  if (present.length === 0) return empty;
   const byLogin = new Map(present.map((u) => [u.login, u.role]));
   console.log(
     formatSignIns(DEMO_LOGINS.filter((u) => byLogin.has(u.login)).map((u) => ({ login: u.login, password: u.login + DEMO_PASSWORD_SUFFIX, role: u.role }))),
   );
+  return empty;
 }
