@@ -243,17 +243,26 @@ export function chargeMetered(db: DbOrTx, s: RunScope): Promise<number> {
     sql`
 ${INSERT_LINE}
 with ${accountsWithTariffs(s, ['metered'])},
+-- Premises whose meter is past verification (few): billed by norm, not here.
+expired as (
+  select distinct premise_id, service_id
+    from meter_consumption
+   where community_id = ${s.communityId} and period = ${s.period}::date and premise_id is not null and verification_expired
+),
+-- A zone with no volume makes no line (priced or tiered, zero costs nothing), so it is left out
+-- before the join: on a city where most meters went unread that is most of them.
 cz as (
-  select premise_id, service_id, zone, sum(volume) as volume, bool_or(estimated) as estimated,
-         bool_or(bool_or(verification_expired)) over (partition by premise_id, service_id) as expired
+  select premise_id, service_id, zone, sum(volume) as volume, bool_or(estimated) as estimated
     from meter_consumption
    where community_id = ${s.communityId} and period = ${s.period}::date and premise_id is not null
    group by premise_id, service_id, zone
+  having sum(volume) <> 0
 ),
 zl as (
   select acc.account_id, acc.tariff_id, acc.price, acc.tiered, acc.zone_coefficients, cz.zone, cz.volume, cz.estimated
-    from acc
-    join cz on cz.premise_id = acc.premise_id and cz.service_id = acc.service_id and not cz.expired
+    from cz
+    join acc on acc.premise_id = cz.premise_id and acc.service_id = cz.service_id
+   where not exists (select 1 from expired x where x.premise_id = cz.premise_id and x.service_id = cz.service_id)
 ),
 tiered as (
   select account_id, tariff_id, price, sum(volume) as volume, bool_or(estimated) as estimated
