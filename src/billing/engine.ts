@@ -30,6 +30,8 @@ export interface PenaltyScope {
   ratePerDay: string;
   /** Days of the period on which the previous period's bill is overdue. */
   overdueDaysOfLastBill: number;
+  /** The mark of the previous period's ledger snapshot, when the close wrote one (src/billing/snapshot.ts). */
+  snapshotEntryId?: number | null;
 }
 
 const INSERT_LINE = sql`insert into charge_line
@@ -475,6 +477,52 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, sa.account_id, ${s.peri
   );
 }
 
+/** What penalties need of each account's ledger (see `led` below), summed over entries `le`. */
+const penaltySums = (s: RunScope) => sql`
+  coalesce(sum(le.amount) filter (where le.period < ${s.period}::date and le.kind <> 'penalty'), 0) as principal,
+  coalesce(sum(le.amount) filter (where le.period = ${s.previousPeriod}::date
+                                   and le.kind not in ('payment', 'penalty', 'opening_balance')), 0) as last_bill,
+  greatest(0, -coalesce(sum(le.amount) filter (where le.period = ${s.period}::date and le.kind = 'payment'), 0)) as paid,
+  coalesce(sum(le.amount) filter (where le.period < ${s.period}::date and le.kind = 'penalty'), 0) as so_far`;
+
+/** `led` from every entry up to the period: the first month, or when no snapshot was written. */
+const ledgerWhole = (s: RunScope) => sql`
+led as (
+  -- Driven from the ledger (an empty ledger costs nothing); a half takes every other account.
+  select le.account_id, ${penaltySums(s)}
+    from ledger_entry le
+   where le.community_id = ${s.communityId} and le.period <= ${s.period}::date ${parity(s, sql`le.account_id`)}
+   group by le.account_id
+)`;
+
+/**
+ * The same `led` from the previous period's snapshot (everything up to its mark) plus the entries
+ * after the mark and this period's payments posted before it: one row per account and a month's
+ * entries instead of the whole history.
+ */
+const ledgerFromSnapshot = (s: RunScope, mark: number) => sql`
+recent as (
+  select le.account_id, ${penaltySums(s)}
+    from (select account_id, amount, kind, period from ledger_entry
+           where community_id = ${s.communityId} and entry_id > ${mark}::bigint and period <= ${s.period}::date
+          union all
+          select account_id, amount, kind, period from ledger_entry
+           where community_id = ${s.communityId} and entry_id <= ${mark}::bigint and period = ${s.period}::date and kind = 'payment') le
+   where true ${parity(s, sql`le.account_id`)}
+   group by le.account_id
+),
+led as (
+  select coalesce(o.account_id, r.account_id) as account_id,
+         coalesce(o.principal, 0) + coalesce(r.principal, 0) as principal,
+         coalesce(o.last_bill, 0) + coalesce(r.last_bill, 0) as last_bill,
+         -- paid in this period: none of it is in the snapshot (its period is later)
+         coalesce(r.paid, 0) as paid,
+         coalesce(o.penalties, 0) + coalesce(r.so_far, 0) as so_far
+    from (select * from ledger_snapshot
+           where community_id = ${s.communityId} and period = ${s.previousPeriod}::date ${parity(s, sql`account_id`)}) o
+    full join recent r on r.account_id = o.account_id
+)`;
+
 /**
  * Penalties on the debt the ledger shows, for accounts the platform bills; the set-based twin of
  * penaltyAmount (oldest debt paid first, capped at 100 %).
@@ -483,18 +531,7 @@ export function penalties(db: DbOrTx, s: RunScope, p: PenaltyScope): Promise<num
   return affected(
     sql`
 ${INSERT_LINE}
-with led as (
-  -- Driven from the ledger (an empty ledger costs nothing); a half takes every other account.
-  select le.account_id,
-         coalesce(sum(le.amount) filter (where le.period < ${s.period}::date and le.kind <> 'penalty'), 0) as principal,
-         coalesce(sum(le.amount) filter (where le.period = ${s.previousPeriod}::date
-                                          and le.kind not in ('payment', 'penalty', 'opening_balance')), 0) as last_bill,
-         greatest(0, -coalesce(sum(le.amount) filter (where le.period = ${s.period}::date and le.kind = 'payment'), 0)) as paid,
-         coalesce(sum(le.amount) filter (where le.period < ${s.period}::date and le.kind = 'penalty'), 0) as so_far
-    from ledger_entry le
-   where le.community_id = ${s.communityId} and le.period <= ${s.period}::date ${parity(s, sql`le.account_id`)}
-   group by le.account_id
-),
+with ${p.snapshotEntryId ? ledgerFromSnapshot(s, p.snapshotEntryId) : ledgerWhole(s)},
 billed as (
   -- Accounts the platform bills: their provider has a tariff for the service in this period
   -- (providers' own charges carry their own penalties). Independent of this run's lines, so

@@ -14,9 +14,10 @@ import type { Db, DbOrTx, Tx } from '../db/index';
 import { conflict, invalid } from '../shared/errors';
 import { writeAudit } from '../auth/audit';
 import { addDays, daysInPeriod, nextPeriod, periodEnd, prevPeriod, type Period } from '../shared/period';
-import { ADJUSTMENT_STEPS, CHARGE_STEPS, penalties, type RunScope } from './engine';
+import { ADJUSTMENT_STEPS, CHARGE_STEPS, penalties, type PenaltyScope, type RunScope } from './engine';
 import { overdueDaysInPeriod } from './methods/penalty';
 import { flagTariffMismatches } from './flags';
+import { lockLedgerForSnapshot, writeLedgerSnapshot } from './snapshot';
 
 export interface BillingSettings {
   dueDay: number;
@@ -167,19 +168,23 @@ export async function stepsDone(db: DbOrTx, communityId: number, billingRunId: n
  */
 export async function runStep(db: Db, scope: RunScope, name: string): Promise<number> {
   const step = [...CHARGE_STEPS, ...ADJUSTMENT_STEPS].find((s) => s.name === name);
-  let penaltyScope: { ratePerDay: string; overdueDaysOfLastBill: number } | null = null;
+  let penaltyScope: PenaltyScope | null = null;
   if (!step) {
     if (name !== 'penalties_even' && name !== 'penalties_odd') throw new Error(`unknown billing step ${name}`);
     const settings = await loadSettings(db, scope.communityId);
     if (settings.penaltyEnabled && !settings.penaltyMoratorium) {
       const previous = await db
         .selectFrom('billing_period')
-        .select('due_date')
+        .select(['due_date', 'snapshot_entry_id'])
         .where('community_id', '=', scope.communityId)
         .where('period', '=', scope.previousPeriod)
         .executeTakeFirst();
       const due = previous?.due_date ?? defaultDueDate(scope.previousPeriod, settings.dueDay);
-      penaltyScope = { ratePerDay: settings.penaltyRatePerDay, overdueDaysOfLastBill: overdueDaysInPeriod(scope.period, scope.periodEnd, due, settings.holidays) };
+      penaltyScope = {
+        ratePerDay: settings.penaltyRatePerDay,
+        overdueDaysOfLastBill: overdueDaysInPeriod(scope.period, scope.periodEnd, due, settings.holidays),
+        snapshotEntryId: previous?.snapshot_entry_id ?? null,
+      };
     }
   }
   const shape = await sql<{ building: boolean; category: boolean }>`
@@ -382,6 +387,7 @@ export async function closePeriod(db: Db, communityId: number, period: Period, u
         en: `The last billing run for ${period.slice(0, 7)} has not finished (${run.status})`,
       }, { billingRunId: run.billing_run_id });
     }
+    await lockLedgerForSnapshot(trx);
     const posted = await sql`
       insert into ledger_entry (community_id, account_id, period, kind, amount, volume, tariff, source, billing_run_id, created_by)
       select community_id, account_id, period, kind, amount, volume, tariff, 'billing', billing_run_id, ${userId}::bigint
@@ -393,6 +399,7 @@ export async function closePeriod(db: Db, communityId: number, period: Period, u
       .where('community_id', '=', communityId)
       .where('billing_run_id', '=', run.billing_run_id)
       .execute();
+    await writeLedgerSnapshot(trx, communityId, period);
     const closed = await trx
       .updateTable('billing_period')
       .set({ status: 'closed', closed_at: new Date(), closed_by: userId })

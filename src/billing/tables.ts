@@ -40,6 +40,16 @@ export interface BillingTables {
     calculated_at: Timestamp | null;
     closed_at: Timestamp | null;
     closed_by: number | null;
+    snapshot_entry_id: number | null;
+  };
+  /** Per-account balances as of the latest closed period (src/billing/snapshot.ts). */
+  ledger_snapshot: {
+    community_id: number;
+    period: DateText;
+    account_id: number;
+    principal: number;
+    penalties: number;
+    last_bill: number;
   };
   billing_run: {
     community_id: number;
