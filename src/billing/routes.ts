@@ -21,6 +21,7 @@
  * POST /billing/benefits {personId, premiseId, serviceId?, category, percent, validFrom, validTo?} → 201 {grantId}
  * POST /billing/subsidies {accountId, monthlyAmount, mode: credited|monetised, validFrom, validTo?} → 201 {awardId}
  * GET  /billing/premises/:id/support → {benefits, subsidies}
+ * GET  /billing/premises/:id/persons → {items: persons registered there, current first} (who a benefit can go to)
  */
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -400,5 +401,31 @@ export const billingRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (request) => plain(await billing.listPremiseSupport(ctx.db, actorOf(request), request.params.id)),
+  );
+
+  api.get(
+    '/billing/premises/:id/persons',
+    {
+      schema: {
+        tags,
+        summary: 'Persons registered at a premise (current first), to choose who a benefit goes to',
+        params: idParams,
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                person_id: z.number(),
+                last_name: z.string(),
+                first_name: z.string(),
+                patronymic: z.string().nullable(),
+                registered_from: z.string(),
+                registered_to: z.string().nullable(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({ items: plain(await billing.listPremisePersons(ctx.db, actorOf(request), request.params.id)) }),
   );
 };

@@ -517,7 +517,7 @@ export async function listPremiseSupport(db: DbOrTx, actor: SessionUser, premise
   const benefits = await db
     .selectFrom('benefit_grant as g')
     .innerJoin('person as p', (j) => j.onRef('p.community_id', '=', 'g.community_id').onRef('p.person_id', '=', 'g.person_id'))
-    .select(['g.grant_id', 'g.person_id', 'p.last_name', 'p.first_name', 'g.service_id', 'g.category', 'g.percent', 'g.valid_from', 'g.valid_to'])
+    .select(['g.grant_id', 'g.person_id', 'p.last_name', 'p.first_name', 'p.patronymic', 'g.service_id', 'g.category', 'g.percent', 'g.valid_from', 'g.valid_to'])
     .where('g.community_id', '=', actor.communityId)
     .where('g.premise_id', '=', premiseId)
     .orderBy('g.grant_id')
@@ -531,4 +531,23 @@ export async function listPremiseSupport(db: DbOrTx, actor: SessionUser, premise
     .orderBy('s.award_id')
     .execute();
   return { benefits, subsidies };
+}
+
+/**
+ * Persons registered at a premise (now or before), for choosing who a benefit is granted to:
+ * the registry's premise card gives only their number. Current registrations first.
+ */
+export async function listPremisePersons(db: DbOrTx, actor: SessionUser, premiseId: number) {
+  requireRole(actor, ...STAFF);
+  return db
+    .selectFrom('registration as r')
+    .innerJoin('person as p', (j) => j.onRef('p.community_id', '=', 'r.community_id').onRef('p.person_id', '=', 'r.person_id'))
+    .select(['p.person_id', 'p.last_name', 'p.first_name', 'p.patronymic', 'r.registered_from', 'r.registered_to'])
+    .where('r.community_id', '=', actor.communityId)
+    .where('r.premise_id', '=', premiseId)
+    .orderBy(sql`r.registered_to is not null`)
+    .orderBy('p.last_name')
+    .orderBy('p.first_name')
+    .orderBy('r.registered_from', 'desc')
+    .execute();
 }

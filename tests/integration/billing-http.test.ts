@@ -168,4 +168,14 @@ describe('billing over HTTP: tariffs with history, a run as a job, review, close
     const audit = await sql<{ entity: string }>`select entity from audit_log where entity in ('benefit_grant', 'subsidy_award') order by audit_id`.execute(h.db);
     expect(audit.rows.map((r) => r.entity)).toEqual(['benefit_grant', 'subsidy_award']);
   });
+
+  it('lists the persons registered at a premise, current first, for staff only', async () => {
+    const res = await get('operator', '/api/billing/premises/3/persons');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items).toEqual([
+      { person_id: 6, last_name: 'Шевчук', first_name: 'Марія', patronymic: null, registered_from: '2000-01-01', registered_to: null },
+      { person_id: 10, last_name: 'Гнатюк', first_name: 'Віра', patronymic: null, registered_from: '2000-01-01', registered_to: '2026-09-15' },
+    ]);
+    expect((await get('vodokanal', '/api/billing/premises/3/persons')).statusCode).toBe(403);
+  });
 });

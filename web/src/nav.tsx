@@ -19,6 +19,7 @@ import { TariffsPage } from './pages/billing/TariffsPage';
 import { BillingRunsPage } from './pages/billing/BillingRunsPage';
 import { AccountCardPage } from './pages/billing/AccountCardPage';
 import { UnifiedStatementPage } from './pages/billing/UnifiedStatementPage';
+import { PremiseSupportPage } from './pages/billing/PremiseSupportPage';
 import { TariffControlPage } from './pages/billing/TariffControlPage';
 import { ImportsPage } from './pages/onboarding/ImportsPage';
 import { ImportQueuePage } from './pages/onboarding/ImportQueuePage';
@@ -59,6 +60,7 @@ export const nav: NavEntry[] = [
   { path: '/billing/tariff-control', label: { uk: 'Контроль тарифів', en: 'Tariff control' }, roles: ['admin', 'operator', 'city'], element: <TariffControlPage />, icon: IconScale },
   { path: '/billing/accounts/:id', label: { uk: 'Особовий рахунок', en: 'Account' }, roles: ['admin', 'operator', 'city', 'provider'], element: <AccountCardPage />, icon: IconWallet, hidden: true },
   { path: '/billing/premises/:id', label: { uk: 'Виписка ЄР', en: 'Unified statement' }, roles: ['admin', 'operator', 'city'], element: <UnifiedStatementPage />, icon: IconWallet, hidden: true },
+  { path: '/billing/premises/:id/support', label: { uk: 'Пільги та субсидії', en: 'Benefits and subsidies' }, roles: ['admin', 'operator', 'city'], element: <PremiseSupportPage />, icon: IconWallet, hidden: true },
   { path: '/onboarding/imports', label: { uk: 'Імпорт даних', en: 'Data imports' }, roles: ['admin', 'operator', 'city'], element: <ImportsPage />, icon: IconFileImport },
   { path: '/onboarding/imports/:id/queue', label: { uk: 'Черга перевірки імпорту', en: 'Import review queue' }, roles: ['admin', 'operator', 'city'], element: <ImportQueuePage />, icon: IconFileImport, hidden: true },
   { path: '/onboarding/profiles/new', label: { uk: 'Профіль імпорту', en: 'Import profile' }, roles: ['admin', 'operator'], element: <ProfilePage />, icon: IconFileImport, hidden: true },

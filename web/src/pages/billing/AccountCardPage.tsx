@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Alert, Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { api, errorMessages } from '../../api';
 import { useFormat, useT } from '../../i18n';
 import { useSession } from '../../session';
@@ -18,6 +18,7 @@ export function AccountCardPage() {
   const { user } = useSession();
   const card = useApiGet<AccountCard>(`/billing/accounts/${id}`);
   const canAdjust = user?.role === 'admin' || user?.role === 'operator';
+  const isStaff = user?.role === 'admin' || user?.role === 'operator' || user?.role === 'city';
   const m = (k: number) => money(k, format.locale);
 
   return (
@@ -37,6 +38,14 @@ export function AccountCardPage() {
                     </Anchor>
                   </>
                 )}
+                {isStaff && (
+                  <>
+                    {' · '}
+                    <Anchor component={Link} to={`/billing/premises/${data.account.premise_id}/support`}>
+                      {t({ uk: 'Пільги та субсидії', en: 'Benefits and subsidies' })}
+                    </Anchor>
+                  </>
+                )}
               </>
             }
           />
@@ -49,6 +58,7 @@ export function AccountCardPage() {
             </Paper>
             {canAdjust && <AdjustmentForm accountId={data.account.account_id} onSaved={card.reload} />}
           </SimpleGrid>
+          {canAdjust && <RecalculationForm accountId={data.account.account_id} />}
 
           <Title order={3} mb="xs">
             {t({ uk: 'Виписка за періодами', en: 'Statement by period' })}
@@ -190,6 +200,99 @@ function AdjustmentForm({ accountId, onSaved }: { accountId: number; onSaved: ()
       </Group>
       {message && (
         <Alert mt="sm" color={message.color} variant="light">
+          {message.text}
+        </Alert>
+      )}
+    </Paper>
+  );
+}
+
+/** The current month in Kyiv as 'YYYY-MM': recalculations usually concern the open month. */
+function kyivMonth(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Kyiv', year: 'numeric', month: '2-digit' }).format(new Date());
+}
+
+const TITLE = { uk: 'Заявка на перерахунок (дні без послуги або неякісної послуги)', en: 'Recalculation request (days without service or of poor quality)' };
+
+/** A request to recalculate a period for days without service or of poor quality; the period's run applies it. */
+function RecalculationForm({ accountId }: { accountId: number }) {
+  const t = useT();
+  const [period, setPeriod] = useState(kyivMonth);
+  const [days, setDays] = useState<number | string>('');
+  const [percent, setPercent] = useState<number | string>('');
+  const [reason, setReason] = useState('');
+  const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  async function save() {
+    setMessage(null);
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 31) {
+      setMessage({ color: 'red', text: t({ uk: 'Кількість днів — ціле число від 1 до 31', en: 'Days is a whole number from 1 to 31' }) });
+      return;
+    }
+    if (percent !== '' && (typeof percent !== 'number' || percent <= 0 || percent > 100)) {
+      setMessage({ color: 'red', text: t({ uk: 'Відсоток — від 0 до 100 (порожньо — 100 %)', en: 'Percent is between 0 and 100 (empty means 100 %)' }) });
+      return;
+    }
+    setSaving(true);
+    try {
+      const body = { accountId, period: period.trim(), days, reason: reason.trim(), ...(percent === '' ? {} : { percent: String(percent) }) };
+      const res = await api.post<{ requestId: number }>('/billing/recalculations', body);
+      setMessage({
+        color: 'green',
+        text: t(
+          { uk: 'Заявку на перерахунок №{id} прийнято: її врахує розрахунок за {p}', en: 'Recalculation request no. {id} accepted: the run for {p} will apply it' },
+          { id: res.requestId, p: body.period },
+        ),
+      });
+      setDays('');
+      setPercent('');
+      setReason('');
+    } catch (e) {
+      setMessage({ color: 'red', text: t(errorMessages(e)) });
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Paper
+      component="form"
+      withBorder
+      p="md"
+      mb="md"
+      aria-label={t(TITLE)}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <Text fw={600} mb="xs">
+        {t(TITLE)}
+      </Text>
+      <Group align="flex-start">
+        <TextInput w={200} label={t({ uk: 'Період (РРРР-ММ)', en: 'Period (YYYY-MM)' })} placeholder="2026-11" value={period} onChange={(e) => setPeriod(e.currentTarget.value)} />
+        <NumberInput w={110} label={t({ uk: 'Днів', en: 'Days' })} min={1} max={31} allowDecimal={false} allowNegative={false} value={days} onChange={setDays} />
+        <NumberInput
+          w={220}
+          label={t({ uk: 'Відсоток зменшення', en: 'Reduction, %' })}
+          placeholder="100"
+          min={0}
+          max={100}
+          decimalScale={2}
+          allowNegative={false}
+          value={percent}
+          onChange={setPercent}
+        />
+        <Textarea style={{ flex: 1 }} minRows={1} autosize label={t({ uk: 'Підстава', en: 'Reason' })} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+      </Group>
+      <Group justify="flex-end" mt="sm">
+        <Button type="submit" loading={saving}>
+          {t({ uk: 'Подати заявку', en: 'File the request' })}
+        </Button>
+      </Group>
+      {message && (
+        <Alert mt="sm" color={message.color} variant="light" role={message.color === 'red' ? 'alert' : 'status'}>
           {message.text}
         </Alert>
       )}
