@@ -83,5 +83,7 @@ export async function writeLedgerSnapshot(trx: Tx, communityId: number, period: 
   // Only the latest snapshot is read (periods close in order). Older periods keep their mark (a
   // closed period's row never changes) but lose their rows.
   await sql`delete from ledger_snapshot where community_id = ${communityId} and period < ${period}::date`.execute(trx);
+  // Next month's penalties read it first thing: the planner must know it holds a row per account.
+  await sql`analyze ledger_snapshot`.execute(trx);
   return written;
 }
