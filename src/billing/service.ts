@@ -461,7 +461,27 @@ export async function grantBenefit(
   if (Number(input.percent) <= 0 || Number(input.percent) > 100) {
     throw invalid('invalid_percent', { uk: 'Відсоток пільги — від 0 до 100', en: 'A benefit percent is between 0 and 100' }, { field: 'percent' });
   }
+  if (input.validTo && input.validTo < input.validFrom) {
+    throw invalid('invalid_dates', { uk: 'Пільга не може закінчитися раніше, ніж почалася', en: 'A benefit cannot end before it starts' }, { field: 'validTo' });
+  }
   return db.transaction().execute(async (trx) => {
+    // Billing counts a benefit only for a member registered at the premise: a grant to anyone
+    // else would be accepted and never applied, and nobody would know why.
+    const registered = await trx
+      .selectFrom('registration')
+      .select('registration_id')
+      .where('community_id', '=', actor.communityId)
+      .where('person_id', '=', input.personId)
+      .where('premise_id', '=', input.premiseId)
+      .where((eb) => eb.or([eb('registered_to', 'is', null), eb('registered_to', '>=', input.validFrom)]))
+      .$if(Boolean(input.validTo), (q) => q.where('registered_from', '<=', input.validTo!))
+      .executeTakeFirst();
+    if (!registered) {
+      throw invalid('person_not_registered', {
+        uk: 'Ця особа не зареєстрована в цьому приміщенні протягом строку пільги',
+        en: 'This person is not registered at this premise during the benefit',
+      }, { field: 'personId' });
+    }
     const row = await trx
       .insertInto('benefit_grant')
       .values({

@@ -156,6 +156,12 @@ describe('billing over HTTP: tariffs with history, a run as a job, review, close
     const badPercent = await post('operator', '/api/billing/benefits', { personId: 2, premiseId: 1, category: 'x y', percent: '125', validFrom: '2026-12-01' });
     expect(badPercent.statusCode).toBe(422);
     expect(badPercent.json().field).toBe('percent');
+    // Person 2 lives at premise 1, not at premise 2: a grant there would never apply.
+    const elsewhere = await post('operator', '/api/billing/benefits', { personId: 2, premiseId: 2, category: 'дитина війни', percent: '25', validFrom: '2026-12-01' });
+    expect(elsewhere.statusCode).toBe(422);
+    expect(elsewhere.json()).toMatchObject({ code: 'person_not_registered', field: 'personId' });
+    const backwards = await post('operator', '/api/billing/benefits', { personId: 2, premiseId: 1, category: 'x y', percent: '25', validFrom: '2026-12-01', validTo: '2026-11-30' });
+    expect(backwards.json()).toMatchObject({ code: 'invalid_dates', field: 'validTo' });
     const award = await post('operator', '/api/billing/subsidies', { accountId: A.p1Heating, monthlyAmount: 50000, mode: 'credited', validFrom: '2026-12-01' });
     expect(award.statusCode).toBe(201);
     expect((await post('city', '/api/billing/subsidies', { accountId: A.p1Heating, monthlyAmount: 1, mode: 'credited', validFrom: '2026-12-01' })).statusCode).toBe(403);
