@@ -4,14 +4,16 @@
  * starting over (and a repeat of the whole run simply supersedes it).
  */
 import type { JobQueue, JobRun } from '../jobs/queue';
-import { computeConsumption, type ConsumptionSummary } from '../metering/consumption';
+import type { ConsumptionSummary } from '../metering/consumption';
 import { conflict } from '../shared/errors';
-import { closePeriod, finishRun, RUN_STEPS, runRemainingSteps, scopeOf, startRun } from './run';
+import { closePeriod, finishRun, runRemainingSteps, runSteps, scopeOf, startRun } from './run';
 
 export const BILLING_RUN_JOB = 'billing.run';
 
 /** What a person watching the run reads for each step: «українською / in English», as every job writes. */
-const STEP_LABELS: Record<string, string> = {
+export const CONSUMPTION_MESSAGE = 'обсяги з показників / consumption from readings';
+export const STEP_LABELS: Record<string, string> = {
+  consumption: CONSUMPTION_MESSAGE,
   penalties_even: 'пеня, частина 1 / penalties, part 1',
   penalties_odd: 'пеня, частина 2 / penalties, part 2',
   norm_even: 'за нормою, частина 1 / by norm, part 1',
@@ -28,7 +30,6 @@ const STEP_LABELS: Record<string, string> = {
   benefits: 'пільги / benefits',
   subsidies: 'субсидії / subsidies',
 };
-export const CONSUMPTION_MESSAGE = 'обсяги з показників / consumption from readings';
 export const BILLING_CLOSE_JOB = 'billing.close';
 
 export interface BillingRunParams {
@@ -49,7 +50,6 @@ interface RunCheckpoint {
 export async function billingRunJob(job: JobRun<BillingRunParams>) {
   const { communityId, db, params } = job;
   let cp = job.checkpoint as RunCheckpoint | null;
-  let consumption: ConsumptionSummary | undefined;
   if (cp) {
     const run = await db
       .selectFrom('billing_run')
@@ -67,19 +67,19 @@ export async function billingRunJob(job: JobRun<BillingRunParams>) {
     // startRun first: it refuses a closed period (whose consumption must never change) or one
     // whose earlier month is still open.
     const billingRunId = await startRun(db, communityId, params.period, { jobId: job.jobId, userId: params.userId ?? undefined });
-    // Readings taken since the last refresh (the call-centre desk, a cash desk) count in this run.
-    // Before the checkpoint: a crash here leaves no checkpoint, so the retry refreshes again.
-    if (params.refreshConsumption !== false) {
-      await job.progress(0, RUN_STEPS.length, CONSUMPTION_MESSAGE);
-      consumption = await computeConsumption(db, communityId, params.period);
-    }
     cp = { billingRunId };
     await job.saveCheckpoint(cp);
   }
   const scope = scopeOf(communityId, cp.billingRunId, params.period);
-  const total = RUN_STEPS.length;
+  // Readings taken since the last refresh (the call-centre desk, a cash desk) count in this run:
+  // the refresh is its first step, recorded like the others, so a resumed run repeats it only if
+  // it had not finished.
+  const refreshConsumption = params.refreshConsumption !== false;
+  const total = runSteps(refreshConsumption).length;
   await job.progress(0, total, 'розпочато / started');
-  const lines = await runRemainingSteps(db, scope, (done, _total, name) => job.progress(done, total, STEP_LABELS[name] ?? name));
+  const lines = await runRemainingSteps(db, scope, (done, _total, name) => job.progress(done, total, STEP_LABELS[name] ?? name), { refreshConsumption });
+  const run = await db.selectFrom('billing_run').select('summary').where('community_id', '=', communityId).where('billing_run_id', '=', cp.billingRunId).executeTakeFirst();
+  const consumption = (run?.summary as { consumption?: ConsumptionSummary & { seconds: number } } | null)?.consumption;
   const summary = await finishRun(db, communityId, cp.billingRunId, params.period, lines);
   return { billingRunId: cp.billingRunId, period: params.period, ...summary, ...(consumption ? { consumption } : {}) };
 }

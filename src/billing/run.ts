@@ -17,6 +17,7 @@ import { addDays, daysInPeriod, nextPeriod, periodEnd, prevPeriod, type Period }
 import { ADJUSTMENT_STEPS, CHARGE_STEPS, penalties, type PenaltyScope, type RunScope } from './engine';
 import { overdueDaysInPeriod } from './methods/penalty';
 import { flagTariffMismatches } from './flags';
+import { computeConsumption } from '../metering/consumption';
 import { lockLedgerForSnapshot, writeLedgerSnapshot } from './snapshot';
 
 export interface BillingSettings {
@@ -150,6 +151,19 @@ export function scopeOf(communityId: number, billingRunId: number, period: Perio
 export const PARALLEL_STEPS: string[] = ['penalties_even', 'penalties_odd', ...CHARGE_STEPS.map((s) => s.name)];
 export const RUN_STEPS: string[] = [...PARALLEL_STEPS, ...ADJUSTMENT_STEPS.map((s) => s.name)];
 
+/**
+ * The refresh of the period's meter_consumption from accepted readings, as the run's first step.
+ * It runs beside the steps that do not read consumption (penalties, area, capacity, fixed fees…);
+ * the ones that do wait for it.
+ */
+export const CONSUMPTION_STEP = 'consumption';
+const READS_CONSUMPTION = new Set(['metered', 'norm_even', 'norm_odd', 'building_imbalance', 'heat']);
+
+/** The steps of a run, in the order the workers take them. */
+export function runSteps(refreshConsumption: boolean): string[] {
+  return refreshConsumption ? [CONSUMPTION_STEP, ...RUN_STEPS] : RUN_STEPS;
+}
+
 /** Steps already done in a run, with the lines each wrote (recorded in the step's own transaction). */
 export async function stepsDone(db: DbOrTx, communityId: number, billingRunId: number): Promise<Record<string, number>> {
   const run = await db
@@ -167,6 +181,15 @@ export async function stepsDone(db: DbOrTx, communityId: number, billingRunId: n
  * Joins and sorts over a million accounts want memory: work_mem is raised for the step only.
  */
 export async function runStep(db: Db, scope: RunScope, name: string): Promise<number> {
+  if (name === CONSUMPTION_STEP) {
+    return db.transaction().execute(async (trx) => {
+      const started = performance.now();
+      const consumption = await computeConsumption(trx, scope.communityId, scope.period);
+      const seconds = Math.round(performance.now() - started) / 1000;
+      await recordStep(trx, scope, name, 0, { consumption: { ...consumption, seconds } });
+      return 0;
+    });
+  }
   const step = [...CHARGE_STEPS, ...ADJUSTMENT_STEPS].find((s) => s.name === name);
   let penaltyScope: PenaltyScope | null = null;
   if (!step) {
@@ -195,28 +218,48 @@ select coalesce(bool_or(building_id is not null), false) as building, coalesce(b
     await sql`set local work_mem = '192MB'`.execute(trx);
     const half = { ...scope, premiseParity: name === 'penalties_even' ? (0 as const) : (1 as const) };
     const lines = step ? await step.run(trx, scope) : penaltyScope ? await penalties(trx, half, penaltyScope) : 0;
-    const recorded = await sql`update billing_run
-                 set summary = coalesce(summary, '{}'::jsonb)
-                     || jsonb_build_object('steps', coalesce(summary -> 'steps', '{}'::jsonb) || jsonb_build_object(${name}::text, ${lines}::int))
-               where community_id = ${scope.communityId} and billing_run_id = ${scope.billingRunId} and status = 'running'`.execute(trx);
-    // A newer run of the period superseded this one meanwhile: its lines must not stay behind.
-    if (Number(recorded.numAffectedRows ?? 0) === 0) throw supersededError(scope.billingRunId);
+    await recordStep(trx, scope, name, lines);
     return lines;
   });
+}
+
+/** Marks a step done (with its line count, and anything to keep in the run's summary) in the step's transaction. */
+async function recordStep(trx: Tx, scope: RunScope, name: string, lines: number, extra: Record<string, unknown> = {}) {
+  const recorded = await sql`update billing_run
+               set summary = coalesce(summary, '{}'::jsonb) || ${JSON.stringify(extra)}::jsonb
+                   || jsonb_build_object('steps', coalesce(summary -> 'steps', '{}'::jsonb) || jsonb_build_object(${name}::text, ${lines}::int))
+             where community_id = ${scope.communityId} and billing_run_id = ${scope.billingRunId} and status = 'running'`.execute(trx);
+  // A newer run of the period superseded this one meanwhile: its lines must not stay behind.
+  if (Number(recorded.numAffectedRows ?? 0) === 0) throw supersededError(scope.billingRunId);
 }
 
 /**
  * Runs the steps not yet done: penalties and the charge methods two at a time (each on its own connection on
  * PostgreSQL; PGlite's single connection takes them in turn), then the adjustments in order.
  */
-export async function runRemainingSteps(db: Db, scope: RunScope, onStep?: (done: number, total: number, name: string) => Promise<void> | void) {
+export async function runRemainingSteps(
+  db: Db,
+  scope: RunScope,
+  onStep?: (done: number, total: number, name: string) => Promise<void> | void,
+  { refreshConsumption = false } = {},
+) {
+  const steps = runSteps(refreshConsumption);
   const done = await stepsDone(db, scope.communityId, scope.billingRunId);
   let count = Object.keys(done).length;
-  const pending = PARALLEL_STEPS.filter((n) => !(n in done));
+  const pending = steps.slice(0, steps.length - ADJUSTMENT_STEPS.length).filter((n) => !(n in done));
+  // Settles when consumption is fresh (at once when this run does not refresh it, or did already).
+  let consumptionReady: Promise<unknown> = Promise.resolve();
   const worker = async () => {
     for (let name = pending.shift(); name; name = pending.shift()) {
-      await runStep(db, scope, name);
-      await onStep?.(++count, RUN_STEPS.length, name);
+      if (name === CONSUMPTION_STEP) {
+        const refresh = runStep(db, scope, name);
+        consumptionReady = refresh;
+        await refresh;
+      } else {
+        if (READS_CONSUMPTION.has(name)) await consumptionReady;
+        await runStep(db, scope, name);
+      }
+      await onStep?.(++count, steps.length, name);
     }
   };
   await Promise.all([worker(), worker()]);
@@ -227,7 +270,7 @@ export async function runRemainingSteps(db: Db, scope: RunScope, onStep?: (done:
   for (const name of RUN_STEPS.slice(PARALLEL_STEPS.length)) {
     if (name in done) continue;
     await runStep(db, scope, name);
-    await onStep?.(++count, RUN_STEPS.length, name);
+    await onStep?.(++count, steps.length, name);
   }
   const all = await stepsDone(db, scope.communityId, scope.billingRunId);
   return Object.values(all).reduce((s, n) => s + n, 0);

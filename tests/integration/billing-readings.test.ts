@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle, Db } from '../../src/db/index';
 import { JobQueue } from '../../src/jobs/queue';
-import { BILLING_CLOSE_JOB, BILLING_RUN_JOB, CONSUMPTION_MESSAGE, registerBillingJobs } from '../../src/billing/jobs';
+import { BILLING_CLOSE_JOB, BILLING_RUN_JOB, CONSUMPTION_MESSAGE, STEP_LABELS, registerBillingJobs } from '../../src/billing/jobs';
 import { submitReading, upsertMetersBulk } from '../../src/metering/service';
 import { createTestDatabase } from '../helpers/db';
 import { seedMeteringWorld, type MeteringWorld } from './metering-fixtures';
@@ -81,8 +81,9 @@ describe('billing from readings taken at the desk: actual, estimated, reconciled
     expect(reading).toMatchObject({ status: 'accepted', period: '2026-09-01' });
 
     const run = await runBilling('2026-09-01');
-    // The consumption was refreshed first, and said so.
-    expect(run.messages[0]).toBe(CONSUMPTION_MESSAGE);
+    // The consumption was refreshed before the metered charges, and said so.
+    expect(run.messages.indexOf(CONSUMPTION_MESSAGE)).toBeGreaterThan(-1);
+    expect(run.messages.indexOf(CONSUMPTION_MESSAGE)).toBeLessThan(run.messages.indexOf(STEP_LABELS.metered));
     expect(run.consumption).toMatchObject({ rows: 1, estimated: 0 });
     expect(await consumptionOf('2026-09-01')).toEqual([{ volume: '13.75', estimated: false }]);
     // 13.750 × 29.988 = 412.335 → 412.34 (half up)
@@ -109,7 +110,7 @@ describe('billing from readings taken at the desk: actual, estimated, reconciled
 
     // Run again, as the operator would after taking the reading: no separate consumption step.
     const run = await runBilling('2026-11-01');
-    expect(run.messages[0]).toBe(CONSUMPTION_MESSAGE);
+    expect(run.messages.indexOf(CONSUMPTION_MESSAGE)).toBeLessThan(run.messages.indexOf(STEP_LABELS.metered));
     expect(run.consumption).toMatchObject({ rows: 1, estimated: 0 });
     // 136.217 − 113.750 − 11.217 (estimated and billed in October) = 11.250 m³
     expect(await consumptionOf('2026-11-01')).toEqual([{ volume: '11.25', estimated: false }]);
