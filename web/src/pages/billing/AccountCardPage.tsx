@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Alert, Anchor, Badge, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { api, errorMessages } from '../../api';
+import { Anchor, Badge, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { api } from '../../api';
 import { useFormat, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
+import { FormCard, useSubmission } from '../../components/FormCard';
 import { KIND_LABELS, label, METHOD_LABELS, money } from './labels';
 import type { AccountCard } from './types';
 
@@ -162,48 +163,29 @@ function AdjustmentForm({ accountId, onSaved }: { accountId: number; onSaved: ()
   const t = useT();
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
-  const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { message, saving, submit, fail, succeed } = useSubmission();
 
-  async function save() {
-    setMessage(null);
-    const uah = Number(amount.trim().replace(/\s/g, '').replace(',', '.'));
-    if (!Number.isFinite(uah) || uah === 0) {
-      setMessage({ color: 'red', text: t({ uk: 'Сума — число в гривнях, напр. -15,00', en: 'The amount is in hryvnias, e.g. -15.00' }) });
-      return;
-    }
-    setSaving(true);
-    try {
+  const save = () =>
+    submit(async () => {
+      const uah = Number(amount.trim().replace(/\s/g, '').replace(',', '.'));
+      if (!Number.isFinite(uah) || uah === 0) return fail(t({ uk: 'Сума — число в гривнях, напр. -15,00', en: 'The amount is in hryvnias, e.g. -15.00' }));
       const res = await api.post<{ period: string }>('/billing/adjustments', { accountId, amount: Math.round(uah * 100), reason });
-      setMessage({ color: 'green', text: t({ uk: 'Записано в період {p}', en: 'Posted to {p}' }, { p: res.period.slice(0, 7) }) });
+      succeed(t({ uk: 'Записано в період {p}', en: 'Posted to {p}' }, { p: res.period.slice(0, 7) }));
       setAmount('');
       setReason('');
       onSaved();
-    } catch (e) {
-      setMessage({ color: 'red', text: t(errorMessages(e)) });
-    } finally {
-      setSaving(false);
-    }
-  }
+    });
 
   return (
-    <Paper withBorder p="md">
-      <Text fw={600} mb="xs">
-        {t({ uk: 'Коригування (у відкритий період)', en: 'Adjustment (to the open period)' })}
-      </Text>
+    <FormCard title={t({ uk: 'Коригування (у відкритий період)', en: 'Adjustment (to the open period)' })} onSubmit={save} message={message}>
       <Group align="flex-end">
         <TextInput w={120} label={t({ uk: 'Сума, ₴', en: 'Amount, ₴' })} placeholder="-15,00" value={amount} onChange={(e) => setAmount(e.currentTarget.value)} />
         <TextInput style={{ flex: 1 }} label={t({ uk: 'Підстава', en: 'Reason' })} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
-        <Button loading={saving} onClick={save}>
+        <Button type="submit" loading={saving}>
           {t({ uk: 'Записати', en: 'Post' })}
         </Button>
       </Group>
-      {message && (
-        <Alert mt="sm" color={message.color} variant="light">
-          {message.text}
-        </Alert>
-      )}
-    </Paper>
+    </FormCard>
   );
 }
 
@@ -221,55 +203,31 @@ function RecalculationForm({ accountId }: { accountId: number }) {
   const [days, setDays] = useState<number | string>('');
   const [percent, setPercent] = useState<number | string>('');
   const [reason, setReason] = useState('');
-  const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { message, saving, submit, fail, succeed } = useSubmission();
 
-  async function save() {
-    setMessage(null);
-    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 31) {
-      setMessage({ color: 'red', text: t({ uk: 'Кількість днів — ціле число від 1 до 31', en: 'Days is a whole number from 1 to 31' }) });
-      return;
-    }
-    if (percent !== '' && (typeof percent !== 'number' || percent <= 0 || percent > 100)) {
-      setMessage({ color: 'red', text: t({ uk: 'Відсоток — від 0 до 100 (порожньо — 100 %)', en: 'Percent is between 0 and 100 (empty means 100 %)' }) });
-      return;
-    }
-    setSaving(true);
-    try {
+  const save = () =>
+    submit(async () => {
+      if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 31) {
+        return fail(t({ uk: 'Кількість днів — ціле число від 1 до 31', en: 'Days is a whole number from 1 to 31' }));
+      }
+      if (percent !== '' && (typeof percent !== 'number' || percent <= 0 || percent > 100)) {
+        return fail(t({ uk: 'Відсоток — від 0 до 100 (порожньо — 100 %)', en: 'Percent is between 0 and 100 (empty means 100 %)' }));
+      }
       const body = { accountId, period: period.trim(), days, reason: reason.trim(), ...(percent === '' ? {} : { percent: String(percent) }) };
       const res = await api.post<{ requestId: number }>('/billing/recalculations', body);
-      setMessage({
-        color: 'green',
-        text: t(
+      succeed(
+        t(
           { uk: 'Заявку на перерахунок №{id} прийнято: її врахує розрахунок за {p}', en: 'Recalculation request no. {id} accepted: the run for {p} will apply it' },
           { id: res.requestId, p: body.period },
         ),
-      });
+      );
       setDays('');
       setPercent('');
       setReason('');
-    } catch (e) {
-      setMessage({ color: 'red', text: t(errorMessages(e)) });
-    } finally {
-      setSaving(false);
-    }
-  }
+    });
 
   return (
-    <Paper
-      component="form"
-      withBorder
-      p="md"
-      mb="md"
-      aria-label={t(TITLE)}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
-      <Text fw={600} mb="xs">
-        {t(TITLE)}
-      </Text>
+    <FormCard title={t(TITLE)} onSubmit={save} message={message} mb="md">
       <Group align="flex-start">
         <TextInput w={200} label={t({ uk: 'Період (РРРР-ММ)', en: 'Period (YYYY-MM)' })} placeholder="2026-11" value={period} onChange={(e) => setPeriod(e.currentTarget.value)} />
         <NumberInput w={110} label={t({ uk: 'Днів', en: 'Days' })} min={1} max={31} allowDecimal={false} allowNegative={false} value={days} onChange={setDays} />
@@ -291,11 +249,6 @@ function RecalculationForm({ accountId }: { accountId: number }) {
           {t({ uk: 'Подати заявку', en: 'File the request' })}
         </Button>
       </Group>
-      {message && (
-        <Alert mt="sm" color={message.color} variant="light" role={message.color === 'red' ? 'alert' : 'status'}>
-          {message.text}
-        </Alert>
-      )}
-    </Paper>
+    </FormCard>
   );
 }

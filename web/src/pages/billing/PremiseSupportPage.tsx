@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Alert, Anchor, Button, Group, NumberInput, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Group, NumberInput, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { api, errorMessages } from '../../api';
+import { api } from '../../api';
 import { useFormat, useLang, useT, type Bilingual } from '../../i18n';
 import { useSession } from '../../session';
 import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
+import { FormCard, useSubmission } from '../../components/FormCard';
 import type { Premise, PremiseAccount } from '../registry/types';
 import { DayInput } from './DayInput';
 import { label, money } from './labels';
@@ -164,17 +165,6 @@ export function PremiseSupportPage() {
   );
 }
 
-type Message = { color: string; text: string } | null;
-
-function FormMessage({ message }: { message: Message }) {
-  if (!message) return null;
-  return (
-    <Alert mt="sm" color={message.color} variant="light" role="alert">
-      {message.text}
-    </Alert>
-  );
-}
-
 /** Percent as the API takes it: a decimal string with a dot. */
 const decimalText = (value: number) => String(Number(value.toFixed(2)));
 
@@ -188,32 +178,26 @@ function BenefitForm({ premiseId, persons, accounts, onSaved }: { premiseId: num
   const [percent, setPercent] = useState<number | string>('');
   const [validFrom, setValidFrom] = useState<string | null>(null);
   const [validTo, setValidTo] = useState<string | null>(null);
-  const [message, setMessage] = useState<Message>(null);
-  const [saving, setSaving] = useState(false);
+  const { message, saving, submit, fail } = useSubmission();
 
   // The services of the premise's accounts, once each: a benefit may cover one or all of them.
   const services = [...new Map(accounts.map((a) => [a.service.serviceId, a.service])).values()];
 
-  async function save() {
-    setMessage(null);
-    const pct = typeof percent === 'number' ? percent : NaN;
-    const problem: Bilingual | null = !personId
-      ? { uk: 'Оберіть особу', en: 'Choose the person' }
-      : category.trim().length < 2
-        ? { uk: 'Вкажіть категорію пільги', en: 'Give the benefit category' }
-        : !(pct > 0 && pct <= 100)
-          ? { uk: 'Відсоток пільги — від 0 до 100', en: 'A benefit percent is between 0 and 100' }
-          : !validFrom
-            ? { uk: 'Вкажіть, з якої дати діє пільга', en: 'Give the date the benefit starts' }
-            : validTo && validTo < validFrom
-              ? { uk: 'Дата закінчення раніша за дату початку', en: 'The end date is before the start date' }
-              : null;
-    if (problem) {
-      setMessage({ color: 'red', text: t(problem) });
-      return;
-    }
-    setSaving(true);
-    try {
+  const save = () =>
+    submit(async () => {
+      const pct = typeof percent === 'number' ? percent : NaN;
+      const problem: Bilingual | null = !personId
+        ? { uk: 'Оберіть особу', en: 'Choose the person' }
+        : category.trim().length < 2
+          ? { uk: 'Вкажіть категорію пільги', en: 'Give the benefit category' }
+          : !(pct > 0 && pct <= 100)
+            ? { uk: 'Відсоток пільги — від 0 до 100', en: 'A benefit percent is between 0 and 100' }
+            : !validFrom
+              ? { uk: 'Вкажіть, з якої дати діє пільга', en: 'Give the date the benefit starts' }
+              : validTo && validTo < validFrom
+                ? { uk: 'Дата закінчення раніша за дату початку', en: 'The end date is before the start date' }
+                : null;
+      if (problem) return fail(t(problem));
       await api.post('/billing/benefits', {
         personId: Number(personId),
         premiseId,
@@ -228,27 +212,10 @@ function BenefitForm({ premiseId, persons, accounts, onSaved }: { premiseId: num
       setPercent('');
       setValidTo(null);
       onSaved();
-    } catch (e) {
-      setMessage({ color: 'red', text: t(errorMessages(e)) });
-    } finally {
-      setSaving(false);
-    }
-  }
+    });
 
   return (
-    <Paper
-      component="form"
-      withBorder
-      p="md"
-      aria-label={t({ uk: 'Надати пільгу', en: 'Grant a benefit' })}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
-      <Text fw={600} mb="xs">
-        {t({ uk: 'Надати пільгу', en: 'Grant a benefit' })}
-      </Text>
+    <FormCard title={t({ uk: 'Надати пільгу', en: 'Grant a benefit' })} onSubmit={save} message={message}>
       <Stack gap="sm">
         <Select
           label={t({ uk: 'Особа (зареєстрована в приміщенні)', en: 'Person (registered at the premise)' })}
@@ -288,8 +255,7 @@ function BenefitForm({ premiseId, persons, accounts, onSaved }: { premiseId: num
           </Button>
         </Group>
       </Stack>
-      <FormMessage message={message} />
-    </Paper>
+    </FormCard>
   );
 }
 
@@ -301,54 +267,31 @@ function SubsidyForm({ accounts, accountLabel, onSaved }: { accounts: PremiseAcc
   const [mode, setMode] = useState<string | null>('credited');
   const [validFrom, setValidFrom] = useState<string | null>(null);
   const [validTo, setValidTo] = useState<string | null>(null);
-  const [message, setMessage] = useState<Message>(null);
-  const [saving, setSaving] = useState(false);
+  const { message, saving, submit, fail } = useSubmission();
 
-  async function save() {
-    setMessage(null);
-    // Entered in hryvnias, stored in whole kopecks.
-    const kopecks = typeof amount === 'number' ? Math.round(amount * 100) : NaN;
-    const problem: Bilingual | null = !accountId
-      ? { uk: 'Оберіть особовий рахунок', en: 'Choose the account' }
-      : !Number.isSafeInteger(kopecks) || kopecks <= 0
-        ? { uk: 'Сума субсидії — додатне число в гривнях, напр. 500,00', en: 'The subsidy is a positive amount in hryvnias, e.g. 500.00' }
-        : !validFrom
-          ? { uk: 'Вкажіть, з якої дати діє субсидія', en: 'Give the date the subsidy starts' }
-          : validTo && validTo < validFrom
-            ? { uk: 'Дата закінчення раніша за дату початку', en: 'The end date is before the start date' }
-            : null;
-    if (problem) {
-      setMessage({ color: 'red', text: t(problem) });
-      return;
-    }
-    setSaving(true);
-    try {
+  const save = () =>
+    submit(async () => {
+      // Entered in hryvnias, stored in whole kopecks.
+      const kopecks = typeof amount === 'number' ? Math.round(amount * 100) : NaN;
+      const problem: Bilingual | null = !accountId
+        ? { uk: 'Оберіть особовий рахунок', en: 'Choose the account' }
+        : !Number.isSafeInteger(kopecks) || kopecks <= 0
+          ? { uk: 'Сума субсидії — додатне число в гривнях, напр. 500,00', en: 'The subsidy is a positive amount in hryvnias, e.g. 500.00' }
+          : !validFrom
+            ? { uk: 'Вкажіть, з якої дати діє субсидія', en: 'Give the date the subsidy starts' }
+            : validTo && validTo < validFrom
+              ? { uk: 'Дата закінчення раніша за дату початку', en: 'The end date is before the start date' }
+              : null;
+      if (problem) return fail(t(problem));
       await api.post('/billing/subsidies', { accountId: Number(accountId), monthlyAmount: kopecks, mode, validFrom, validTo });
       notifications.show({ color: 'green', title: t({ uk: 'Субсидію призначено', en: 'Subsidy awarded' }), message: accountLabel(accounts.find((a) => String(a.accountId) === accountId)!) });
       setAmount('');
       setValidTo(null);
       onSaved();
-    } catch (e) {
-      setMessage({ color: 'red', text: t(errorMessages(e)) });
-    } finally {
-      setSaving(false);
-    }
-  }
+    });
 
   return (
-    <Paper
-      component="form"
-      withBorder
-      p="md"
-      aria-label={t({ uk: 'Призначити субсидію', en: 'Award a subsidy' })}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
-      <Text fw={600} mb="xs">
-        {t({ uk: 'Призначити субсидію', en: 'Award a subsidy' })}
-      </Text>
+    <FormCard title={t({ uk: 'Призначити субсидію', en: 'Award a subsidy' })} onSubmit={save} message={message}>
       <Stack gap="sm">
         <Select
           label={t({ uk: 'Особовий рахунок', en: 'Account' })}
@@ -384,7 +327,6 @@ function SubsidyForm({ accounts, accountLabel, onSaved }: { accounts: PremiseAcc
           </Button>
         </Group>
       </Stack>
-      <FormMessage message={message} />
-    </Paper>
+    </FormCard>
   );
 }
