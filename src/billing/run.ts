@@ -249,20 +249,28 @@ export async function runRemainingSteps(
   const pending = steps.slice(0, steps.length - ADJUSTMENT_STEPS.length).filter((n) => !(n in done));
   // Settles when consumption is fresh (at once when this run does not refresh it, or did already).
   let consumptionReady: Promise<unknown> = Promise.resolve();
+  // After a failure neither worker starts another step, and the run fails only once both have
+  // stopped: a step still writing when the job is marked failed could be done twice on resume.
+  let failure: { error: unknown } | null = null;
   const worker = async () => {
-    for (let name = pending.shift(); name; name = pending.shift()) {
-      if (name === CONSUMPTION_STEP) {
-        const refresh = runStep(db, scope, name);
-        consumptionReady = refresh;
-        await refresh;
-      } else {
-        if (READS_CONSUMPTION.has(name)) await consumptionReady;
-        await runStep(db, scope, name);
+    for (let name = pending.shift(); name && !failure; name = pending.shift()) {
+      try {
+        if (name === CONSUMPTION_STEP) {
+          const refresh = runStep(db, scope, name);
+          consumptionReady = refresh;
+          await refresh;
+        } else {
+          if (READS_CONSUMPTION.has(name)) await consumptionReady;
+          await runStep(db, scope, name);
+        }
+        await onStep?.(++count, steps.length, name);
+      } catch (error) {
+        failure ??= { error };
       }
-      await onStep?.(++count, steps.length, name);
     }
   };
   await Promise.all([worker(), worker()]);
+  if (failure) throw (failure as { error: unknown }).error;
   // Fresh statistics for the lines just written: the adjustments and the review join them with
   // the ledger, and a planner that still thinks the table empty picks nested loops (PGlite has
   // no autovacuum at all; on a server it would come too late).

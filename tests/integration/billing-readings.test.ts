@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle, Db } from '../../src/db/index';
+import { execSql, type DatabaseHandle, type Db } from '../../src/db/index';
 import { JobQueue } from '../../src/jobs/queue';
 import { BILLING_CLOSE_JOB, BILLING_RUN_JOB, CONSUMPTION_MESSAGE, STEP_LABELS, registerBillingJobs } from '../../src/billing/jobs';
 import { submitReading, upsertMetersBulk } from '../../src/metering/service';
@@ -126,6 +126,35 @@ describe('billing from readings taken at the desk: actual, estimated, reconciled
       .where('meter_id', '=', meterId)
       .executeTakeFirstOrThrow();
     expect(Number(billed.total)).toBe(36.217);
+  });
+
+  it('a run whose refresh fails resumes with it, and the steps beside it are not done twice', async () => {
+    await db.deleteFrom('meter_consumption').where('community_id', '=', 1).where('period', '=', '2026-11-01').execute();
+    await execSql(
+      db,
+      `create function fail_refresh() returns trigger language plpgsql as $$ begin raise exception 'simulated crash'; end $$;
+       create trigger fail_refresh before insert on meter_consumption for each statement execute function fail_refresh();`,
+    );
+    await expect(runBilling('2026-11-01')).rejects.toThrow(/simulated crash/);
+    const job = await db.selectFrom('job').selectAll().where('kind', '=', BILLING_RUN_JOB).orderBy('job_id', 'desc').executeTakeFirstOrThrow();
+    const runId = (job.checkpoint as { billingRunId: number }).billingRunId;
+    const steps = async () =>
+      ((await db.selectFrom('billing_run').select('summary').where('billing_run_id', '=', runId).executeTakeFirstOrThrow()).summary as { steps?: Record<string, number> } | null)?.steps ?? {};
+    const before = await steps();
+    // Nothing that reads consumption ran without it.
+    expect(Object.keys(before)).not.toContain('consumption');
+    expect(Object.keys(before)).not.toContain('metered');
+
+    await execSql(db, `drop trigger fail_refresh on meter_consumption; drop function fail_refresh();`);
+    const resumed = (await jobs.resume(1, job.job_id)) as { billingRunId: number; lines: number; consumption?: { rows: number } };
+    expect(resumed.billingRunId).toBe(runId);
+    expect(resumed.consumption).toMatchObject({ rows: 1 });
+    expect(await consumptionOf('2026-11-01')).toEqual([{ volume: '11.25', estimated: false }]);
+    expect(await meteredLines(runId)).toEqual([{ volume: '11.25', tariff: '29.988000', amount: 33737, estimated: false }]);
+    // Every step once: the lines counted per step add up to the lines written.
+    const written = await db.selectFrom('charge_line').select((eb) => eb.fn.countAll<number>().as('n')).where('billing_run_id', '=', runId).executeTakeFirstOrThrow();
+    expect(Number(written.n)).toBe(resumed.lines);
+    for (const [name, lines] of Object.entries(before)) expect((await steps())[name]).toBe(lines);
   });
 
   it('a closed month keeps its consumption: a run refused for it recomputes nothing', async () => {
