@@ -240,10 +240,31 @@ function prenormalise(s: string): string {
     .replace(/[\s\u00a0\u202f\u2007\u2009]+/g, ' ');
 }
 
+/**
+ * A pure string function with its results remembered: an import parses a million addresses made
+ * of a few thousand distinct words and street names. The memory is bounded: when full, it starts
+ * over.
+ */
+function remembered(fn: (s: string) => string, limit = 100_000): (s: string) => string {
+  const known = new Map<string, string>();
+  return (s) => {
+    let result = known.get(s);
+    if (result === undefined) {
+      if (known.size >= limit) known.clear();
+      result = fn(s);
+      known.set(s, result);
+    }
+    return result;
+  };
+}
+
+const lowerWord = remembered((word) => russianFold(word.toLowerCase()));
+const foldedWord = remembered((lower) => russianFold(foldLookalikes(lower)));
+
 /** Looks a word up in a marker set both as typed and with look-alikes folded («kв» → «кв»). */
 function lookup<T>(get: (k: string) => T | undefined, word: string): T | undefined {
-  const lower = russianFold(word.toLowerCase());
-  return get(lower) ?? get(russianFold(foldLookalikes(lower)));
+  const lower = lowerWord(word);
+  return get(lower) ?? get(foldedWord(lower));
 }
 const streetTypeOf = (w: string) => lookup((k) => TYPE_BY_ALIAS.get(k), w);
 const isIn = (set: Set<string>, w: string) => lookup((k) => (set.has(k) ? true : undefined), w) === true;
@@ -259,7 +280,7 @@ const ORDINAL_CANON: Record<string, string> = { ий: 'й', ій: 'й', ого: 
  * The Cyrillic street key: 'київська', "лук'яненка", 'в винниченка', '1-й київський'.
  * Pass a street NAME (without the type); use {@link parseAddress} for free text.
  */
-export function normaliseStreetName(name: string): string {
+export const normaliseStreetName = remembered(function normaliseStreetName(name: string): string {
   let s = prenormalise(name).toLowerCase();
   if (CYRILLIC.test(s)) s = foldLookalikes(s);
   s = russianFold(s);
@@ -272,7 +293,7 @@ export function normaliseStreetName(name: string): string {
   }
   s = s.replace(ORDINAL, (_, n: string, suffix: string) => `${n}-${ORDINAL_CANON[suffix] ?? suffix}`);
   return s.replace(/ +/g, ' ').trim();
-}
+});
 
 /** КМУ No. 55 (2010): [at the start of a word, elsewhere]. Ь and the apostrophe are dropped. */
 const KMU55: Record<string, readonly [string, string]> = {
@@ -318,7 +339,7 @@ export function transliterateUk(text: string): string {
  * ASCII key for search across scripts: 'kyivska' for «Київська», «Kиївська», «KYIVSKA»,
  * «Kyivs'ka»; hyphens become spaces and digits are split from letters ('1 y kyivskyi').
  */
-export function translitKey(text: string): string {
+export const translitKey = remembered(function translitKey(text: string): string {
   return transliterateUk(normaliseStreetName(text))
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -329,7 +350,7 @@ export function translitKey(text: string): string {
     .replace(/[^a-z0-9 ]/g, '')
     .replace(/ +/g, ' ')
     .trim();
-}
+});
 
 /** The Cyrillic key without initials: 'в винниченка' → 'винниченка'; undefined if none. */
 function withoutInitials(key: string): string | undefined {
