@@ -10,7 +10,7 @@ import type { Db, Tx } from '../db/index';
 import { conflict, invalid, notFound } from '../shared/errors';
 import { profileSettingsSchema } from './profile';
 import * as repo from './repo';
-import { ensureUnifiedAccounts } from './service';
+import { ensureUnifiedAccounts, openingBalancePeriod } from './service';
 
 export interface QueueItem {
   rowNo: number;
@@ -102,8 +102,7 @@ async function applyRows(trx: Tx, imp: NonNullable<Awaited<ReturnType<typeof rep
   const accounts = await repo.upsertAccounts(trx, scope, imp.provider_id, today, rows);
   await repo.linkAccounts(trx, scope, imp.provider_id, rows);
   const reports = await repo.upsertAccountReports(trx, scope, rows);
-  const period = settings.openingPeriod ? `${settings.openingPeriod}-01` : `${today.slice(0, 7)}-01`;
-  const ledger = await repo.postOpeningBalances(trx, scope, period);
+  const ledger = await repo.postOpeningBalances(trx, scope, await openingBalancePeriod(trx, imp.community_id, settings, today));
   return { accountsCreated: accounts.created, accountsMoved: accounts.moved, reportsChanged: reports, ledgerEntries: ledger };
 }
 

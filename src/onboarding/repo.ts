@@ -376,14 +376,15 @@ export async function upsertAccountReports(trx: Tx, s: Scope, rows?: number[]) {
  * Differences that would flip the sign rule of a kind (less benefit, less subsidy) are posted
  * as 'adjustment' naming the kind. Returns the number of entries posted.
  */
-async function postDifferences(trx: Tx, s: Scope, source: ReturnType<typeof sql>, kinds: string[], reason: string) {
+async function postDifferences(trx: Tx, s: Scope, source: ReturnType<typeof sql>, kinds: string[], reason: string, onePerAccount?: string) {
   const r = await sql<{ n: number }>`
     with wanted as (${source}),
     wanted_sum as (
       select account_id, period, kind, sum(amount)::bigint as amount, max(volume) as volume, max(tariff) as tariff
         from wanted group by account_id, period, kind),
     posted as (
-      select l.account_id, l.period, case when l.kind = 'adjustment' then split_part(l.reason, ':', 2) else l.kind end as kind,
+      select l.account_id, ${onePerAccount ? sql`${onePerAccount}::date` : sql`l.period`} as period,
+             case when l.kind = 'adjustment' then split_part(l.reason, ':', 2) else l.kind end as kind,
              sum(l.amount)::bigint as amount
         from ledger_entry l
        where l.community_id = ${s.communityId} and l.source = 'import'
@@ -410,7 +411,11 @@ async function postDifferences(trx: Tx, s: Scope, source: ReturnType<typeof sql>
   return r.rows[0].n;
 }
 
-/** Opening balances of the accounts in the file (needs linkAccounts first). */
+/**
+ * Opening balances of the accounts in the file (needs linkAccounts first). An account has one
+ * opening balance whatever month it was posted to: a corrected file imported after a close posts
+ * the difference to the new month, not the whole balance again.
+ */
 export async function postOpeningBalances(trx: Tx, s: Scope, period: string) {
   return postDifferences(
     trx,
@@ -421,6 +426,7 @@ export async function postOpeningBalances(trx: Tx, s: Scope, period: string) {
          where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.data ? 'opening_balance'`,
     ['opening_balance'],
     'opening balance',
+    period,
   );
 }
 

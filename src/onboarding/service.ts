@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { DatabaseHandle, Db } from '../db/index';
+import type { DatabaseHandle, Db, Tx } from '../db/index';
 import type { JobRun } from '../jobs/queue';
 import { AppError, invalid, type Bilingual } from '../shared/errors';
 import { makeUnifiedAccountNumber } from '../shared/identifiers';
@@ -33,6 +33,7 @@ import { openTable, refuseFile, type TableReader } from './readers';
 import { submitReadingsBulk, upsertMetersBulk, type MeterInput } from '../metering/service';
 import * as repo from './repo';
 import { timed } from './trace';
+import { openPeriodForCorrections } from '../billing/run';
 
 export const IMPORT_JOB = 'onboarding.import';
 
@@ -414,7 +415,7 @@ async function applyImport(
       if (accounts.created > 10_000) await timed('analyze account', () => sql`analyze account`.execute(trx));
       await timed('link accounts', () => repo.linkAccounts(trx, scope, providerId!));
       const reports = await timed('account reports', () => repo.upsertAccountReports(trx, scope));
-      const period = settings.openingPeriod ? `${settings.openingPeriod}-01` : `${today.slice(0, 7)}-01`;
+      const period = await openingBalancePeriod(trx, scope.communityId, settings, today);
       const ledger = await timed('opening balances', () => repo.postOpeningBalances(trx, scope, period));
       applied = { accountsCreated: accounts.created, accountsMoved: accounts.moved, reportsChanged: reports, ledgerEntries: ledger };
       break;
@@ -516,6 +517,33 @@ async function applyReadings(db: Db, scope: { communityId: number; importId: num
     }
   }
   return counters;
+}
+
+/**
+ * The month opening balances go to: the profile's, which must not be closed, or else the first
+ * month open for corrections (this month, unless billing has closed it).
+ */
+export async function openingBalancePeriod(trx: Tx, communityId: number, settings: ProfileSettings, today: string): Promise<string> {
+  if (!settings.openingPeriod) return openPeriodForCorrections(trx, communityId, `${today.slice(0, 7)}-01`);
+  const period = `${settings.openingPeriod}-01`;
+  const closed = await trx
+    .selectFrom('billing_period')
+    .select('period')
+    .where('community_id', '=', communityId)
+    .where('period', '=', period)
+    .where('status', '=', 'closed')
+    .executeTakeFirst();
+  if (closed) {
+    throw invalid(
+      'period_closed',
+      {
+        uk: `Місяць вхідного сальдо ${settings.openingPeriod} уже закрито: вкажіть відкритий місяць у профілі або залиште поле порожнім`,
+        en: `The opening balance month ${settings.openingPeriod} is closed: name an open month in the profile or leave it empty`,
+      },
+      { field: 'openingPeriod' },
+    );
+  }
+  return period;
 }
 
 /** Every premise gets its unified account (Luhn check digit), numbered after its id. */

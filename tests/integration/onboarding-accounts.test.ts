@@ -184,4 +184,26 @@ describe('accounts import with address matching', () => {
       .executeTakeFirstOrThrow();
     expect(payer.payer).toBe('Мельник Іван Петрович');
   });
+
+  it('a corrected file for a later month posts only what changed, not the balances again', async () => {
+    const ledgerBefore = await count('ledger_entry');
+    const file = write('accounts-v3.csv', clean(['1 234,50', '-30,00', '0,00'], ['Петренко Петро', 'Коваль Ольга', 'Мельник Іван Петрович']));
+    const summary = await runImport(h, queue, { providerId: reg.providerId, kind: 'accounts', filePath: file, settings: { ...PROFILE, openingPeriod: '2026-11' } });
+    expect(summary.counters).toMatchObject({ ledgerEntries: 1 });
+    // −40,00 became −30,00: +10,00 in November; the other balances stand as posted in October.
+    const added = await h.db.selectFrom('ledger_entry').select(['amount', 'period']).orderBy('entry_id', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(added).toEqual({ amount: 1000, period: '2026-11-01' });
+    expect(await count('ledger_entry')).toBe(ledgerBefore + 1);
+  });
+
+  it('opening balances into a closed month are refused whole, with the reason', async () => {
+    await h.db.insertInto('billing_period').values({ community_id: 1, period: '2026-12-01', status: 'closed', due_date: '2027-01-20' }).execute();
+    const ledgerBefore = await count('ledger_entry');
+    const file = write('accounts-v4.csv', clean(['1 000,00', '-30,00', '0,00'], ['Петренко Петро', 'Коваль Ольга', 'Мельник Іван Петрович']));
+    await expect(runImport(h, queue, { providerId: reg.providerId, kind: 'accounts', filePath: file, settings: { ...PROFILE, openingPeriod: '2026-12' } })).rejects.toMatchObject({
+      code: 'period_closed',
+      details: { field: 'openingPeriod' },
+    });
+    expect(await count('ledger_entry')).toBe(ledgerBefore);
+  });
 });
