@@ -50,6 +50,11 @@ async function removeBenchProvider(client: pg.Client) {
   // Each run deletes about a million rows from each of these tables; with autovacuum off (as on
   // the bench server) their dead tuples would pile up run after run and slow every later import.
   await client.query('vacuum (analyze) account, account_report, ledger_entry, import_row, import_match, import_posting, data_import');
+  // Vacuum leaves the indexes as large as they grew: after a few runs the account indexes were
+  // six times the table, and every later import slower for it.
+  await client.query('reindex table account');
+  await client.query('reindex table account_report');
+  await client.query('reindex table ledger_entry');
 }
 
 const TYPE_SHORT: Record<string, string> = { вулиця: 'вул.', проспект: 'просп.', провулок: 'пров.', бульвар: 'бульв.', площа: 'пл.', тупик: 'туп.' };
