@@ -9,7 +9,10 @@
  * Building 2 (Соборна 2), heating by the building meter (20 Gcal), common area 40 m², k = 0.5:
  *   premise 4: 50/50, premise 5: 50/50, premise 6: 100 m² total, 0 heated; 1 person each
  */
-import { execSql, type Db } from '../../src/db/index';
+import { execSql, type DatabaseHandle, type Db } from '../../src/db/index';
+import { JobQueue } from '../../src/jobs/queue';
+import { registerBillingJobs } from '../../src/billing/jobs';
+import { createTestDatabase } from '../helpers/db';
 
 export const C = 1;
 export const OCT = '2026-10-01';
@@ -43,6 +46,15 @@ export const A = {
   p2GasDistribution: 71,
   p3Parking: 81,
 } as const;
+
+/** A fresh test database holding the town, and a job queue that runs billing's jobs. */
+export async function openBillingTown(): Promise<{ h: DatabaseHandle; jobs: JobQueue }> {
+  const h = await createTestDatabase();
+  await createBillingFixture(h.db);
+  const jobs = new JobQueue(h);
+  registerBillingJobs(jobs);
+  return { h, jobs };
+}
 
 export async function createBillingFixture(db: Db): Promise<void> {
   await execSql(

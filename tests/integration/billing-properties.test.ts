@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { createTestDatabase } from '../helpers/db';
 import type { DatabaseHandle } from '../../src/db/index';
-import { JobQueue } from '../../src/jobs/queue';
-import { BILLING_CLOSE_JOB, BILLING_RUN_JOB, registerBillingJobs } from '../../src/billing/jobs';
+import type { JobQueue } from '../../src/jobs/queue';
+import { BILLING_CLOSE_JOB, BILLING_RUN_JOB } from '../../src/billing/jobs';
 import { postLedgerEntries } from '../../src/billing/ledger';
 import { accountStatement, premiseStatement } from '../../src/billing/statements';
 import { meteredCharge } from '../../src/billing/methods/metered';
 import { areaCharge, normCharge } from '../../src/billing/methods/simple';
 import { distributeHeat, distributeImbalance } from '../../src/billing/methods/distribution';
 import { benefitAmount } from '../../src/billing/methods/adjustments';
-import { A, C, NOV, OCT, createBillingFixture, linesOf } from './billing-fixture';
+import { A, C, NOV, OCT, openBillingTown, linesOf } from './billing-fixture';
 
 /** A decimal string with up to `places` decimals between 0 and max. */
 const decimal = (max: number, places: number) =>
@@ -37,10 +36,7 @@ describe('billing properties', () => {
       .then((r) => r.rows);
 
   beforeAll(async () => {
-    h = await createTestDatabase();
-    await createBillingFixture(h.db);
-    jobs = new JobQueue(h);
-    registerBillingJobs(jobs);
+    ({ h, jobs } = await openBillingTown());
   }, 60_000);
   afterAll(() => h?.close());
 

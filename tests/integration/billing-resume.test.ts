@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestDatabase } from '../helpers/db';
 import { execSql, type DatabaseHandle } from '../../src/db/index';
-import { JobQueue } from '../../src/jobs/queue';
-import { BILLING_RUN_JOB, registerBillingJobs } from '../../src/billing/jobs';
+import type { JobQueue } from '../../src/jobs/queue';
+import { BILLING_RUN_JOB } from '../../src/billing/jobs';
 import { runStep, scopeOf, startRun } from '../../src/billing/run';
-import { C, OCT, createBillingFixture } from './billing-fixture';
+import { C, OCT, openBillingTown } from './billing-fixture';
 
 /** A run that crashes part-way resumes from where it stopped: no step lost, none repeated. */
 describe('billing run: resume after a crash', () => {
@@ -13,10 +12,7 @@ describe('billing run: resume after a crash', () => {
   let jobs: JobQueue;
 
   beforeAll(async () => {
-    h = await createTestDatabase();
-    await createBillingFixture(h.db);
-    jobs = new JobQueue(h);
-    registerBillingJobs(jobs);
+    ({ h, jobs } = await openBillingTown());
   }, 60_000);
   afterAll(() => h?.close());
 

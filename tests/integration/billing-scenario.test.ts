@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestDatabase } from '../helpers/db';
 import { execSql, type DatabaseHandle } from '../../src/db/index';
-import { JobQueue } from '../../src/jobs/queue';
-import { BILLING_CLOSE_JOB, BILLING_RUN_JOB, registerBillingJobs } from '../../src/billing/jobs';
+import type { JobQueue } from '../../src/jobs/queue';
+import { BILLING_CLOSE_JOB, BILLING_RUN_JOB } from '../../src/billing/jobs';
 import { postLedgerEntries } from '../../src/billing/ledger';
 import { accountStatement, premisePeriodLines } from '../../src/billing/statements';
 import { startRun } from '../../src/billing/run';
-import { A, C, NOV, OCT, createBillingFixture, linesOf } from './billing-fixture';
+import { A, C, NOV, OCT, openBillingTown, linesOf } from './billing-fixture';
 
 /**
  * Two months of a small town, every figure worked by hand (the arithmetic is in the comments),
@@ -32,10 +31,7 @@ describe('billing: October and November, to the kopeck', () => {
     h.db.transaction().execute((trx) => postLedgerEntries(trx, [{ communityId: C, accountId, period, kind: 'payment', amount: -amount, source: 'payment' }]));
 
   beforeAll(async () => {
-    h = await createTestDatabase();
-    await createBillingFixture(h.db);
-    jobs = new JobQueue(h);
-    registerBillingJobs(jobs);
+    ({ h, jobs } = await openBillingTown());
   }, 60_000);
   afterAll(() => h?.close());
 

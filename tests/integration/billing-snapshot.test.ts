@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestDatabase } from '../helpers/db';
 import type { DatabaseHandle } from '../../src/db/index';
-import { JobQueue } from '../../src/jobs/queue';
-import { BILLING_CLOSE_JOB, BILLING_RUN_JOB, registerBillingJobs } from '../../src/billing/jobs';
+import type { JobQueue } from '../../src/jobs/queue';
+import { BILLING_CLOSE_JOB, BILLING_RUN_JOB } from '../../src/billing/jobs';
 import { penalties, type PenaltyScope } from '../../src/billing/engine';
 import { postLedgerEntries, type NewLedgerEntry } from '../../src/billing/ledger';
 import { scopeOf } from '../../src/billing/run';
-import { A, C, NOV, OCT, createBillingFixture } from './billing-fixture';
+import { A, C, NOV, OCT, openBillingTown } from './billing-fixture';
 
 const DEC = '2026-12-01';
 
@@ -63,10 +62,7 @@ describe('billing: the ledger snapshot written at close', () => {
   };
 
   beforeAll(async () => {
-    h = await createTestDatabase();
-    await createBillingFixture(h.db);
-    jobs = new JobQueue(h);
-    registerBillingJobs(jobs);
+    ({ h, jobs } = await openBillingTown());
   }, 60_000);
   afterAll(() => h?.close());
 
