@@ -9,9 +9,12 @@
  * period with no lines and no consumption (earlier attempts' are removed before the clock
  * starts), so it measures a first run of the month; the best of three attempts of each is taken.
  *
- * The run is timed as a person starts it: the job's first step recomputes the month's
- * meter_consumption from accepted readings (the city has readings when bench:readings ran on it;
- * with none the refresh is quick), beside the steps that do not read it. That refresh is inside
+ * The city gets its individual meters first, as bench:readings makes them (one per open account
+ * of a metered service, with a history of readings); the seed makes none, and a city without
+ * meters would bill every metered service by the norm, skipping the metered path. The run is
+ * timed as a person starts it: the job's first step recomputes the month's meter_consumption
+ * from accepted readings (this month's, when bench:readings ran; else every meter is estimated
+ * from its history), beside the steps that do not read it. That refresh is inside
  * the timed run; its own time (from the job's result) is printed too.
  */
 import { Readable } from 'node:stream';
@@ -22,8 +25,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { seedDemoTariffs } from '../src/billing/demo';
 import { BILLING_RUN_JOB } from '../src/billing/jobs';
 import { loadSettings, runOutliers, runSummary } from '../src/billing/run';
-import { nextPeriod } from '../src/shared/period';
-import { BENCH_COMMUNITY, BENCH_URL, openBenchCity, printResult } from './lib';
+import { kyivToday, nextPeriod } from '../src/shared/period';
+import { BENCH_COMMUNITY, BENCH_URL, ensureBenchMeters, openBenchCity, printResult } from './lib';
 
 const COMMUNITY = BENCH_COMMUNITY;
 
@@ -37,6 +40,8 @@ async function main() {
   try {
     const created = await seedDemoTariffs(ctx.db, COMMUNITY);
     if (created) console.log(`demo tariffs created: ${created}`);
+    // A city bills its meters: without them every metered service would fall back to the norm.
+    await ensureBenchMeters(client, kyivToday());
 
     // The month to bill: the first one not closed (none yet: November 2026).
     const periods = await sql<{ open: string | null; closed: string | null }>`

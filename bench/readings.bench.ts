@@ -4,57 +4,19 @@
  * rule, duplicates, one insert per chunk) beside a plain COPY of the same rows into meter_reading,
  * measured in the same run. Target: at least a fifth of the COPY rate.
  *
- * Meters are created set-based once (one per open account of a metered service, with an initial
- * reading on 2026-01-01 and one a month before the run, so that plausibility has a history). Each
- * run first removes the readings earlier runs added, so it always measures fresh inserts.
+ * The city's meters come from ensureBenchMeters (lib.ts). Each run first removes the readings
+ * earlier runs added, so it always measures fresh inserts.
  */
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { BENCH_COMMUNITY, BENCH_URL, openBenchCity, printResult } from './lib';
+import { BENCH_COMMUNITY, BENCH_URL, ensureBenchMeters, openBenchCity, printResult } from './lib';
 import { addDays, kyivToday, periodOf } from '../src/shared/period';
 import { submitReadingsBulk } from '../src/metering/service';
 import type { SessionUser } from '../src/server/context';
 
 const READINGS = 200_000;
 const COMMUNITY = BENCH_COMMUNITY;
-const METERED = ['cold_water', 'hot_water', 'electricity', 'gas_supply'];
 
-
-/** One meter per open account of a metered service, an initial reading and one a month ago: set-based, once. */
-async function ensureMeters(client: pg.Client, today: string) {
-  const started = performance.now();
-  const made = await client.query(
-    `insert into meter (community_id, kind, premise_id, building_id, service_id, provider_id, serial, zones, digits, installed_on, verified_until)
-     select a.community_id, 'individual', a.premise_id, p.building_id, a.service_id, a.provider_id, 'BENCH-' || a.account_id, 1,
-            case when s.code = 'electricity' then 6 else 5 end, date '2026-01-01', date '2030-01-01' + (a.account_id % 700)::int
-     from account a
-     join service s on s.community_id = a.community_id and s.service_id = a.service_id
-     join premise p on p.community_id = a.community_id and p.premise_id = a.premise_id
-     where a.community_id = $1 and s.code = any($2) and a.closed_on is null
-     on conflict do nothing`,
-    [COMMUNITY, METERED],
-  );
-  const initial = await client.query(
-    `insert into meter_reading (community_id, meter_id, read_on, period, kind, value1, channel, status)
-     select m.community_id, m.meter_id, m.installed_on, date '2026-01-01', 'initial', (m.meter_id * 7919) % 5000, 'controller', 'accepted'
-     from meter m
-     where m.community_id = $1 and m.serial like 'BENCH-%'
-       and not exists (select 1 from meter_reading r where r.community_id = m.community_id and r.meter_id = m.meter_id and r.kind = 'initial')`,
-    [COMMUNITY],
-  );
-  // Everything but the initial readings goes: earlier runs' readings are not to be counted twice.
-  await client.query(`delete from meter_reading where community_id = $1 and kind <> 'initial' and meter_id in (select meter_id from meter where community_id = $1 and serial like 'BENCH-%')`, [COMMUNITY]);
-  const monthAgo = addDays(today, -30);
-  await client.query(
-    `insert into meter_reading (community_id, meter_id, read_on, period, kind, value1, channel, status)
-     select r.community_id, r.meter_id, $2::date, date_trunc('month', $2::date)::date, 'regular', r.value1 + 3 + r.meter_id % 12, 'provider_file', 'accepted'
-     from meter_reading r join meter m on m.community_id = r.community_id and m.meter_id = r.meter_id
-     where r.community_id = $1 and r.kind = 'initial' and m.serial like 'BENCH-%'`,
-    [COMMUNITY, monthAgo],
-  );
-  await client.query('analyze meter; analyze meter_reading');
-  console.log(`meters: ${made.rowCount} created, ${initial.rowCount} initial readings; prepared in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-}
 
 interface Row {
   meterId: number;
@@ -103,7 +65,7 @@ async function main() {
   await client.connect();
   try {
     const today = kyivToday();
-    await ensureMeters(client, today);
+    await ensureBenchMeters(client, today, { resetReadings: true });
     const rows = await readingRows(client, addDays(today, -30));
     if (rows.length < READINGS) throw new Error(`only ${rows.length} bench meters: the vinnytsia city should give more than ${READINGS}`);
 

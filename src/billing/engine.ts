@@ -198,7 +198,7 @@ export function chargeByNorm(db: DbOrTx, s: RunScope): Promise<number> {
 cons as (
   select premise_id, service_id, bool_or(verification_expired) as expired
     from meter_consumption
-   where community_id = ${s.communityId} and period = ${s.period}::date and premise_id is not null
+   where community_id = ${s.communityId} and period = ${s.period}::date and premise_id is not null ${parity(s, sql`premise_id`)}
    group by premise_id, service_id
 )`,
     joins: sql`left join persons on persons.premise_id = acc.premise_id

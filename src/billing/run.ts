@@ -164,6 +164,16 @@ export function runSteps(refreshConsumption: boolean): string[] {
   return refreshConsumption ? [CONSUMPTION_STEP, ...RUN_STEPS] : RUN_STEPS;
 }
 
+/**
+ * Takes the step a free worker runs next out of `pending`: the first one, except that while
+ * consumption is being refreshed it is the first that does not read consumption (rather than wait
+ * on one that does); with none such, the first, which then waits.
+ */
+export function takeNextStep(pending: string[], refreshing: boolean): string | undefined {
+  const ready = refreshing ? pending.findIndex((n) => !READS_CONSUMPTION.has(n)) : 0;
+  return pending.splice(ready === -1 ? 0 : ready, 1)[0];
+}
+
 /** Steps already done in a run, with the lines each wrote (recorded in the step's own transaction). */
 export async function stepsDone(db: DbOrTx, communityId: number, billingRunId: number): Promise<Record<string, number>> {
   const run = await db
@@ -249,14 +259,17 @@ export async function runRemainingSteps(
   const pending = steps.slice(0, steps.length - ADJUSTMENT_STEPS.length).filter((n) => !(n in done));
   // Settles when consumption is fresh (at once when this run does not refresh it, or did already).
   let consumptionReady: Promise<unknown> = Promise.resolve();
+  let refreshing = false;
+  const nextStep = () => takeNextStep(pending, refreshing);
   // After a failure neither worker starts another step, and the run fails only once both have
   // stopped: a step still writing when the job is marked failed could be done twice on resume.
   let failure: { error: unknown } | null = null;
   const worker = async () => {
-    for (let name = pending.shift(); name && !failure; name = pending.shift()) {
+    for (let name = nextStep(); name && !failure; name = nextStep()) {
       try {
         if (name === CONSUMPTION_STEP) {
-          const refresh = runStep(db, scope, name);
+          refreshing = true;
+          const refresh = runStep(db, scope, name).finally(() => (refreshing = false));
           consumptionReady = refresh;
           await refresh;
         } else {
