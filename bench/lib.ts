@@ -55,8 +55,9 @@ const METERED = ['cold_water', 'hot_water', 'electricity', 'gas_supply'];
 /**
  * The city's individual meters, as a real city has them (the seed makes none): one per open
  * account of a metered service, created set-based once, each with an initial reading on
- * 2026-01-01 and a reading a month before `today`, so that plausibility and estimates have a
- * history. With `resetReadings`, every other reading earlier runs added goes first.
+ * 2026-01-01 and readings 90, 60 and 30 days before `today` (a month's use of 3 to 14 units), so
+ * that plausibility and estimates have a history. With `resetReadings`, every other reading
+ * earlier runs added goes first.
  */
 export async function ensureBenchMeters(client: pg.Client, today: string, { resetReadings = false } = {}) {
   const started = performance.now();
@@ -85,18 +86,23 @@ export async function ensureBenchMeters(client: pg.Client, today: string, { rese
       [BENCH_COMMUNITY],
     );
   }
-  const monthAgo = addDays(today, -30);
-  const history = await client.query(
-    `insert into meter_reading (community_id, meter_id, read_on, period, kind, value1, channel, status)
-     select r.community_id, r.meter_id, $2::date, date_trunc('month', $2::date)::date, 'regular', r.value1 + 3 + r.meter_id % 12, 'provider_file', 'accepted'
-     from meter_reading r join meter m on m.community_id = r.community_id and m.meter_id = r.meter_id
-     where r.community_id = $1 and r.kind = 'initial' and m.serial like 'BENCH-%'
-       and not exists (select 1 from meter_reading h where h.community_id = r.community_id and h.meter_id = r.meter_id and h.read_on = $2::date)`,
-    [BENCH_COMMUNITY, monthAgo],
-  );
-  if (made.rowCount || initial.rowCount || history.rowCount || resetReadings) await client.query('analyze meter; analyze meter_reading');
+  let history = 0;
+  for (const [monthsBack, daysBack] of [[3, 90], [2, 60], [1, 30]] as const) {
+    const readOn = addDays(today, -daysBack);
+    const added = await client.query(
+      `insert into meter_reading (community_id, meter_id, read_on, period, kind, value1, channel, status)
+       select r.community_id, r.meter_id, $2::date, date_trunc('month', $2::date)::date, 'regular',
+              r.value1 + (4 - $3::int) * (3 + r.meter_id % 12), 'provider_file', 'accepted'
+       from meter_reading r join meter m on m.community_id = r.community_id and m.meter_id = r.meter_id
+       where r.community_id = $1 and r.kind = 'initial' and m.serial like 'BENCH-%'
+         and not exists (select 1 from meter_reading h where h.community_id = r.community_id and h.meter_id = r.meter_id and h.read_on = $2::date)`,
+      [BENCH_COMMUNITY, readOn, monthsBack],
+    );
+    history += added.rowCount ?? 0;
+  }
+  if (made.rowCount || initial.rowCount || history || resetReadings) await client.query('analyze meter; analyze meter_reading');
   console.log(
-    `meters: ${made.rowCount} created, ${initial.rowCount} initial and ${history.rowCount} month-old readings added; ` +
+    `meters: ${made.rowCount} created, ${initial.rowCount} initial and ${history} earlier readings added; ` +
       `prepared in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 }

@@ -109,11 +109,16 @@ readings as (
     order by r.read_on, r.reading_id limit 1
   ) f on true
 ),
+-- What was billed for the periods between the start reading and this one: looked up only for a
+-- meter with an end reading whose start is older than last month (a meter read every month has
+-- nothing between, and an estimate does not reconcile).
 billed as (
   select readings.*,
-         (select coalesce(sum(mc.volume), 0) from meter_consumption mc
-           where mc.community_id = readings.community_id and mc.meter_id = readings.meter_id and mc.zone = readings.zone
-             and mc.period > readings.s_period and mc.period < ${period}::date) as billed_between
+         case when readings.e_id is not null and readings.s_period < ${period}::date - interval '1 month' then
+           (select coalesce(sum(mc.volume), 0) from meter_consumption mc
+             where mc.community_id = readings.community_id and mc.meter_id = readings.meter_id and mc.zone = readings.zone
+               and mc.period > readings.s_period and mc.period < ${period}::date)
+         else 0 end as billed_between
   from readings
 )
 select b.community_id, params.p as period, b.meter_id, b.premise_id, b.building_id, b.service_id, b.zone,
