@@ -9,9 +9,9 @@
  * period with no lines and no consumption (earlier attempts' are removed before the clock
  * starts), so it measures a first run of the month; the best of three attempts of each is taken.
  *
- * The city gets its individual meters first, as bench:readings makes them (one per open account
- * of a metered service, with three months of readings); the seed makes none, and a city without
- * meters would bill every metered service by the norm, skipping the metered path. Unless
+ * The city gets its individual meters first (seedCityMeters, as the demo city has them, with four
+ * months of readings); the registry's seed makes none, and a city without meters would bill every
+ * metered service by the norm, skipping the metered path. Unless
  * bench:readings already read this month, three meters in five get a reading in it; the others
  * are estimated from their history. The run is timed as a person starts it: the job's first step
  * recomputes the month's meter_consumption from accepted readings, beside the steps that do not
@@ -27,7 +27,8 @@ import { seedDemoTariffs } from '../src/billing/demo';
 import { BILLING_RUN_JOB } from '../src/billing/jobs';
 import { loadSettings, runOutliers, runSummary } from '../src/billing/run';
 import { kyivToday, nextPeriod } from '../src/shared/period';
-import { BENCH_COMMUNITY, BENCH_URL, ensureBenchMeters, openBenchCity, printResult } from './lib';
+import { BENCH_COMMUNITY, BENCH_URL, openBenchCity, printResult } from './lib';
+import { seedCityMeters } from '../src/metering/seed';
 
 const COMMUNITY = BENCH_COMMUNITY;
 
@@ -42,7 +43,8 @@ async function main() {
     const created = await seedDemoTariffs(ctx.db, COMMUNITY);
     if (created) console.log(`demo tariffs created: ${created}`);
     // A city bills its meters: without them every metered service would fall back to the norm.
-    await ensureBenchMeters(client, kyivToday());
+    const meters = await seedCityMeters(ctx.db, COMMUNITY, kyivToday());
+    if (meters) console.log(`meters created, with their readings: ${meters.toLocaleString('en')}`);
 
     // The month to bill: the first one not closed (none yet: November 2026).
     const periods = await sql<{ open: string | null; closed: string | null }>`
@@ -55,11 +57,11 @@ async function main() {
     // Most meters are read in a month (controllers, the portal, the desk); the rest are estimated.
     // Unless bench:readings gave this month readings already, three meters in five get one.
     const read = await client.query(
-      `insert into meter_reading (community_id, meter_id, read_on, period, kind, value1, channel, status)
-       select r.community_id, r.meter_id, $2::date + 24, $2::date, 'regular', r.value1 + 3 + r.meter_id % 12, 'controller', 'accepted'
-         from (select distinct on (r.meter_id) r.community_id, r.meter_id, r.value1
-                 from meter_reading r join meter m on m.community_id = r.community_id and m.meter_id = r.meter_id
-                where r.community_id = $1 and m.serial like 'BENCH-%' and r.status = 'accepted' and r.period < $2::date
+      `insert into meter_reading (community_id, meter_id, read_on, period, kind, value1, value2, channel, status)
+       select r.community_id, r.meter_id, ($2::date + interval '1 month' - interval '3 days')::date, $2::date, 'regular', r.value1 + 3 + r.meter_id % 12, r.value2 + 1 + r.meter_id % 5, 'controller', 'accepted'
+         from (select distinct on (r.meter_id) r.community_id, r.meter_id, r.value1, r.value2
+                 from meter_reading r
+                where r.community_id = $1 and r.status = 'accepted' and r.period < $2::date
                 order by r.meter_id, r.read_on desc) r
         where r.meter_id % 5 < 3
           and not exists (select 1 from meter_reading x where x.community_id = $1 and x.period = $2::date and x.kind <> 'initial')`,

@@ -4,13 +4,15 @@
  * rule, duplicates, one insert per chunk) beside a plain COPY of the same rows into meter_reading,
  * measured in the same run. Target: at least a fifth of the COPY rate.
  *
- * The city's meters come from ensureBenchMeters (lib.ts). Each run first removes the readings
- * earlier runs added, so it always measures fresh inserts.
+ * The city's meters come from seedCityMeters (as the demo city has them, with four months of
+ * readings). Each run first removes this month's readings, which earlier runs (and bench:billing)
+ * added, so it always measures fresh inserts.
  */
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { BENCH_COMMUNITY, BENCH_URL, ensureBenchMeters, openBenchCity, printResult } from './lib';
-import { addDays, kyivToday, periodOf } from '../src/shared/period';
+import { BENCH_COMMUNITY, BENCH_URL, openBenchCity, printResult } from './lib';
+import { kyivToday, periodOf } from '../src/shared/period';
+import { seedCityMeters } from '../src/metering/seed';
 import { submitReadingsBulk } from '../src/metering/service';
 import type { SessionUser } from '../src/server/context';
 
@@ -23,15 +25,17 @@ interface Row {
   value: string;
 }
 
-async function readingRows(client: pg.Client, monthAgo: string): Promise<Row[]> {
+/** One reading for each of the first single-zone meters: its latest value and 1 to 5 units more. */
+async function readingRows(client: pg.Client): Promise<Row[]> {
   const res = await client.query<{ meter_id: string; value1: string }>(
-    `select r.meter_id, r.value1 from meter_reading r join meter m on m.community_id = r.community_id and m.meter_id = r.meter_id
-     where r.community_id = $1 and r.read_on = $2 and m.serial like 'BENCH-%'
-     order by r.meter_id limit $3`,
-    [COMMUNITY, monthAgo, READINGS],
+    `select distinct on (r.meter_id) r.meter_id, r.value1
+       from meter_reading r join meter m on m.community_id = r.community_id and m.meter_id = r.meter_id
+      where r.community_id = $1 and m.zones = 1 and r.status = 'accepted'
+      order by r.meter_id, r.read_on desc, r.reading_id desc limit $2`,
+    [COMMUNITY, READINGS],
   );
-  // A month's use of 1..15 units: plausible, so the rows go the whole way to accepted.
-  return res.rows.map((r) => ({ meterId: Number(r.meter_id), value: String(Number(r.value1) + 1 + (Number(r.meter_id) % 15)) }));
+  // Less than a month's use: plausible, so the rows go the whole way to accepted.
+  return res.rows.map((r) => ({ meterId: Number(r.meter_id), value: String(Number(r.value1) + 1 + (Number(r.meter_id) % 5)) }));
 }
 
 async function copyBaseline(client: pg.Client, rows: Row[], today: string): Promise<number> {
@@ -65,8 +69,11 @@ async function main() {
   await client.connect();
   try {
     const today = kyivToday();
-    await ensureBenchMeters(client, today, { resetReadings: true });
-    const rows = await readingRows(client, addDays(today, -30));
+    const meters = await seedCityMeters(ctx.db, COMMUNITY, today);
+    if (meters) console.log(`meters created, with their readings: ${meters.toLocaleString('en')}`);
+    await client.query(`delete from meter_reading where community_id = $1 and period = $2 and kind <> 'initial'`, [COMMUNITY, periodOf(today)]);
+    await client.query('vacuum analyze meter_reading');
+    const rows = await readingRows(client);
     if (rows.length < READINGS) throw new Error(`only ${rows.length} bench meters: the vinnytsia city should give more than ${READINGS}`);
 
     const copySeconds = await copyBaseline(client, rows, today);

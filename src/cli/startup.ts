@@ -1,15 +1,20 @@
 import type { AppContext } from '../server/context';
 import { seedDemoTariffs } from '../billing/demo';
 import { seedDemoOnFirstStart } from '../registry/seed/cli';
+import { seedCityMeters } from '../metering/seed';
+import { kyivToday } from '../shared/period';
 
 /**
- * On the first start (an empty database) the demo city is seeded with tariffs for every service,
- * so that a person can bill it at once; a database that holds a real community is left alone.
+ * On the first start (an empty database) the demo city is seeded with tariffs for every service
+ * and with its meters and their last months of readings, so that a person can take readings and
+ * bill it at once; a database that holds a real community is left alone.
  */
 async function demoOnFirstStart(ctx: AppContext): Promise<void> {
   if (!(await seedDemoOnFirstStart(ctx))) return;
   const tariffs = await seedDemoTariffs(ctx.db, ctx.communityId);
   console.log(`Демо-тарифи створено / demo tariffs created: ${tariffs}`);
+  const meters = await seedCityMeters(ctx.db, ctx.communityId, kyivToday());
+  console.log(`Демо-лічильники з показниками створено / demo meters with readings created: ${meters}`);
 }
 
 /** Work done once when the server starts, before it listens. */

@@ -61,6 +61,10 @@ describe('the call-centre desk, keyboard only', () => {
       .executeTakeFirstOrThrow();
     buildingAddress = `${address.name} ${address.house_key}`;
     system = { userId: 0, communityId, login: 'test', displayName: 'test', role: 'operator', providerId: null };
+    // The demo city's own meters of this building go, so that its first three flats hold only these.
+    const buildingMeters = ctx.db.selectFrom('meter').select('meter_id').where('community_id', '=', communityId).where('building_id', '=', building.building_id);
+    await ctx.db.deleteFrom('meter_reading').where('community_id', '=', communityId).where('meter_id', 'in', buildingMeters).execute();
+    await ctx.db.deleteFrom('meter').where('community_id', '=', communityId).where('building_id', '=', building.building_id).execute();
     const made = await upsertMetersBulk(
       ctx.db,
       system,
