@@ -37,7 +37,8 @@ export function billingCommands(program: Command): void {
         console.log(`Run ${r.billingRunId}: ${r.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s`);
         for (const s of await runSummary(ctx.db, ctx.communityId, r.billingRunId, period)) {
           const change = s.previous_charged ? ` (${(((Number(s.charged) - Number(s.previous_charged)) * 100) / Number(s.previous_charged)).toFixed(1)} % vs previous month)` : '';
-          console.log(`  ${s.service} — ${s.provider}: ${s.accounts} accounts, ${formatUah(Number(s.charged))}${change}`);
+          const estimated = Number(s.estimated) ? `, of it ${formatUah(Number(s.estimated))} on estimated volumes` : '';
+          console.log(`  ${s.service} — ${s.provider}: ${s.accounts} accounts, ${formatUah(Number(s.charged))}${estimated}${change}`);
         }
         const settings = await loadSettings(ctx.db, ctx.communityId);
         const outliers = await runOutliers(ctx.db, ctx.communityId, r.billingRunId, period, settings.outlierFactor, 20);

@@ -226,6 +226,7 @@ export const billingRoutes: RouteModule = (app, ctx) => {
                 service: z.string(),
                 accounts: z.number(),
                 charged: z.number(),
+                estimated: z.number(),
                 benefits: z.number(),
                 subsidies: z.number(),
                 recalculations: z.number(),

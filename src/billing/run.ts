@@ -304,6 +304,8 @@ export interface ServiceSummary {
   service: string;
   accounts: number;
   charged: number;
+  /** Of `charged`, what metered lines charged on estimated volumes (no reading this month). */
+  estimated: number;
   benefits: number;
   subsidies: number;
   recalculations: number;
@@ -317,6 +319,7 @@ export async function runSummary(db: DbOrTx, communityId: number, billingRunId: 
 with cur as (
   select a.provider_id, a.service_id, count(distinct cl.account_id)::int as accounts,
          coalesce(sum(cl.amount) filter (where cl.kind = 'charge'), 0)::bigint as charged,
+         coalesce(sum(cl.amount) filter (where cl.kind = 'charge' and cl.estimated), 0)::bigint as estimated,
          coalesce(sum(cl.amount) filter (where cl.kind = 'benefit'), 0)::bigint as benefits,
          coalesce(sum(cl.amount) filter (where cl.kind = 'subsidy'), 0)::bigint as subsidies,
          coalesce(sum(cl.amount) filter (where cl.kind = 'recalculation'), 0)::bigint as recalculations,
@@ -333,7 +336,8 @@ prev as (
 )
 select coalesce(cur.provider_id, prev.provider_id) as provider_id, coalesce(p.short_name, p.name) as provider,
        coalesce(cur.service_id, prev.service_id) as service_id, s.name_uk as service,
-       coalesce(cur.accounts, 0) as accounts, coalesce(cur.charged, 0) as charged, coalesce(cur.benefits, 0) as benefits,
+       coalesce(cur.accounts, 0) as accounts, coalesce(cur.charged, 0) as charged, coalesce(cur.estimated, 0) as estimated,
+       coalesce(cur.benefits, 0) as benefits,
        coalesce(cur.subsidies, 0) as subsidies, coalesce(cur.recalculations, 0) as recalculations,
        coalesce(cur.penalties, 0) as penalties, coalesce(prev.charged, 0) as previous_charged
   from cur full join prev on prev.provider_id = cur.provider_id and prev.service_id = cur.service_id

@@ -3,6 +3,7 @@ import { execSql, type DatabaseHandle, type Db } from '../../src/db/index';
 import { JobQueue } from '../../src/jobs/queue';
 import { BILLING_CLOSE_JOB, BILLING_RUN_JOB, CONSUMPTION_MESSAGE, STEP_LABELS, registerBillingJobs } from '../../src/billing/jobs';
 import { submitReading, upsertMetersBulk } from '../../src/metering/service';
+import { runSummary } from '../../src/billing/run';
 import { createTestDatabase } from '../helpers/db';
 import { seedMeteringWorld, type MeteringWorld } from './metering-fixtures';
 
@@ -49,6 +50,7 @@ describe('billing from readings taken at the desk: actual, estimated, reconciled
       .where('account_id', '=', accountId)
       .where('method', '=', 'metered')
       .execute();
+  const waterSummary = async (billingRunId: number, period: string) => (await runSummary(db, 1, billingRunId, period)).find((s) => s.service_id === w.water);
   const consumptionOf = (period: string) =>
     db.selectFrom('meter_consumption').select(['volume', 'estimated']).where('community_id', '=', 1).where('period', '=', period).where('meter_id', '=', meterId).execute();
 
@@ -88,6 +90,7 @@ describe('billing from readings taken at the desk: actual, estimated, reconciled
     expect(await consumptionOf('2026-09-01')).toEqual([{ volume: '13.75', estimated: false }]);
     // 13.750 × 29.988 = 412.335 → 412.34 (half up)
     expect(await meteredLines(run.billingRunId)).toEqual([{ volume: '13.75', tariff: '29.988000', amount: 41234, estimated: false }]);
+    expect(await waterSummary(run.billingRunId, '2026-09-01')).toMatchObject({ charged: 41234, estimated: 0 });
     await close('2026-09-01');
   });
 
@@ -97,6 +100,8 @@ describe('billing from readings taken at the desk: actual, estimated, reconciled
     // 13.750 / 38 × 31 = 11.2171… → 11.217 m³; × 29.988 = 336.375396 → 336.38
     expect(await consumptionOf('2026-10-01')).toEqual([{ volume: '11.217', estimated: true }]);
     expect(await meteredLines(run.billingRunId)).toEqual([{ volume: '11.217', tariff: '29.988000', amount: 33638, estimated: true }]);
+    // The review says how much of the month's water was charged on an estimate: all of it.
+    expect(await waterSummary(run.billingRunId, '2026-10-01')).toMatchObject({ charged: 33638, estimated: 33638 });
     await close('2026-10-01');
   });
 

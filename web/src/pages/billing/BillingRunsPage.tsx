@@ -189,8 +189,8 @@ function RunReview({ runId, period }: { runId: number; period: string }) {
                   gridAxis="x"
                 />
               </Paper>
-              {/* Nine columns do not fit beside the navigation on a laptop: scroll rather than cut off «Пеня». */}
-              <Table.ScrollContainer minWidth={1000}>
+              {/* Ten columns do not fit beside the navigation on a laptop: scroll rather than cut off «Пеня». */}
+              <Table.ScrollContainer minWidth={1100}>
                 <Table withTableBorder striped>
                   <Table.Thead>
                     <Table.Tr>
@@ -199,6 +199,7 @@ function RunReview({ runId, period }: { runId: number; period: string }) {
                       <Table.Th ta="right">{t({ uk: 'Рахунків', en: 'Accounts' })}</Table.Th>
                       <Table.Th ta="right">{t({ uk: 'Нараховано', en: 'Charged' })}</Table.Th>
                       <Table.Th ta="right">{t({ uk: 'Зміна', en: 'Change' })}</Table.Th>
+                      <Table.Th ta="right">{t({ uk: 'З них за оцінкою', en: 'Of it estimated' })}</Table.Th>
                       <Table.Th ta="right">{t({ uk: 'Пільги', en: 'Benefits' })}</Table.Th>
                       <Table.Th ta="right">{t({ uk: 'Субсидії', en: 'Subsidies' })}</Table.Th>
                       <Table.Th ta="right">{t({ uk: 'Перерахунки', en: 'Recalculations' })}</Table.Th>
@@ -216,6 +217,9 @@ function RunReview({ runId, period }: { runId: number; period: string }) {
                           <Table.Td ta="right">{money(row.charged, format.locale)}</Table.Td>
                           <Table.Td ta="right" c={change !== null && Math.abs(change) > 20 ? 'red' : undefined}>
                             {change === null ? '—' : `${change > 0 ? '+' : ''}${format.number(change, 1)} %`}
+                          </Table.Td>
+                          <Table.Td ta="right" data-testid={`estimated-${row.service_id}-${row.provider_id}`}>
+                            {row.estimated ? `${money(row.estimated, format.locale)} (${format.number((row.estimated * 100) / row.charged, 0)} %)` : '—'}
                           </Table.Td>
                           <Table.Td ta="right">{money(row.benefits, format.locale)}</Table.Td>
                           <Table.Td ta="right">{money(row.subsidies, format.locale)}</Table.Td>
