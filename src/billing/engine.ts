@@ -477,13 +477,17 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, sa.account_id, ${s.peri
   );
 }
 
-/** What penalties need of each account's ledger (see `led` below), summed over entries `le`. */
+/**
+ * What penalties need of each account's ledger (see `led` below), summed over entries `le`. The
+ * sums are cast back to bigint (kopecks): sum(bigint) is numeric, and numeric arithmetic over
+ * every account in the steps after it took half of a penalty step's time.
+ */
 const penaltySums = (s: RunScope) => sql`
-  coalesce(sum(le.amount) filter (where le.period < ${s.period}::date and le.kind <> 'penalty'), 0) as principal,
+  coalesce(sum(le.amount) filter (where le.period < ${s.period}::date and le.kind <> 'penalty'), 0)::bigint as principal,
   coalesce(sum(le.amount) filter (where le.period = ${s.previousPeriod}::date
-                                   and le.kind not in ('payment', 'penalty', 'opening_balance')), 0) as last_bill,
-  greatest(0, -coalesce(sum(le.amount) filter (where le.period = ${s.period}::date and le.kind = 'payment'), 0)) as paid,
-  coalesce(sum(le.amount) filter (where le.period < ${s.period}::date and le.kind = 'penalty'), 0) as so_far`;
+                                   and le.kind not in ('payment', 'penalty', 'opening_balance')), 0)::bigint as last_bill,
+  greatest(0, -coalesce(sum(le.amount) filter (where le.period = ${s.period}::date and le.kind = 'payment'), 0))::bigint as paid,
+  coalesce(sum(le.amount) filter (where le.period < ${s.period}::date and le.kind = 'penalty'), 0)::bigint as so_far`;
 
 /** `led` from every entry up to the period: the first month, or when no snapshot was written. */
 const ledgerWhole = (s: RunScope) => sql`
