@@ -48,4 +48,3 @@ export function printResult(result: BenchResult) {
   const round = (x: number) => Math.round(x * 1000) / 1000;
   console.log(JSON.stringify({ ...result, value: round(result.value), baseline: round(result.baseline), ratio: round(result.ratio), target: round(result.target) }));
 }
-
