@@ -4,14 +4,16 @@ import type { Command } from 'commander';
 import { openContext } from '../server/start';
 import type { SessionUser } from '../server/context';
 import { invalid } from '../shared/errors';
-import { parsePeriod } from '../shared/period';
+import { kyivToday, parsePeriod } from '../shared/period';
 import { computeConsumption, submitReadingsBulk, type ReadingInput, type ReadingResult } from './service';
 import { READING_CHANNELS, type ReadingChannel } from './tables';
+import { seedCityMeters } from './seed';
 
 const BATCH = 50_000;
 
 /**
  * `hromada readings consumption --period 2026-11`   (re)fill meter_consumption for billing
+ * `hromada readings demo-meters`   meters with four months of readings for a seeded city that has none
  * `hromada readings import FILE.csv [--channel provider_file] [--provider-id N]`
  *     CSV with a header naming meter_id or serial, read_on, value1[, value2, value3, external_ref];
  *     streamed in batches; prints totals and every row that was not accepted, with its reason.
@@ -30,6 +32,23 @@ export function meteringCommands(program: Command): void {
       try {
         const summary = await computeConsumption(ctx.db, ctx.communityId, period.value);
         console.log(`Споживання за ${summary.period.slice(0, 7)} / consumption for ${summary.period.slice(0, 7)}: ${summary.rows} rows, ${summary.estimated} estimated`);
+      } finally {
+        await ctx.handle.close();
+      }
+    });
+
+  readings
+    .command('demo-meters')
+    .description('Give a seeded city its meters with four months of readings (only if it has no meters)')
+    .action(async () => {
+      const ctx = await openContext();
+      try {
+        const made = await seedCityMeters(ctx.db, ctx.communityId, kyivToday());
+        console.log(
+          made
+            ? `Лічильників створено / meters created: ${made}, with their readings`
+            : 'Лічильники в громаді вже є: нічого не змінено / the community has meters already: nothing changed',
+        );
       } finally {
         await ctx.handle.close();
       }
