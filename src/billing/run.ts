@@ -9,7 +9,7 @@
  * and closing posts the last run's lines to the ledger in one INSERT…SELECT, in the same
  * transaction that freezes the period (the database then refuses any change to it).
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db, DbOrTx, Tx } from '../db/index';
 import { conflict, invalid } from '../shared/errors';
 import { writeAudit } from '../auth/audit';
@@ -357,9 +357,43 @@ export interface Outlier {
   usual: number;
 }
 
+/** Each account's usual charge from every charge entry of the three months before `period`. */
+const usualFromLedger = (communityId: number, period: Period, accounts: RawBuilder<unknown>) => sql`
+  select le.account_id, (sum(le.amount) / count(distinct le.period))::bigint as usual
+    from ledger_entry le
+   where le.community_id = ${communityId} and le.kind = 'charge'
+     and le.period between ${prevPeriod(period, 3)}::date and ${prevPeriod(period)}::date
+     and le.account_id in (${accounts})
+   group by le.account_id`;
+
+/**
+ * The same from the snapshot of the month before (its three months of charges, one row per
+ * account), except for accounts with a charge entry in those months posted after the snapshot's
+ * mark (possible only in months that never were billing periods): those are read from the ledger.
+ */
+const usualFromSnapshot = (communityId: number, period: Period, mark: number) => sql`
+late as (
+  select distinct account_id from ledger_entry
+   where community_id = ${communityId} and entry_id > ${mark}::bigint and kind = 'charge'
+     and period between ${prevPeriod(period, 3)}::date and ${prevPeriod(period)}::date
+),
+usual as (
+  select s.account_id,
+         ((coalesce(s.charged_1, 0) + coalesce(s.charged_2, 0) + coalesce(s.charged_3, 0))::numeric
+           / ((s.charged_1 is not null)::int + (s.charged_2 is not null)::int + (s.charged_3 is not null)::int))::bigint as usual
+    from ledger_snapshot s
+   where s.community_id = ${communityId} and s.period = ${prevPeriod(period)}::date
+     and (s.charged_1 is not null or s.charged_2 is not null or s.charged_3 is not null)
+     and s.account_id not in (select account_id from late)
+  union all
+  ${usualFromLedger(communityId, period, sql`select account_id from late`)}
+)`;
+
 /**
  * Accounts whose charge this run is more than `factor` times their usual one (the average monthly
  * charge of the three previous periods in the ledger): to be reviewed before the period closes.
+ * Read from the previous month's ledger snapshot when there is one (a close writes it), else from
+ * the ledger's charge entries.
  */
 export async function runOutliers(
   db: DbOrTx,
@@ -368,7 +402,17 @@ export async function runOutliers(
   period: Period,
   factor: string,
   limit = 200,
+  { fromLedger = false } = {},
 ): Promise<Outlier[]> {
+  const previous = fromLedger
+    ? undefined
+    : await db
+        .selectFrom('billing_period')
+        .select('snapshot_entry_id')
+        .where('community_id', '=', communityId)
+        .where('period', '=', prevPeriod(period))
+        .executeTakeFirst();
+  const mark = previous?.snapshot_entry_id;
   const r = await sql<Outlier>`
 with cur as (
   select account_id, sum(amount)::bigint as charged
@@ -376,27 +420,27 @@ with cur as (
    where community_id = ${communityId} and billing_run_id = ${billingRunId} and kind = 'charge'
    group by account_id
 ),
-usual as (
-  select le.account_id, (sum(le.amount) / count(distinct le.period))::bigint as usual
-    from ledger_entry le join cur on cur.account_id = le.account_id
-   where le.community_id = ${communityId} and le.kind = 'charge'
-     and le.period between ${prevPeriod(period, 3)}::date and ${prevPeriod(period)}::date
-   group by le.account_id
+${mark ? usualFromSnapshot(communityId, period, mark) : sql`usual as (${usualFromLedger(communityId, period, sql`select account_id from cur`)})`},
+-- The few flagged accounts first, then their addresses: joined before the filter, the planner
+-- looked up the address of every account in the city (seconds on a million).
+flagged as materialized (
+  select cur.account_id, cur.charged, u.usual
+    from cur join usual u on u.account_id = cur.account_id
+   where u.usual > 0 and cur.charged > u.usual * ${factor}::numeric
+   order by cur.charged::numeric / u.usual desc, cur.account_id
+   limit ${limit}
 )
-select cur.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.name_uk as service,
+select f.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.name_uk as service,
        premise_address(st.type, st.name, b.house_key, pr.apartment_key) as address,
-       cur.charged, u.usual
-  from cur
-  join usual u on u.account_id = cur.account_id
-  join account a on a.community_id = ${communityId} and a.account_id = cur.account_id
+       f.charged, f.usual
+  from flagged f
+  join account a on a.community_id = ${communityId} and a.account_id = f.account_id
   join provider p on p.community_id = a.community_id and p.provider_id = a.provider_id
   join service s on s.community_id = a.community_id and s.service_id = a.service_id
   join premise pr on pr.community_id = a.community_id and pr.premise_id = a.premise_id
   join building b on b.community_id = pr.community_id and b.building_id = pr.building_id
   join street st on st.community_id = b.community_id and st.street_id = b.street_id
- where u.usual > 0 and cur.charged > u.usual * ${factor}::numeric
- order by cur.charged::numeric / u.usual desc
- limit ${limit}`.execute(db);
+ order by f.charged::numeric / f.usual desc, f.account_id`.execute(db);
   return r.rows;
 }
 

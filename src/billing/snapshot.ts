@@ -12,7 +12,7 @@
  */
 import { sql } from 'kysely';
 import type { Tx } from '../db/index';
-import type { Period } from '../shared/period';
+import { prevPeriod, type Period } from '../shared/period';
 
 /** Blocks ledger writers until the caller's transaction ends (see above). Taken first by the close. */
 export async function lockLedgerForSnapshot(trx: Tx) {
@@ -26,9 +26,26 @@ const sums = (p: Period) => sql`
   coalesce(sum(le.amount) filter (where le.period = ${p}::date and le.kind not in ('payment', 'penalty', 'opening_balance')), 0)::bigint as last_bill`;
 
 /**
+ * Each account's charges (kind 'charge') of `p` and of the two periods before, up to the mark:
+ * what the review's "usual charge" averages (null for a month with no charge entry). Read from the
+ * ledger's period index, three months of charges, once per close instead of once per review.
+ */
+const charges = (communityId: number, p: Period, mark: number) => sql`
+charges as (
+  select account_id,
+         sum(amount) filter (where period = ${p}::date)::bigint as charged_1,
+         sum(amount) filter (where period = ${prevPeriod(p)}::date)::bigint as charged_2,
+         sum(amount) filter (where period = ${prevPeriod(p, 2)}::date)::bigint as charged_3
+    from ledger_entry
+   where community_id = ${communityId} and kind = 'charge' and period between ${prevPeriod(p, 2)}::date and ${p}::date
+     and entry_id <= ${mark}::bigint
+   group by account_id
+)`;
+
+/**
  * Writes the snapshot of `period` (being closed, ledger locked, before its status turns closed):
- * the previous snapshot plus the entries it did not count, or the whole ledger when there is none;
- * then drops older snapshots.
+ * the previous snapshot plus the entries it did not count, or the whole ledger when there is none,
+ * with each account's last three months of charges; then drops older snapshots.
  */
 export async function writeLedgerSnapshot(trx: Tx, communityId: number, period: Period): Promise<number> {
   const mark = await sql<{ id: number | null }>`
@@ -45,11 +62,15 @@ export async function writeLedgerSnapshot(trx: Tx, communityId: number, period: 
   let written: number;
   if (!previous) {
     const r = await sql`
-      insert into ledger_snapshot (community_id, period, account_id, principal, penalties, last_bill)
-      select ${communityId}::int, ${period}::date, le.account_id, ${sums(period)}
-        from ledger_entry le
-       where le.community_id = ${communityId} and le.period <= ${period}::date
-       group by le.account_id`.execute(trx);
+      with whole as (
+        select le.account_id, ${sums(period)}
+          from ledger_entry le
+         where le.community_id = ${communityId} and le.period <= ${period}::date
+         group by le.account_id),
+      ${charges(communityId, period, entryId)}
+      insert into ledger_snapshot (community_id, period, account_id, principal, penalties, last_bill, charged_1, charged_2, charged_3)
+      select ${communityId}::int, ${period}::date, w.account_id, w.principal, w.penalties, w.last_bill, c.charged_1, c.charged_2, c.charged_3
+        from whole w left join charges c on c.account_id = w.account_id`.execute(trx);
     written = Number(r.numAffectedRows ?? 0);
   } else {
     // Not yet counted: entries after the previous mark (up to this period), and entries up to the
@@ -66,12 +87,14 @@ export async function writeLedgerSnapshot(trx: Tx, communityId: number, period: 
          group by le.account_id),
       old as (
         select account_id, principal, penalties from ledger_snapshot
-         where community_id = ${communityId} and period = ${previous.period}::date)
-      insert into ledger_snapshot (community_id, period, account_id, principal, penalties, last_bill)
+         where community_id = ${communityId} and period = ${previous.period}::date),
+      ${charges(communityId, period, entryId)}
+      insert into ledger_snapshot (community_id, period, account_id, principal, penalties, last_bill, charged_1, charged_2, charged_3)
       select ${communityId}::int, ${period}::date, coalesce(o.account_id, f.account_id),
              coalesce(o.principal, 0) + coalesce(f.principal, 0), coalesce(o.penalties, 0) + coalesce(f.penalties, 0),
-             coalesce(f.last_bill, 0)
-        from old o full join fresh f on f.account_id = o.account_id`.execute(trx);
+             coalesce(f.last_bill, 0), c.charged_1, c.charged_2, c.charged_3
+        from old o full join fresh f on f.account_id = o.account_id
+        left join charges c on c.account_id = coalesce(o.account_id, f.account_id)`.execute(trx);
     written = Number(r.numAffectedRows ?? 0);
   }
   await trx

@@ -50,6 +50,10 @@ export interface BillingTables {
     principal: number;
     penalties: number;
     last_bill: number;
+    /** Charges (kind 'charge') of the period and of the two before; null: no charge entry that month. */
+    charged_1: number | null;
+    charged_2: number | null;
+    charged_3: number | null;
   };
   billing_run: {
     community_id: number;

@@ -5,7 +5,8 @@ import type { JobQueue } from '../../src/jobs/queue';
 import { BILLING_CLOSE_JOB, BILLING_RUN_JOB } from '../../src/billing/jobs';
 import { penalties, type PenaltyScope } from '../../src/billing/engine';
 import { postLedgerEntries, type NewLedgerEntry } from '../../src/billing/ledger';
-import { scopeOf } from '../../src/billing/run';
+import { runOutliers, scopeOf } from '../../src/billing/run';
+import { prevPeriod } from '../../src/shared/period';
 import { A, C, NOV, OCT, openBillingTown } from './billing-fixture';
 
 const DEC = '2026-12-01';
@@ -34,13 +35,18 @@ describe('billing: the ledger snapshot written at close', () => {
     const upTo = await mark(period);
     expect(upTo).toBeGreaterThan(0);
     const snapshot = await sql<{ account_id: number; principal: number; penalties: number; last_bill: number }>`
-      select account_id, principal, penalties, last_bill from ledger_snapshot where community_id = ${C} and period = ${period}::date
+      select account_id, principal, penalties, last_bill, charged_1, charged_2, charged_3
+        from ledger_snapshot where community_id = ${C} and period = ${period}::date
        order by account_id`.execute(h.db);
+    // charged_1..3: the charges of the period and of the two before; null for a month with none.
     const direct = await sql<{ account_id: number; principal: number; penalties: number; last_bill: number }>`
       select account_id,
              coalesce(sum(amount) filter (where kind <> 'penalty'), 0)::bigint as principal,
              coalesce(sum(amount) filter (where kind = 'penalty'), 0)::bigint as penalties,
-             coalesce(sum(amount) filter (where period = ${period}::date and kind not in ('payment', 'penalty', 'opening_balance')), 0)::bigint as last_bill
+             coalesce(sum(amount) filter (where period = ${period}::date and kind not in ('payment', 'penalty', 'opening_balance')), 0)::bigint as last_bill,
+             sum(amount) filter (where kind = 'charge' and period = ${period}::date)::bigint as charged_1,
+             sum(amount) filter (where kind = 'charge' and period = ${prevPeriod(period)}::date)::bigint as charged_2,
+             sum(amount) filter (where kind = 'charge' and period = ${prevPeriod(period, 2)}::date)::bigint as charged_3
         from ledger_entry where community_id = ${C} and period <= ${period}::date and entry_id <= ${upTo}
        group by account_id order by account_id`.execute(h.db);
     expect(snapshot.rows.length).toBeGreaterThan(0);
@@ -95,5 +101,19 @@ describe('billing: the ledger snapshot written at close', () => {
     expect(older.rows[0].n).toBe(0);
     await post([{ accountId: A.p2Cold, period: '2026-09-01', kind: 'adjustment', amount: 777 }]);
     expect(await penaltyLines(DEC, await mark(NOV))).toEqual(await penaltyLines(DEC, null));
+  });
+
+  it("December's review: usual charges from the snapshot equal those from every charge entry", async () => {
+    // A charge posted after November's close to September (never a billing period) is in the
+    // window the usual charge averages: that account is read from the ledger.
+    await post([{ accountId: A.p1Cold, period: '2026-09-01', kind: 'charge', amount: 4321 }]);
+    const { result } = await jobs.runNow(C, BILLING_RUN_JOB, { period: DEC, refreshConsumption: false });
+    const runId = (result as { billingRunId: number }).billingRunId;
+    // Factor 0: every account charged this month that has a usual charge is listed, with it.
+    const fromSnapshot = await runOutliers(h.db, C, runId, DEC, '0');
+    const fromLedger = await runOutliers(h.db, C, runId, DEC, '0', 200, { fromLedger: true });
+    expect(fromLedger.length).toBeGreaterThan(2);
+    expect(fromLedger.map((o) => o.account_id)).toContain(A.p1Cold);
+    expect(fromSnapshot).toEqual(fromLedger);
   });
 });
