@@ -384,7 +384,7 @@ usual as (
     from ledger_snapshot s
    where s.community_id = ${communityId} and s.period = ${prevPeriod(period)}::date
      and (s.charged_1 is not null or s.charged_2 is not null or s.charged_3 is not null)
-     and s.account_id not in (select account_id from late)
+     and not exists (select 1 from late where late.account_id = s.account_id)
   union all
   ${usualFromLedger(communityId, period, sql`select account_id from late`)}
 )`;
