@@ -11,12 +11,11 @@
  *
  * The city gets its individual meters first (seedCityMeters, as the demo city has them, with four
  * months of readings); the registry's seed makes none, and a city without meters would bill every
- * metered service by the norm, skipping the metered path. Unless
- * bench:readings already read this month, three meters in five get a reading in it; the others
- * are estimated from their history. The run is timed as a person starts it: the job's first step
- * recomputes the month's meter_consumption from accepted readings, beside the steps that do not
- * read it. That refresh is inside
- * the timed run; its own time (from the job's result) is printed too.
+ * metered service by the norm, skipping the metered path. Unless bench:readings already read this
+ * month, three meters in five get a reading in it; the others are estimated from their history.
+ * The run is timed as a person starts it: the job's first step recomputes the month's
+ * meter_consumption from accepted readings, beside the steps that do not read it. That refresh is
+ * inside the timed run; its own time (from the job's result) is printed too.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
