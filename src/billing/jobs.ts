@@ -6,16 +6,18 @@
 import type { JobQueue, JobRun } from '../jobs/queue';
 import type { ConsumptionSummary } from '../metering/consumption';
 import { conflict } from '../shared/errors';
-import { closePeriod, finishRun, runRemainingSteps, runSteps, scopeOf, startRun } from './run';
+import { CONSUMPTION_STEPS, closePeriod, finishRun, runRemainingSteps, runSteps, scopeOf, startRun } from './run';
 
 export const BILLING_RUN_JOB = 'billing.run';
 
 /** What a person watching the run reads for each step: «українською / in English», as every job writes. */
-export const CONSUMPTION_MESSAGE = 'обсяги з показників / consumption from readings';
 export const STEP_LABELS: Record<string, string> = {
-  consumption: CONSUMPTION_MESSAGE,
+  consumption_even: 'обсяги з показників, частина 1 / consumption from readings, part 1',
+  consumption_odd: 'обсяги з показників, частина 2 / consumption from readings, part 2',
   penalties_even: 'пеня, частина 1 / penalties, part 1',
   penalties_odd: 'пеня, частина 2 / penalties, part 2',
+  metered_even: 'за лічильниками, частина 1 / metered, part 1',
+  metered_odd: 'за лічильниками, частина 2 / metered, part 2',
   norm_even: 'за нормою, частина 1 / by norm, part 1',
   norm_odd: 'за нормою, частина 2 / by norm, part 2',
   area: 'за площею / by area',
@@ -23,7 +25,6 @@ export const STEP_LABELS: Record<string, string> = {
   per_person: 'на особу / per person',
   fixed_premise: 'фіксовано на приміщення / fixed per premise',
   fixed_account: 'фіксовано на рахунок / fixed per account',
-  metered: 'за лічильниками / metered',
   building_imbalance: 'небаланс будинкового лічильника / building meter imbalance',
   heat: 'опалення за площею / heating by area',
   recalculations: 'перерахунки / recalculations',
@@ -79,7 +80,11 @@ export async function billingRunJob(job: JobRun<BillingRunParams>) {
   await job.progress(0, total, 'розпочато / started');
   const lines = await runRemainingSteps(db, scope, (done, _total, name) => job.progress(done, total, STEP_LABELS[name] ?? name), { refreshConsumption });
   const run = await db.selectFrom('billing_run').select('summary').where('community_id', '=', communityId).where('billing_run_id', '=', cp.billingRunId).executeTakeFirst();
-  const consumption = (run?.summary as { consumption?: ConsumptionSummary & { seconds: number } } | null)?.consumption;
+  // The refresh's halves, added up (they run one after the other).
+  const halves = CONSUMPTION_STEPS.flatMap((name) => (run?.summary as Record<string, ConsumptionSummary & { seconds: number }> | null)?.[name] ?? []);
+  const consumption = halves.length
+    ? halves.reduce((sum, h) => ({ ...sum, rows: sum.rows + h.rows, estimated: sum.estimated + h.estimated, seconds: Math.round((sum.seconds + h.seconds) * 1000) / 1000 }))
+    : undefined;
   const summary = await finishRun(db, communityId, cp.billingRunId, params.period, lines);
   return { billingRunId: cp.billingRunId, period: params.period, ...summary, ...(consumption ? { consumption } : {}) };
 }

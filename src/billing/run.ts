@@ -152,25 +152,36 @@ export const PARALLEL_STEPS: string[] = ['penalties_even', 'penalties_odd', ...C
 export const RUN_STEPS: string[] = [...PARALLEL_STEPS, ...ADJUSTMENT_STEPS.map((s) => s.name)];
 
 /**
- * The refresh of the period's meter_consumption from accepted readings, as the run's first step.
- * It runs beside the steps that do not read consumption (penalties, area, capacity, fixed fees…);
- * the ones that do wait for it.
+ * The refresh of the period's meter_consumption from accepted readings comes first, in two halves
+ * by premise (building meters with the even half), one after the other. The steps that read a
+ * half's consumption start as soon as that half is fresh; the others run beside the refresh. The
+ * two halves never run side by side: each would scan the rows the other inserts.
  */
-export const CONSUMPTION_STEP = 'consumption';
-const READS_CONSUMPTION = new Set(['metered', 'norm_even', 'norm_odd', 'building_imbalance', 'heat']);
+export const CONSUMPTION_STEPS = ['consumption_even', 'consumption_odd'];
 
-/** The steps of a run, in the order the workers take them. */
+/** The steps a step waits for (those of them that are part of the run). */
+const WAITS_FOR: Record<string, readonly string[]> = {
+  consumption_odd: ['consumption_even'],
+  metered_even: ['consumption_even'],
+  norm_even: ['consumption_even'],
+  metered_odd: ['consumption_odd'],
+  norm_odd: ['consumption_odd'],
+  building_imbalance: CONSUMPTION_STEPS,
+  heat: CONSUMPTION_STEPS,
+};
+
+/** The steps of a run, in the order the workers take them (a step comes after what it waits for). */
 export function runSteps(refreshConsumption: boolean): string[] {
-  return refreshConsumption ? [CONSUMPTION_STEP, ...RUN_STEPS] : RUN_STEPS;
+  return refreshConsumption ? [...CONSUMPTION_STEPS, ...RUN_STEPS] : RUN_STEPS;
 }
 
 /**
- * Takes the step a free worker runs next out of `pending`: the first one, except that while
- * consumption is being refreshed it is the first that does not read consumption (rather than wait
- * on one that does); with none such, the first, which then waits.
+ * Takes the step a free worker runs next out of `pending`: the first one whose prerequisites are
+ * all finished (none of them in `unfinished`: pending or running); with none such, the first one,
+ * which then waits.
  */
-export function takeNextStep(pending: string[], refreshing: boolean): string | undefined {
-  const ready = refreshing ? pending.findIndex((n) => !READS_CONSUMPTION.has(n)) : 0;
+export function takeNextStep(pending: string[], unfinished: ReadonlySet<string>): string | undefined {
+  const ready = pending.findIndex((name) => !(WAITS_FOR[name] ?? []).some((p) => unfinished.has(p)));
   return pending.splice(ready === -1 ? 0 : ready, 1)[0];
 }
 
@@ -191,12 +202,12 @@ export async function stepsDone(db: DbOrTx, communityId: number, billingRunId: n
  * Joins and sorts over a million accounts want memory: work_mem is raised for the step only.
  */
 export async function runStep(db: Db, scope: RunScope, name: string): Promise<number> {
-  if (name === CONSUMPTION_STEP) {
+  if (CONSUMPTION_STEPS.includes(name)) {
     return db.transaction().execute(async (trx) => {
       const started = performance.now();
-      const consumption = await computeConsumption(trx, scope.communityId, scope.period);
+      const consumption = await computeConsumption(trx, scope.communityId, scope.period, { premiseParity: name === 'consumption_even' ? 0 : 1 });
       const seconds = Math.round(performance.now() - started) / 1000;
-      await recordStep(trx, scope, name, 0, { consumption: { ...consumption, seconds } });
+      await recordStep(trx, scope, name, 0, { [name]: { ...consumption, seconds } });
       return 0;
     });
   }
@@ -226,6 +237,9 @@ select coalesce(bool_or(building_id is not null), false) as building, coalesce(b
   scope = { ...scope, buildingTariffs: shape.rows[0].building, categoryTariffs: shape.rows[0].category };
   return db.transaction().execute(async (trx) => {
     await sql`set local work_mem = '192MB'`.execute(trx);
+    // Row estimates through the tariff CTEs are poor, and a step costed high enough gets
+    // JIT-compiled: over a second of compiling for nothing (the steps are joins, not expressions).
+    await sql`set local jit = off`.execute(trx);
     const half = { ...scope, premiseParity: name === 'penalties_even' ? (0 as const) : (1 as const) };
     const lines = step ? await step.run(trx, scope) : penaltyScope ? await penalties(trx, half, penaltyScope) : 0;
     await recordStep(trx, scope, name, lines);
@@ -257,28 +271,24 @@ export async function runRemainingSteps(
   const done = await stepsDone(db, scope.communityId, scope.billingRunId);
   let count = Object.keys(done).length;
   const pending = steps.slice(0, steps.length - ADJUSTMENT_STEPS.length).filter((n) => !(n in done));
-  // Settles when consumption is fresh (at once when this run does not refresh it, or did already).
-  let consumptionReady: Promise<unknown> = Promise.resolve();
-  let refreshing = false;
-  const nextStep = () => takeNextStep(pending, refreshing);
+  const unfinished = new Set(pending);
+  // Each step taken, settling when it is done: what a later step waits for.
+  const taken = new Map<string, Promise<unknown>>();
   // After a failure neither worker starts another step, and the run fails only once both have
   // stopped: a step still writing when the job is marked failed could be done twice on resume.
   let failure: { error: unknown } | null = null;
   const worker = async () => {
-    for (let name = nextStep(); name && !failure; name = nextStep()) {
+    for (let name = takeNextStep(pending, unfinished); name && !failure; name = takeNextStep(pending, unfinished)) {
+      const prerequisites = (WAITS_FOR[name] ?? []).map((p) => taken.get(p));
+      const step = Promise.all(prerequisites).then(() => (failure ? undefined : runStep(db, scope, name)));
+      taken.set(name, step);
       try {
-        if (name === CONSUMPTION_STEP) {
-          refreshing = true;
-          const refresh = runStep(db, scope, name).finally(() => (refreshing = false));
-          consumptionReady = refresh;
-          await refresh;
-        } else {
-          if (READS_CONSUMPTION.has(name)) await consumptionReady;
-          await runStep(db, scope, name);
-        }
-        await onStep?.(++count, steps.length, name);
+        await step;
+        if (!failure) await onStep?.(++count, steps.length, name);
       } catch (error) {
         failure ??= { error };
+      } finally {
+        unfinished.delete(name);
       }
     }
   };
