@@ -199,35 +199,6 @@ export function chargeByCapacity(db: DbOrTx, s: RunScope): Promise<number> {
   return perAccountLines(db, s, ['capacity'], { quantity: sql`acc.annual_capacity`, divisor: 12, needs: { billing: true } });
 }
 
-/**
- * Norm × registered persons: norm tariffs, and metered ones where the premise has no meter
- * consumption this period or its meter is past verification (the norm of the tariff, else
- * metering's norm for the service).
- */
-export function chargeByNorm(db: DbOrTx, s: RunScope): Promise<number> {
-  return perAccountLines(db, s, ['norm', 'metered'], {
-    ctes: sql`${personsCte(s)},
-cons as (
-  select premise_id, service_id, bool_or(verification_expired) as expired
-    from meter_consumption
-   where community_id = ${s.communityId} and period = ${s.period}::date and premise_id is not null ${parity(s, sql`premise_id`)}
-   group by premise_id, service_id
-)`,
-    joins: sql`left join persons on persons.premise_id = acc.premise_id
-    left join meter_norm mn on mn.community_id = ${s.communityId} and mn.service_id = acc.service_id
-    left join cons on cons.premise_id = acc.premise_id and cons.service_id = acc.service_id`,
-    where: sql`acc.method = 'norm' or cons.premise_id is null or cons.expired`,
-    quantity: sql`coalesce(persons.n, 0) * coalesce(acc.norm_per_person, mn.monthly_per_person)`,
-    label: sql`'norm'`,
-    // Only tariffs that have a norm (their own or metering's): a metered service without one
-    // (electricity) is not read at all here.
-    needs: {
-      tariffFilter: (t) => sql`(${t}.norm_per_person is not null
-        or exists (select 1 from meter_norm n where n.community_id = ${s.communityId} and n.service_id = ${t}.service_id))`,
-    },
-  });
-}
-
 /** A fixed fee per premise: charged once, on the premise's first account of that provider and service. */
 export function chargeFixedPerPremise(db: DbOrTx, s: RunScope): Promise<number> {
   return affected(
@@ -247,47 +218,55 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}
 }
 
 /**
- * Metered: the period's consumption of the premise's meters (metering's meter_consumption, already
- * × multiplier, rollovers and estimates reconciled), per zone at price × zone coefficient, or the
- * zones added up and priced over volume tiers. A meter past verification is billed by norm instead
- * (chargeByNorm).
+ * Metered, and norm × registered persons, in one pass over the accounts of metered and norm
+ * tariffs (the run does it in two halves by premise). Each account meets its premise's consumption
+ * for the service, zone by zone:
+ * - metered: the period's consumption of the premise's meters (metering's meter_consumption,
+ *   already × multiplier, rollovers and estimates reconciled), per zone at price × zone
+ *   coefficient, or the zones added up and priced over volume tiers;
+ * - by norm × registered persons: a norm tariff, or a metered one where the premise has no meter
+ *   consumption this period or a meter past verification (the norm of the tariff, else metering's
+ *   norm for the service); with no norm at all, nothing (electricity without a reading).
  */
-export function chargeMetered(db: DbOrTx, s: RunScope): Promise<number> {
+export function chargeMeteredOrNorm(db: DbOrTx, s: RunScope): Promise<number> {
+  const consumption = sql`meter_consumption
+   where community_id = ${s.communityId} and period = ${s.period}::date and premise_id is not null ${parity(s, sql`premise_id`)}`;
   return affected(
     sql`
 ${INSERT_LINE}
-with ${accountsWithTariffs(s, ['metered'])},
--- Premises whose meter is past verification (few): billed by norm, not here.
-expired as (
-  select distinct premise_id, service_id
-    from meter_consumption
-   where community_id = ${s.communityId} and period = ${s.period}::date and premise_id is not null and verification_expired ${parity(s, sql`premise_id`)}
-),
--- A zone with no volume makes no line (priced or tiered, zero costs nothing), so it is left out
--- before the join: on a city where most meters went unread that is most of them.
+with ${accountsWithTariffs(s, ['metered', 'norm'])}, ${personsCte(s)},
 cz as (
   select premise_id, service_id, zone, sum(volume) as volume, bool_or(estimated) as estimated
-    from meter_consumption
-   where community_id = ${s.communityId} and period = ${s.period}::date and premise_id is not null ${parity(s, sql`premise_id`)}
+    from ${consumption}
    group by premise_id, service_id, zone
-  having sum(volume) <> 0
 ),
-zl as (
-  select acc.account_id, acc.tariff_id, acc.price, acc.tiered, acc.zone_coefficients, cz.zone, cz.volume, cz.estimated
-    from cz
-    join acc on acc.premise_id = cz.premise_id and acc.service_id = cz.service_id
-   where not exists (select 1 from expired x where x.premise_id = cz.premise_id and x.service_id = cz.service_id)
+-- Premises whose meter is past verification (few): billed by norm.
+expired as (
+  select distinct premise_id, service_id from ${consumption} and verification_expired
 ),
+-- One row per account and zone of its premise's consumption, or one with no zone when there is none.
+each as (
+  select acc.account_id, acc.tariff_id, acc.price, acc.tiered, acc.zone_coefficients, cz.zone, cz.volume, cz.estimated,
+         acc.method = 'norm' or cz.zone is null or x.premise_id is not null as by_norm,
+         coalesce(persons.n, 0) * coalesce(acc.norm_per_person, mn.monthly_per_person) as norm_volume
+    from acc
+    left join cz on cz.premise_id = acc.premise_id and cz.service_id = acc.service_id
+    left join expired x on x.premise_id = acc.premise_id and x.service_id = acc.service_id
+    left join persons on persons.premise_id = acc.premise_id
+    left join meter_norm mn on mn.community_id = ${s.communityId} and mn.service_id = acc.service_id
+),
+-- A zone with no volume makes no line (priced or tiered, zero costs nothing).
 tiered as (
   select account_id, tariff_id, price, sum(volume) as volume, bool_or(estimated) as estimated
-    from zl where tiered group by account_id, tariff_id, price
+    from each where not by_norm and tiered and volume <> 0
+   group by account_id, tariff_id, price
 ),
 lines as (
-  select account_id, tariff_id, zone, volume, price * coalesce(zone_coefficients[zone], 1) as unit_price,
+  select account_id, tariff_id, 'metered' as method, zone, volume, price * coalesce(zone_coefficients[zone], 1) as unit_price,
          round(volume * price * coalesce(zone_coefficients[zone], 1) * 100)::bigint as amount, estimated
-    from zl where not tiered
+    from each where not by_norm and not tiered and volume <> 0
   union all
-  select v.account_id, v.tariff_id, 1, v.volume, null, round(c.cost * 100)::bigint, v.estimated
+  select v.account_id, v.tariff_id, 'metered', 1, v.volume, null, round(c.cost * 100)::bigint, v.estimated
     from tiered v
     cross join lateral (
       select case when v.volume < 0 then v.volume * (array_agg(tt.price order by tt.volume_from))[1]
@@ -296,8 +275,12 @@ lines as (
         from tariff_tier tt
        where tt.community_id = ${s.communityId} and tt.tariff_id = v.tariff_id
     ) c
+  union all
+  -- Once per account: its row with no zone, or that of zone 1 (every meter has one).
+  select account_id, tariff_id, 'norm', null, norm_volume, price, round(norm_volume * price * 100)::bigint, false
+    from each where by_norm and (zone is null or zone = 1) and norm_volume is not null
 )
-select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'charge', 'metered', zone, amount,
+select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'charge', method, zone, amount,
        volume, unit_price, tariff_id, estimated
   from lines where amount <> 0`,
     db,
@@ -590,12 +573,10 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}
  * two at a time, one connection each); the adjustments read the charges, in this order.
  */
 export const CHARGE_STEPS = [
-  // Longest first, so the two workers finish together: metered (consumption per zone, tiers) and
-  // norm × persons are two thirds of the lines in a city, each in two halves by premise.
-  { name: 'metered_even', run: (db: DbOrTx, s: RunScope) => chargeMetered(db, { ...s, premiseParity: 0 }) },
-  { name: 'metered_odd', run: (db: DbOrTx, s: RunScope) => chargeMetered(db, { ...s, premiseParity: 1 }) },
-  { name: 'norm_even', run: (db: DbOrTx, s: RunScope) => chargeByNorm(db, { ...s, premiseParity: 0 }) },
-  { name: 'norm_odd', run: (db: DbOrTx, s: RunScope) => chargeByNorm(db, { ...s, premiseParity: 1 }) },
+  // Longest first, so the two workers finish together: metered and by norm, two thirds of the
+  // lines in a city, in two halves by premise.
+  { name: 'volume_even', run: (db: DbOrTx, s: RunScope) => chargeMeteredOrNorm(db, { ...s, premiseParity: 0 }) },
+  { name: 'volume_odd', run: (db: DbOrTx, s: RunScope) => chargeMeteredOrNorm(db, { ...s, premiseParity: 1 }) },
   { name: 'area', run: chargeByArea },
   { name: 'capacity', run: chargeByCapacity },
   { name: 'per_person', run: chargePerPerson },

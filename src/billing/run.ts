@@ -153,19 +153,15 @@ export const RUN_STEPS: string[] = [...PARALLEL_STEPS, ...ADJUSTMENT_STEPS.map((
 
 /**
  * The refresh of the period's meter_consumption from accepted readings comes first, in two halves
- * by premise (building meters with the even half), one after the other. The steps that read a
- * half's consumption start as soon as that half is fresh; the others run beside the refresh. The
- * two halves never run side by side: each would scan the rows the other inserts.
+ * by premise (building meters with the even half), side by side. The steps that read a half's
+ * consumption start as soon as that half is fresh; the others run beside the refresh.
  */
 export const CONSUMPTION_STEPS = ['consumption_even', 'consumption_odd'];
 
 /** The steps a step waits for (those of them that are part of the run). */
 const WAITS_FOR: Record<string, readonly string[]> = {
-  consumption_odd: ['consumption_even'],
-  metered_even: ['consumption_even'],
-  norm_even: ['consumption_even'],
-  metered_odd: ['consumption_odd'],
-  norm_odd: ['consumption_odd'],
+  volume_even: ['consumption_even'],
+  volume_odd: ['consumption_odd'],
   building_imbalance: CONSUMPTION_STEPS,
   heat: CONSUMPTION_STEPS,
 };

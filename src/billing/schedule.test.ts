@@ -3,49 +3,53 @@ import { runSteps, takeNextStep } from './run';
 
 describe('takeNextStep: which step a free worker takes', () => {
   it('skips the steps whose prerequisites are pending or running', () => {
-    const pending = ['consumption_odd', 'metered_even', 'metered_odd', 'area', 'heat', 'capacity'];
-    // The even half of the refresh is running: nothing that reads consumption is ready.
+    const pending = ['consumption_odd', 'volume_even', 'volume_odd', 'area', 'heat', 'capacity'];
+    // The even half of the refresh is running: the odd half and the steps that do not read
+    // consumption are ready, the even half's charges are not.
     const unfinished = new Set(['consumption_even', ...pending]);
+    expect(takeNextStep(pending, unfinished)).toBe('consumption_odd');
     expect(takeNextStep(pending, unfinished)).toBe('area');
     expect(takeNextStep(pending, unfinished)).toBe('capacity');
     // Nothing else is ready: the worker takes the first one and waits (for the even half).
-    expect(takeNextStep(pending, unfinished)).toBe('consumption_odd');
-    expect(pending).toEqual(['metered_even', 'metered_odd', 'heat']);
+    expect(takeNextStep(pending, unfinished)).toBe('volume_even');
+    expect(pending).toEqual(['volume_odd', 'heat']);
   });
 
   it('a half of the premises is charged as soon as its half of the refresh is done', () => {
-    const pending = ['metered_odd', 'norm_odd', 'heat', 'metered_even', 'norm_even'];
+    const pending = ['volume_odd', 'heat', 'volume_even', 'area'];
     const unfinished = new Set(['consumption_odd', ...pending]);
-    expect(takeNextStep(pending, unfinished)).toBe('metered_even');
-    unfinished.delete('metered_even');
-    expect(takeNextStep(pending, unfinished)).toBe('norm_even');
-    // The odd half still running: heat waits for both halves, the odd steps for theirs.
-    unfinished.delete('norm_even');
-    expect(takeNextStep(pending, unfinished)).toBe('metered_odd');
+    // The odd half still running: heat waits for both halves, volume_odd for its own.
+    expect(takeNextStep(pending, unfinished)).toBe('volume_even');
+    unfinished.delete('volume_even');
+    expect(takeNextStep(pending, unfinished)).toBe('area');
+    unfinished.delete('area');
+    unfinished.delete('consumption_odd');
+    expect(takeNextStep(pending, unfinished)).toBe('volume_odd');
+    expect(takeNextStep(pending, unfinished)).toBe('heat');
   });
 
   it('with nothing unfinished, takes the steps in order', () => {
-    const pending = ['metered_even', 'area', 'heat'];
+    const pending = ['volume_even', 'area', 'heat'];
     const none = new Set<string>();
-    expect([takeNextStep(pending, none), takeNextStep(pending, none), takeNextStep(pending, none)]).toEqual(['metered_even', 'area', 'heat']);
+    expect([takeNextStep(pending, none), takeNextStep(pending, none), takeNextStep(pending, none)]).toEqual(['volume_even', 'area', 'heat']);
     expect(takeNextStep(pending, none)).toBeUndefined();
   });
 
-  it('a whole run: every step comes after what it waits for, and the refresh halves in order', () => {
+  it('a whole run: both halves of the refresh first, then what does not read consumption', () => {
     const steps = runSteps(true);
     const pending = [...steps];
     const unfinished = new Set(steps);
+    // Two workers start the two halves of the refresh; while they run, what is ready comes next.
+    expect([takeNextStep(pending, unfinished), takeNextStep(pending, unfinished)]).toEqual(['consumption_even', 'consumption_odd']);
     const taken: string[] = [];
-    // One worker refreshes; the other takes what is ready, in order, finishing each at once.
-    expect(takeNextStep(pending, unfinished)).toBe('consumption_even');
-    for (let name = takeNextStep(pending, unfinished); name && name !== 'consumption_odd'; name = takeNextStep(pending, unfinished)) {
+    for (let name = takeNextStep(pending, unfinished); name && !name.startsWith('volume'); name = takeNextStep(pending, unfinished)) {
       taken.push(name);
       unfinished.delete(name);
     }
     expect(taken.slice(0, 2)).toEqual(['penalties_even', 'penalties_odd']);
     expect(taken).toContain('area');
-    expect(taken.some((n) => n.startsWith('metered') || n.startsWith('norm') || n === 'heat')).toBe(false);
-    expect(steps.indexOf('consumption_odd')).toBeGreaterThan(steps.indexOf('consumption_even'));
+    expect(taken).not.toContain('heat');
+    expect(taken).not.toContain('building_imbalance');
     expect(runSteps(false).some((n) => n.startsWith('consumption'))).toBe(false);
   });
 });

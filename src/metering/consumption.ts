@@ -116,7 +116,11 @@ readings as (
 -- nothing between, and an estimate does not reconcile).
 billed as (
   select readings.*,
-         case when readings.e_id is not null and readings.s_period < ${period}::date - interval '1 month' then
+         -- Not at all while nothing was ever billed (a first month): the lookup below, planned
+         -- over a table still empty, would be a scan per meter, and the other half of the
+         -- refresh may be filling the table meanwhile (every scan reading its new rows).
+         case when (select exists (select 1 from meter_consumption e where e.community_id = ${communityId} and e.period < ${period}::date))
+                   and readings.e_id is not null and readings.s_period < ${period}::date - interval '1 month' then
            (select coalesce(sum(mc.volume), 0) from meter_consumption mc
              where mc.community_id = readings.community_id and mc.meter_id = readings.meter_id and mc.zone = readings.zone
                and mc.period > readings.s_period and mc.period < ${period}::date)

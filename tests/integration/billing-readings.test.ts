@@ -85,8 +85,8 @@ describe('billing from readings taken at the desk: actual, estimated, reconciled
     const run = await runBilling('2026-09-01');
     // The consumption was refreshed before the metered charges, and said so.
     expect(run.messages.indexOf(STEP_LABELS.consumption_even)).toBeGreaterThan(-1);
-    expect(run.messages.indexOf(STEP_LABELS.consumption_even)).toBeLessThan(run.messages.indexOf(STEP_LABELS.metered_even));
-    expect(run.messages.indexOf(STEP_LABELS.consumption_odd)).toBeLessThan(run.messages.indexOf(STEP_LABELS.metered_odd));
+    expect(run.messages.indexOf(STEP_LABELS.consumption_even)).toBeLessThan(run.messages.indexOf(STEP_LABELS.volume_even));
+    expect(run.messages.indexOf(STEP_LABELS.consumption_odd)).toBeLessThan(run.messages.indexOf(STEP_LABELS.volume_odd));
     expect(run.consumption).toMatchObject({ rows: 1, estimated: 0 });
     expect(await consumptionOf('2026-09-01')).toEqual([{ volume: '13.75', estimated: false }]);
     // 13.750 × 29.988 = 412.335 → 412.34 (half up)
@@ -116,7 +116,7 @@ describe('billing from readings taken at the desk: actual, estimated, reconciled
 
     // Run again, as the operator would after taking the reading: no separate consumption step.
     const run = await runBilling('2026-11-01');
-    expect(run.messages.indexOf(STEP_LABELS.consumption_even)).toBeLessThan(run.messages.indexOf(STEP_LABELS.metered_even));
+    expect(run.messages.indexOf(STEP_LABELS.consumption_even)).toBeLessThan(run.messages.indexOf(STEP_LABELS.volume_even));
     expect(run.consumption).toMatchObject({ rows: 1, estimated: 0 });
     // 136.217 − 113.750 − 11.217 (estimated and billed in October) = 11.250 m³
     expect(await consumptionOf('2026-11-01')).toEqual([{ volume: '11.25', estimated: false }]);
@@ -148,7 +148,7 @@ describe('billing from readings taken at the desk: actual, estimated, reconciled
       ((await db.selectFrom('billing_run').select('summary').where('billing_run_id', '=', runId).executeTakeFirstOrThrow()).summary as { steps?: Record<string, number> } | null)?.steps ?? {};
     const before = await steps();
     // Nothing that reads consumption ran without it.
-    for (const reader of ['consumption_even', 'metered_even', 'metered_odd', 'norm_even', 'norm_odd']) expect(Object.keys(before)).not.toContain(reader);
+    for (const reader of ['consumption_even', 'volume_even', 'volume_odd']) expect(Object.keys(before)).not.toContain(reader);
 
     await execSql(db, `drop trigger fail_refresh on meter_consumption; drop function fail_refresh();`);
     const resumed = (await jobs.resume(1, job.job_id)) as { billingRunId: number; lines: number; consumption?: { rows: number } };

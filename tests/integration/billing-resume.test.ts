@@ -66,7 +66,7 @@ describe('billing run: resume after a crash', () => {
     const newer = await startRun(h.db, C, OCT);
     expect(newer).toBeGreaterThan(older);
     // The older run's next step is refused and rolled back; what it wrote before is gone.
-    await expect(runStep(h.db, scopeOf(C, older, OCT), 'metered_odd')).rejects.toMatchObject({ code: 'run_superseded' });
+    await expect(runStep(h.db, scopeOf(C, older, OCT), 'volume_odd')).rejects.toMatchObject({ code: 'run_superseded' });
     expect(await lines(older)).toEqual([]);
     const status = await h.db.selectFrom('billing_run').select('status').where('billing_run_id', '=', older).executeTakeFirstOrThrow();
     expect(status.status).toBe('superseded');
