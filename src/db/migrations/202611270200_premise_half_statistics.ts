@@ -11,6 +11,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 create statistics account_premise_half on ((premise_id % 2)) from account;
 create statistics meter_consumption_premise_half on ((premise_id % 2)) from meter_consumption;
 create statistics registration_premise_half on ((premise_id % 2)) from registration;
+-- Filled by ANALYZE only: at once, rather than whenever autovacuum comes by.
+analyze account, meter_consumption, registration;
 `,
   );
 }
