@@ -539,7 +539,7 @@ billed as (
   -- repeat the whole ledger side once per tariff (48 times on vinnytsia: minutes).
   select led.*
     from led
-    join account a on a.community_id = ${s.communityId} and a.account_id = led.account_id
+    join account a on a.community_id = ${s.communityId} and a.account_id = led.account_id ${parity(s, sql`a.account_id`)}
    where led.principal > 0
      and exists (select 1 from tariff t
                   where t.community_id = ${s.communityId} and t.provider_id = a.provider_id and t.service_id = a.service_id
