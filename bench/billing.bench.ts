@@ -13,9 +13,9 @@
  * months of readings); the registry's seed makes none, and a city without meters would bill every
  * metered service by the norm, skipping the metered path. Unless bench:readings already read this
  * month, three meters in five get a reading in it; the others are estimated from their history.
- * The run is timed as a person starts it: the job's first step recomputes the month's
- * meter_consumption from accepted readings, beside the steps that do not read it. That refresh is
- * inside the timed run; its own time (from the job's result) is printed too.
+ * The run is timed as a person starts it: the job first recomputes the month's meter_consumption
+ * from accepted readings, in two halves side by side. That refresh is inside the timed run; its
+ * own time (the longer half, from the job's result) is printed too.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -133,7 +133,7 @@ async function main() {
       ({ lines, billingRunId } = r);
       if (r.consumption) {
         refreshTimes.push(r.consumption.seconds * 1000);
-        console.log(`  consumption refreshed: ${r.consumption.rows.toLocaleString('en')} rows (${r.consumption.estimated.toLocaleString('en')} estimated) in ${seconds(refreshTimes.at(-1)!)} s, beside other steps`);
+        console.log(`  consumption refreshed: ${r.consumption.rows.toLocaleString('en')} rows (${r.consumption.estimated.toLocaleString('en')} estimated) in ${seconds(refreshTimes.at(-1)!)} s (two halves side by side), beside other steps`);
       }
 
       if (baselineId) await client.query(`delete from charge_line where community_id = $1 and billing_run_id = $2`, [COMMUNITY, baselineId]);

@@ -78,10 +78,11 @@ export async function billingRunJob(job: JobRun<BillingRunParams>) {
   await job.progress(0, total, 'розпочато / started');
   const lines = await runRemainingSteps(db, scope, (done, _total, name) => job.progress(done, total, STEP_LABELS[name] ?? name), { refreshConsumption });
   const run = await db.selectFrom('billing_run').select('summary').where('community_id', '=', communityId).where('billing_run_id', '=', cp.billingRunId).executeTakeFirst();
-  // The refresh's halves, added up (they run one after the other).
+  // The refresh's two halves: rows added up; seconds of the longer one, as they run side by side
+  // on PostgreSQL (PGlite's single connection takes them in turn).
   const halves = CONSUMPTION_STEPS.flatMap((name) => (run?.summary as Record<string, ConsumptionSummary & { seconds: number }> | null)?.[name] ?? []);
   const consumption = halves.length
-    ? halves.reduce((sum, h) => ({ ...sum, rows: sum.rows + h.rows, estimated: sum.estimated + h.estimated, seconds: Math.round((sum.seconds + h.seconds) * 1000) / 1000 }))
+    ? halves.reduce((sum, h) => ({ ...sum, rows: sum.rows + h.rows, estimated: sum.estimated + h.estimated, seconds: Math.max(sum.seconds, h.seconds) }))
     : undefined;
   const summary = await finishRun(db, communityId, cp.billingRunId, params.period, lines);
   return { billingRunId: cp.billingRunId, period: params.period, ...summary, ...(consumption ? { consumption } : {}) };
