@@ -46,9 +46,8 @@ const INSERT_LINE = sql`insert into charge_line
 function accountsWithTariffs(
   s: RunScope,
   methods: readonly string[],
-  needs: { premise?: boolean; billing?: boolean; tariffFilter?: (tariff: RawBuilder<unknown>) => RawBuilder<unknown> } = {},
+  needs: { premise?: boolean; billing?: boolean } = {},
 ): RawBuilder<unknown> {
-  const filter = (tariff: RawBuilder<unknown>) => (needs.tariffFilter ? sql`and ${needs.tariffFilter(tariff)}` : sql``);
   // Two branches: accounts under a plain tariff (general, nothing more specific exists) join
   // only what the method needs; accounts where a building or category tariff may apply join
   // premise and settings to decide. On a million accounts every join not needed is seconds.
@@ -68,7 +67,7 @@ function accountsWithTariffs(
       return sql`
   select ${columns}
     ${from}
-   where t.plain and t.method in (${sql.join([...methods])}) ${filter(sql`t`)} and ${open}`;
+   where t.plain and t.method in (${sql.join([...methods])}) and ${open}`;
     }
     // The most specific tariff that applies to the account, whatever its method (a building's
     // norm tariff takes the account away from the general metered one), then only `methods`.
@@ -80,12 +79,12 @@ function accountsWithTariffs(
       ${from}
      where not t.plain and ${open}
        and exists (select 1 from eff m where m.provider_id = t.provider_id and m.service_id = t.service_id
-                                         and m.method in (${sql.join([...methods])}) ${filter(sql`m`)})
+                                         and m.method in (${sql.join([...methods])}))
        ${premise ? sql`and (t.building_id is null or t.building_id = pr.building_id)` : sql`and t.building_id is null`}
        ${billing ? sql`and (t.consumer_category is null or t.consumer_category = ab.consumer_category)` : sql`and t.consumer_category is null`}
      order by a.account_id, t.rank desc, t.tariff_id desc
   ) specific
-   where specific.method in (${sql.join([...methods])}) ${filter(sql`specific`)}`;
+   where specific.method in (${sql.join([...methods])})`;
   };
   return sql`
 scoped as (
@@ -138,13 +137,11 @@ function perAccountLines(
   parts: {
     ctes?: RawBuilder<unknown>;
     joins?: RawBuilder<unknown>;
-    where?: RawBuilder<unknown>;
     quantity: RawBuilder<unknown>;
     fee?: RawBuilder<unknown>;
     divisor?: number;
-    label?: RawBuilder<unknown>;
     keepVolume?: boolean;
-    needs?: Parameters<typeof accountsWithTariffs>[2];
+    needs?: { premise?: boolean; billing?: boolean };
   },
 ): Promise<number> {
   const divisor = parts.divisor ?? 1;
@@ -155,14 +152,13 @@ with ${accountsWithTariffs(s, methods, parts.needs)}${parts.ctes ? sql`, ${parts
 lines as (
   -- OFFSET 0 keeps each expression computed once per row (a flattened subquery would repeat
   -- the numeric arithmetic in every place that names it).
-  select acc.account_id, acc.tariff_id, acc.price, ${parts.label ?? sql`acc.method`} as method, v.quantity, v.amount
+  select acc.account_id, acc.tariff_id, acc.price, acc.method, v.quantity, v.amount
     from acc ${parts.joins ?? sql``}
     cross join lateral (
       select q.quantity, round((q.quantity * acc.price + ${parts.fee ?? sql`0`}) * 100 / ${divisor}::numeric)::bigint as amount
         from (select ${parts.quantity} as quantity offset 0) q
       offset 0
     ) v
-   where ${parts.where ?? sql`true`}
 )
 select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'charge', method, null, amount,
        ${parts.keepVolume === false ? sql`null` : sql`quantity`}, price, tariff_id, false
