@@ -133,7 +133,7 @@ async function main() {
       ({ lines, billingRunId } = r);
       if (r.consumption) {
         refreshTimes.push(r.consumption.seconds * 1000);
-        console.log(`  consumption refreshed: ${r.consumption.rows.toLocaleString('en')} rows (${r.consumption.estimated.toLocaleString('en')} estimated) in ${seconds(refreshTimes.at(-1)!)} s (two halves side by side), beside other steps`);
+        console.log(`  consumption refreshed: ${r.consumption.rows.toLocaleString('en')} rows (${r.consumption.estimated.toLocaleString('en')} estimated) in ${seconds(refreshTimes.at(-1)!)} s (its two halves side by side)`);
       }
 
       if (baselineId) await client.query(`delete from charge_line where community_id = $1 and billing_run_id = $2`, [COMMUNITY, baselineId]);
