@@ -31,7 +31,7 @@ export function benefitAmount(b: BenefitInput): Kopecks {
   const percents = sumDec(b.entitledPercents.slice(0, b.persons));
   const q = b.quantity === null ? null : dec(b.quantity);
   let fraction: { num: ReturnType<typeof dec>; den: ReturnType<typeof dec> } = { num: dec(1), den: dec(1) };
-  if (q !== null && q.isPositive() && b.socialNormPerPerson !== null) {
+  if (q !== null && q.gt(0) && b.socialNormPerPerson !== null) {
     const norm = dec(b.socialNormPerPerson).times(b.persons).plus(b.socialNormPerHousehold ?? 0);
     if (norm.lessThan(q)) fraction = { num: norm, den: q };
   }

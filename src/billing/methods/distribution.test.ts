@@ -38,6 +38,11 @@ describe('building meter imbalance', () => {
   it('does not distribute a negative imbalance', () => {
     expect(distributeImbalance('55', premises, 'area', '30')).toEqual([]);
   });
+  it('does not distribute when nothing carries weight (0 is not a share basis)', () => {
+    const nobody = premises.map((p) => ({ ...p, persons: 0 }));
+    expect(distributeImbalance('72', nobody, 'persons', '30')).toEqual([]);
+    expect(distributeImbalance('60', premises, 'area', '30')).toEqual([]); // imbalance 0
+  });
 });
 
 describe('heating by heated area with a common-area coefficient', () => {
@@ -57,6 +62,10 @@ describe('heating by heated area with a common-area coefficient', () => {
     const r = distributeHeat('20', flats, '40', '0.5', '100');
     expect(r.map((x) => x.amount)).toEqual([91667, 91667, 16667]);
     expect(sumDec(r.map((x) => x.volume)).toDecimalPlaces(20).toString()).toBe('20');
+  });
+  it('shares nothing when no premise is heated and there are no common areas (no 0/0)', () => {
+    const cutOff = flats.map((f) => ({ ...f, heatedArea: '0' }));
+    expect(distributeHeat('20', cutOff, '0', '0.2', '100')).toEqual([]);
   });
   it('property: shares always add up to the building heat', () => {
     fc.assert(

@@ -37,9 +37,9 @@ export function distributeImbalance(
   const weightOf = (p: PremiseShareInput) =>
     basis === 'area' ? dec(p.totalArea) : basis === 'persons' ? dec(p.persons) : dec(p.consumption);
   const totalWeight = sumDec(premises.map(weightOf));
-  if (!imbalance.isPositive() || !totalWeight.isPositive()) return [];
+  if (!imbalance.gt(0) || !totalWeight.gt(0)) return [];
   return premises
-    .filter((p) => weightOf(p).isPositive())
+    .filter((p) => weightOf(p).gt(0))
     .map((p) => {
       // One division per line, after the multiplications: the same order the SQL engine uses.
       const w = weightOf(p);
@@ -78,7 +78,7 @@ export function distributeHeat(
   const sumTotal = sumDec(premises.map((p) => p.totalArea));
   const weightedCommon = dec(commonArea).times(coefficient);
   const denominator = sumTotal.times(sumHeated.plus(weightedCommon));
-  if (!denominator.isPositive()) return [];
+  if (!denominator.gt(0)) return [];
   return premises.map((p) => {
     const numerator = dec(p.heatedArea).times(sumTotal).plus(weightedCommon.times(p.totalArea));
     return {

@@ -32,7 +32,7 @@ export function tieredCost(volume: DecimalInput, tiers: readonly Tier[]): Dec {
   for (const t of tiers) {
     const upper = t.to === null ? v : Dec.min(v, t.to);
     const within = upper.minus(t.from);
-    if (within.isPositive()) cost = cost.plus(within.times(t.price));
+    if (within.gt(0)) cost = cost.plus(within.times(t.price));
   }
   return cost;
 }
