@@ -86,6 +86,9 @@ async function main() {
       // Autovacuum is off on the bench server: the dead rows would slow every later attempt.
       await client.query('vacuum analyze charge_line, meter_consumption');
     };
+    // Each measured phase starts right after a checkpoint: one that fell inside a phase (every
+    // 20–30 s under this load) made it up to a third slower, at random, the run or the COPY.
+    const checkpoint = () => client.query('checkpoint');
 
     // Baseline: COPY the same number of lines into charge_line, under a run of its own (made once
     // the first run has opened the period).
@@ -126,6 +129,7 @@ async function main() {
     let billingRunId = 0;
     for (let attempt = 1; attempt <= 3; attempt++) {
       await clearPeriod();
+      await checkpoint();
       let started = performance.now();
       const { result } = await ctx.jobs.runNow(COMMUNITY, BILLING_RUN_JOB, { period });
       runTimes.push(performance.now() - started);
@@ -138,6 +142,7 @@ async function main() {
 
       if (baselineId) await client.query(`delete from charge_line where community_id = $1 and billing_run_id = $2`, [COMMUNITY, baselineId]);
       await client.query('vacuum analyze charge_line');
+      await checkpoint();
       started = performance.now();
       await copyLines(lines);
       copyTimes.push(performance.now() - started);
