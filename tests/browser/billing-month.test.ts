@@ -99,8 +99,11 @@ select coalesce(sum(le.amount) filter (where le.period < ${period}::date or (le.
       await page.getByRole('link', { name: 'Нарахування' }).click();
       await page.getByRole('heading', { name: 'Нарахування' }).first().waitFor();
 
-      // Start the run and watch its progress until it says it is done.
-      await page.getByLabel('Період (РРРР-ММ)').fill(month);
+      // The field offers the month after the last closed one; the person starts the run and
+      // watches its progress until it says it is done.
+      const periodField = page.getByLabel('Період (РРРР-ММ)');
+      await expect.poll(() => periodField.inputValue()).toBe(month);
+      await periodField.fill(month);
       await page.getByRole('button', { name: 'Розрахувати' }).click();
       const runSection = page.locator('div').filter({ has: page.getByRole('heading', { name: 'Розрахунок', exact: true }) }).last();
       await runSection.getByText('Готово', { exact: true }).waitFor({ timeout: 30_000 });

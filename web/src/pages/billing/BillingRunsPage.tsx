@@ -9,8 +9,17 @@ import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { JobProgress } from '../../components/JobProgress';
 import { PageHeader } from '../../components/PageHeader';
+import { kyivToday, nextPeriod, periodOf } from '../../../../src/shared/period';
 import { money, PERIOD_STATUS } from './labels';
 import type { Outlier, PeriodRow, SummaryRow } from './types';
+
+/** The month a person most likely bills next: the first one not closed, else the one after the last closed, else this month. */
+function monthToBill(items: readonly PeriodRow[]): string {
+  const open = items.filter((p) => p.status !== 'closed').map((p) => p.period).sort()[0];
+  if (open) return open.slice(0, 7);
+  const closed = items.filter((p) => p.status === 'closed').map((p) => p.period).sort().at(-1);
+  return (closed ? nextPeriod(closed) : periodOf(kyivToday())).slice(0, 7);
+}
 
 /** Billing periods: start a run and watch it, review the totals and outliers, close the period. */
 export function BillingRunsPage() {
@@ -19,7 +28,9 @@ export function BillingRunsPage() {
   const { user } = useSession();
   const canRun = user?.role === 'admin' || user?.role === 'operator';
   const periods = useApiGet<{ items: PeriodRow[] }>('/billing/periods');
-  const [period, setPeriod] = useState('');
+  // Until the person types, the field offers the month to bill next.
+  const [typed, setTyped] = useState<string | null>(null);
+  const period = typed ?? (periods.data ? monthToBill(periods.data.items) : '');
   const [jobId, setJobId] = useState<number | null>(null);
   const [closeJobId, setCloseJobId] = useState<number | null>(null);
   const [confirmClose, setConfirmClose] = useState<string | null>(null);
@@ -59,7 +70,7 @@ export function BillingRunsPage() {
       {canRun && (
         <Paper withBorder p="md" mb="md">
           <Group align="flex-end">
-            <TextInput label={t({ uk: 'Період (РРРР-ММ)', en: 'Period (YYYY-MM)' })} placeholder="2026-11" value={period} onChange={(e) => setPeriod(e.currentTarget.value)} />
+            <TextInput label={t({ uk: 'Період (РРРР-ММ)', en: 'Period (YYYY-MM)' })} placeholder="2026-11" value={period} onChange={(e) => setTyped(e.currentTarget.value)} />
             <Button onClick={() => start(period)} disabled={!period.trim()}>
               {t({ uk: 'Розрахувати', en: 'Run billing' })}
             </Button>
@@ -84,52 +95,60 @@ export function BillingRunsPage() {
         </Stack>
       )}
       <DataState state={periods}>
-        {(data) => (
-          <Table withTableBorder mb="lg">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t({ uk: 'Період', en: 'Period' })}</Table.Th>
-                <Table.Th>{t({ uk: 'Стан', en: 'Status' })}</Table.Th>
-                <Table.Th>{t({ uk: 'Сплатити до', en: 'Due' })}</Table.Th>
-                <Table.Th ta="right">{t({ uk: 'Рядків', en: 'Lines' })}</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {data.items.map((p) => (
-                <Table.Tr key={p.period}>
-                  <Table.Td>{p.period.slice(0, 7)}</Table.Td>
-                  <Table.Td>
-                    <Badge color={PERIOD_STATUS[p.status].color} variant="light">
-                      {t(PERIOD_STATUS[p.status])}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>{format.date(p.due_date)}</Table.Td>
-                  <Table.Td ta="right">{p.lines === null ? '' : format.number(p.lines)}</Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" justify="flex-end">
-                      {p.billing_run_id && (
-                        <Button size="xs" variant="subtle" onClick={() => setSelected(p)}>
-                          {t({ uk: 'Огляд', en: 'Review' })}
-                        </Button>
-                      )}
-                      {canRun && p.status !== 'closed' && (
-                        <Button size="xs" variant="light" onClick={() => start(p.period)}>
-                          {t({ uk: 'Перерахувати', en: 'Run again' })}
-                        </Button>
-                      )}
-                      {canRun && p.status === 'calculated' && (
-                        <Button size="xs" color="red" variant="light" onClick={() => setConfirmClose(p.period)}>
-                          {t({ uk: 'Закрити період', en: 'Close period' })}
-                        </Button>
-                      )}
-                    </Group>
-                  </Table.Td>
+        {(data) =>
+          data.items.length === 0 ? (
+            <Text c="dimmed" mb="lg">
+              {canRun
+                ? t({ uk: 'Ще не розраховано жодного місяця. Перевірте місяць угорі й натисніть «Розрахувати».', en: 'No month has been billed yet. Check the month above and press “Run billing”.' })
+                : t({ uk: 'Ще не розраховано жодного місяця.', en: 'No month has been billed yet.' })}
+            </Text>
+          ) : (
+            <Table withTableBorder mb="lg">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t({ uk: 'Період', en: 'Period' })}</Table.Th>
+                  <Table.Th>{t({ uk: 'Стан', en: 'Status' })}</Table.Th>
+                  <Table.Th>{t({ uk: 'Сплатити до', en: 'Due' })}</Table.Th>
+                  <Table.Th ta="right">{t({ uk: 'Рядків', en: 'Lines' })}</Table.Th>
+                  <Table.Th />
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
+              </Table.Thead>
+              <Table.Tbody>
+                {data.items.map((p) => (
+                  <Table.Tr key={p.period}>
+                    <Table.Td>{p.period.slice(0, 7)}</Table.Td>
+                    <Table.Td>
+                      <Badge color={PERIOD_STATUS[p.status].color} variant="light">
+                        {t(PERIOD_STATUS[p.status])}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>{format.date(p.due_date)}</Table.Td>
+                    <Table.Td ta="right">{p.lines === null ? '' : format.number(p.lines)}</Table.Td>
+                    <Table.Td>
+                      <Group gap="xs" justify="flex-end">
+                        {p.billing_run_id && (
+                          <Button size="xs" variant="subtle" onClick={() => setSelected(p)}>
+                            {t({ uk: 'Огляд', en: 'Review' })}
+                          </Button>
+                        )}
+                        {canRun && p.status !== 'closed' && (
+                          <Button size="xs" variant="light" onClick={() => start(p.period)}>
+                            {t({ uk: 'Перерахувати', en: 'Run again' })}
+                          </Button>
+                        )}
+                        {canRun && p.status === 'calculated' && (
+                          <Button size="xs" color="red" variant="light" onClick={() => setConfirmClose(p.period)}>
+                            {t({ uk: 'Закрити період', en: 'Close period' })}
+                          </Button>
+                        )}
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )
+        }
       </DataState>
       {latest?.billing_run_id && <RunReview key={latest.billing_run_id} runId={latest.billing_run_id} period={latest.period} />}
       <Modal opened={confirmClose !== null} onClose={() => setConfirmClose(null)} title={t({ uk: 'Закрити період?', en: 'Close the period?' })}>
