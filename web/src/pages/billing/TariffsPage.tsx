@@ -6,7 +6,7 @@ import { useSession } from '../../session';
 import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
-import { decimal, label, METHOD_LABELS } from './labels';
+import { CONSUMER_CATEGORY_LABELS, decimal, label, METHOD_LABELS } from './labels';
 import type { Tariff } from './types';
 
 /** Tariffs per provider and service with their history; operators add a new price from a date. */
@@ -56,17 +56,17 @@ export function TariffsPage() {
                 const head = history[0];
                 return (
                   <Paper key={head.tariff_id} withBorder p="md">
-                    <Group justify="space-between" mb="xs">
+                    <Group justify="space-between" align="flex-start" wrap="nowrap" mb="xs">
                       <div>
                         <Title order={4}>{head.service}</Title>
                         <Text c="dimmed" size="sm">
                           {head.provider}
-                          {head.consumer_category ? ` · ${t({ uk: 'категорія', en: 'category' })} ${head.consumer_category}` : ''}
+                          {head.consumer_category ? ` · ${t({ uk: 'категорія', en: 'category' })} «${t(label(CONSUMER_CATEGORY_LABELS, head.consumer_category))}»` : ''}
                           {head.building_id ? ` · ${t({ uk: 'будинок', en: 'building' })} #${head.building_id}` : ''}
                         </Text>
                       </div>
                       {canEdit && (
-                        <Button variant="light" onClick={() => setEditing(head)}>
+                        <Button variant="light" style={{ flexShrink: 0 }} onClick={() => setEditing(head)}>
                           {t({ uk: 'Нова ціна', en: 'New price' })}
                         </Button>
                       )}

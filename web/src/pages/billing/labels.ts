@@ -11,6 +11,11 @@ export function decimal(value: string | number, locale: string, minimumFractionD
   return new Intl.NumberFormat(locale, { minimumFractionDigits, maximumFractionDigits: 6 }).format(Number(value));
 }
 
+/** Consumer categories a tariff can be scoped to; a code not listed here is shown as it is. */
+export const CONSUMER_CATEGORY_LABELS: Record<string, Bilingual> = {
+  electric_heating: { uk: 'з електроопаленням', en: 'electric heating' },
+};
+
 export const METHOD_LABELS: Record<string, Bilingual> = {
   metered: { uk: 'За лічильником', en: 'Metered' },
   norm: { uk: 'Норма × особи', en: 'Norm × persons' },
