@@ -580,22 +580,33 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}
  * The steps of a run. Charges come first and do not depend on each other (on PostgreSQL they run
  * two at a time, one connection each); the adjustments read the charges, in this order.
  */
-export const CHARGE_STEPS = [
+export interface BillingStep {
+  name: string;
+  run: (db: DbOrTx, s: RunScope) => Promise<number>;
+  /** Plan the step with hash joins only (see CHARGE_STEPS). */
+  hashJoinsOnly?: boolean;
+}
+
+export const CHARGE_STEPS: readonly BillingStep[] = [
   // Longest first, so the two workers finish together: metered and by norm, two thirds of the
   // lines in a city, in two halves by premise.
-  { name: 'volume_even', run: (db: DbOrTx, s: RunScope) => chargeMeteredOrNorm(db, { ...s, premiseParity: 0 }) },
-  { name: 'volume_odd', run: (db: DbOrTx, s: RunScope) => chargeMeteredOrNorm(db, { ...s, premiseParity: 1 }) },
-  { name: 'area', run: chargeByArea },
+  // hashJoinsOnly: the planner takes the accounts reached through the tariff CTEs for a few
+  // hundred, and picks index lookups per account and merge joins over sorts of 300,000 rows; hash
+  // joins over one scan of the accounts were measured 14 % (volume) and 25 % (area) faster. The
+  // other steps were as fast or faster as planned.
+  { name: 'volume_even', run: (db, s) => chargeMeteredOrNorm(db, { ...s, premiseParity: 0 }), hashJoinsOnly: true },
+  { name: 'volume_odd', run: (db, s) => chargeMeteredOrNorm(db, { ...s, premiseParity: 1 }), hashJoinsOnly: true },
+  { name: 'area', run: chargeByArea, hashJoinsOnly: true },
   { name: 'capacity', run: chargeByCapacity },
   { name: 'per_person', run: chargePerPerson },
   { name: 'fixed_premise', run: chargeFixedPerPremise },
   { name: 'fixed_account', run: chargeFixedPerAccount },
   { name: 'building_imbalance', run: chargeBuildingImbalance },
   { name: 'heat', run: chargeHeatDistribution },
-] as const;
+];
 
-export const ADJUSTMENT_STEPS = [
+export const ADJUSTMENT_STEPS: readonly BillingStep[] = [
   { name: 'recalculations', run: recalculations },
   { name: 'benefits', run: benefits },
   { name: 'subsidies', run: subsidies },
-] as const;
+];

@@ -236,6 +236,10 @@ select coalesce(bool_or(building_id is not null), false) as building, coalesce(b
     // Row estimates through the tariff CTEs are poor, and a step costed high enough gets
     // JIT-compiled: over a second of compiling for nothing (the steps are joins, not expressions).
     await sql`set local jit = off`.execute(trx);
+    if (step?.hashJoinsOnly) {
+      await sql`set local enable_mergejoin = off`.execute(trx);
+      await sql`set local enable_nestloop = off`.execute(trx);
+    }
     const half = { ...scope, premiseParity: name === 'penalties_even' ? (0 as const) : (1 as const) };
     const lines = step ? await step.run(trx, scope) : penaltyScope ? await penalties(trx, half, penaltyScope) : 0;
     await recordStep(trx, scope, name, lines);
