@@ -96,7 +96,8 @@ describe('sign in and find an address in the browser', () => {
         .selectFrom('account as a')
         .innerJoin('service as s', (j) => j.onRef('s.community_id', '=', 'a.community_id').onRef('s.service_id', '=', 'a.service_id'))
         .where('a.premise_id', '=', firstApartment.premiseId)
-        .select(['a.number', 's.name_uk'])
+        .select(['a.account_id', 'a.number', 's.name_uk'])
+        .orderBy('a.account_id')
         .execute();
       expect(accounts.length).toBeGreaterThan(0);
       await page.getByRole('heading', { name: `Особові рахунки (${accounts.length})` }).waitFor();
@@ -107,6 +108,16 @@ describe('sign in and find an address in the browser', () => {
       }
       await expect.poll(() => page.getByRole('heading', { name: new RegExp(`Київська.*12а.*кв\\. ${firstApartment.number}`) }).isVisible()).toBe(true);
       await page.screenshot({ path: path.join(os.tmpdir(), 'hromada-premise.png'), fullPage: true });
+
+      // From the premise, staff reach its unified statement and each account's card.
+      await page.getByRole('link', { name: 'Виписка за єдиним рахунком' }).click();
+      await page.waitForURL(`${baseUrl}/billing/premises/${firstApartment.premiseId}`);
+      await page.goBack();
+      // (one whose number is the premise's only one: water and sewerage often share a number)
+      const first = accounts.find((a) => accounts.filter((b) => b.number === a.number).length === 1)!;
+      await page.getByRole('link', { name: first.number, exact: true }).click();
+      await page.waitForURL(`${baseUrl}/billing/accounts/${first.account_id}`);
+      await page.getByRole('heading', { name: `${first.name_uk} · ${first.number}` }).waitFor();
     } finally {
       await page.close();
     }

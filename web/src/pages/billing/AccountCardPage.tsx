@@ -8,7 +8,7 @@ import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
 import { FormCard, useSubmission } from '../../components/FormCard';
-import { KIND_LABELS, label, METHOD_LABELS, money } from './labels';
+import { KIND_LABELS, label, METHOD_LABELS, money, SOURCE_LABELS } from './labels';
 import type { AccountCard } from './types';
 
 /** A personal account: balance, statements per period, the ledger, the lines awaiting close; adjustments. */
@@ -52,8 +52,14 @@ export function AccountCardPage() {
           />
           <SimpleGrid cols={{ base: 1, sm: 2 }} mb="md">
             <Paper withBorder p="md">
-              <Text c="dimmed">{data.balance > 0 ? t({ uk: 'Борг', en: 'Owed' }) : t({ uk: 'Переплата', en: 'Paid in advance' })}</Text>
-              <Title order={2} c={data.balance > 0 ? 'red' : 'green'}>
+              <Text c="dimmed">
+                {data.balance > 0
+                  ? t({ uk: 'Борг', en: 'Owed' })
+                  : data.balance < 0
+                    ? t({ uk: 'Переплата', en: 'Paid in advance' })
+                    : t({ uk: 'Сальдо: ні боргу, ні переплати', en: 'Balance: nothing owed, nothing in advance' })}
+              </Text>
+              <Title order={2} c={data.balance > 0 ? 'red' : data.balance < 0 ? 'green' : undefined}>
                 {m(Math.abs(data.balance))}
               </Title>
             </Paper>
@@ -64,40 +70,47 @@ export function AccountCardPage() {
           <Title order={3} mb="xs">
             {t({ uk: 'Виписка за періодами', en: 'Statement by period' })}
           </Title>
-          <Table withTableBorder striped mb="lg">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t({ uk: 'Період', en: 'Period' })}</Table.Th>
-                <Table.Th ta="right">{t({ uk: 'Сальдо на початок', en: 'Opening' })}</Table.Th>
-                <Table.Th ta="right">{t({ uk: 'Нараховано', en: 'Charged' })}</Table.Th>
-                <Table.Th ta="right">{t({ uk: 'Перерахунки', en: 'Recalc.' })}</Table.Th>
-                <Table.Th ta="right">{t({ uk: 'Пільги', en: 'Benefits' })}</Table.Th>
-                <Table.Th ta="right">{t({ uk: 'Субсидії', en: 'Subsidies' })}</Table.Th>
-                <Table.Th ta="right">{t({ uk: 'Пеня', en: 'Penalty' })}</Table.Th>
-                <Table.Th ta="right">{t({ uk: 'Коригування', en: 'Adjust.' })}</Table.Th>
-                <Table.Th ta="right">{t({ uk: 'Сплачено', en: 'Paid' })}</Table.Th>
-                <Table.Th ta="right">{t({ uk: 'Сальдо на кінець', en: 'Closing' })}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {[...data.statement].reverse().map((r) => (
-                <Table.Tr key={r.period}>
-                  <Table.Td>{r.period.slice(0, 7)}</Table.Td>
-                  <Table.Td ta="right">{m(r.opening)}</Table.Td>
-                  <Table.Td ta="right">{m(r.charged)}</Table.Td>
-                  <Table.Td ta="right">{m(r.recalculations)}</Table.Td>
-                  <Table.Td ta="right">{m(r.benefits)}</Table.Td>
-                  <Table.Td ta="right">{m(r.subsidies)}</Table.Td>
-                  <Table.Td ta="right">{m(r.penalties)}</Table.Td>
-                  <Table.Td ta="right">{m(r.adjustments)}</Table.Td>
-                  <Table.Td ta="right">{m(-r.paid)}</Table.Td>
-                  <Table.Td ta="right" fw={600}>
-                    {m(r.closing)}
-                  </Table.Td>
+          {data.statement.length === 0 && (
+            <Text c="dimmed" mb="lg">
+              {t({ uk: 'Жодного періоду з записами по цьому рахунку ще немає.', en: 'No period has entries on this account yet.' })}
+            </Text>
+          )}
+          {data.statement.length > 0 && (
+            <Table withTableBorder striped mb="lg">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t({ uk: 'Період', en: 'Period' })}</Table.Th>
+                  <Table.Th ta="right">{t({ uk: 'Сальдо на початок', en: 'Opening' })}</Table.Th>
+                  <Table.Th ta="right">{t({ uk: 'Нараховано', en: 'Charged' })}</Table.Th>
+                  <Table.Th ta="right">{t({ uk: 'Перерахунки', en: 'Recalc.' })}</Table.Th>
+                  <Table.Th ta="right">{t({ uk: 'Пільги', en: 'Benefits' })}</Table.Th>
+                  <Table.Th ta="right">{t({ uk: 'Субсидії', en: 'Subsidies' })}</Table.Th>
+                  <Table.Th ta="right">{t({ uk: 'Пеня', en: 'Penalty' })}</Table.Th>
+                  <Table.Th ta="right">{t({ uk: 'Коригування', en: 'Adjust.' })}</Table.Th>
+                  <Table.Th ta="right">{t({ uk: 'Сплачено', en: 'Paid' })}</Table.Th>
+                  <Table.Th ta="right">{t({ uk: 'Сальдо на кінець', en: 'Closing' })}</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+              </Table.Thead>
+              <Table.Tbody>
+                {[...data.statement].reverse().map((r) => (
+                  <Table.Tr key={r.period}>
+                    <Table.Td>{r.period.slice(0, 7)}</Table.Td>
+                    <Table.Td ta="right">{m(r.opening)}</Table.Td>
+                    <Table.Td ta="right">{m(r.charged)}</Table.Td>
+                    <Table.Td ta="right">{m(r.recalculations)}</Table.Td>
+                    <Table.Td ta="right">{m(r.benefits)}</Table.Td>
+                    <Table.Td ta="right">{m(r.subsidies)}</Table.Td>
+                    <Table.Td ta="right">{m(r.penalties)}</Table.Td>
+                    <Table.Td ta="right">{m(r.adjustments)}</Table.Td>
+                    <Table.Td ta="right">{m(-r.paid)}</Table.Td>
+                    <Table.Td ta="right" fw={600}>
+                      {m(r.closing)}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
 
           {data.pending.length > 0 && (
             <Stack mb="lg">
@@ -128,31 +141,38 @@ export function AccountCardPage() {
           <Title order={3} mb="xs">
             {t({ uk: 'Журнал розрахунків', en: 'Ledger' })}
           </Title>
-          <Table withTableBorder striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t({ uk: 'Період', en: 'Period' })}</Table.Th>
-                <Table.Th>{t({ uk: 'Запис', en: 'Entry' })}</Table.Th>
-                <Table.Th>{t({ uk: 'Джерело', en: 'Source' })}</Table.Th>
-                <Table.Th ta="right">{t({ uk: 'Обсяг × тариф', en: 'Volume × tariff' })}</Table.Th>
-                <Table.Th ta="right">{t({ uk: 'Сума', en: 'Amount' })}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {data.entries.map((e) => (
-                <Table.Tr key={e.entry_id}>
-                  <Table.Td>{e.period.slice(0, 7)}</Table.Td>
-                  <Table.Td>
-                    {t(label(KIND_LABELS, e.kind))}
-                    {e.reason ? <Text size="sm" c="dimmed">{e.reason}</Text> : null}
-                  </Table.Td>
-                  <Table.Td>{e.source}</Table.Td>
-                  <Table.Td ta="right">{e.volume ? `${format.number(e.volume, 3)} × ${e.tariff ? format.number(e.tariff, 4) : ''}` : ''}</Table.Td>
-                  <Table.Td ta="right">{m(e.amount)}</Table.Td>
+          {data.entries.length === 0 && (
+            <Text c="dimmed">
+              {t({ uk: 'Записів ще немає: нарахування потрапляють сюди, коли період закрито.', en: 'No entries yet: charges come here when their period is closed.' })}
+            </Text>
+          )}
+          {data.entries.length > 0 && (
+            <Table withTableBorder striped>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t({ uk: 'Період', en: 'Period' })}</Table.Th>
+                  <Table.Th>{t({ uk: 'Запис', en: 'Entry' })}</Table.Th>
+                  <Table.Th>{t({ uk: 'Джерело', en: 'Source' })}</Table.Th>
+                  <Table.Th ta="right">{t({ uk: 'Обсяг × тариф', en: 'Volume × tariff' })}</Table.Th>
+                  <Table.Th ta="right">{t({ uk: 'Сума', en: 'Amount' })}</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+              </Table.Thead>
+              <Table.Tbody>
+                {data.entries.map((e) => (
+                  <Table.Tr key={e.entry_id}>
+                    <Table.Td>{e.period.slice(0, 7)}</Table.Td>
+                    <Table.Td>
+                      {t(label(KIND_LABELS, e.kind))}
+                      {e.reason ? <Text size="sm" c="dimmed">{e.reason}</Text> : null}
+                    </Table.Td>
+                    <Table.Td>{t(label(SOURCE_LABELS, e.source))}</Table.Td>
+                    <Table.Td ta="right">{e.volume ? `${format.number(e.volume, 3)} × ${e.tariff ? format.number(e.tariff, 4) : ''}` : ''}</Table.Td>
+                    <Table.Td ta="right">{m(e.amount)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
         </>
       )}
     </DataState>

@@ -11,6 +11,14 @@ export function decimal(value: string | number, locale: string, minimumFractionD
   return new Intl.NumberFormat(locale, { minimumFractionDigits, maximumFractionDigits: 6 }).format(Number(value));
 }
 
+/** Where a ledger entry came from (ledger_entry.source). */
+export const SOURCE_LABELS: Record<string, Bilingual> = {
+  billing: { uk: 'нарахування громади', en: 'community billing' },
+  import: { uk: 'дані постачальника', en: "provider's data" },
+  manual: { uk: 'оператор', en: 'operator' },
+  payment: { uk: 'оплата', en: 'payment' },
+};
+
 /** Consumer categories a tariff can be scoped to; a code not listed here is shown as it is. */
 export const CONSUMER_CATEGORY_LABELS: Record<string, Bilingual> = {
   electric_heating: { uk: 'з електроопаленням', en: 'electric heating' },

@@ -1,6 +1,7 @@
 import { Link, useParams } from 'react-router';
-import { Anchor, Badge, Breadcrumbs, CopyButton, Group, Paper, Table, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Button, CopyButton, Group, Paper, Table, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
 import { useFormat, useLang, useT } from '../../i18n';
+import { STAFF, useSession } from '../../session';
 import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { InfoGrid } from '../../components/InfoGrid';
@@ -15,6 +16,11 @@ export function PremisePage() {
   const lang = useLang();
   const format = useFormat();
   const state = useApiGet<Premise>(`/premises/${id}`);
+  const { user } = useSession();
+  // Staff see the premise's bill and its benefits; a provider user sees the cards of its own
+  // accounts (the only ones this page lists for it).
+  const seesStatements = user ? STAFF.includes(user.role) : false;
+  const seesAccountCards = seesStatements || user?.role === 'provider';
 
   return (
     <DataState state={state}>
@@ -29,7 +35,22 @@ export function PremisePage() {
             </Anchor>
             <Text>{premise.number ? t(apartmentLabel(premise.number)) : t({ uk: 'Приміщення', en: 'Premise' })}</Text>
           </Breadcrumbs>
-          <PageHeader title={premise.address} subtitle={t({ uk: 'Картка приміщення', en: 'Premise card' })} />
+          <PageHeader
+            title={premise.address}
+            subtitle={t({ uk: 'Картка приміщення', en: 'Premise card' })}
+            actions={
+              seesStatements && (
+                <Group gap="xs">
+                  <Button component={Link} to={`/billing/premises/${premise.premiseId}`} variant="light">
+                    {t({ uk: 'Виписка за єдиним рахунком', en: 'Unified account statement' })}
+                  </Button>
+                  <Button component={Link} to={`/billing/premises/${premise.premiseId}/support`} variant="default">
+                    {t({ uk: 'Пільги та субсидії', en: 'Benefits and subsidies' })}
+                  </Button>
+                </Group>
+              )
+            }
+          />
 
           <Paper withBorder p="lg" mb="lg">
             <Group mb="lg" gap="md">
@@ -87,7 +108,15 @@ export function PremisePage() {
                       <Table.Tr key={account.accountId} c={account.open ? undefined : 'dimmed'}>
                         <Table.Td fw={500}>{lang === 'uk' ? account.service.nameUk : account.service.nameEn}</Table.Td>
                         <Table.Td>{account.provider.shortName ?? account.provider.name}</Table.Td>
-                        <Table.Td ff="monospace">{account.number}</Table.Td>
+                        <Table.Td ff="monospace">
+                          {seesAccountCards ? (
+                            <Anchor component={Link} to={`/billing/accounts/${account.accountId}`} ff="monospace">
+                              {account.number}
+                            </Anchor>
+                          ) : (
+                            account.number
+                          )}
+                        </Table.Td>
                         <Table.Td>{format.date(account.openedOn)}</Table.Td>
                         <Table.Td>
                           {account.closedOn ? format.date(account.closedOn) : null}{' '}
