@@ -112,6 +112,8 @@ describe('sign in and find an address in the browser', () => {
       // From the premise, staff reach its unified statement and each account's card.
       await page.getByRole('link', { name: 'Виписка за єдиним рахунком' }).click();
       await page.waitForURL(`${baseUrl}/billing/premises/${firstApartment.premiseId}`);
+      // It names the premise the way the resident on the phone would: its address.
+      await page.getByRole('link', { name: new RegExp(`Київська.*12а.*кв\\. ${firstApartment.number}`) }).waitFor();
       await page.goBack();
       // (one whose number is the premise's only one: water and sewerage often share a number)
       const first = accounts.find((a) => accounts.filter((b) => b.number === a.number).length === 1)!;

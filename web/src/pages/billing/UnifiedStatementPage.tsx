@@ -1,17 +1,24 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Anchor, Group, Select, Table, Title } from '@mantine/core';
+import { Anchor, Group, Select, Table, Text, Title } from '@mantine/core';
 import { useFormat, useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
 import { money } from './labels';
 import type { StatementRow } from './types';
+import type { Premise } from '../registry/types';
 
 interface UnifiedStatement {
   period: string;
   periods: StatementRow[];
   lines: Array<StatementRow & { account_id: number; number: string; provider: string; service: string }>;
+}
+
+/** The periods to choose from, newest first: those with entries, and the one shown. */
+function periodChoices(data: UnifiedStatement): string[] {
+  const all = new Set([data.period, ...data.periods.map((p) => p.period)]);
+  return [...all].sort().reverse();
 }
 
 /** The unified account of a premise: every personal account together, by period and by service. */
@@ -21,6 +28,8 @@ export function UnifiedStatementPage() {
   const { id } = useParams();
   const [period, setPeriod] = useState<string | null>(null);
   const state = useApiGet<UnifiedStatement>(`/billing/premises/${id}/statement`, { period: period ?? undefined });
+  // The address and the unified account number, for the header (what the resident on the phone quotes).
+  const premise = useApiGet<Premise>(`/premises/${id}`);
   const m = (k: number) => money(k, format.locale);
   const columns = (r: StatementRow) => [r.opening, r.charged + r.recalculations, r.benefits + r.subsidies, r.penalties + r.adjustments, -r.paid, r.closing];
   const head = [
@@ -38,11 +47,17 @@ export function UnifiedStatementPage() {
         <>
           <PageHeader
             title={t({ uk: 'Єдиний рахунок: виписка', en: 'Unified account statement' })}
-            subtitle={<Anchor component={Link} to={`/premises/${id}`}>{t({ uk: 'Картка приміщення', en: 'Premise card' })}</Anchor>}
+            subtitle={
+              <Anchor component={Link} to={`/premises/${id}`}>
+                {premise.data
+                  ? `${premise.data.address}${premise.data.unifiedAccount ? ` · ${t({ uk: 'ЄР', en: 'UA' })} ${premise.data.unifiedAccount}` : ''}`
+                  : t({ uk: 'Картка приміщення', en: 'Premise card' })}
+              </Anchor>
+            }
             actions={
               <Select
                 label={t({ uk: 'Період', en: 'Period' })}
-                data={[...data.periods].reverse().map((p) => ({ value: p.period, label: p.period.slice(0, 7) }))}
+                data={periodChoices(data).map((p) => ({ value: p, label: p.slice(0, 7) }))}
                 value={period ?? data.period}
                 onChange={setPeriod}
                 allowDeselect={false}
@@ -52,7 +67,12 @@ export function UnifiedStatementPage() {
           <Title order={3} mb="xs">
             {t({ uk: 'За послугами, {p}', en: 'By service, {p}' }, { p: data.period.slice(0, 7) })}
           </Title>
-          <Table withTableBorder striped mb="lg">
+          {data.lines.length === 0 && (
+            <Text c="dimmed" mb="lg">
+              {t({ uk: 'За {p} записів немає: нарахування з’являються тут, коли період закрито.', en: 'Nothing for {p}: charges appear here once the period is closed.' }, { p: data.period.slice(0, 7) })}
+            </Text>
+          )}
+          <Table withTableBorder striped mb="lg" display={data.lines.length === 0 ? 'none' : undefined}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t({ uk: 'Послуга', en: 'Service' })}</Table.Th>
@@ -84,7 +104,8 @@ export function UnifiedStatementPage() {
           <Group mb="xs">
             <Title order={3}>{t({ uk: 'За періодами', en: 'By period' })}</Title>
           </Group>
-          <Table withTableBorder striped>
+          {data.periods.length === 0 && <Text c="dimmed">{t({ uk: 'Записів за жоден період ще немає.', en: 'No period has entries yet.' })}</Text>}
+          <Table withTableBorder striped display={data.periods.length === 0 ? 'none' : undefined}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t({ uk: 'Період', en: 'Period' })}</Table.Th>
