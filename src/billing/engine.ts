@@ -38,6 +38,14 @@ const INSERT_LINE = sql`insert into charge_line
   (community_id, billing_run_id, account_id, period, kind, method, zone, amount, volume, tariff, tariff_id, estimated)`;
 
 /**
+ * The big steps whose lines come out of hash joins in no order (volume, penalties) sort them by
+ * account before inserting: the run's index on charge_line (community, run, account) then takes
+ * them at its right end rather than all over, as it takes a COPY in account order (measured: a
+ * volume half 4.2 → 3.4 s, a penalty half 4.9 → 4.0 s). The other steps read accounts in order.
+ */
+const IN_ACCOUNT_ORDER = sql`order by account_id`;
+
+/**
  * Tariffs in force on the first day of the period (the latest valid_from wins within one scope),
  * and the accounts open during the period whose tariff has one of `methods`: a building-specific
  * tariff beats a consumer-category one, which beats the general one. Accounts are reached from
@@ -288,7 +296,8 @@ lines as (
 )
 select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'charge', method, zone, amount,
        volume, unit_price, tariff_id, estimated
-  from lines where amount <> 0`,
+  from lines where amount <> 0
+ ${IN_ACCOUNT_ORDER}`,
     db,
   );
 }
@@ -571,7 +580,8 @@ priced as (
 )
 select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}::date, 'penalty', 'penalty', null, amount,
        null, null, null, false
-  from priced where amount > 0`,
+  from priced where amount > 0
+ ${IN_ACCOUNT_ORDER}`,
     db,
   );
 }
