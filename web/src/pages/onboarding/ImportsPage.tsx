@@ -58,7 +58,8 @@ export function ImportsPage() {
                 <Table.Tr>
                   <Table.Th>№</Table.Th>
                   <Table.Th>{t({ uk: 'Файл', en: 'File' })}</Table.Th>
-                  <Table.Th>{t({ uk: 'Стан', en: 'Status' })}</Table.Th>
+                  {/* Wide enough for «імпортовано» and «пробний прогін» whole: a badge cuts its text short. */}
+                  <Table.Th miw={150}>{t({ uk: 'Стан', en: 'Status' })}</Table.Th>
                   <Table.Th>{t({ uk: 'Рядки', en: 'Rows' })}</Table.Th>
                   <Table.Th>{t({ uk: 'Звіт', en: 'Report' })}</Table.Th>
                 </Table.Tr>
