@@ -70,7 +70,7 @@ export function BillingRunsPage() {
       {canRun && (
         <Paper withBorder p="md" mb="md">
           <Group align="flex-end">
-            <TextInput label={t({ uk: 'Період (РРРР-ММ)', en: 'Period (YYYY-MM)' })} placeholder="2026-11" value={period} onChange={(e) => setTyped(e.currentTarget.value)} />
+            <TextInput label={t({ uk: 'Період (РРРР-ММ)', en: 'Period (YYYY-MM)' })} placeholder={periodOf(kyivToday()).slice(0, 7)} value={period} onChange={(e) => setTyped(e.currentTarget.value)} />
             <Button onClick={() => start(period)} disabled={!period.trim()}>
               {t({ uk: 'Розрахувати', en: 'Run billing' })}
             </Button>

@@ -5,6 +5,7 @@ import { useFormat, useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
+import { kyivToday, periodOf } from '../../../../src/shared/period';
 import { decimal, money } from './labels';
 
 interface Approved {
@@ -36,7 +37,8 @@ export function TariffControlPage() {
   const format = useFormat();
   const approved = useApiGet<{ items: Approved[] }>('/billing/approved-tariffs');
   const flags = useApiGet<{ items: Flag[] }>('/billing/tariff-flags');
-  const [period, setPeriod] = useState('');
+  // Providers' charges are checked month by month; this month is the one usually asked about.
+  const [period, setPeriod] = useState(() => periodOf(kyivToday()).slice(0, 7));
   const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
 
   async function check() {
@@ -61,7 +63,7 @@ export function TariffControlPage() {
       />
       <Paper withBorder p="md" mb="md">
         <Group align="flex-end">
-          <TextInput label={t({ uk: 'Період (РРРР-ММ)', en: 'Period (YYYY-MM)' })} placeholder="2026-11" value={period} onChange={(e) => setPeriod(e.currentTarget.value)} />
+          <TextInput label={t({ uk: 'Період (РРРР-ММ)', en: 'Period (YYYY-MM)' })} value={period} onChange={(e) => setPeriod(e.currentTarget.value)} />
           <Button onClick={check} disabled={!period.trim()}>
             {t({ uk: 'Перевірити', en: 'Check' })}
           </Button>
