@@ -593,7 +593,7 @@ select ${s.communityId}::int, ${s.billingRunId}::bigint, account_id, ${s.period}
 export interface BillingStep {
   name: string;
   run: (db: DbOrTx, s: RunScope) => Promise<number>;
-  /** Plan the step with hash joins only (see CHARGE_STEPS). */
+  /** Plan the step with hash joins only (see CHARGE_STEPS; the penalty halves are planned so too). */
   hashJoinsOnly?: boolean;
 }
 

@@ -236,7 +236,9 @@ select coalesce(bool_or(building_id is not null), false) as building, coalesce(b
     // Row estimates through the tariff CTEs are poor, and a step costed high enough gets
     // JIT-compiled: over a second of compiling for nothing (the steps are joins, not expressions).
     await sql`set local jit = off`.execute(trx);
-    if (step?.hashJoinsOnly) {
+    // The penalty halves too: like the volume steps they meet every account of their half
+    // (measured 9 % less time with hash joins only).
+    if (step ? step.hashJoinsOnly : penaltyScope !== null) {
       await sql`set local enable_mergejoin = off`.execute(trx);
       await sql`set local enable_nestloop = off`.execute(trx);
     }
