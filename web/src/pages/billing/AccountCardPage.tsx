@@ -70,12 +70,11 @@ export function AccountCardPage() {
           <Title order={3} mb="xs">
             {t({ uk: 'Виписка за періодами', en: 'Statement by period' })}
           </Title>
-          {data.statement.length === 0 && (
+          {data.statement.length === 0 ? (
             <Text c="dimmed" mb="lg">
               {t({ uk: 'Жодного періоду з записами по цьому рахунку ще немає.', en: 'No period has entries on this account yet.' })}
             </Text>
-          )}
-          {data.statement.length > 0 && (
+          ) : (
             <Table withTableBorder striped mb="lg">
               <Table.Thead>
                 <Table.Tr>
@@ -141,12 +140,11 @@ export function AccountCardPage() {
           <Title order={3} mb="xs">
             {t({ uk: 'Журнал розрахунків', en: 'Ledger' })}
           </Title>
-          {data.entries.length === 0 && (
+          {data.entries.length === 0 ? (
             <Text c="dimmed">
               {t({ uk: 'Записів ще немає: нарахування потрапляють сюди, коли період закрито.', en: 'No entries yet: charges come here when their period is closed.' })}
             </Text>
-          )}
-          {data.entries.length > 0 && (
+          ) : (
             <Table withTableBorder striped>
               <Table.Thead>
                 <Table.Tr>

@@ -67,68 +67,72 @@ export function UnifiedStatementPage() {
           <Title order={3} mb="xs">
             {t({ uk: 'За послугами, {p}', en: 'By service, {p}' }, { p: data.period.slice(0, 7) })}
           </Title>
-          {data.lines.length === 0 && (
+          {data.lines.length === 0 ? (
             <Text c="dimmed" mb="lg">
               {t({ uk: 'За {p} записів немає: нарахування з’являються тут, коли період закрито.', en: 'Nothing for {p}: charges appear here once the period is closed.' }, { p: data.period.slice(0, 7) })}
             </Text>
-          )}
-          <Table withTableBorder striped mb="lg" display={data.lines.length === 0 ? 'none' : undefined}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t({ uk: 'Послуга', en: 'Service' })}</Table.Th>
-                {head.map((h) => (
-                  <Table.Th key={h} ta="right">
-                    {h}
-                  </Table.Th>
-                ))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {data.lines.map((l) => (
-                <Table.Tr key={l.account_id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/billing/accounts/${l.account_id}`}>
-                      {l.service}
-                    </Anchor>{' '}
-                    · {l.provider} · {l.number}
-                  </Table.Td>
-                  {columns(l).map((v, i) => (
-                    <Table.Td key={i} ta="right" fw={i === 5 ? 600 : undefined}>
-                      {m(v)}
-                    </Table.Td>
+          ) : (
+            <Table withTableBorder striped mb="lg">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t({ uk: 'Послуга', en: 'Service' })}</Table.Th>
+                  {head.map((h) => (
+                    <Table.Th key={h} ta="right">
+                      {h}
+                    </Table.Th>
                   ))}
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+              </Table.Thead>
+              <Table.Tbody>
+                {data.lines.map((l) => (
+                  <Table.Tr key={l.account_id}>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/billing/accounts/${l.account_id}`}>
+                        {l.service}
+                      </Anchor>{' '}
+                      · {l.provider} · {l.number}
+                    </Table.Td>
+                    {columns(l).map((v, i) => (
+                      <Table.Td key={i} ta="right" fw={i === 5 ? 600 : undefined}>
+                        {m(v)}
+                      </Table.Td>
+                    ))}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
           <Group mb="xs">
             <Title order={3}>{t({ uk: 'За періодами', en: 'By period' })}</Title>
           </Group>
-          {data.periods.length === 0 && <Text c="dimmed">{t({ uk: 'Записів за жоден період ще немає.', en: 'No period has entries yet.' })}</Text>}
-          <Table withTableBorder striped display={data.periods.length === 0 ? 'none' : undefined}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t({ uk: 'Період', en: 'Period' })}</Table.Th>
-                {head.map((h) => (
-                  <Table.Th key={h} ta="right">
-                    {h}
-                  </Table.Th>
-                ))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {[...data.periods].reverse().map((r) => (
-                <Table.Tr key={r.period}>
-                  <Table.Td>{r.period.slice(0, 7)}</Table.Td>
-                  {columns(r).map((v, i) => (
-                    <Table.Td key={i} ta="right" fw={i === 5 ? 600 : undefined}>
-                      {m(v)}
-                    </Table.Td>
+          {data.periods.length === 0 ? (
+            <Text c="dimmed">{t({ uk: 'Записів за жоден період ще немає.', en: 'No period has entries yet.' })}</Text>
+          ) : (
+            <Table withTableBorder striped>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t({ uk: 'Період', en: 'Period' })}</Table.Th>
+                  {head.map((h) => (
+                    <Table.Th key={h} ta="right">
+                      {h}
+                    </Table.Th>
                   ))}
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+              </Table.Thead>
+              <Table.Tbody>
+                {[...data.periods].reverse().map((r) => (
+                  <Table.Tr key={r.period}>
+                    <Table.Td>{r.period.slice(0, 7)}</Table.Td>
+                    {columns(r).map((v, i) => (
+                      <Table.Td key={i} ta="right" fw={i === 5 ? 600 : undefined}>
+                        {m(v)}
+                      </Table.Td>
+                    ))}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
         </>
       )}
     </DataState>
