@@ -40,6 +40,18 @@ export function UnifiedStatementPage() {
     t({ uk: 'Сплачено', en: 'Paid' }),
     t({ uk: 'До сплати', en: 'To pay' }),
   ];
+  // Both tables (by service, by period) show the same figures after their first column.
+  const headCells = head.map((h) => (
+    <Table.Th key={h} ta="right">
+      {h}
+    </Table.Th>
+  ));
+  const figureCells = (r: StatementRow) =>
+    columns(r).map((v, i) => (
+      <Table.Td key={i} ta="right" fw={i === 5 ? 600 : undefined}>
+        {m(v)}
+      </Table.Td>
+    ));
 
   return (
     <DataState state={state}>
@@ -76,11 +88,7 @@ export function UnifiedStatementPage() {
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t({ uk: 'Послуга', en: 'Service' })}</Table.Th>
-                  {head.map((h) => (
-                    <Table.Th key={h} ta="right">
-                      {h}
-                    </Table.Th>
-                  ))}
+                  {headCells}
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -92,11 +100,7 @@ export function UnifiedStatementPage() {
                       </Anchor>{' '}
                       · {l.provider} · {l.number}
                     </Table.Td>
-                    {columns(l).map((v, i) => (
-                      <Table.Td key={i} ta="right" fw={i === 5 ? 600 : undefined}>
-                        {m(v)}
-                      </Table.Td>
-                    ))}
+                    {figureCells(l)}
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -112,22 +116,14 @@ export function UnifiedStatementPage() {
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t({ uk: 'Період', en: 'Period' })}</Table.Th>
-                  {head.map((h) => (
-                    <Table.Th key={h} ta="right">
-                      {h}
-                    </Table.Th>
-                  ))}
+                  {headCells}
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {[...data.periods].reverse().map((r) => (
                   <Table.Tr key={r.period}>
                     <Table.Td>{r.period.slice(0, 7)}</Table.Td>
-                    {columns(r).map((v, i) => (
-                      <Table.Td key={i} ta="right" fw={i === 5 ? 600 : undefined}>
-                        {m(v)}
-                      </Table.Td>
-                    ))}
+                    {figureCells(r)}
                   </Table.Tr>
                 ))}
               </Table.Tbody>
