@@ -8,7 +8,7 @@ import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
 import { FormCard, useSubmission } from '../../components/FormCard';
-import { KIND_LABELS, label, METHOD_LABELS, money, SOURCE_LABELS } from './labels';
+import { KIND_LABELS, kyivMonth, label, METHOD_LABELS, money, SOURCE_LABELS } from './labels';
 import type { AccountCard } from './types';
 
 /** A personal account: balance, statements per period, the ledger, the lines awaiting close; adjustments. */
@@ -207,16 +207,12 @@ function AdjustmentForm({ accountId, onSaved }: { accountId: number; onSaved: ()
   );
 }
 
-/** The current month in Kyiv as 'YYYY-MM': recalculations usually concern the open month. */
-function kyivMonth(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Kyiv', year: 'numeric', month: '2-digit' }).format(new Date());
-}
-
 const TITLE = { uk: 'Заявка на перерахунок (дні без послуги або неякісної послуги)', en: 'Recalculation request (days without service or of poor quality)' };
 
 /** A request to recalculate a period for days without service or of poor quality; the period's run applies it. */
 function RecalculationForm({ accountId }: { accountId: number }) {
   const t = useT();
+  // Recalculations usually concern the open month.
   const [period, setPeriod] = useState(kyivMonth);
   const [days, setDays] = useState<number | string>('');
   const [percent, setPercent] = useState<number | string>('');

@@ -9,8 +9,8 @@ import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { JobProgress } from '../../components/JobProgress';
 import { PageHeader } from '../../components/PageHeader';
-import { kyivToday, nextPeriod, periodOf } from '../../../../src/shared/period';
-import { money, PERIOD_STATUS } from './labels';
+import { nextPeriod } from '../../../../src/shared/period';
+import { kyivMonth, money, PERIOD_STATUS } from './labels';
 import type { Outlier, PeriodRow, SummaryRow } from './types';
 
 /** The month a person most likely bills next: the first one not closed, else the one after the last closed, else this month. */
@@ -18,7 +18,7 @@ function monthToBill(items: readonly PeriodRow[]): string {
   const open = items.filter((p) => p.status !== 'closed').map((p) => p.period).sort()[0];
   if (open) return open.slice(0, 7);
   const closed = items.filter((p) => p.status === 'closed').map((p) => p.period).sort().at(-1);
-  return (closed ? nextPeriod(closed) : periodOf(kyivToday())).slice(0, 7);
+  return closed ? nextPeriod(closed).slice(0, 7) : kyivMonth();
 }
 
 /** Billing periods: start a run and watch it, review the totals and outliers, close the period. */
@@ -70,7 +70,7 @@ export function BillingRunsPage() {
       {canRun && (
         <Paper withBorder p="md" mb="md">
           <Group align="flex-end">
-            <TextInput label={t({ uk: 'Період (РРРР-ММ)', en: 'Period (YYYY-MM)' })} placeholder={periodOf(kyivToday()).slice(0, 7)} value={period} onChange={(e) => setTyped(e.currentTarget.value)} />
+            <TextInput label={t({ uk: 'Період (РРРР-ММ)', en: 'Period (YYYY-MM)' })} placeholder={kyivMonth()} value={period} onChange={(e) => setTyped(e.currentTarget.value)} />
             <Button onClick={() => start(period)} disabled={!period.trim()}>
               {t({ uk: 'Розрахувати', en: 'Run billing' })}
             </Button>

@@ -5,8 +5,7 @@ import { useFormat, useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
-import { kyivToday, periodOf } from '../../../../src/shared/period';
-import { decimal, money } from './labels';
+import { decimal, kyivMonth, money } from './labels';
 
 interface Approved {
   approved_id: number;
@@ -38,7 +37,7 @@ export function TariffControlPage() {
   const approved = useApiGet<{ items: Approved[] }>('/billing/approved-tariffs');
   const flags = useApiGet<{ items: Flag[] }>('/billing/tariff-flags');
   // Providers' charges are checked month by month; this month is the one usually asked about.
-  const [period, setPeriod] = useState(() => periodOf(kyivToday()).slice(0, 7));
+  const [period, setPeriod] = useState(kyivMonth);
   const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
 
   async function check() {

@@ -1,4 +1,8 @@
 import type { Bilingual } from '../../i18n';
+import { kyivToday, periodOf } from '../../../../src/shared/period';
+
+/** The current month in Kyiv as 'YYYY-MM', what the month fields offer first. */
+export const kyivMonth = (): string => periodOf(kyivToday()).slice(0, 7);
 
 /** Kopecks as hryvnias: «1 234,50 ₴» / "1,234.50 ₴", never «-0,00», never wrapped before ₴. */
 export function money(kopecks: number, locale: string): string {
