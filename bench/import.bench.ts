@@ -15,7 +15,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { edrpouCheckDigit, generateValidIban } from '../src/shared/identifiers';
 import { runImportNow } from '../src/onboarding/service';
 import { BENCH_COMMUNITY, BENCH_URL, openBenchCity, printResult } from './lib';
@@ -127,6 +127,39 @@ async function copyBaseline(client: pg.Client, file: string): Promise<number> {
   return seconds;
 }
 
+/**
+ * The floor under any import design: the accounts the import created, COPYed once more (new
+ * numbers, same provider, premises and services) straight into `account` with its keys and
+ * indexes, in a transaction rolled back. No parsing, no matching, no reports, no ledger: only the
+ * one write an accounts import cannot skip. Its time against the baseline COPY bounds the ratio
+ * every design can reach on this schema.
+ */
+async function copyAccountsFloor(client: pg.Client, providerId: number, { foreignKeyChecks }: { foreignKeyChecks: boolean }): Promise<{ rows: number; seconds: number }> {
+  const reader = new pg.Client({ connectionString: BENCH_URL });
+  await reader.connect();
+  try {
+    await client.query('checkpoint');
+    await client.query('begin');
+    // As a superuser the bench may switch off the foreign-key triggers for this transaction only:
+    // what is left is the table and its indexes, a floor no design can go under.
+    if (!foreignKeyChecks) await client.query('set local session_replication_role = replica');
+    const started = performance.now();
+    const target = client.query(copyFrom('copy account (community_id, provider_id, premise_id, service_id, number, opened_on) from stdin'));
+    await pipeline(
+      reader.query(
+        copyTo(`copy (select community_id, provider_id, premise_id, service_id, number || '-floor', opened_on
+                        from account where community_id = ${COMMUNITY} and provider_id = ${Number(providerId)} order by account_id) to stdout`),
+      ),
+      target,
+    );
+    const seconds = (performance.now() - started) / 1000;
+    await client.query('rollback');
+    return { rows: Number(target.rowCount ?? 0), seconds };
+  } finally {
+    await reader.end();
+  }
+}
+
 async function main() {
   const ctx = await openBenchCity();
   const client = new pg.Client({ connectionString: BENCH_URL });
@@ -180,6 +213,15 @@ async function main() {
     // address text could produce before «прим. 1» was understood.
     console.log(`matched ${((summary.counters.matched / rows) * 100).toFixed(1)}% of the rows automatically`);
     fs.rmSync(dir, { recursive: true, force: true });
+    for (const foreignKeyChecks of [true, false]) {
+      const floor = await copyAccountsFloor(client, provider.provider_id, { foreignKeyChecks });
+      console.log(
+        `floor: the ${floor.rows.toLocaleString('en')} accounts alone, COPYed straight into account ` +
+          `(its indexes, ${foreignKeyChecks ? 'with' : 'WITHOUT'} its foreign-key checks): ` +
+          `${floor.seconds.toFixed(2)} s, ${(floor.seconds / copySeconds).toFixed(1)}× the baseline COPY; ` +
+          `an import that writes them cannot pass ${(copySeconds / floor.seconds).toFixed(3)} of the COPY rate`,
+      );
+    }
     await removeBenchProvider(client);
 
     const ratio = importRate / copyRate;
