@@ -540,7 +540,12 @@ export async function closePeriod(db: Db, communityId: number, period: Period, u
   });
 }
 
-/** The period a correction goes to: the earliest period after the last closed one. */
+/**
+ * The period a correction goes to: the earliest billing period not yet closed after the last
+ * closed one, so that it is on the next bill (in early December that is still November, if November
+ * is open). With no such period: the month after the last closed one, or `fallback` (this month)
+ * if that is later or nothing was ever closed.
+ */
 export async function openPeriodForCorrections(db: DbOrTx, communityId: number, fallback: Period): Promise<Period> {
   const last = await db
     .selectFrom('billing_period')
@@ -548,6 +553,14 @@ export async function openPeriodForCorrections(db: DbOrTx, communityId: number, 
     .where('community_id', '=', communityId)
     .where('status', '=', 'closed')
     .executeTakeFirst();
+  const open = await db
+    .selectFrom('billing_period')
+    .select((eb) => eb.fn.min('period').as('period'))
+    .where('community_id', '=', communityId)
+    .where('status', '<>', 'closed')
+    .$if(Boolean(last?.period), (qb) => qb.where('period', '>', last!.period!))
+    .executeTakeFirst();
+  if (open?.period) return open.period;
   if (!last?.period) return fallback;
   const next = nextPeriod(last.period);
   return next > fallback ? next : fallback;

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { createTestDatabase } from '../helpers/db';
 import type { DatabaseHandle } from '../../src/db/index';
 import { postLedgerEntries } from '../../src/billing/ledger';
+import { openPeriodForCorrections } from '../../src/billing/run';
 
 // The ledger's database-level guarantees: append-only, and a closed period frozen.
 describe('ledger', () => {
@@ -56,5 +57,17 @@ describe('ledger', () => {
     await h.db.transaction().execute((trx) =>
       postLedgerEntries(trx, [{ communityId: 1, accountId, period: '2026-11-01', kind: 'charge', amount: 100, source: 'import' }]),
     );
+  });
+
+  it('sends a correction to the first period not yet closed, even once the calendar has moved on', async () => {
+    // October is closed (above). With no later period, the month after it or this month, if later.
+    expect(await openPeriodForCorrections(h.db, 1, '2026-09-01')).toBe('2026-11-01');
+    expect(await openPeriodForCorrections(h.db, 1, '2027-01-01')).toBe('2027-01-01');
+    // November open, today in December or January: November, so that it is on November's bill.
+    await sql`insert into billing_period (community_id, period, status) values (1, '2026-11-01', 'calculated'), (1, '2026-12-01', 'open')`.execute(h.db);
+    expect(await openPeriodForCorrections(h.db, 1, '2026-12-01')).toBe('2026-11-01');
+    expect(await openPeriodForCorrections(h.db, 1, '2027-01-01')).toBe('2026-11-01');
+    // Another community, with nothing billed yet: this month.
+    expect(await openPeriodForCorrections(h.db, 2, '2026-12-01')).toBe('2026-12-01');
   });
 });
