@@ -5,7 +5,8 @@ import { openContext } from '../server/start';
 import type { SessionUser } from '../server/context';
 import { invalid } from '../shared/errors';
 import { kyivToday, parsePeriod } from '../shared/period';
-import { computeConsumption, submitReadingsBulk, type ReadingInput, type ReadingResult } from './service';
+import { computeConsumption } from './consumption';
+import { submitReadingsBulk, type ReadingInput, type ReadingResult } from './service';
 import { READING_CHANNELS, type ReadingChannel } from './tables';
 import { seedCityMeters } from './seed';
 

@@ -32,7 +32,6 @@ import { pageQuerySchema, pageSchema } from '../shared/pagination';
 import { parsePeriod } from '../shared/period';
 import {
   buildingPremises,
-  computeConsumption,
   findPremises,
   listMeteringSettings,
   listReviewQueue,
@@ -49,6 +48,7 @@ import {
   upsertMetersBulk,
   type ReadingInput,
 } from './service';
+import { computeConsumption } from './consumption';
 import { READING_CHANNELS, type ReadingChannel } from './tables';
 
 const tags = ['metering'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addressKeysOf } from './address-keys';
 
-/** The apartment key onboarding joins premise.apartment_key on, from src/registry/address.ts. */
+/** The apartment key onboarding joins premise.apartment_key on, from src/registry/address/. */
 function apartmentKeyOf(text: string): string {
   const r = addressKeysOf(text);
   if (!r.ok) throw new Error(`${JSON.stringify(text)} was refused: ${r.reason.en}`);

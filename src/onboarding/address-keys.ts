@@ -1,6 +1,6 @@
 /**
  * The keys an imported address is matched on, computed in TypeScript while the file streams (the
- * database then joins on them). They are the registry's own keys (src/registry/address.ts):
+ * database then joins on them). They are the registry's own keys (src/registry/address/):
  * street.name_key / translit_key, building.house_key, premise.apartment_key — so an exact match
  * is a plain equality join, and «12» can never equal «12а», nor apartment 5 apartment 15.
  */

@@ -569,7 +569,7 @@ export async function applyRegister(trx: Tx, s: Scope) {
     ins as (
       insert into premise (community_id, building_id, number, apartment_key, kind, total_area, heated_area, rooms)
       select distinct on (b.building_id, r.apartment_key) r.community_id, b.building_id, r.apartment, r.apartment_key,
-             -- apartment key 'п1' is «прим. 1» (src/registry/address.ts): a non-residential premise
+             -- apartment key 'п1' is «прим. 1» (src/registry/address/format.ts): a non-residential premise
              case when r.data->>'premise_kind' in ('non_residential', 'нежитлове') or r.apartment_key like 'п%' then 'non_residential' else 'residential' end,
              (r.data->>'total_area')::numeric, (r.data->>'heated_area')::numeric, (r.data->>'rooms')::int
         from import_row r

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import Decimal from 'decimal.js';
 import type { DatabaseHandle, Db } from '../../src/db/index';
-import { computeConsumption } from '../../src/metering/service';
+import { computeConsumption } from '../../src/metering/consumption';
 import { estimateVolume, reconcile } from '../../src/metering/estimate';
 import { addMonths, daysInPeriod, periodOf } from '../../src/shared/period';
 import { createTestDatabase } from '../helpers/db';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle, Db } from '../../src/db/index';
+import { computeConsumption } from '../../src/metering/consumption';
 import {
-  computeConsumption,
   replaceMeter,
   reviewReading,
   listReviewQueue,

@@ -1,6 +1,6 @@
 /**
  * Addresses in the interface are printed the one way the server prints them, by
- * src/registry/address.ts (pure: no Node imports, so Vite bundles it as it is).
+ * src/registry/address/ (pure: no Node imports, so Vite bundles it as it is).
  */
 import { formatApartment, isNonResidentialKey, NON_RESIDENTIAL_KEY_PREFIX, normaliseApartment } from '../../src/registry/address';
 import type { Bilingual } from './i18n';

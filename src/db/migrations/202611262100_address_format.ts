@@ -3,7 +3,7 @@ import { execSql } from '../index';
 
 // premise_address(street type, street name, house key, apartment key): the one way SQL prints an
 // address, «вул. Київська, буд. 12а, корп. 2, кв. 5» or «…, прим. 1» for a non-residential
-// premise (apartment key 'п1'). It gives exactly what formatAddressUk (src/registry/address.ts)
+// premise (apartment key 'п1'). It gives exactly what formatAddressUk (src/registry/address/format.ts)
 // gives for the keys the registry stores; tests/integration/address-format.test.ts compares the
 // two. A street type the registry does not know is printed as stored, a null or empty one not at
 // all (as displayAddress in src/registry/service.ts does); a null house or apartment is left out.
