@@ -22,6 +22,7 @@ import {
   periodEnd,
   periodOf,
   periodsBetween,
+  periodToBill,
   prevPeriod,
 } from './period';
 
@@ -169,6 +170,23 @@ describe('period arithmetic', () => {
         list.slice(1).forEach((q, i) => expect(q).toBe(nextPeriod(list[i])));
       }),
     );
+  });
+});
+
+describe('the period to bill next', () => {
+  const closed = (period: string) => ({ period, status: 'closed' });
+  it.each([
+    // nothing billed yet: the month that has just ended, also on its first and last day
+    { periods: [], today: '2026-12-02', expected: '2026-11-01' },
+    { periods: [], today: '2026-12-31', expected: '2026-11-01' },
+    { periods: [], today: '2027-01-01', expected: '2026-12-01' },
+    // the month after the last closed one, whatever the calendar says
+    { periods: [closed('2026-09-01'), closed('2026-10-01')], today: '2026-12-02', expected: '2026-11-01' },
+    { periods: [closed('2026-10-01')], today: '2026-10-15', expected: '2026-11-01' },
+    // the first period not closed comes first: a calculated month waits for its close
+    { periods: [closed('2026-10-01'), { period: '2026-12-01', status: 'open' }, { period: '2026-11-01', status: 'calculated' }], today: '2027-01-05', expected: '2026-11-01' },
+  ])('$expected for $today and $periods.length periods', ({ periods, today, expected }) => {
+    expect(periodToBill(periods, today)).toBe(expected);
   });
 });
 

@@ -93,6 +93,18 @@ export function addMonths(p: Period, n: number): Period {
 export const nextPeriod = (p: Period, n = 1): Period => addMonths(p, n);
 export const prevPeriod = (p: Period, n = 1): Period => addMonths(p, -n);
 
+/**
+ * The period a person most likely bills next, given the community's billing periods: the first
+ * one not closed; else the one after the last closed; else, with nothing billed yet, the month
+ * before `today`'s: a month is billed once it has ended and its readings are in.
+ */
+export function periodToBill(periods: ReadonlyArray<{ period: Period; status: string }>, today: IsoDate): Period {
+  const open = periods.filter((p) => p.status !== 'closed').map((p) => p.period).sort()[0];
+  if (open) return open;
+  const closed = periods.filter((p) => p.status === 'closed').map((p) => p.period).sort().at(-1);
+  return closed ? nextPeriod(closed) : prevPeriod(periodOf(today));
+}
+
 /** Number of months from `a` to `b` (b − a): monthsBetween('2026-01-01', '2026-11-01') = 10. */
 export function monthsBetween(a: Period, b: Period): number {
   const [ya, ma] = ym(a);

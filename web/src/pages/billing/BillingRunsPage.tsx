@@ -9,17 +9,9 @@ import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { JobProgress } from '../../components/JobProgress';
 import { PageHeader } from '../../components/PageHeader';
-import { nextPeriod } from '../../../../src/shared/period';
+import { kyivToday, periodToBill } from '../../../../src/shared/period';
 import { kyivMonth, money, PERIOD_STATUS } from './labels';
 import type { Outlier, PeriodRow, SummaryRow } from './types';
-
-/** The month a person most likely bills next: the first one not closed, else the one after the last closed, else this month. */
-function monthToBill(items: readonly PeriodRow[]): string {
-  const open = items.filter((p) => p.status !== 'closed').map((p) => p.period).sort()[0];
-  if (open) return open.slice(0, 7);
-  const closed = items.filter((p) => p.status === 'closed').map((p) => p.period).sort().at(-1);
-  return closed ? nextPeriod(closed).slice(0, 7) : kyivMonth();
-}
 
 /** Billing periods: start a run and watch it, review the totals and outliers, close the period. */
 export function BillingRunsPage() {
@@ -30,7 +22,7 @@ export function BillingRunsPage() {
   const periods = useApiGet<{ items: PeriodRow[] }>('/billing/periods');
   // Until the person types, the field offers the month to bill next.
   const [typed, setTyped] = useState<string | null>(null);
-  const period = typed ?? (periods.data ? monthToBill(periods.data.items) : '');
+  const period = typed ?? (periods.data ? periodToBill(periods.data.items, kyivToday()).slice(0, 7) : '');
   const [jobId, setJobId] = useState<number | null>(null);
   const [closeJobId, setCloseJobId] = useState<number | null>(null);
   const [confirmClose, setConfirmClose] = useState<string | null>(null);
