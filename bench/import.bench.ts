@@ -28,7 +28,6 @@ const BENCH_EDRPOU = (() => {
 })();
 const SERVICES = ['cold_water', 'sewerage', 'heating', 'hot_water', 'waste', 'building_management', 'intercom'];
 
-
 /** Removes everything the bench provider left: its accounts, their ledger entries and reports, its imports; then vacuums. */
 async function removeBenchProvider(client: pg.Client) {
   const p = await client.query('select provider_id from provider where community_id = $1 and edrpou = $2', [COMMUNITY, BENCH_EDRPOU]);

@@ -64,7 +64,6 @@ const KIND_WEIGHTS: ReadonlyArray<readonly [BuildingKind, number]> = [
   ['sixteen', 0.003],
 ];
 
-
 interface StreetNumbering {
   next: number;
   last: number | null;
