@@ -13,6 +13,25 @@ import type { ReadingChannel } from '../tables';
 import { assertMeterAccess } from './access';
 import { submitReadingsBulk, type ReadingResult } from './submit';
 
+/** A new meter's first reading: what it showed when installed, accepted as it is. */
+function initialReading(meterId: number, on: string, values: NewReading['values'], channel: ReadingChannel, submittedBy: number | null): NewReading {
+  return {
+    meterId,
+    readOn: on,
+    period: periodOf(on),
+    kind: 'initial',
+    values,
+    channel,
+    submittedBy,
+    status: 'accepted',
+    reasonCode: null,
+    reasonUk: null,
+    reasonEn: null,
+    flags: [],
+    externalRef: null,
+  };
+}
+
 export interface MeterInput {
   serial: string;
   serviceId?: number;
@@ -130,21 +149,9 @@ returning meter_id, serial, service_id, (xmax = 0) as created`.execute(trx);
           message_en: r.created ? 'Meter added' : 'Meter updated',
         });
         if (r.created && v.input.initialValues?.length) {
-          initial.push({
-            meterId: r.meter_id,
-            readOn: v.input.installedOn,
-            period: periodOf(v.input.installedOn),
-            kind: 'initial',
-            values: v.input.initialValues,
-            channel: actor.role === 'provider' ? 'provider_file' : 'controller',
-            submittedBy: actor.userId > 0 ? actor.userId : null,
-            status: 'accepted',
-            reasonCode: null,
-            reasonUk: null,
-            reasonEn: null,
-            flags: [],
-            externalRef: null,
-          });
+          initial.push(
+            initialReading(r.meter_id, v.input.installedOn, v.input.initialValues, actor.role === 'provider' ? 'provider_file' : 'controller', actor.userId > 0 ? actor.userId : null),
+          );
         }
       }
       await insertReadings(trx, c, initial);
@@ -211,23 +218,7 @@ export async function replaceMeter(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await insertReadings(trx, actor.communityId, [
-      {
-        meterId: created.meter_id,
-        readOn: input.on,
-        period: periodOf(input.on),
-        kind: 'initial',
-        values: input.initialValues,
-        channel,
-        submittedBy: actor.userId,
-        status: 'accepted',
-        reasonCode: null,
-        reasonUk: null,
-        reasonEn: null,
-        flags: [],
-        externalRef: null,
-      },
-    ]);
+    await insertReadings(trx, actor.communityId, [initialReading(created.meter_id, input.on, input.initialValues, channel, actor.userId)]);
     await writeAudit(trx, actor, 'install_meter', 'meter', created.meter_id, null, created);
     return created.meter_id;
   });
