@@ -153,15 +153,15 @@ export const RUN_STEPS: string[] = [...PARALLEL_STEPS, ...ADJUSTMENT_STEPS.map((
 
 /**
  * The refresh of the period's meter_consumption from accepted readings comes first, in two halves
- * by premise (building meters with the even half), side by side. The steps that read a half's
- * consumption start as soon as that half is fresh; the others run beside the refresh.
+ * by meter id, side by side: each half then reads only its own half of the period's readings. The
+ * steps that read consumption wait for both halves; the others run beside the refresh.
  */
 export const CONSUMPTION_STEPS = ['consumption_even', 'consumption_odd'];
 
 /** The steps a step waits for (those of them that are part of the run). */
 const WAITS_FOR: Record<string, readonly string[]> = {
-  volume_even: ['consumption_even'],
-  volume_odd: ['consumption_odd'],
+  volume_even: CONSUMPTION_STEPS,
+  volume_odd: CONSUMPTION_STEPS,
   building_imbalance: CONSUMPTION_STEPS,
   heat: CONSUMPTION_STEPS,
 };
@@ -201,7 +201,7 @@ export async function runStep(db: Db, scope: RunScope, name: string): Promise<nu
   if (CONSUMPTION_STEPS.includes(name)) {
     return db.transaction().execute(async (trx) => {
       const started = performance.now();
-      const consumption = await computeConsumption(trx, scope.communityId, scope.period, { premiseParity: name === 'consumption_even' ? 0 : 1 });
+      const consumption = await computeConsumption(trx, scope.communityId, scope.period, { meterParity: name === 'consumption_even' ? 0 : 1 });
       const seconds = Math.round(performance.now() - started) / 1000;
       await recordStep(trx, scope, name, 0, { [name]: { ...consumption, seconds } });
       return 0;

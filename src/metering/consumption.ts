@@ -32,14 +32,14 @@ export async function computeConsumption(
   db: DbOrTx,
   communityId: number,
   period: string,
-  { premiseParity }: { premiseParity?: 0 | 1 } = {},
+  { meterParity }: { meterParity?: 0 | 1 } = {},
 ): Promise<ConsumptionSummary> {
   if (!isPeriod(period)) throw new RangeError(`computeConsumption: not a period: ${period}`);
   // Delete and refill together, so that billing never reads a half-filled period.
-  if (!db.isTransaction) return db.transaction().execute((trx) => computeConsumption(trx, communityId, period, { premiseParity }));
-  // One half of the meters (by premise; building meters with the even half), or all of them.
-  const half = (premise: RawBuilder<unknown>) => (premiseParity === undefined ? sql`` : sql`and coalesce(${premise}, 0) % 2 = ${premiseParity}`);
-  await sql`delete from meter_consumption where community_id = ${communityId} and period = ${period}::date ${half(sql`premise_id`)}`.execute(db);
+  if (!db.isTransaction) return db.transaction().execute((trx) => computeConsumption(trx, communityId, period, { meterParity }));
+  // One half of the meters (by meter id), or all of them.
+  const half = (meter: RawBuilder<unknown>) => (meterParity === undefined ? sql`` : sql`and ${meter} % 2 = ${meterParity}`);
+  await sql`delete from meter_consumption where community_id = ${communityId} and period = ${period}::date ${half(sql`meter_id`)}`.execute(db);
   // The planner overestimates the per-meter lookups by orders of magnitude, so PostgreSQL would
   // JIT-compile the statement: that costs more than it saves. The sort of the period's readings
   // wants memory (as billing's steps do).
@@ -73,7 +73,7 @@ meters as (
   left join metering_settings ps on ps.community_id = m.community_id and ps.provider_id = m.provider_id
   left join metering_settings cs on cs.community_id = m.community_id and cs.provider_id is null
   left join meter_norm n on n.community_id = m.community_id and n.service_id = m.service_id
-  where m.community_id = params.c and m.installed_on <= params.pe ${half(sql`m.premise_id`)}
+  where m.community_id = params.c and m.installed_on <= params.pe ${half(sql`m.meter_id`)}
     and (m.status <> 'retired' or m.removed_on >= params.p)
 ),
 zoned as (
@@ -88,7 +88,7 @@ period_end as (
   cross join params
   cross join lateral (values (1, r.value1), (2, r.value2), (3, r.value3)) as v(zone, v)
   where r.community_id = params.c and r.status = 'accepted' and r.period = params.p and r.kind <> 'initial'
-    and v.v is not null
+    and v.v is not null ${half(sql`r.meter_id`)}
   order by r.meter_id, v.zone, r.read_on desc, r.reading_id desc
 ),
 readings as (
@@ -124,9 +124,11 @@ readings as (
 billed as (
   select readings.*,
          case when readings.e_id is not null and readings.s_period < ${period}::date - interval '1 month' then
-           (select coalesce(sum(mc.volume), 0) from meter_consumption mc
-             where mc.community_id = readings.community_id and mc.meter_id = readings.meter_id and mc.zone = readings.zone
-               and mc.period > readings.s_period and mc.period < ${period}::date)
+           -- month by month through the primary key (community, period, meter, zone)
+           (select coalesce(sum(mc.volume), 0)
+              from generate_series(readings.s_period + interval '1 month', ${period}::date - interval '1 month', interval '1 month') as g(month)
+              join meter_consumption mc on mc.community_id = readings.community_id and mc.period = g.month::date
+                                       and mc.meter_id = readings.meter_id and mc.zone = readings.zone)
          else 0 end as billed_between
   from readings
 )

@@ -210,6 +210,21 @@ describe('metering service: intake, rules and consumption', () => {
       ['initial', 'accepted'],
     ]);
     expect(old.consumption.filter((c) => c.period === '2026-11-01').map((c) => c.volume)).toEqual(['110', '50']);
+    // Its consumption month by month, oldest first (earlier tests computed August and September;
+    // December has none: the meter was retired).
+    expect(old.consumption.map((c) => [c.period, c.zone])).toEqual([
+      ['2026-08-01', 1],
+      ['2026-08-01', 2],
+      ['2026-09-01', 1],
+      ['2026-09-01', 2],
+      ['2026-10-01', 1],
+      ['2026-10-01', 2],
+      ['2026-11-01', 1],
+      ['2026-11-01', 2],
+    ]);
+    // The last two months of the community are November and December.
+    const recent = await meterHistory(db, w.energo, power1, 2);
+    expect(recent.consumption.map((c) => c.period)).toEqual(['2026-11-01', '2026-11-01']);
   });
 
   it('implausible consumption waits in the review queue instead of billing; accepting it bills it', async () => {

@@ -30,6 +30,13 @@ order by installed_on, meter_id`.execute(db);
     .select(['period', 'zone', 'volume', 'estimated', 'verification_expired'])
     .where('community_id', '=', actor.communityId)
     .where('meter_id', '=', meterId)
+    // The community's last `months` periods, each probed through the primary key (period, meter).
+    .where(
+      'period',
+      'in',
+      sql<string>`(select generate_series(max(period) - make_interval(months => ${months - 1}), max(period), interval '1 month')::date
+                     from meter_consumption where community_id = ${actor.communityId})`,
+    )
     .orderBy('period', 'desc')
     .orderBy('zone', 'desc')
     .limit(months * 3)
