@@ -5,27 +5,27 @@ describe('takeNextStep: which step a free worker takes', () => {
   it('skips the steps whose prerequisites are pending or running', () => {
     const pending = ['consumption_odd', 'volume_even', 'volume_odd', 'area', 'heat', 'capacity'];
     // The even half of the refresh is running: the odd half and the steps that do not read
-    // consumption are ready, the even half's charges are not.
+    // consumption are ready, those that read it are not.
     const unfinished = new Set(['consumption_even', ...pending]);
     expect(takeNextStep(pending, unfinished)).toBe('consumption_odd');
     expect(takeNextStep(pending, unfinished)).toBe('area');
     expect(takeNextStep(pending, unfinished)).toBe('capacity');
-    // Nothing else is ready: the worker takes the first one and waits (for the even half).
+    // Nothing else is ready: the worker takes the first one and waits (for the refresh).
     expect(takeNextStep(pending, unfinished)).toBe('volume_even');
     expect(pending).toEqual(['volume_odd', 'heat']);
   });
 
-  it('a half of the premises is charged as soon as its half of the refresh is done', () => {
+  it('the steps that read consumption wait for both halves of the refresh', () => {
     const pending = ['volume_odd', 'heat', 'volume_even', 'area'];
     const unfinished = new Set(['consumption_odd', ...pending]);
-    // The odd half still running: heat waits for both halves, volume_odd for its own.
-    expect(takeNextStep(pending, unfinished)).toBe('volume_even');
-    unfinished.delete('volume_even');
+    // The even half is done, the odd half still running: only what does not read consumption is ready.
     expect(takeNextStep(pending, unfinished)).toBe('area');
     unfinished.delete('area');
-    unfinished.delete('consumption_odd');
+    // Nothing else is ready: the worker takes the first one and waits.
     expect(takeNextStep(pending, unfinished)).toBe('volume_odd');
+    unfinished.delete('consumption_odd');
     expect(takeNextStep(pending, unfinished)).toBe('heat');
+    expect(takeNextStep(pending, unfinished)).toBe('volume_even');
   });
 
   it('with nothing unfinished, takes the steps in order', () => {
