@@ -105,6 +105,8 @@ describe('transliterateUk and translitKey (КМУ No. 55, 2010)', () => {
     ['Kyïvska', 'kyivska'],
     ["Kyivs'ka", 'kyivska'],
     ['Kиївська', 'kyivska'],
+    // A letter of another script between a letter and a digit: dropped, and the digit still split.
+    ['Ḁ一0', 'a 0'],
   ])('translitKey(%j) = %j', (input, key) => {
     expect(translitKey(input)).toBe(key);
   });

@@ -76,9 +76,10 @@ export const translitKey = remembered(function translitKey(text: string): string
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/-/g, ' ')
+    // Other scripts go before digits are split from letters, so that a second pass changes nothing.
+    .replace(/[^a-z0-9 ]/g, '')
     .replace(/(\d)(?=[a-z])/g, '$1 ')
     .replace(/([a-z])(?=\d)/g, '$1 ')
-    .replace(/[^a-z0-9 ]/g, '')
     .replace(/ +/g, ' ')
     .trim();
 });
