@@ -37,9 +37,8 @@ order by installed_on, meter_id`.execute(db);
       sql<string>`(select generate_series(max(period) - make_interval(months => ${months - 1}), max(period), interval '1 month')::date
                      from meter_consumption where community_id = ${actor.communityId})`,
     )
-    .orderBy('period', 'desc')
-    .orderBy('zone', 'desc')
-    .limit(months * 3)
+    .orderBy('period')
+    .orderBy('zone')
     .execute();
-  return { chain: chain.rows, readings, consumption: consumption.reverse() };
+  return { chain: chain.rows, readings, consumption };
 }
