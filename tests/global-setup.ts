@@ -6,7 +6,8 @@ import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../src/db/index';
 import { migrateToLatest } from '../src/db/migrate';
 
-export const TEMPLATE_DB = 'hromada_test_template';
+/** HROMADA_TEST_TEMPLATE names it, so two checkouts can run the suite on one server at once. */
+export const TEMPLATE_DB = process.env.HROMADA_TEST_TEMPLATE ?? 'hromada_test_template';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -113,3 +113,43 @@ export async function accountBalance(db: DbOrTx, communityId: number, accountId:
 select coalesce(sum(amount), 0)::bigint as balance from ledger_entry where community_id = ${communityId} and account_id = ${accountId}`.execute(db);
   return r.rows[0].balance;
 }
+
+export interface PremiseAccountBalance {
+  accountId: number;
+  number: string;
+  providerId: number;
+  provider: string;
+  providerEdrpou: string;
+  providerIban: string;
+  serviceId: number;
+  serviceCode: string;
+  serviceUk: string;
+  serviceEn: string;
+  balance: number;
+}
+
+/**
+ * Balance of each personal account of a premise, through `throughPeriod` when given (a bill of
+ * that period) or through every entry posted so far (the agents' API, the portal, a receipt).
+ * Feed it to `amountDue` (amount-due.ts): that is the one way "to pay" is computed.
+ */
+export async function premiseBalances(
+  db: DbOrTx,
+  communityId: number,
+  premiseId: number,
+  throughPeriod?: string,
+): Promise<PremiseAccountBalance[]> {
+  const r = await sql<PremiseAccountBalance>`
+select a.account_id as "accountId", a.number, p.provider_id as "providerId", coalesce(p.short_name, p.name) as provider,
+       p.edrpou as "providerEdrpou", p.iban as "providerIban",
+       s.service_id as "serviceId", s.code as "serviceCode", s.name_uk as "serviceUk", s.name_en as "serviceEn",
+       coalesce((select sum(le.amount) from ledger_entry le
+                  where le.community_id = a.community_id and le.account_id = a.account_id
+                    ${throughPeriod ? sql`and le.period <= ${throughPeriod}::date` : sql``}), 0)::bigint as balance
+  from account a
+  join provider p on p.community_id = a.community_id and p.provider_id = a.provider_id
+  join service s on s.community_id = a.community_id and s.service_id = a.service_id
+ where a.community_id = ${communityId} and a.premise_id = ${premiseId}
+ order by s.sort_order, s.service_id, a.number`.execute(db);
+  return r.rows;
+}

@@ -4,7 +4,8 @@ import { execSql, type DatabaseHandle } from '../../src/db/index';
 import type { JobQueue } from '../../src/jobs/queue';
 import { BILLING_CLOSE_JOB, BILLING_RUN_JOB } from '../../src/billing/jobs';
 import { postLedgerEntries } from '../../src/billing/ledger';
-import { accountStatement, premisePeriodLines } from '../../src/billing/statements';
+import { accountStatement, premiseBalances, premisePeriodLines } from '../../src/billing/statements';
+import { amountDue } from '../../src/billing/amount-due';
 import { startRun } from '../../src/billing/run';
 import { A, C, NOV, OCT, openBillingTown, linesOf } from './billing-fixture';
 
@@ -218,5 +219,13 @@ describe('billing: October and November, to the kopeck', () => {
     expect(lines.reduce((s, l) => s + Number(l.closing), 0)).toBe(total.rows[0].s);
     const coldLine = lines.find((l) => l.account_id === A.p1Cold)!;
     expect(coldLine).toMatchObject({ opening: 93172, closing: 73216, paid: -50000 });
+    // "To pay" of the November bill is what each account's closing owes, advances apart.
+    const due = amountDue(await premiseBalances(h.db, C, 1, NOV));
+    for (const line of lines) {
+      const dueLine = due.lines.find((d) => d.account.accountId === line.account_id)!;
+      expect(dueLine.toPay - dueLine.advance).toBe(Number(line.closing));
+    }
+    expect(due.total).toBe(lines.reduce((s, l) => s + Math.max(Number(l.closing), 0), 0));
+    expect(due.lines.find((d) => d.account.accountId === A.p1Cold)!.toPay).toBe(73216);
   });
 });
