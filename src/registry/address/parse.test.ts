@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { STREET_TYPE_ABBREVIATIONS, type StreetType } from './dictionaries';
+import { STREET_TYPE_ABBREVIATIONS, TYPE_BY_ALIAS, type StreetType } from './dictionaries';
 import { parseAddress } from './parse';
 import { normaliseStreetName, streetSearchKeys, translitKey, transliterateUk } from './street-keys';
 import { expectParsed, parsedOrThrow, type Expected } from './test-support';
@@ -93,6 +93,28 @@ describe('parseAddress: the street type before, after or missing', () => {
     ['вул. Набережна 5', { streetType: 'вулиця', streetName: 'Набережна' }],
     ['Набережна вулиця 5', { streetType: 'вулиця', streetName: 'Набережна' }],
     ['вулиця Шосейна 3', { streetType: 'вулиця', streetName: 'Шосейна' }],
+  ])('%j', (text, expected) => {
+    expectParsed(text, expected);
+  });
+});
+
+describe('parseAddress: a street type glued to the name', () => {
+  const capital = (w: string) => w[0].toUpperCase() + w.slice(1);
+  it.each([...TYPE_BY_ALIAS])('%s glued before and after the name', (alias, type) => {
+    expectParsed(`${alias}Соборна 7`, { streetType: type, streetName: 'Соборна', houseKey: '7' });
+    expectParsed(`${alias}.Соборна, 7`, { streetType: type, streetName: 'Соборна', houseKey: '7' });
+    expectParsed(`Соборна${capital(alias)} 7`, { streetType: type, streetName: 'Соборна', houseKey: '7' });
+  });
+
+  it.each<[string, Expected]>([
+    ['шосеХмельницьке 12', { streetType: 'шосе', streetName: 'Хмельницьке', houseKey: '12' }],
+    ['ХмельницькеШосе 12', { streetType: 'шосе', streetName: 'Хмельницьке', houseKey: '12' }],
+    ['просп.Миру 3', { streetType: 'проспект', streetName: 'Миру', houseKey: '3' }],
+    ['вулЛевка Лук\'яненка 5', { streetType: 'вулиця', streetName: "Левка Лук'яненка" }],
+    // No change of case, no split: «Шосейна» begins with «шосе» and is a name.
+    ['Шосейна 3', { streetType: undefined, streetName: 'Шосейна' }],
+    ['вулсоборна 3', { streetType: undefined, streetName: 'Вулсоборна' }],
+    ['МакДональда 3', { streetType: undefined, streetName: 'МакДональда' }],
   ])('%j', (text, expected) => {
     expectParsed(text, expected);
   });

@@ -1,4 +1,4 @@
-import { lookup, prenormalise } from './characters';
+import { lookup, prenormalise, streetTypeOf } from './characters';
 
 // ---------------------------------------------------------------------------------------------
 // Tokens
@@ -33,8 +33,10 @@ export function tokenise(text: string): Token[] {
       glued = true;
     };
     // Letters and digits are always separate tokens: «кв5», «д12», «Київська12», «12а».
-    if (word) push('word', word);
-    else if (num) push('num', num);
+    if (word) {
+      for (const part of splitGluedType(word)) push('word', part);
+      glued = true;
+    } else if (num) push('num', num);
     else if (sep) push('sep', sep);
     else if (slash) push('slash', '/');
     else if (dash) push('dash', '-');
@@ -48,6 +50,21 @@ export function tokenise(text: string): Token[] {
     }
   }
   return tokens;
+}
+
+/**
+ * A street type glued to the name, told by the capital letter where they meet: «шосеХмельницьке»,
+ * «вулСоборна», «ХмельницькеШосе» → the type and the name as two words. Without a change of case
+ * («вулсоборна») the word is left whole: «Шосейна» begins with «шосе» and is a name.
+ */
+function splitGluedType(word: string): string[] {
+  const boundaries = [...word.matchAll(/(?<=\p{Ll})(?=\p{Lu})/gu)].map((m) => m.index);
+  if (boundaries.length === 0) return [word];
+  const first = boundaries[0];
+  if (streetTypeOf(word.slice(0, first)) !== undefined) return [word.slice(0, first), word.slice(first)];
+  const last = boundaries[boundaries.length - 1];
+  if (streetTypeOf(word.slice(last)) !== undefined) return [word.slice(0, last), word.slice(last)];
+  return [word];
 }
 
 type WordToken = Token & { kind: 'word' };
