@@ -1,10 +1,24 @@
 /**
+ * THE TWO READINGS OF «12/7» AND «1-5». Providers write the flat after the house with a slash or
+ * a dash and no «кв.»; registers write corner buildings the same way. The parser reads a house
+ * fraction (src/registry/address/index.ts); when nothing else names a flat or a block and the
+ * part after the slash is a plain number, the flat reading is kept beside it, and matching tries
+ * both against the register:
+ *
+ * | the register has          | «Соборна 12/7» becomes                   |
+ * | ------------------------- | ---------------------------------------- |
+ * | house 12/7 only           | a match on house 12/7                    |
+ * | house 12, flat 7 only     | a match on flat 7 of house 12            |
+ * | both                      | review, both premises offered            |
+ * | neither                   | new (street sure) or review, as before   |
+ *
  * The keys an imported address is matched on, computed in TypeScript while the file streams (the
  * database then joins on them). They are the registry's own keys (src/registry/address/):
  * street.name_key / translit_key, building.house_key, premise.apartment_key — so an exact match
  * is a plain equality join, and «12» can never equal «12а», nor apartment 5 apartment 15.
  */
 import {
+  houseKey,
   normaliseApartment,
   normaliseStreetName,
   parseAddress,
@@ -21,14 +35,17 @@ export interface AddressKeys {
   streetKey: string;
   /** ASCII key, compared with street.translit_key (Latin spellings of the same name). */
   streetTranslitKey: string;
-  houseKey: string;
-  houseNumber: number;
+  /** null when the address names a flat but no house: incomplete, for a person to review. */
+  houseKey: string | null;
+  houseNumber: number | null;
   houseLetter: string | null;
   houseFraction: string | null;
   houseBlock: string | null;
   apartment: string | null;
   /** '' for a house without apartments, as in premise.apartment_key. */
   apartmentKey: string;
+  /** The flat reading of «12/7» (house '12', flat '7'), null when there is no second reading. */
+  flatReading: { houseKey: string; apartmentKey: string } | null;
   /** The whole address as one key: what an operator's decision is remembered under. */
   addressKey: string;
 }
@@ -36,10 +53,10 @@ export interface AddressKeys {
 export type AddressKeysResult = { ok: true; value: AddressKeys } | { ok: false; reason: Bilingual };
 
 export function addressKeysOf(text: string, options: ParseAddressOptions = {}): AddressKeysResult {
-  const parsed = parseAddress(text, options);
+  const parsed = parseAddress(text, { ...options, apartmentWithoutHouse: true });
   if (!parsed.ok) return { ok: false, reason: parsed.reason };
   const a = parsed.value;
-  if (!a.house || !a.houseKey) {
+  if ((!a.house || !a.houseKey) && a.apartment === undefined) {
     return { ok: false, reason: { uk: 'не вказано номер будинку', en: 'the house number is missing' } };
   }
   let apartmentKey = '';
@@ -50,6 +67,11 @@ export function addressKeysOf(text: string, options: ParseAddressOptions = {}): 
     }
     apartmentKey = key;
   }
+  const h = a.house;
+  const flatReading =
+    h && h.fraction && /^\d+$/.test(h.fraction) && h.block === undefined && apartmentKey === ''
+      ? { houseKey: houseKey({ number: h.number, letter: h.letter }), apartmentKey: h.fraction }
+      : null;
   // parseAddress already computed both keys: streetKeys[0] is the Cyrillic one, streetKey the ASCII one.
   const streetKey = a.streetKeys[0] ?? normaliseStreetName(a.streetName);
   return {
@@ -59,14 +81,15 @@ export function addressKeysOf(text: string, options: ParseAddressOptions = {}): 
       streetName: a.streetName,
       streetKey,
       streetTranslitKey: a.streetKey || translitKey(a.streetName),
-      houseKey: a.houseKey,
-      houseNumber: a.house.number,
-      houseLetter: a.house.letter ?? null,
-      houseFraction: a.house.fraction ?? null,
-      houseBlock: a.house.block ?? null,
+      houseKey: a.houseKey ?? null,
+      houseNumber: h?.number ?? null,
+      houseLetter: h?.letter ?? null,
+      houseFraction: h?.fraction ?? null,
+      houseBlock: h?.block ?? null,
       apartment: a.apartment ?? null,
       apartmentKey,
-      addressKey: `${a.streetType ?? ''}|${streetKey}|${a.houseKey}|${apartmentKey}`,
+      flatReading,
+      addressKey: `${a.streetType ?? ''}|${streetKey}|${a.houseKey ?? ''}|${apartmentKey}`,
     },
   };
 }

@@ -151,6 +151,12 @@ async function findRowErrors(trx: Tx, s: Scope, columns: { service: string; acco
   await sql`analyze row_error`.execute(trx);
 }
 
+/** The premise of the flat reading of «12/7» (house 12, flat 7) on the street of candidate `c`: `pf`. */
+const flatReadingJoin = (c: string, r: string) => sql`
+  left join building bf on bf.community_id = ${sql.ref(`${r}.community_id`)} and bf.street_id = ${sql.ref(`${c}.street_id`)}
+                       and bf.house_key = ${sql.ref(`${r}.flat_house_key`)}
+  left join premise pf on pf.community_id = bf.community_id and pf.building_id = bf.building_id and pf.apartment_key = ${sql.ref(`${r}.flat_apartment_key`)}`;
+
 /** Why each unmatched address is unmatched, and the candidate premises an operator may choose. */
 async function explainLeftovers(trx: Tx, s: Scope) {
   await sql`
@@ -158,19 +164,24 @@ async function explainLeftovers(trx: Tx, s: Scope) {
        set status = x.status, reason_uk = x.reason_uk, reason_en = x.reason_en, confidence = x.confidence, candidates = x.candidates
       from (
         select r.row_no,
-               case when c.street_id is not null and c.confidence >= 0.98 then 'new' else 'review' end as status,
+               case when c.street_id is not null and c.confidence >= 0.98 and r.house_key is not null and pf.premise_id is null then 'new'
+                    else 'review' end as status,
                case
+                 when r.house_key is null then 'адреса неповна: вказано квартиру, але не номер будинку'
                  when c.street_id is null and u.confidence is null then 'вулицю не знайдено в реєстрі'
                  when c.street_id is null and u.several then 'кілька вулиць підходять однаково'
                  when c.street_id is null then 'вулицю впізнано невпевнено (' || round(u.confidence::numeric * 100) || '%)'
+                 when pf.premise_id is not null then 'у реєстрі є обидва прочитання: будинок ' || r.house_key || ' і квартира ' || r.flat_apartment_key || ' будинку ' || r.flat_house_key
                  when b.building_id is null then 'будинку ' || r.house_key || ' на цій вулиці немає в реєстрі'
                  when r.apartment_key = '' then 'у будинку немає приміщення без номера'
                  else 'квартири ' || r.apartment_key || ' в цьому будинку немає в реєстрі'
                end as reason_uk,
                case
+                 when r.house_key is null then 'the address is incomplete: a flat but no house number'
                  when c.street_id is null and u.confidence is null then 'the street is not in the registry'
                  when c.street_id is null and u.several then 'several streets fit equally well'
                  when c.street_id is null then 'the street is recognised with low confidence (' || round(u.confidence::numeric * 100) || '%)'
+                 when pf.premise_id is not null then 'both readings are in the registry: house ' || r.house_key || ' and flat ' || r.flat_apartment_key || ' of house ' || r.flat_house_key
                  when b.building_id is null then 'house ' || r.house_key || ' on this street is not in the registry'
                  when r.apartment_key = '' then 'the building has no premise without a number'
                  else 'apartment ' || r.apartment_key || ' of this building is not in the registry'
@@ -181,6 +192,7 @@ async function explainLeftovers(trx: Tx, s: Scope) {
           join import_row r on r.community_id = m0.community_id and r.import_id = m0.import_id and r.row_no = m0.row_no
           left join street_candidate c on c.picked and c.street_key = r.street_key and c.street_type = coalesce(r.street_type, '')
           left join building b on b.community_id = r.community_id and b.street_id = c.street_id and b.house_key = r.house_key
+          ${flatReadingJoin('c', 'r')}
           left join lateral (
             select max(c2.confidence) as confidence, count(*) > 1 and max(c2.confidence) >= ${MATCH_THRESHOLD} as several
               from street_candidate c2 where c2.street_key = r.street_key and c2.street_type = coalesce(r.street_type, '')) u on true
@@ -189,8 +201,10 @@ async function explainLeftovers(trx: Tx, s: Scope) {
             select jsonb_agg(jsonb_build_object('premiseId', p.premise_id, 'confidence', c3.confidence, 'method', c3.method)
                              order by c3.confidence desc, p.premise_id) as candidates
               from street_candidate c3
-              join building b3 on b3.community_id = r.community_id and b3.street_id = c3.street_id and b3.house_key = r.house_key
-              join premise p on p.community_id = b3.community_id and p.building_id = b3.building_id and p.apartment_key = r.apartment_key
+              join building b3 on b3.community_id = r.community_id and b3.street_id = c3.street_id
+                              and (b3.house_key = r.house_key or b3.house_key = r.flat_house_key)
+              join premise p on p.community_id = b3.community_id and p.building_id = b3.building_id
+                            and p.apartment_key = case when b3.house_key = r.house_key then r.apartment_key else r.flat_apartment_key end
              where c3.street_key = r.street_key and c3.street_type = coalesce(r.street_type, '')) cand on true
          where m0.community_id = ${s.communityId} and m0.import_id = ${s.importId} and m0.status = 'review'
            and m0.resolution is null and r.street_key is not null) x
@@ -211,10 +225,10 @@ export async function matchAddresses(trx: Tx, s: Scope, columns: { service: stri
     insert into import_match (community_id, import_id, row_no, status, premise_id, confidence, method, errors)
     select r.community_id, r.import_id, r.row_no,
            case when r.status = 'error' or e.row_no is not null then 'error'
-                when coalesce(al.premise_id, p.premise_id) is not null then 'matched' else 'review' end,
-           case when r.status <> 'error' and e.row_no is null then coalesce(al.premise_id, p.premise_id) end,
-           case when r.status = 'error' or e.row_no is not null then null when al.premise_id is not null then 1 when p.premise_id is not null then c.confidence end,
-           case when r.status = 'error' or e.row_no is not null then null when al.premise_id is not null then 'alias' when p.premise_id is not null then c.method end,
+                when coalesce(al.premise_id, x.premise_id) is not null then 'matched' else 'review' end,
+           case when r.status <> 'error' and e.row_no is null then coalesce(al.premise_id, x.premise_id) end,
+           case when r.status = 'error' or e.row_no is not null then null when al.premise_id is not null then 1 when x.premise_id is not null then c.confidence end,
+           case when r.status = 'error' or e.row_no is not null then null when al.premise_id is not null then 'alias' when x.premise_id is not null then c.method end,
            case when r.errors is null then e.errors when e.errors is null then r.errors else r.errors || e.errors end
       from import_row r
       left join row_error e on e.row_no = r.row_no
@@ -222,6 +236,10 @@ export async function matchAddresses(trx: Tx, s: Scope, columns: { service: stri
       left join street_candidate c on c.picked and c.street_key = r.street_key and c.street_type = coalesce(r.street_type, '')
       left join building b on b.community_id = r.community_id and b.street_id = c.street_id and b.house_key = r.house_key
       left join premise p on p.community_id = b.community_id and p.building_id = b.building_id and p.apartment_key = r.apartment_key
+      ${flatReadingJoin('c', 'r')}
+      -- «12/7»: the one reading that exists; when both do, a person chooses (address-keys.ts)
+      cross join lateral (select case when p.premise_id is not null and pf.premise_id is not null then null
+                                      else coalesce(p.premise_id, pf.premise_id) end as premise_id) x
      where r.community_id = ${s.communityId} and r.import_id = ${s.importId}`.execute(trx));
   await sql`analyze import_match`.execute(trx);
   await timed('explain leftovers', () => explainLeftovers(trx, s));

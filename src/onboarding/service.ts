@@ -136,6 +136,8 @@ const STAGE_COLUMNS = [
   'house_fraction',
   'house_block',
   'apartment',
+  'flat_house_key',
+  'flat_apartment_key',
   'data',
   'errors',
 ] as const;
@@ -213,7 +215,10 @@ async function stageRows(handle: DatabaseHandle, run: JobRun, imp: { import_id: 
         let k: Extract<AddressKeysResult, { ok: true }>['value'] | null = null;
         if (addressRaw !== null) {
           const parsed = parsedKeys.get(addressRaw)!;
-          if (parsed.ok) {
+          if (parsed.ok && parsed.value.houseKey === null && settings.kind === 'addresses') {
+            // A register row must name the house to create or find the premise.
+            errors.push({ column: addressColumn, field: 'address', value: addressRaw, uk: 'Вказано квартиру, але не вказано номер будинку', en: 'An apartment is given but no house number' });
+          } else if (parsed.ok) {
             k = parsed.value;
             if (settings.kind === 'addresses') data.street_name = k.streetName;
           } else errors.push({ column: addressColumn, field: 'address', value: addressRaw, uk: parsed.reason.uk, en: parsed.reason.en });
@@ -237,6 +242,8 @@ async function stageRows(handle: DatabaseHandle, run: JobRun, imp: { import_id: 
           k?.houseFraction,
           k?.houseBlock,
           k?.apartment,
+          settings.kind === 'addresses' ? null : k?.flatReading?.houseKey,
+          settings.kind === 'addresses' ? null : k?.flatReading?.apartmentKey,
           JSON.stringify(data),
           errors.length ? JSON.stringify(errors) : null,
         ] as CopyValue[]);

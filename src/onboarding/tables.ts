@@ -57,6 +57,9 @@ export interface OnboardingTables {
     house_fraction: string | null;
     house_block: string | null;
     apartment: string | null;
+    /** The other reading of «12/7»: house 12, flat 7 (202612031501_import_row_flat_reading). */
+    flat_house_key: string | null;
+    flat_apartment_key: string | null;
     data: Json<Record<string, unknown>>;
     errors: Json<unknown[]> | null;
   };

@@ -18,6 +18,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-onboarding-'));
  */
 function labelled(r: Registry): Array<{ address: string; expected: number | null; why: string }> {
   const sob = (house: string, apt: number) => r.premise('вулиця', 'Соборна', house, apt);
+  const zam = (house: string, apt: number | '') => r.premise('вулиця', 'Замостянська', house, apt);
   return [
     { address: 'вул. Соборна, буд. 12, кв. 5', expected: sob('12', 5), why: 'canonical' },
     { address: 'Соборна 12 кв 6', expected: sob('12', 6), why: 'no street type' },
@@ -40,9 +41,21 @@ function labelled(r: Registry): Array<{ address: string; expected: number | null
     { address: 'Шевченка 4 кв 2', expected: null, why: 'вулиця and провулок Шевченка both fit' },
     { address: 'вул. Шевченка, 4, кв. 2', expected: r.premise('вулиця', 'Шевченка', '4', 2), why: 'type decides' },
     { address: 'вул. Невідома, 1, кв. 1', expected: null, why: 'unknown street' },
-    { address: 'вул. Мира 1 кв 1', expected: null, why: 'short name, one letter off: too unsure' },
+    { address: 'вул. Мира 1 кв 1', expected: null, why: 'short name, its ending changed: a grammatical form, too unsure' },
+    { address: 'вул. Мару 1 кв 2', expected: r.premise('вулиця', 'Миру', '1', 2), why: 'short name, one letter substituted' },
+    { address: 'вул. Мриу 1 кв 3', expected: r.premise('вулиця', 'Миру', '1', 3), why: 'short name, two letters transposed' },
+    { address: 'вулСоборна 12 кв 12', expected: sob('12', 12), why: 'type glued to the name' },
+    { address: 'просп.Коцюбинського 3 кв 4', expected: r.premise('проспект', 'Коцюбинського', '3', 4), why: 'type glued with a dot' },
+    { address: 'СОБОРНА,12/7', expected: sob('12', 7), why: '12/7: no house 12/7, so flat 7 of house 12' },
+    { address: 'Замостянська 2-7', expected: zam('2', 7), why: '2-7: no house 2/7, so flat 7 of house 2' },
+    { address: 'Замостянська 3/4', expected: zam('3/4', ''), why: '3/4: the private house, there is no house 3' },
+    { address: 'Замостянська 1-5', expected: null, why: '1-5: house 1/5 and flat 5 of house 1 both exist' },
+    { address: 'Замостянська 4/1', expected: null, why: 'neither reading exists' },
+    { address: 'вул. Замостянська, кв. 3', expected: null, why: 'a flat with no house: incomplete' },
   ];
 }
+
+const zamostianska = (r: Registry, house: string, apt: number | '') => r.premise('вулиця', 'Замостянська', house, apt);
 
 function accountsCsv(rows: Array<{ account: string; address: string; payer: string; balance: string; service?: string }>) {
   const lines = ['ОС_РАХУНОК;АДРЕСА;ПІБ;ПОСЛУГА;САЛЬДО'];
@@ -111,6 +124,11 @@ describe('accounts import with address matching', () => {
     expect(shevchenko).toMatch(/;review;кілька вулиць/);
     const flat25 = lines.find((l) => l.includes('кв. 25'))!;
     expect(flat25).toMatch(/;new;квартири 25/);
+    const line = (address: string) => lines[set.findIndex((s) => s.address === address) + 1];
+    expect(line('Замостянська 1-5')).toMatch(/;review;у реєстрі є обидва прочитання: будинок 1\/5 і квартира 5 будинку 1/);
+    expect(line('вул. Замостянська, кв. 3')).toMatch(/;review;"?адреса неповна/);
+    const both = rows[set.findIndex((s) => s.address === 'Замостянська 1-5')];
+    expect((both.candidates as Array<{ premiseId: number }>).map((c) => c.premiseId).sort()).toEqual([zamostianska(reg, '1/5', ''), zamostianska(reg, '1', 5)].sort());
   });
 
   const clean = (balances: string[], payers: string[]) =>

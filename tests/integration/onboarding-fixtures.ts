@@ -20,6 +20,8 @@ export const STREETS = [
   { type: 'вулиця', name: 'Шевченка', former: [], houses: ['4'] },
   { type: 'провулок', name: 'Шевченка', former: [], houses: ['4'] },
   { type: 'вулиця', name: 'Миру', former: [], houses: ['1'] },
+  // «1-5»: both house 1/5 (a private house, one premise without a number) and flat 5 of house 1.
+  { type: 'вулиця', name: 'Замостянська', former: [], houses: ['1', '2'], privateHouses: ['1/5', '3/4'] },
 ] as const;
 export const APARTMENTS = 20;
 
@@ -74,6 +76,21 @@ export async function seedRegistry(db: Db): Promise<Registry> {
         .returning(['premise_id', 'apartment_key'])
         .execute();
       for (const r of rows) premises.set(`${s.type}|${s.name}|${h}|${r.apartment_key}`, r.premise_id);
+    }
+    for (const h of 'privateHouses' in s ? s.privateHouses : []) {
+      const house = parseHouse(h);
+      if (!house.ok) throw new Error(h);
+      const b = await db
+        .insertInto('building')
+        .values({ community_id: COMMUNITY, street_id: street.street_id, number: house.value.number, fraction: house.value.fraction ?? null, house_key: houseKey(house.value) })
+        .returning('building_id')
+        .executeTakeFirstOrThrow();
+      const p = await db
+        .insertInto('premise')
+        .values({ community_id: COMMUNITY, building_id: b.building_id, number: null, apartment_key: '' })
+        .returning('premise_id')
+        .executeTakeFirstOrThrow();
+      premises.set(`${s.type}|${s.name}|${h}|`, p.premise_id);
     }
   }
   return {

@@ -138,4 +138,9 @@ export interface ParsedAddress {
 export interface ParseAddressOptions {
   /** Read «12/5» (with no other apartment) as house 12, apartment 5. Default: a fraction. */
   slashMeansApartment?: boolean;
+  /**
+   * Accept an apartment with no house number («вул. Замостянська, кв. 3»): the address is
+   * incomplete, a real account whose address needs a person. Default: refused.
+   */
+  apartmentWithoutHouse?: boolean;
 }

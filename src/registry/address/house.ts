@@ -169,6 +169,12 @@ export function parseTail(tokens: Token[], latinMode: boolean, opts: ParseAddres
   if (c.done) return ok(out);
 
   const leadingApartment = c.apartmentStart();
+  if (leadingApartment && opts.apartmentWithoutHouse) {
+    c.i += leadingApartment.skip;
+    out.apartment = c.apartmentNumber(leadingApartment.nonResidential);
+    c.skipSeps();
+    return c.done && out.apartment !== undefined ? ok(out) : unrecognised();
+  }
   if (leadingApartment?.nonResidential) {
     return fail('Вказано приміщення, але не вказано номер будинку', 'A premise is given but no house number');
   }
