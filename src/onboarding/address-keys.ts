@@ -101,18 +101,34 @@ export function addressKeysOf(text: string, options: ParseAddressOptions = {}): 
  */
 export function keySimilarity(a: string, b: string): number {
   if (a === b) return 1;
+  const longer = Math.max([...a].length, [...b].length);
+  return longer === 0 ? 0 : 1 - editDistance(a, b) / longer;
+}
+
+/**
+ * Damerau–Levenshtein distance (insertions, deletions, substitutions, adjacent transpositions;
+ * optimal string alignment), by code point.
+ */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
   const s = [...a];
   const t = [...b];
   const n = s.length;
   const m = t.length;
-  if (n === 0 || m === 0) return 0;
-  const d: number[][] = Array.from({ length: n + 1 }, (_, i) => Array.from({ length: m + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  if (n === 0 || m === 0) return Math.max(n, m);
+  // Three rows of the table are enough: the one before last (transpositions), the last, this one.
+  let before = new Array<number>(m + 1).fill(0);
+  let last = Array.from({ length: m + 1 }, (_, j) => j);
+  let row = new Array<number>(m + 1).fill(0);
   for (let i = 1; i <= n; i++) {
+    row[0] = i;
     for (let j = 1; j <= m; j++) {
       const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      let d = Math.min(last[j] + 1, row[j - 1] + 1, last[j - 1] + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      row[j] = d;
     }
+    [before, last, row] = [last, row, before];
   }
-  return 1 - d[n][m] / Math.max(n, m);
+  return last[m];
 }

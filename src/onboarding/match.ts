@@ -4,7 +4,7 @@
  * aliases and former names, pg_trgm neighbours); this ranks them. A house or apartment is never
  * guessed: once the street is decided, the building and premise must match their keys exactly.
  */
-import { keySimilarity } from './address-keys';
+import { editDistance, keySimilarity } from './address-keys';
 
 /** Below this confidence nothing is matched automatically; the row goes to the review queue. */
 export const MATCH_THRESHOLD = 0.8;
@@ -35,11 +35,15 @@ export interface StreetDecision {
 
 const BASE: Record<StreetMethod, number> = { exact: 1, translit: 1, operator: 1, former: 0.98, variant: 0.98, fuzzy: 1 };
 
+/** A single substitution or transposition scores at least this, however short the name («Мару» → «Миру»). */
+export const ONE_SLIP_CONFIDENCE = 0.9;
+
 /**
  * Confidence of one candidate:
  * - exact keys, Latin transliteration and operator-confirmed spellings: 1; former names: 0.98;
- * - fuzzy: 1 − edit distance ÷ length, and at most 0.75 when the two differ only in their last
- *   letters — a grammatical ending, which names a different street (Київська / Київський);
+ * - fuzzy: 1 − edit distance ÷ length, at least {@link ONE_SLIP_CONFIDENCE} for one substituted
+ *   or transposed letter, and at most 0.75 when the two differ only in their last letters — a
+ *   grammatical ending, which names a different street (Київська / Київський);
  * - a street type that contradicts the file's (пров. vs вул.): × 0.8; no type in the file: × 0.97,
  *   so that two streets of one name and different types never decide alone.
  */
@@ -47,6 +51,8 @@ export function streetConfidence(spelling: { streetType: string | null; streetKe
   let confidence = BASE[c.method];
   if (c.method === 'fuzzy') {
     confidence = keySimilarity(spelling.streetKey, c.nameKey);
+    const oneSlip = [...spelling.streetKey].length === [...c.nameKey].length && editDistance(spelling.streetKey, c.nameKey) === 1;
+    if (oneSlip) confidence = Math.max(confidence, ONE_SLIP_CONFIDENCE);
     if (confidence < 1 && differOnlyInEnding(spelling.streetKey, c.nameKey)) confidence = Math.min(confidence, 0.75);
   }
   if (spelling.streetType === null) confidence *= 0.97;
@@ -61,6 +67,27 @@ function differOnlyInEnding(a: string, b: string): boolean {
   let common = 0;
   while (common < x.length && common < y.length && x[common] === y[common]) common++;
   return common >= 3 && common >= Math.max(x.length, y.length) - 3;
+}
+
+/** A street of the register as the fuzzy search sees it. */
+export interface RegisterStreet {
+  streetId: number;
+  type: string;
+  nameKey: string;
+}
+
+/**
+ * The streets within `maxDistance` edits of a spelling: the candidates pg_trgm misses when a name
+ * is short (one typo in «миру» leaves almost no trigram in common).
+ */
+export function nearStreets(streetKey: string, streets: RegisterStreet[], maxDistance = 2): StreetCandidate[] {
+  const length = [...streetKey].length;
+  const out: StreetCandidate[] = [];
+  for (const st of streets) {
+    if (Math.abs([...st.nameKey].length - length) > maxDistance) continue;
+    if (editDistance(streetKey, st.nameKey) <= maxDistance) out.push({ ...st, method: 'fuzzy' });
+  }
+  return out;
 }
 
 export function decideStreet(spelling: { streetType: string | null; streetKey: string }, candidates: StreetCandidate[]): StreetDecision {
@@ -83,8 +110,13 @@ export function decideStreet(spelling: { streetType: string | null; streetKey: s
       },
     };
   }
-  if (second && top.confidence - second.confidence < MATCH_MARGIN) {
-    return { pick: null, ranked, reason: { uk: 'кілька вулиць підходять однаково', en: 'several streets fit equally well' } };
+  const several = { pick: null, ranked, reason: { uk: 'кілька вулиць підходять однаково', en: 'several streets fit equally well' } };
+  if (second && top.confidence - second.confidence < MATCH_MARGIN - 1e-9) return several; // 0.9 − 0.8 is 0.0999… in floating point
+  // A guessed street must be the closest by edits too: a capped ending can rank a farther street first.
+  if (top.method === 'fuzzy') {
+    const distance = (c: StreetCandidate) => editDistance(spelling.streetKey, c.nameKey);
+    const topDistance = Math.min(...candidates.filter((c) => c.streetId === top.streetId).map(distance));
+    if (candidates.some((c) => c.streetId !== top.streetId && distance(c) <= topDistance)) return several;
   }
   return { pick: top, ranked, reason: null };
 }

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../db/index';
 import type { ImportKind } from './tables';
 import { timed } from './trace';
-import { decideStreet, MATCH_THRESHOLD, type StreetCandidate, type StreetMethod } from './match';
+import { decideStreet, MATCH_THRESHOLD, nearStreets, type RegisterStreet, type StreetCandidate, type StreetMethod } from './match';
 
 type Scope = { communityId: number; importId: number };
 
@@ -106,6 +106,12 @@ async function decideStreets(trx: Tx, s: Scope, opts: { fuzzy: boolean }) {
              order by similarity(st.name_key, p.k) desc limit 5) c`.execute(trx)
     ).rows;
     fuzzy.forEach(add);
+    const register = (
+      await sql<RegisterStreet>`select street_id as "streetId", type, name_key as "nameKey" from street where community_id = ${s.communityId}`.execute(trx)
+    ).rows;
+    for (const idx of leftover) {
+      for (const c of nearStreets(keys[idx - 1], register)) add({ idx, street_id: c.streetId, type: c.type, name_key: c.nameKey, method: 'fuzzy' });
+    }
   }
 
   const values: Array<[string, string, number, string, number, boolean]> = [];
