@@ -22,6 +22,7 @@ import {
   normaliseApartment,
   normaliseStreetName,
   parseAddress,
+  streetSearchKeys,
   translitKey,
   type ParseAddressOptions,
   type StreetType,
@@ -92,6 +93,22 @@ export function addressKeysOf(text: string, options: ParseAddressOptions = {}): 
       addressKey: `${a.streetType ?? ''}|${streetKey}|${a.houseKey ?? ''}|${apartmentKey}`,
     },
   };
+}
+
+/** Letters of the scripts a street name may be written in; digits, spaces and punctuation pass. */
+const NAME_SCRIPTS = /^[\p{Script=Cyrillic}\p{Script=Latin}\P{L}]*$/u;
+
+/**
+ * A register cell of other names of a street (former names, aliases), separated by «;» or «|»:
+ * the names, and every key each is found by (as for the seeded city's former names).
+ */
+export function otherStreetNames(cell: string): { ok: true; names: string[]; keys: string[] } | { ok: false; reason: Bilingual } {
+  const names = [...new Set(cell.split(/[;|]/).map((n) => n.trim().replace(/\s+/g, ' ')).filter(Boolean))];
+  const foreign = names.find((n) => !NAME_SCRIPTS.test(n) || !/\p{L}/u.test(n));
+  if (foreign !== undefined) {
+    return { ok: false, reason: { uk: `«${foreign}» — не назва кирилицею чи латиницею`, en: `"${foreign}" is not a name in Cyrillic or Latin letters` } };
+  }
+  return { ok: true, names, keys: [...new Set(names.flatMap((n) => streetSearchKeys(n)))] };
 }
 
 /**

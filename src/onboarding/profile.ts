@@ -36,6 +36,9 @@ const ADDRESS_FIELDS: FieldSpec[] = [
 export const KIND_FIELDS: Record<FileKind, FieldSpec[]> = {
   addresses: [
     ...ADDRESS_FIELDS,
+    // Several names in one cell, separated by «;» or «|»: «Леніна; Радянська».
+    { name: 'former_names', type: 'text', label: { uk: 'Колишні назви вулиці', en: 'Former street names' }, synonyms: ['колишні назви', 'колишня назва', 'стара назва', 'former names', 'former name', 'former', 'old_name'] },
+    { name: 'aliases', type: 'text', label: { uk: 'Інші написання вулиці', en: 'Street aliases' }, synonyms: ['інші написання', 'інші назви', 'аліаси', 'aliases', 'alias'] },
     { name: 'postal_code', type: 'text', label: { uk: 'Поштовий індекс', en: 'Postal code' }, synonyms: ['індекс', 'index', 'postal code', 'zip'] },
     { name: 'total_area', type: 'decimal', label: { uk: 'Загальна площа', en: 'Total area' }, synonyms: ['площа', 'загальна площа', 'area', 'total area', 'pl_ob'] },
     { name: 'heated_area', type: 'decimal', label: { uk: 'Опалювана площа', en: 'Heated area' }, synonyms: ['опалювана площа', 'heated area', 'pl_ot'] },

@@ -278,6 +278,38 @@ export async function matchRegister(trx: Tx, s: Scope) {
          where st.community_id = r.community_id and st.name_key = r.street_key and st.type = coalesce(r.street_type, st.type)
          order by p.premise_id nulls last, st.street_id limit 1) x on true
      where r.community_id = ${s.communityId} and r.import_id = ${s.importId}`.execute(trx);
+  await refuseNamesOfOtherStreets(trx, s);
+}
+
+/** The other names a register row gives its street: former names and aliases, by search key. */
+const otherNameKeys = (s: Scope) => sql`
+  select r.row_no, r.street_key, r.street_type, k.key, k.source, k.field
+    from import_row r
+    cross join lateral (
+      select jsonb_array_elements_text((r.data->>'former_keys')::jsonb) as key, 'former' as source, 'former_names' as field
+      union all
+      select jsonb_array_elements_text((r.data->>'alias_keys')::jsonb), 'variant', 'aliases') k
+   where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.status <> 'error'`;
+
+/**
+ * A former name or alias that is another street's current name (in the registry or in this
+ * file) would send that street's addresses here: the row is refused with the reason.
+ */
+async function refuseNamesOfOtherStreets(trx: Tx, s: Scope) {
+  await sql`
+    update import_match m
+       set status = 'error', premise_id = null, method = null, reason_uk = null, reason_en = null,
+           errors = coalesce(m.errors, '[]'::jsonb) || x.errors
+      from (
+        select o.row_no, jsonb_agg(jsonb_build_object('field', o.field, 'column', o.field, 'value', o.key,
+                 'uk', 'назва «' || o.key || '» — поточна назва іншої вулиці', 'en', 'the name "' || o.key || '" is the current name of another street')) as errors
+          from (${otherNameKeys(s)}) o
+         where o.key <> o.street_key
+           and (exists (select 1 from street st where st.community_id = ${s.communityId} and st.name_key = o.key)
+             or exists (select 1 from import_row r2 where r2.community_id = ${s.communityId} and r2.import_id = ${s.importId}
+                           and r2.status <> 'error' and r2.street_key = o.key))
+         group by o.row_no) x
+     where m.community_id = ${s.communityId} and m.import_id = ${s.importId} and m.row_no = x.row_no`.execute(trx);
 }
 
 /** Charges, payments, readings: each row must name an account of this provider for its service. */
@@ -625,7 +657,33 @@ export async function applyRegister(trx: Tx, s: Scope) {
            or (x.data ? 'rooms' and p.rooms is distinct from (x.data->>'rooms')::int))
       returning 1)
     select count(*)::int as n from up`.execute(trx);
+  const aliases = await sql<{ n: number }>`
+    with o as (
+      select distinct on (o.key, st.street_id) o.key, o.source, st.street_id
+        from (${otherNameKeys(s)}) o
+        join import_match m on m.community_id = ${s.communityId} and m.import_id = ${s.importId} and m.row_no = o.row_no and m.status = 'matched'
+        join street st on st.community_id = ${s.communityId} and st.name_key = o.street_key and st.type = coalesce(o.street_type, st.type)
+       order by o.key, st.street_id, o.source),
+    ins as (
+      insert into street_alias (community_id, alias_key, street_id, source)
+      select ${s.communityId}::int, key, street_id, source from o
+      on conflict do nothing
+      returning 1)
+    select count(*)::int as n from ins`.execute(trx);
+  // The names themselves, for display: each street's list gains the new ones, once.
+  await sql`
+    update street st set former_names = x.names
+      from (
+        select st2.street_id, array(select distinct n from unnest(st2.former_names || array_agg(f.name)) n order by n) as names
+          from import_row r
+          join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no and m.status = 'matched'
+          cross join lateral jsonb_array_elements_text((r.data->>'former_names')::jsonb) f(name)
+          join street st2 on st2.community_id = r.community_id and st2.name_key = r.street_key and st2.type = coalesce(r.street_type, st2.type)
+         where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and r.data ? 'former_keys'
+         group by st2.street_id, st2.former_names) x
+     where st.community_id = ${s.communityId} and st.street_id = x.street_id and st.former_names is distinct from x.names`.execute(trx);
   return {
+    aliasesCreated: aliases.rows[0].n,
     streetsCreated: streets.rows[0].n,
     buildingsCreated: buildings.rows[0].n,
     premisesCreated: premises.rows[0].n,

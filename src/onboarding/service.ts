@@ -15,7 +15,7 @@ import type { DatabaseHandle, Db, Tx } from '../db/index';
 import type { JobRun } from '../jobs/queue';
 import { AppError, invalid, type Bilingual } from '../shared/errors';
 import { makeUnifiedAccountNumber } from '../shared/identifiers';
-import type { AddressKeysResult } from './address-keys';
+import { otherStreetNames, type AddressKeysResult } from './address-keys';
 import { AddressKeyResolver } from './address-worker';
 import { openCopy, type CopyValue } from './copy';
 import {
@@ -157,6 +157,25 @@ function serviceCodeOf(record: CanonicalRecord, settings: ProfileSettings): stri
   return settings.services[raw] ?? settings.services[raw.toLowerCase()] ?? raw;
 }
 
+/**
+ * A register row's former names and aliases into its data (names and their search keys), or an
+ * error for the cell. Data holds JSON values, so the lists travel as JSON text.
+ */
+function readOtherNames(record: CanonicalRecord, data: Record<string, CanonicalValue>, errors: CellError[], column: (field: string) => string) {
+  for (const [field, keysField] of [['former_names', 'former_keys'], ['aliases', 'alias_keys']] as const) {
+    const cell = record[field];
+    if (cell === null || cell === undefined) continue;
+    const other = otherStreetNames(String(cell));
+    if (!other.ok) {
+      errors.push({ column: column(field), field, value: String(cell), uk: other.reason.uk, en: other.reason.en });
+      delete data[field];
+      continue;
+    }
+    data[field] = JSON.stringify(other.names);
+    data[keysField] = JSON.stringify(other.keys);
+  }
+}
+
 /** Rows are read, their addresses parsed and staged in batches of this size. */
 const BATCH_ROWS = 5_000;
 /** Files from this size on parse their addresses in a worker thread. */
@@ -220,7 +239,10 @@ async function stageRows(handle: DatabaseHandle, run: JobRun, imp: { import_id: 
             errors.push({ column: addressColumn, field: 'address', value: addressRaw, uk: 'Вказано квартиру, але не вказано номер будинку', en: 'An apartment is given but no house number' });
           } else if (parsed.ok) {
             k = parsed.value;
-            if (settings.kind === 'addresses') data.street_name = k.streetName;
+            if (settings.kind === 'addresses') {
+              data.street_name = k.streetName;
+              readOtherNames(record, data, errors, column);
+            }
           } else errors.push({ column: addressColumn, field: 'address', value: addressRaw, uk: parsed.reason.uk, en: parsed.reason.en });
         }
         const write = copy.write([

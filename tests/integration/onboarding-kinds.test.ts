@@ -70,6 +70,60 @@ describe('file kinds, formats and crash safety', () => {
     expect(again.counters).toMatchObject({ streetsCreated: 0, buildingsCreated: 0, premisesCreated: 0, premisesUpdated: 0, matched: 5 });
   });
 
+  it('the register carries former names and aliases: they feed the street aliases, once, and bad names are refused by row', async () => {
+    const register = Buffer.from(
+      [
+        'ТИП;ВУЛИЦЯ;БУДИНОК;КВАРТИРА;КОЛИШНІ НАЗВИ;ІНШІ НАПИСАННЯ',
+        'вулиця;Оборонна;5;1;"Куйбишева; Червоноармійська";Оборонная',
+        'вулиця;Оборонна;5;2;Куйбишева;',
+        'вулиця;Соборна;12;1;Леніна|Жовтнева;',
+        'вулиця;Хлібна;2;1;Миру;', // Миру is another street's current name
+        'вулиця;Зернова;2;1;Ленинаგ;', // a former name in Georgian letters
+        'вулиця;;2;1;Стара;', // an empty street
+      ].join('\r\n'),
+    );
+    const settings = {
+      kind: 'addresses' as const,
+      columns: { street_type: 'ТИП', street: 'ВУЛИЦЯ', house: 'БУДИНОК', apartment: 'КВАРТИРА', former_names: 'КОЛИШНІ НАЗВИ', aliases: 'ІНШІ НАПИСАННЯ' },
+    };
+    const first = await runImport(h, queue, { providerId: null, kind: 'addresses', filePath: write('renamed.csv', register), settings });
+    expect(first.counters).toMatchObject({ rows: 6, error: 3, streetsCreated: 1 });
+    const report = await h.db.selectFrom('import_match').select(['row_no', 'status', 'errors']).where('import_id', '=', first.importId).orderBy('row_no').execute();
+    const reasons = report.map((r) => (r.errors as Array<{ en: string }> | null)?.map((e) => e.en).join('; ') ?? r.status);
+    expect(reasons[3]).toBe('the name "миру" is the current name of another street');
+    expect(reasons[4]).toContain('is not a name in Cyrillic or Latin letters');
+    expect(reasons[5]).toMatch(/street/i);
+
+    const aliasesOf = async (name: string) =>
+      (
+        await sql<{ alias_key: string; source: string }>`
+          select a.alias_key, a.source from street_alias a join street st using (community_id, street_id) where st.name = ${name} order by 1`.execute(h.db)
+      ).rows.map((r) => `${r.source}:${r.alias_key}`);
+    const formerNames = async (name: string) => (await h.db.selectFrom('street').select('former_names').where('name', '=', name).executeTakeFirstOrThrow()).former_names;
+    expect(await aliasesOf('Оборонна')).toEqual(expect.arrayContaining(['former:куйбишева', 'former:kuibysheva', 'former:червоноармійська', 'variant:оборонная']));
+    expect(await formerNames('Оборонна')).toEqual(['Куйбишева', 'Червоноармійська']);
+    expect(await formerNames('Соборна')).toEqual(['Жовтнева', 'Леніна']);
+    expect(await aliasesOf('Хлібна')).toEqual([]);
+
+    // The same register again: nothing new, no duplicates.
+    const before = await count('street_alias');
+    const again = await runImport(h, queue, { providerId: null, kind: 'addresses', filePath: write('renamed2.csv', Buffer.concat([register, Buffer.from('\r\n')])), settings });
+    expect(again.counters).toMatchObject({ aliasesCreated: 0, streetsCreated: 0 });
+    expect(await count('street_alias')).toBe(before);
+    expect(await formerNames('Оборонна')).toEqual(['Куйбишева', 'Червоноармійська']);
+
+    // A provider's file in the old names now finds the streets.
+    const accounts = Buffer.from(['ОС;АДРЕСА', 'R1;"вул. Куйбишева, 5, кв. 1"', 'R2;"Жовтнева 12 кв 1"', 'R3;"Оборонная 5 кв 2"'].join('\r\n'));
+    const dry = await runImport(h, queue, {
+      providerId: reg.providerId,
+      kind: 'accounts',
+      filePath: write('old-names.csv', accounts),
+      settings: { kind: 'accounts', columns: { account: 'ОС', address: 'АДРЕСА' }, defaultService: 'water' },
+      dryRun: true,
+    });
+    expect(dry.counters).toMatchObject({ rows: 3, matched: 3 });
+  });
+
   it('imports accounts from a cp866 DBF with street, house and apartment in separate fields', async () => {
     const file = path.join(dir, 'accounts-866.dbf');
     const dbf = await DBFFile.create(
