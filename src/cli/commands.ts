@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { userCommands } from '../auth/cli';
 import { billingCommands } from '../billing/cli';
+import { registryCommands } from '../registry/cli';
 import { seedCommand } from '../registry/seed/cli';
 import { importCommands } from '../onboarding/cli';
 import { meteringCommands } from '../metering/cli';
@@ -9,6 +10,7 @@ import { meteringCommands } from '../metering/cli';
 export const cliCommands: Array<(program: Command) => void> = [
   userCommands,
   billingCommands,
+  registryCommands,
   seedCommand,
   importCommands,
   meteringCommands,

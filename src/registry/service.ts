@@ -488,3 +488,34 @@ export async function getPremise(db: Db, actor: SessionUser, premiseId: number):
   };
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Communities (set up from the CLI: `hromada community add`)
+// ---------------------------------------------------------------------------------------------
+
+export interface CommunityInput {
+  communityId: number;
+  name: string;
+  /** The community's code in the КАТОТТГ classifier: «UA» and 17 digits. */
+  katottg: string;
+}
+
+/** A new community; the deployment's admin does this once per community, before anything else. */
+export async function createCommunity(db: Db, input: CommunityInput): Promise<{ communityId: number; name: string; katottg: string }> {
+  if (!Number.isSafeInteger(input.communityId) || input.communityId <= 0) {
+    throw invalid('invalid_community_id', { uk: `Поле «Номер громади» (id): «${input.communityId}» — не ціле додатне число`, en: `Field "Community id" (id): "${input.communityId}" is not a positive whole number` }, { field: 'id' });
+  }
+  const name = input.name.trim();
+  if (!name) throw invalid('invalid_name', { uk: 'Поле «Назва» (name) не заповнене', en: 'Field "Name" (name) is empty' }, { field: 'name' });
+  const katottg = input.katottg.trim().toUpperCase();
+  if (!/^UA\d{17}$/.test(katottg)) {
+    throw invalid('invalid_katottg', { uk: `Поле «КАТОТТГ» (katottg): «${input.katottg}» — очікується UA і 17 цифр`, en: `Field "KATOTTG" (katottg): "${input.katottg}" — UA and 17 digits expected` }, { field: 'katottg' });
+  }
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('community').select('community_id').where('community_id', '=', input.communityId).executeTakeFirst();
+    if (existing) throw conflict('duplicate_community', { uk: `Громада ${input.communityId} уже є`, en: `Community ${input.communityId} already exists` }, { field: 'id' });
+    const row = await trx.insertInto('community').values({ community_id: input.communityId, name, katottg }).returningAll().executeTakeFirstOrThrow();
+    await writeAudit(trx, null, 'create', 'community', row.community_id, null, row);
+    return { communityId: row.community_id, name: row.name, katottg: row.katottg };
+  });
+}
