@@ -18,7 +18,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/hromada.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-cli-'));
 fs.symlinkSync(path.join(ROOT, 'docs'), path.join(dir, 'docs'));
-const env = { ...process.env, HROMADA_DATA_DIR: path.join(dir, 'data') };
+const env: NodeJS.ProcessEnv = { ...process.env, HROMADA_DATA_DIR: path.join(dir, 'data') };
 delete env.DATABASE_URL;
 
 /** Words of a shell line, with "double-quoted" words kept whole. */
