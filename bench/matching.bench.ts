@@ -74,7 +74,8 @@ const MESSES: Record<string, Mess> = {
   no_commas: (p) => ({ text: canonical(p).replace(/,/g, ''), expected: true }),
   glued_type: (p, r) => ({ text: r() < 0.5 ? `${abbr(p).replace(/\.$/, '')}${p.name} ${house(p)}${flat(p)}` : `${abbr(p).replace(/\.?$/, '.')}${p.name},${house(p)}${flat(p)}`, expected: true }),
   former_name: (p, r) => (p.former_names.length ? { text: canonical(p, pick(r, p.former_names)), expected: true } : null),
-  transliterated: (p) => ({ text: `${transliterateUk(p.name)} ${house(p)}${p.apartment_key && plainFlat(p) ? `, kv. ${p.apartment_key}` : ''}`, expected: true }),
+  transliterated: (p) =>
+    p.apartment_key === '' || plainFlat(p) ? { text: `${transliterateUk(p.name)} ${house(p)}${p.apartment_key ? `, kv. ${p.apartment_key}` : ''}`, expected: true } : null,
   flat_after_slash: (p, r) =>
     !p.fraction && !p.block && plainFlat(p) ? { text: r() < 0.5 ? `${p.name.toUpperCase()},${p.number}${p.letter ?? ''}/${p.apartment_key}` : `${p.name} ${p.number}${p.letter ?? ''}-${p.apartment_key}`, expected: true } : null,
   typo: (p, r, keys) => {
@@ -137,12 +138,21 @@ function score(labels: Array<{ expected: number | null; mess: string }>, rows: A
     byClass.set(label.mess, c);
     c.rows++;
     if (label.expected === null) {
-      if (row.status !== 'review' && row.status !== 'new') (misplaced++, c.misplaced++);
+      if (row.status !== 'review' && row.status !== 'new') {
+        misplaced++;
+        c.misplaced++;
+      }
       return;
     }
     existing++;
-    if (row.status === 'matched' && row.premise_id === label.expected) (matched++, c.matched++);
-    else if (row.status === 'matched') (falseMatches++, c.falseMatches++);
+    if (row.status !== 'matched') return;
+    if (row.premise_id === label.expected) {
+      matched++;
+      c.matched++;
+    } else {
+      falseMatches++;
+      c.falseMatches++;
+    }
   });
   return { rate: existing ? matched / existing : 0, existing, matched, falseMatches, misplaced, byClass };
 }
@@ -184,6 +194,16 @@ try {
   const run = await dryRun(ctx, providerId, path.join(dir, 'messy.csv'));
   const result = score(messy, run.rows);
 
+  if (process.env.MATCHING_PEEK) {
+    const misses = run.rows.flatMap((row, i) => (messy[i].mess === process.env.MATCHING_PEEK && row.status !== 'matched' ? [`${messy[i].text} → ${row.status}`] : []));
+    for (const miss of misses.slice(0, 12)) console.log(`  ${miss}`);
+  }
+  // Every false match, so that one is never a bare number.
+  run.rows.forEach((row, i) => {
+    if (row.status === 'matched' && messy[i].expected !== null && row.premise_id !== messy[i].expected) {
+      console.log(`FALSE MATCH: ${messy[i].text} → premise ${row.premise_id}, means ${messy[i].expected}`);
+    }
+  });
   console.log(`${ROWS} rows, ${result.existing} of existing addresses; dry run ${run.seconds.toFixed(1)} s (clean file ${base.seconds.toFixed(1)} s)`);
   console.log('class                 rows  auto-matched  false  non-existent misplaced');
   for (const [mess, c] of result.byClass) {

@@ -34,6 +34,14 @@ describe('deciding a street', () => {
     expect(d.reason?.en).toBe('several streets fit equally well');
     expect(d.ranked.map((r) => r.streetId)).toEqual([1, 2]);
   });
+  it('streets of one name tie without a type: the register may decide between them, never between different names', () => {
+    const same = decideStreet({ streetType: null, streetKey: 'бучми' }, [street(1, 'вулиця', 'бучми', 'exact'), street(2, 'провулок', 'бучми', 'exact')]);
+    expect(same.pick).toBeNull();
+    expect(same.tied.map((t) => t.streetId)).toEqual([1, 2]);
+    const fuzzy = decideStreet({ streetType: 'вулиця', streetKey: 'лісва' }, nearStreets('лісва', [street(1, 'вулиця', 'лісова', 'fuzzy'), street(2, 'вулиця', 'лісна', 'fuzzy')]));
+    expect(fuzzy.pick).toBeNull();
+    expect(fuzzy.tied).toEqual([]);
+  });
   it('refuses anything below the threshold', () => {
     const d = decideStreet({ streetType: 'вулиця', streetKey: 'мира' }, [street(1, 'вулиця', 'миру', 'fuzzy')]);
     expect(d.pick).toBeNull();

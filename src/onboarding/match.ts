@@ -30,6 +30,11 @@ export interface StreetDecision {
   /** The street to match on, when the best candidate is sure and alone; otherwise null. */
   pick: RankedStreet | null;
   ranked: RankedStreet[];
+  /**
+   * Streets of one name that tie, none picked («Бучми 3» with вулиця and провулок Бучми and no
+   * type in the file): the register decides, when exactly one of them has the house and flat.
+   */
+  tied: RankedStreet[];
   reason: { uk: string; en: string } | null;
 }
 
@@ -43,7 +48,8 @@ export const ONE_SLIP_CONFIDENCE = 0.9;
  * - exact keys, Latin transliteration and operator-confirmed spellings: 1; former names: 0.98;
  * - fuzzy: 1 − edit distance ÷ length, at least {@link ONE_SLIP_CONFIDENCE} for one substituted
  *   or transposed letter, and at most 0.75 when the two differ only in their last letters — a
- *   grammatical ending, which names a different street (Київська / Київський);
+ *   grammatical ending, which names a different street (Київська / Київський); for one slip,
+ *   only when it changes the last letter (Хмельницька / Хмельницьке);
  * - a street type that contradicts the file's (пров. vs вул.): × 0.8; no type in the file: × 0.97,
  *   so that two streets of one name and different types never decide alone.
  */
@@ -53,7 +59,9 @@ export function streetConfidence(spelling: { streetType: string | null; streetKe
     confidence = keySimilarity(spelling.streetKey, c.nameKey);
     const oneSlip = [...spelling.streetKey].length === [...c.nameKey].length && editDistance(spelling.streetKey, c.nameKey) === 1;
     if (oneSlip) confidence = Math.max(confidence, ONE_SLIP_CONFIDENCE);
-    if (confidence < 1 && differOnlyInEnding(spelling.streetKey, c.nameKey)) confidence = Math.min(confidence, 0.75);
+    // One slip inside the word is a typo; a changed last letter may be another form (Хмельницька/Хмельницьке).
+    const ending = oneSlip ? [...spelling.streetKey].at(-1) !== [...c.nameKey].at(-1) : differOnlyInEnding(spelling.streetKey, c.nameKey);
+    if (confidence < 1 && ending) confidence = Math.min(confidence, 0.75);
   }
   if (spelling.streetType === null) confidence *= 0.97;
   else if (spelling.streetType !== c.type) confidence *= 0.8;
@@ -99,24 +107,30 @@ export function decideStreet(spelling: { streetType: string | null; streetKey: s
   }
   const ranked = [...best.values()].sort((a, b) => b.confidence - a.confidence || a.streetId - b.streetId);
   const [top, second] = ranked;
-  if (!top) return { pick: null, ranked, reason: { uk: 'вулицю не знайдено в реєстрі', en: 'the street is not in the registry' } };
+  if (!top) return { pick: null, ranked, tied: [], reason: { uk: 'вулицю не знайдено в реєстрі', en: 'the street is not in the registry' } };
   if (top.confidence < MATCH_THRESHOLD) {
     return {
       pick: null,
       ranked,
+      tied: [],
       reason: {
         uk: `вулицю впізнано невпевнено (${Math.round(top.confidence * 100)}% < ${MATCH_THRESHOLD * 100}%)`,
         en: `the street is recognised with low confidence (${Math.round(top.confidence * 100)}% < ${MATCH_THRESHOLD * 100}%)`,
       },
     };
   }
-  const several = { pick: null, ranked, reason: { uk: 'кілька вулиць підходять однаково', en: 'several streets fit equally well' } };
-  if (second && top.confidence - second.confidence < MATCH_MARGIN - 1e-9) return several; // 0.9 − 0.8 is 0.0999… in floating point
+  const several = { pick: null, ranked, tied: [], reason: { uk: 'кілька вулиць підходять однаково', en: 'several streets fit equally well' } };
+  if (second && top.confidence - second.confidence < MATCH_MARGIN - 1e-9) {
+    const tied = ranked.filter((r) => r.confidence === top.confidence);
+    const nameOf = (r: RankedStreet) => candidates.find((c) => c.streetId === r.streetId)!.nameKey;
+    const sameName = tied.every((r) => r.method !== 'fuzzy' && nameOf(r) === nameOf(top));
+    return sameName && tied.length === ranked.filter((r) => top.confidence - r.confidence < MATCH_MARGIN - 1e-9).length ? { ...several, tied } : several;
+  } // 0.9 − 0.8 is 0.0999… in floating point
   // A guessed street must be the closest by edits too: a capped ending can rank a farther street first.
   if (top.method === 'fuzzy') {
     const distance = (c: StreetCandidate) => editDistance(spelling.streetKey, c.nameKey);
     const topDistance = Math.min(...candidates.filter((c) => c.streetId === top.streetId).map(distance));
     if (candidates.some((c) => c.streetId !== top.streetId && distance(c) <= topDistance)) return several;
   }
-  return { pick: top, ranked, reason: null };
+  return { pick: top, ranked, tied: [], reason: null };
 }

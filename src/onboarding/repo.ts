@@ -65,7 +65,7 @@ async function decideStreets(trx: Tx, s: Scope, opts: { fuzzy: boolean }) {
        where community_id = ${s.communityId} and import_id = ${s.importId} and status <> 'error' and street_key is not null`.execute(trx)
   ).rows;
   await sql`create temporary table street_candidate (
-      street_type text, street_key text, street_id bigint, method text, confidence real, picked boolean) on commit drop`.execute(trx);
+      street_type text, street_key text, street_id bigint, method text, confidence real, picked boolean, tied boolean) on commit drop`.execute(trx);
   if (spellings.length === 0) return;
 
   const keys = spellings.map((p) => p.street_key);
@@ -114,18 +114,20 @@ async function decideStreets(trx: Tx, s: Scope, opts: { fuzzy: boolean }) {
     }
   }
 
-  const values: Array<[string, string, number, string, number, boolean]> = [];
+  const values: Array<[string, string, number, string, number, boolean, boolean]> = [];
   spellings.forEach((p, i) => {
     const decision = decideStreet({ streetType: p.street_type || null, streetKey: p.street_key }, byIdx.get(i + 1) ?? []);
     for (const r of decision.ranked.slice(0, 5)) {
-      values.push([p.street_type, p.street_key, r.streetId, r.method, r.confidence, decision.pick?.streetId === r.streetId]);
+      const tied = decision.tied.some((t) => t.streetId === r.streetId);
+      values.push([p.street_type, p.street_key, r.streetId, r.method, r.confidence, decision.pick?.streetId === r.streetId, tied]);
     }
   });
   for (let i = 0; i < values.length; i += 5000) {
     const chunk = values.slice(i, i + 5000);
-    await sql`insert into street_candidate (street_type, street_key, street_id, method, confidence, picked)
+    await sql`insert into street_candidate (street_type, street_key, street_id, method, confidence, picked, tied)
       select * from unnest(${chunk.map((v) => v[0])}::text[], ${chunk.map((v) => v[1])}::text[], ${chunk.map((v) => v[2])}::bigint[],
-                           ${chunk.map((v) => v[3])}::text[], ${chunk.map((v) => v[4])}::real[], ${chunk.map((v) => v[5])}::boolean[])`.execute(trx);
+                           ${chunk.map((v) => v[3])}::text[], ${chunk.map((v) => v[4])}::real[], ${chunk.map((v) => v[5])}::boolean[],
+                           ${chunk.map((v) => v[6])}::boolean[])`.execute(trx);
   }
   await sql`create index on street_candidate (street_key)`.execute(trx);
   await sql`analyze street_candidate`.execute(trx);
@@ -233,8 +235,8 @@ export async function matchAddresses(trx: Tx, s: Scope, columns: { service: stri
            case when r.status = 'error' or e.row_no is not null then 'error'
                 when coalesce(al.premise_id, x.premise_id) is not null then 'matched' else 'review' end,
            case when r.status <> 'error' and e.row_no is null then coalesce(al.premise_id, x.premise_id) end,
-           case when r.status = 'error' or e.row_no is not null then null when al.premise_id is not null then 1 when x.premise_id is not null then c.confidence end,
-           case when r.status = 'error' or e.row_no is not null then null when al.premise_id is not null then 'alias' when x.premise_id is not null then c.method end,
+           case when r.status = 'error' or e.row_no is not null then null when al.premise_id is not null then 1 when x.premise_id is not null then coalesce(c.confidence, t.confidence) end,
+           case when r.status = 'error' or e.row_no is not null then null when al.premise_id is not null then 'alias' when x.premise_id is not null then coalesce(c.method, t.method) end,
            case when r.errors is null then e.errors when e.errors is null then r.errors else r.errors || e.errors end
       from import_row r
       left join row_error e on e.row_no = r.row_no
@@ -243,8 +245,18 @@ export async function matchAddresses(trx: Tx, s: Scope, columns: { service: stri
       left join building b on b.community_id = r.community_id and b.street_id = c.street_id and b.house_key = r.house_key
       left join premise p on p.community_id = b.community_id and p.building_id = b.building_id and p.apartment_key = r.apartment_key
       ${flatReadingJoin('c', 'r')}
+      -- streets of one name and no type in the file: the one premise of them that has this house and flat (either reading)
+      left join lateral (
+        select min(pt.premise_id) as premise_id, count(*) as n, max(ct.confidence) as confidence, min(ct.method) as method
+          from street_candidate ct
+          join building bt on bt.community_id = r.community_id and bt.street_id = ct.street_id
+                          and (bt.house_key = r.house_key or bt.house_key = r.flat_house_key)
+          join premise pt on pt.community_id = bt.community_id and pt.building_id = bt.building_id
+                         and pt.apartment_key = case when bt.house_key = r.house_key then r.apartment_key else r.flat_apartment_key end
+         where ct.tied and ct.street_key = r.street_key and ct.street_type = coalesce(r.street_type, '')) t on c.street_id is null
       -- «12/7»: the one reading that exists; when both do, a person chooses (address-keys.ts)
       cross join lateral (select case when p.premise_id is not null and pf.premise_id is not null then null
+                                      when t.n = 1 then t.premise_id
                                       else coalesce(p.premise_id, pf.premise_id) end as premise_id) x
      where r.community_id = ${s.communityId} and r.import_id = ${s.importId}`.execute(trx));
   await sql`analyze import_match`.execute(trx);
