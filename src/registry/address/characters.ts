@@ -56,13 +56,15 @@ export function russianFold(s: string): string {
 }
 
 /**
- * NFC (so «й» typed as и + combining breve is one letter), one apostrophe form, one dash form,
- * quotes and unusual spaces to plain spaces.
+ * NFC (so «й» typed as и + combining breve is one letter), one apostrophe form (a double quote
+ * between two letters is one too: old keyboards typed «Лук"яненка»), one dash form, quotes and
+ * unusual spaces to plain spaces.
  */
 export function prenormalise(s: string): string {
   return s
     .normalize('NFC')
     .replace(/[’ʼ`‘´ʹ′‛]/g, "'")
+    .replace(/(?<=\p{L})"(?=\p{L})/gu, "'")
     .replace(/[‐‑‒–—−]/g, '-')
     .replace(/[«»"“”„()[\]{}]/g, ' ')
     .replace(/[\s\u00a0\u202f\u2007\u2009]+/g, ' ');
