@@ -61,7 +61,7 @@ export function finishDocument(doc: Doc): Promise<Buffer> {
 /** One bill as its own PDF document. */
 export async function renderBillPdf(model: BillModel, logo?: Buffer | null): Promise<Buffer> {
   const doc = openBillDocument({ createdAt: periodInstant(model.period), title: `Єдиний рахунок ${model.unifiedAccount} ${model.periodLabel}` });
-  drawBill(doc, model, logo ? doc.openImage(logo) : null);
+  drawBill(doc, model, logo ? openImage(doc, logo) : null);
   return finishDocument(doc);
 }
 
@@ -71,7 +71,14 @@ export function periodInstant(period: string): Date {
 }
 
 const mm = (v: number) => v * MM;
-type PdfImage = ReturnType<Doc['openImage']>;
+/** An image opened once per document (pdfkit's openImage, missing from its types): a batch embeds the logo once. */
+export interface PdfImage {
+  width: number;
+  height: number;
+}
+export function openImage(doc: Doc, bytes: Buffer): PdfImage {
+  return (doc as unknown as { openImage(src: Buffer): PdfImage }).openImage(bytes);
+}
 
 export function drawBill(doc: Doc, bill: BillModel, logo: PdfImage | null): void {
   const d = bill.design;
@@ -81,7 +88,7 @@ export function drawBill(doc: Doc, bill: BillModel, logo: PdfImage | null): void
   doc.rect(0, 0, mm(210), mm(30)).fill(d.primaryColor);
   let headerX = 15;
   if (logo) {
-    doc.image(logo, mm(12), mm(5), { fit: [mm(20), mm(20)] });
+    doc.image(logo as never, mm(12), mm(5), { fit: [mm(20), mm(20)] });
     headerX = 36;
   }
   doc.fillColor('#ffffff').font('bold').fontSize(14).text('ЄДИНИЙ РАХУНОК', mm(headerX), mm(7), { lineBreak: false });
