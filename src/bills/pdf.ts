@@ -106,7 +106,7 @@ export function drawBill(doc: Doc, bill: BillModel, logo: PdfImage | null): void
 
   // To pay, and the QR (or the line saying there is nothing to pay).
   doc.font('regular').fontSize(9).fillColor('#333333').text('До сплати', mm(112), mm(50), { lineBreak: false });
-  doc.font('bold').fontSize(16).fillColor(d.primaryColor).text(formatUah(bill.toPay), mm(112), mm(55), { width: mm(36), lineBreak: false });
+  doc.font('bold').fontSize(bill.toPay >= 1_000_000 ? 13 : 16).fillColor(d.primaryColor).text(formatUah(bill.toPay), mm(112), mm(55), { lineBreak: false });
   if (bill.advance > 0) {
     doc.font('regular').fontSize(8).fillColor('#333333').text(`Аванс: ${formatUah(bill.advance)}`, mm(112), mm(64), { width: mm(36) });
   }
@@ -137,7 +137,7 @@ export function drawBill(doc: Doc, bill: BillModel, logo: PdfImage | null): void
   const row = (label: string[], figures: number[], bold = false) => {
     doc.font(bold ? 'bold' : 'regular').fontSize(8).fillColor('#000000').text(label[0], mm(12), mm(y), { width: mm(62), lineBreak: false });
     doc.font('condensed').fontSize(6.5).fillColor('#444444');
-    label.slice(1).forEach((l, i) => doc.text(l, mm(12), mm(y + 3.6 + i * 3), { width: mm(62), lineBreak: false }));
+    label.slice(1).forEach((l, i) => doc.text(l, mm(12), mm(y + 3.6 + i * 3), { lineBreak: false }));
     doc.font(bold ? 'bold' : 'regular').fontSize(8).fillColor('#000000');
     figures.forEach((f, i) => doc.text(formatUah(f, { currency: false }), mm(cols[i + 1].x), mm(y), { width: mm(cols[i + 1].w), align: 'right', lineBreak: false }));
     y += 4 + Math.max(0, label.length - 1) * 3 + 1.5;
