@@ -7,6 +7,7 @@ import { amountDue } from '../../src/billing/amount-due';
 import { BILLING_CLOSE_JOB, BILLING_RUN_JOB } from '../../src/billing/jobs';
 import { premiseBalances } from '../../src/billing/statements';
 import { decodeQrUrl } from '../../src/bills/qr';
+import { PRINT_RUN_JOB } from '../../src/bills/print-run';
 import type { DatabaseHandle } from '../../src/db/index';
 import { registerJobHandlers } from '../../src/jobs/handlers';
 import { startLocalSmtp, type LocalMailbox } from '../../src/mail/local-server';
@@ -179,4 +180,28 @@ describe('bills over HTTP: design, the bill of a closed period, its PDF and QR, 
     box.reject.clear();
     expect((await send('operator', 'POST', '/api/bills/ebills', { period: OCT })).json()).toEqual({ sent: 1, failed: 0 });
   }, 30_000);
+
+  it('a print run: paper bills in route order, manifests, the unprintable listed; a rerun gives the same files', async () => {
+    expect((await send('operator', 'POST', '/api/bills/print-runs', { period: '2026-11-01' })).json().code).toBe('period_not_closed');
+    const files = async () => {
+      const { result } = await ctx.jobs.runNow(C, PRINT_RUN_JOB, { period: OCT });
+      const run = (await send('operator', 'GET', `/api/bills/print-runs/${(result as { printRunId: number }).printRunId}`)).json();
+      return { run, result: result as { printed: number; skipped: number } };
+    };
+    const first = await files();
+    // Premises 1 and 2 take e-bills; 3 is printed; 4–6 have no unified account yet.
+    expect(first.result).toMatchObject({ printed: 1, skipped: 3 });
+    expect(first.run.files.map((f: { name: string }) => f.name)).toEqual(['batch-0001.pdf', 'manifest.csv', 'manifest.pdf', 'skipped.csv']);
+    const get = async (name: string) => (await send('operator', 'GET', `/api/bills/print-runs/${first.run.printRunId}/files/${name}`)).rawPayload;
+    const batch = await get('batch-0001.pdf');
+    expect(pdfText(batch)).toContain('Шевчук Марія');
+    expect((await get('manifest.csv')).toString()).toContain('21001 Соборна,"Соборна, 1",1,batch-0001.pdf,1,1');
+    const skipped = (await get('skipped.csv')).toString();
+    expect(skipped.split('\r\n').filter((l) => /^\d/.test(l)).map((l) => l.split(',')[0])).toEqual(['4', '5', '6']);
+    expect(skipped).toContain('the premise has no unified account number');
+    const second = await files();
+    expect(second.run.printRunId).not.toBe(first.run.printRunId);
+    expect(second.run.files.map((f: { sha256: string }) => f.sha256)).toEqual(first.run.files.map((f: { sha256: string }) => f.sha256));
+    await expect(sql`update print_file set size = 0`.execute(h.db)).rejects.toThrow(/immutable/);
+  }, 60_000);
 });
