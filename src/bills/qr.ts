@@ -4,7 +4,7 @@
  * Pure: the caller passes the amount (from `amountDue`), the recipient and, for 003, the instants.
  */
 import iconv from 'iconv-lite';
-import { assertKopecks, type Kopecks } from '../shared/money';
+import { assertKopecks, formatUahPlain, type Kopecks } from '../shared/money';
 
 export type QrFormat = '002' | '003';
 /** 1 = UTF-8, 2 = Windows-1251 (some banking apps are reported to want it). */
@@ -52,10 +52,8 @@ export function qrField(text: string, max: number): string {
 /** 'UAH1234.50' (002) or, for 003, 'UAH100' when whole and 'UAH100.50' otherwise (never 'UAH100.5'). */
 export function qrAmount(amount: Kopecks, format: QrFormat): string {
   assertKopecks(amount, 'QR amount');
-  const uah = Math.floor(amount / 100);
-  const kop = amount % 100;
-  if (format === '003' && kop === 0) return `UAH${uah}`;
-  return `UAH${uah}.${String(kop).padStart(2, '0')}`;
+  if (format === '003' && amount % 100 === 0) return `UAH${amount / 100}`;
+  return `UAH${formatUahPlain(amount)}`;
 }
 
 export function paymentQr(input: QrInput): PaymentQr {
