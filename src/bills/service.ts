@@ -32,10 +32,14 @@ export function designOf(row: DesignRow | undefined): BillDesign & { locality: s
   if (!iban.ok) throw invalid('invalid_collecting_iban', { uk: `IBAN збору платежів громади: ${iban.reason.uk}`, en: `The community's collecting IBAN: ${iban.reason.en}` }, { field: 'collectingIban' });
   const code = validateEdrpou(row.recipient_code);
   if (!code.ok) throw invalid('invalid_recipient_code', { uk: `ЄДРПОУ отримувача: ${code.reason.uk}`, en: `The recipient's ЄДРПОУ: ${code.reason.en}` }, { field: 'recipientCode' });
+  return { ...rowToDesign(row), collectingIban: iban.value, recipientCode: code.value };
+}
+
+function rowToDesign(row: DesignRow): BillDesign & { locality: string } {
   return {
     recipientName: row.recipient_name,
-    collectingIban: iban.value,
-    recipientCode: code.value,
+    collectingIban: row.collecting_iban,
+    recipientCode: row.recipient_code,
     locality: row.locality,
     qrFormat: row.qr_format,
     qrEncoding: row.qr_encoding,
@@ -136,22 +140,8 @@ export const billFilename = (m: BillModel) => `bill-${m.unifiedAccount}-${m.peri
 // The community's design
 // ---------------------------------------------------------------------------------------------
 
-export interface DesignInput {
-  recipientName: string;
-  collectingIban: string;
-  recipientCode: string;
-  locality: string;
-  qrFormat: '002' | '003';
-  qrEncoding: 1 | 2;
-  primaryColor: string;
-  accentColor: string;
-  serviceOrder: string[];
-  sections: BillSection[];
-  contacts: string[];
-  footer: string;
-  news: string;
-  debtThreshold: number;
-}
+/** What an administrator sets (the logo travels on its own). */
+export type DesignInput = Omit<BillDesign, 'hasLogo'> & { locality: string };
 
 const COLOUR = /^#[0-9a-fA-F]{6}$/;
 
@@ -189,25 +179,7 @@ function designValues(input: DesignInput) {
 
 export function designView(row: DesignRow | undefined) {
   const d = { ...DEFAULT_DESIGN, recipientName: '', collectingIban: '', recipientCode: '', locality: '' };
-  if (!row) return { ...d, configured: false };
-  return {
-    recipientName: row.recipient_name,
-    collectingIban: row.collecting_iban,
-    recipientCode: row.recipient_code,
-    locality: row.locality,
-    qrFormat: row.qr_format,
-    qrEncoding: row.qr_encoding,
-    primaryColor: row.primary_color,
-    accentColor: row.accent_color,
-    serviceOrder: row.service_order,
-    sections: row.sections as BillSection[],
-    contacts: row.contacts,
-    footer: row.footer,
-    news: row.news,
-    debtThreshold: row.debt_threshold,
-    hasLogo: row.logo !== null,
-    configured: true,
-  };
+  return row ? { ...rowToDesign(row), configured: true } : { ...d, configured: false };
 }
 
 export async function getDesign(db: DbOrTx, actor: SessionUser) {
