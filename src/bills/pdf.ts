@@ -61,7 +61,7 @@ export function finishDocument(doc: Doc): Promise<Buffer> {
 /** One bill as its own PDF document. */
 export async function renderBillPdf(model: BillModel, logo?: Buffer | null): Promise<Buffer> {
   const doc = openBillDocument({ createdAt: periodInstant(model.period), title: `Єдиний рахунок ${model.unifiedAccount} ${model.periodLabel}` });
-  drawBill(doc, model, logo ? openImage(doc, logo) : null);
+  drawBill(doc, model, logo ? await embedLogo(doc, logo) : null);
   return finishDocument(doc);
 }
 
@@ -78,6 +78,18 @@ export interface PdfImage {
 }
 export function openImage(doc: Doc, bytes: Buffer): PdfImage {
   return (doc as unknown as { openImage(src: Buffer): PdfImage }).openImage(bytes);
+}
+
+/**
+ * The logo opened and embedded before any page is drawn: a PNG with an alpha channel is decoded
+ * asynchronously and its mask object numbered when that ends, so waiting here keeps the object
+ * order, and thus the bytes, the same on every run.
+ */
+export async function embedLogo(doc: Doc, bytes: Buffer): Promise<PdfImage> {
+  const image = openImage(doc, bytes) as PdfImage & { embed(d: Doc): void; image: unknown };
+  image.embed(doc);
+  while (image.image) await new Promise((r) => setImmediate(r));
+  return image;
 }
 
 export function drawBill(doc: Doc, bill: BillModel, logo: PdfImage | null): void {

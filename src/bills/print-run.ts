@@ -14,7 +14,7 @@ import { requireRole } from '../server/access';
 import type { SessionUser } from '../server/context';
 import { notFound } from '../shared/errors';
 import { BillInputError } from './model';
-import { drawBill, finishDocument, openBillDocument, openImage, periodInstant } from './pdf';
+import { drawBill, embedLogo, finishDocument, openBillDocument, periodInstant } from './pdf';
 import { loadDesignRow, premiseHeaders, type PremiseHeader } from './repo';
 import { billInputReason, buildBill, designOf, requireClosedPeriod } from './service';
 
@@ -89,7 +89,7 @@ export async function printRunJob(job: JobRun<PrintParams>) {
   for (let b = 0; b < batches; b++) {
     const name = `batch-${String(b + 1).padStart(4, '0')}.pdf`;
     const doc = openBillDocument({ createdAt, title: `Рахунки ${period.slice(0, 7)}, пакет ${b + 1}` });
-    const logo = row?.logo ? openImage(doc, row.logo) : null;
+    const logo = row?.logo ? await embedLogo(doc, row.logo) : null;
     let pages = 0;
     for (const header of paper.slice(b * size, (b + 1) * size)) {
       try {
