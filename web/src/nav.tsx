@@ -24,6 +24,7 @@ import { TariffControlPage } from './pages/billing/TariffControlPage';
 import { ImportsPage } from './pages/onboarding/ImportsPage';
 import { ImportQueuePage } from './pages/onboarding/ImportQueuePage';
 import { ProfilePage } from './pages/onboarding/ProfilePage';
+import { BillPreviewPage } from './pages/bills/BillPreviewPage';
 import { IconFileImport } from '@tabler/icons-react';
 import { IconCalculator, IconReceipt2, IconScale, IconWallet } from '@tabler/icons-react';
 import { IconGauge, IconListCheck } from '@tabler/icons-react';
@@ -64,6 +65,7 @@ export const nav: NavEntry[] = [
   { path: '/onboarding/imports', label: { uk: 'Імпорт даних', en: 'Data imports' }, roles: ['admin', 'operator', 'city'], element: <ImportsPage />, icon: IconFileImport },
   { path: '/onboarding/imports/:id/queue', label: { uk: 'Черга перевірки імпорту', en: 'Import review queue' }, roles: ['admin', 'operator', 'city'], element: <ImportQueuePage />, icon: IconFileImport, hidden: true },
   { path: '/onboarding/profiles/new', label: { uk: 'Профіль імпорту', en: 'Import profile' }, roles: ['admin', 'operator'], element: <ProfilePage />, icon: IconFileImport, hidden: true },
+  { path: '/bills/preview', label: { uk: 'Перегляд рахунку', en: 'Bill preview' }, roles: ['admin', 'operator', 'city'], element: <BillPreviewPage />, icon: IconReceipt2 },
 ];
 
 /** The entries a role may open, one per path (the first wins). */

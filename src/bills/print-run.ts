@@ -1,0 +1,165 @@
+/**
+ * The print run of a closed period, as a resumable job: every premise whose bill goes on paper
+ * (courier or Ukrposhta), in delivery route order (postal code, street, building, apartment), in
+ * batch PDFs of BATCH_SIZE bills, with a manifest per route (CSV and PDF) and the premises that
+ * could not be printed listed with the reason. Files are written once to `print_file` with their
+ * SHA-256; the bytes depend only on the period's data, so a rerun gives identical files.
+ * Resumable: a retried job finds its print_run by job id and does not rewrite the batches stored
+ * (it renders them again, which the manifest's page ranges need).
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/index';
+import type { JobQueue, JobRun } from '../jobs/queue';
+import { requireRole } from '../server/access';
+import type { SessionUser } from '../server/context';
+import { notFound } from '../shared/errors';
+import { BillInputError } from './model';
+import { drawBill, embedLogo, finishDocument, openBillDocument, periodInstant } from './pdf';
+import { loadDesignRow, premiseHeaders, type PremiseHeader } from './repo';
+import { billInputReason, buildBill, designOf, requireClosedPeriod } from './service';
+
+export const PRINT_RUN_JOB = 'bills.print';
+export const BATCH_SIZE = 500;
+
+interface PrintParams {
+  period: string;
+  userId?: number;
+  batchSize?: number;
+}
+
+export interface ManifestRow {
+  route: string;
+  building: string;
+  bills: number;
+  batch: string;
+  firstPage: number;
+  lastPage: number;
+}
+
+/** Route of a premise: its postal code and street (a courier's or postman's round). */
+export const routeOf = (h: PremiseHeader) => `${h.postalCode ?? '—'} ${h.streetName}`;
+
+/** Groups the printed bills, in order, into manifest rows per route and building with page ranges. */
+export function manifestRows(printed: Array<{ header: PremiseHeader; batch: string; page: number }>): ManifestRow[] {
+  const rows: ManifestRow[] = [];
+  for (const p of printed) {
+    const route = routeOf(p.header);
+    const building = `${p.header.streetName}, ${p.header.houseKey}`;
+    const last = rows.at(-1);
+    if (last && last.route === route && last.building === building && last.batch === p.batch) {
+      last.bills++;
+      last.lastPage = p.page;
+    } else {
+      rows.push({ route, building, bills: 1, batch: p.batch, firstPage: p.page, lastPage: p.page });
+    }
+  }
+  return rows;
+}
+
+const csvCell = (v: string | number) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+const csv = (header: string[], rows: Array<Array<string | number>>) => '\ufeff' + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+
+async function storeFile(db: Db, communityId: number, printRunId: number, name: string, kind: 'batch' | 'manifest_csv' | 'manifest_pdf' | 'skipped_csv', content: Buffer, bills = 0, route: string | null = null) {
+  await db
+    .insertInto('print_file')
+    .values({ community_id: communityId, print_run_id: printRunId, name, kind, route, bills, content, size: content.length, sha256: createHash('sha256').update(content).digest('hex') })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function printRunJob(job: JobRun<PrintParams>) {
+  const { db, communityId, params } = job;
+  const period = params.period;
+  const p = await requireClosedPeriod(db, communityId, period);
+  const row = await loadDesignRow(db, communityId);
+  const design = designOf(row);
+  const run =
+    (await db.selectFrom('print_run').select('print_run_id').where('community_id', '=', communityId).where('job_id', '=', job.jobId).executeTakeFirst()) ??
+    (await db.insertInto('print_run').values({ community_id: communityId, period, job_id: job.jobId, created_by: params.userId ?? null }).returning('print_run_id').executeTakeFirstOrThrow());
+  const runId = run.print_run_id;
+  const size = params.batchSize ?? BATCH_SIZE;
+
+  const paper = (await premiseHeaders(db, communityId, period)).filter((h) => h.delivery !== 'ebill');
+  const done = new Set((await db.selectFrom('print_file').select('name').where('community_id', '=', communityId).where('print_run_id', '=', runId).execute()).map((f) => f.name));
+  const printed: Array<{ header: PremiseHeader; batch: string; page: number }> = [];
+  const skipped: Array<{ header: PremiseHeader; reason: { uk: string; en: string } }> = [];
+  const batches = Math.ceil(paper.length / size);
+  const createdAt = periodInstant(period);
+
+  for (let b = 0; b < batches; b++) {
+    const name = `batch-${String(b + 1).padStart(4, '0')}.pdf`;
+    const doc = openBillDocument({ createdAt, title: `Рахунки ${period.slice(0, 7)}, пакет ${b + 1}` });
+    const logo = row?.logo ? await embedLogo(doc, row.logo) : null;
+    let pages = 0;
+    for (const header of paper.slice(b * size, (b + 1) * size)) {
+      try {
+        const model = await buildBill(db, communityId, header, period, design, p.due_date);
+        drawBill(doc, model, logo);
+        printed.push({ header, batch: name, page: ++pages });
+      } catch (e) {
+        if (!(e instanceof BillInputError)) throw e;
+        skipped.push({ header, reason: billInputReason(e) });
+      }
+    }
+    const bytes = await finishDocument(doc);
+    if (!done.has(name) && pages > 0) await storeFile(db, communityId, runId, name, 'batch', bytes, pages);
+    await job.saveCheckpoint({ batches: b + 1 });
+    await job.progress(b + 1, batches, `пакет ${b + 1} з ${batches} / batch ${b + 1} of ${batches}`);
+  }
+
+  const rows = manifestRows(printed);
+  await storeFile(db, communityId, runId, 'manifest.csv', 'manifest_csv',
+    Buffer.from(csv(['route', 'building', 'bills', 'batch', 'first_page', 'last_page'], rows.map((r) => [r.route, r.building, r.bills, r.batch, r.firstPage, r.lastPage]))), printed.length);
+  await storeFile(db, communityId, runId, 'manifest.pdf', 'manifest_pdf', await manifestPdf(period, rows, createdAt), printed.length);
+  await storeFile(db, communityId, runId, 'skipped.csv', 'skipped_csv',
+    Buffer.from(csv(['premise_id', 'unified_account', 'reason_uk', 'reason_en'], skipped.map((s) => [s.header.premiseId, s.header.unifiedAccount ?? '', s.reason.uk, s.reason.en]))), skipped.length);
+  const summary = { printed: printed.length, skipped: skipped.length, batches, routes: new Set(rows.map((r) => r.route)).size };
+  await db.updateTable('print_run').set({ status: 'done', summary: JSON.stringify(summary) }).where('community_id', '=', communityId).where('print_run_id', '=', runId).execute();
+  return { printRunId: runId, ...summary };
+}
+
+async function manifestPdf(period: string, rows: ManifestRow[], createdAt: Date): Promise<Buffer> {
+  const doc = openBillDocument({ createdAt, title: `Маніфест ${period.slice(0, 7)}` });
+  let y = 0;
+  let route = '';
+  for (const r of rows) {
+    if (y === 0 || y > 800 || r.route !== route) {
+      doc.addPage({ size: 'A4', margin: 0 });
+      route = r.route;
+      doc.font('bold').fontSize(12).fillColor('#000000').text(`Маршрут ${r.route} · ${period.slice(0, 7)}`, 40, 40, { lineBreak: false });
+      y = 70;
+    }
+    doc.font('regular').fontSize(9).text(`${r.building}`, 40, y, { lineBreak: false });
+    doc.text(`${r.bills} рах.`, 330, y, { lineBreak: false });
+    doc.text(`${r.batch} с. ${r.firstPage}–${r.lastPage}`, 400, y, { lineBreak: false });
+    y += 14;
+  }
+  if (rows.length === 0) doc.addPage({ size: 'A4', margin: 0 }).font('regular').fontSize(10).text('Немає рахунків для друку', 40, 40);
+  return finishDocument(doc);
+}
+
+export function registerBillsJobs(queue: JobQueue): void {
+  queue.register(PRINT_RUN_JOB, printRunJob);
+}
+
+export async function startPrintRun(db: Db, jobs: JobQueue, actor: SessionUser, period: string) {
+  requireRole(actor, 'admin', 'operator');
+  await requireClosedPeriod(db, actor.communityId, period);
+  designOf(await loadDesignRow(db, actor.communityId));
+  return jobs.enqueue(actor.communityId, PRINT_RUN_JOB, { period, userId: actor.userId }, actor.userId);
+}
+
+export async function printRunFiles(db: Db, actor: SessionUser, printRunId: number) {
+  requireRole(actor, 'admin', 'operator', 'city');
+  const run = await db.selectFrom('print_run').selectAll().where('community_id', '=', actor.communityId).where('print_run_id', '=', printRunId).executeTakeFirst();
+  if (!run) throw notFound({ uk: `Друк ${printRunId}`, en: `Print run ${printRunId}` });
+  const files = await db.selectFrom('print_file').select(['name', 'kind', 'route', 'bills', 'sha256', 'size']).where('community_id', '=', actor.communityId).where('print_run_id', '=', printRunId).orderBy('name').execute();
+  return { printRunId, period: run.period, status: run.status, jobId: run.job_id, summary: run.summary, files };
+}
+
+export async function printRunFile(db: Db, actor: SessionUser, printRunId: number, name: string) {
+  requireRole(actor, 'admin', 'operator', 'city');
+  const f = await db.selectFrom('print_file').select(['content', 'kind', 'sha256']).where('community_id', '=', actor.communityId).where('print_run_id', '=', printRunId).where('name', '=', name).executeTakeFirst();
+  if (!f) throw notFound({ uk: `Файл ${name}`, en: `File ${name}` });
+  return { content: Buffer.from(f.content), sha256: f.sha256, type: f.kind.endsWith('csv') ? 'text/csv; charset=utf-8' : 'application/pdf' };
+}
