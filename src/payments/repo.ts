@@ -120,3 +120,12 @@ select p.payment_id, p.agent_id, p.txn_id, p.premise_id, p.amount, p.paid_at, p.
   ];
   return { records, headSeq: Number(head?.seq ?? 0) };
 }
+
+export async function receiptMeta(db: DbOrTx, communityId: number, paymentId: number) {
+  const r = await sql<{ community: string; agent: string; payer: string | null }>`
+select c.name as community, a.name as agent, p.payer from payment p
+  join community c on c.community_id = p.community_id
+  join payment_agent a on a.community_id = p.community_id and a.agent_id = p.agent_id
+ where p.community_id = ${communityId} and p.payment_id = ${paymentId}`.execute(db);
+  return r.rows[0]!;
+}

@@ -18,6 +18,7 @@ import { allocate, type SplitPart } from './allocate';
 import { canonicalPayment, canonicalReversal, chainHash, verificationCode, verifyChain, type ChainProblem } from './chain';
 import type { PaymentChannel } from './tables';
 import * as repo from './repo';
+import type { ReceiptData } from './receipt';
 
 /** The agent behind a verified request (see agent-auth.ts). */
 export interface Agent {
@@ -305,4 +306,25 @@ export async function verifyPaymentsChain(db: DbOrTx, communityId: number): Prom
 export function chainProblemText(p: ChainProblem): Bilingual {
   const what = p.kind === 'missing' ? { uk: `запис №${p.seq}`, en: `record #${p.seq}` } : { uk: `${p.kind === 'payment' ? 'платіж' : 'сторно платежу'} ${p.id} (запис №${p.seq})`, en: `${p.kind} of payment ${p.id} (record #${p.seq})` };
   return p.problem === 'changed' ? { uk: `Змінено ${what.uk}`, en: `Changed: ${what.en}` } : { uk: `Видалено ${what.uk}`, en: `Removed: ${what.en}` };
+}
+
+/** The receipt of a payment found by its verification code (public: the code is the secret). */
+export async function receiptByCode(db: DbOrTx, communityId: number, code: string): Promise<ReceiptData> {
+  const p = await repo.paymentByCode(db, communityId, code.toUpperCase());
+  if (!p) throw notFound({ uk: `Квитанція ${code}`, en: `Receipt ${code}` });
+  return receiptOf(db, communityId, p.payment_id);
+}
+
+/** The receipt of a payment: what the portal shows the resident after paying. */
+export async function receiptOf(db: DbOrTx, communityId: number, paymentId: number): Promise<ReceiptData> {
+  const view = await paymentView(db, communityId, paymentId);
+  const meta = await repo.receiptMeta(db, communityId, paymentId);
+  const h = await repo.householdByUnifiedAccount(db, communityId, view.unifiedAccount);
+  return {
+    ...view,
+    community: meta.community,
+    agent: meta.agent,
+    payer: meta.payer,
+    address: h ? displayAddress({ streetType: h.street_type, streetName: h.street_name, house: h, apartment: h.apartment }) : '',
+  };
 }

@@ -7,6 +7,7 @@ import { registryRoutes } from '../registry/routes';
 import { onboardingRoutes } from '../onboarding/routes';
 import { jobRoutes } from '../jobs/routes';
 import { dashboardRoutes } from '../dashboard/routes';
+import { paymentsRoutes } from '../payments/routes';
 
 /** A domain's HTTP routes: a function that adds them to the app (under /api). */
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void> | void;
@@ -20,4 +21,5 @@ export const routeModules: RouteModule[] = [
   onboardingRoutes,
   jobRoutes,
   dashboardRoutes,
+  paymentsRoutes,
 ];

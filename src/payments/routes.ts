@@ -1,0 +1,160 @@
+/**
+ * Payments HTTP API. Amounts are integer kopecks.
+ *
+ * Agents (signed with HMAC-SHA256, see signature.ts; no session), under /api/agent/v1:
+ * GET  /debt?unifiedAccount=…            → {unifiedAccount, address, payer (masked), period, lines, total, advance}
+ * POST /check {unifiedAccount, amount, split?: [{serviceCode, amount}]} → {reference, amount, parts}
+ * POST /pay {txnId, unifiedAccount, amount, split?, reference?} → 201 payment (200 with replayed: true for a retry)
+ * POST /cancel {txnId, reason?}          → the payment, cancelled (the day of payment only)
+ * GET  /payments/:txnId                  → the payment's status
+ *
+ * Staff (session): GET /payments/agents, POST /payments/agents, POST /payments/agents/:id/keys,
+ * POST /payments/:id/reverse {reason}, GET /payments/chain/verify.
+ * Public: GET /receipts/:code (HTML), GET /receipts/:code.json.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf, requireRole } from '../server/access';
+import type { AppContext } from '../server/context';
+import type { RouteModule } from '../server/routes';
+import { AppError } from '../shared/errors';
+import { authenticateAgent } from './agent-auth';
+import { createAgent, issueKey, listAgents } from './agents';
+import { receiptHtml } from './receipt';
+import * as payments from './service';
+
+const kopecks = z.number().int();
+const splitSchema = z.array(z.object({ serviceCode: z.string().min(1).max(64), amount: kopecks })).max(50).optional();
+const partSchema = z.object({ serviceCode: z.string(), service: z.string(), provider: z.string(), accountNumber: z.string(), amount: z.number() });
+const paymentSchema = z.object({
+  paymentId: z.number(),
+  txnId: z.string(),
+  status: z.enum(['posted', 'cancelled']),
+  unifiedAccount: z.string(),
+  amount: z.number(),
+  paidAt: z.string(),
+  businessDate: z.string(),
+  parts: z.array(partSchema),
+  receiptCode: z.string(),
+});
+const debtSchema = z.object({
+  unifiedAccount: z.string(),
+  address: z.string(),
+  payer: z.string().nullable(),
+  period: z.string(),
+  lines: z.array(z.object({ serviceCode: z.string(), service: z.string(), provider: z.string(), providerEdrpou: z.string(), accountNumber: z.string(), toPay: z.number(), advance: z.number() })),
+  total: z.number(),
+  advance: z.number(),
+});
+const signed = { security: [{ agentSignature: [] }], tags: ['agent API v1'] };
+
+/** Keeps the body as sent (the signature covers it) and parses it as JSON. */
+function keepRawJson(scope: FastifyInstance): void {
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    request.rawBody = text;
+    try {
+      done(null, text.length ? JSON.parse(text) : {});
+    } catch {
+      done(new AppError('malformed_json', 400, { uk: 'Тіло запиту — не JSON', en: 'The request body is not JSON' }), undefined);
+    }
+  });
+}
+
+function agentRoutes(ctx: AppContext) {
+  return async (scope: FastifyInstance) => {
+    keepRawJson(scope);
+    const api = scope.withTypeProvider<ZodTypeProvider>();
+    const agentOf = (request: Parameters<typeof authenticateAgent>[1]) => authenticateAgent(ctx.db, request);
+
+    api.get('/debt', { schema: { ...signed, querystring: z.object({ unifiedAccount: z.string().min(1).max(20) }), response: { 200: debtSchema } } }, async (request) => {
+      const agent = await agentOf(request);
+      return payments.findDebt(ctx.db, agent.communityId, request.query.unifiedAccount);
+    });
+
+    api.post(
+      '/check',
+      { schema: { ...signed, body: z.object({ unifiedAccount: z.string().min(1).max(20), amount: kopecks, split: splitSchema }), response: { 200: z.object({ reference: z.string(), amount: z.number(), parts: z.array(partSchema) }) } } },
+      async (request) => payments.checkPayment(ctx.db, await agentOf(request), request.body),
+    );
+
+    api.post(
+      '/pay',
+      {
+        schema: {
+          ...signed,
+          body: z.object({ txnId: z.string().min(1).max(64), unifiedAccount: z.string().min(1).max(20), amount: kopecks, split: splitSchema, reference: z.string().max(64).optional() }),
+          response: { 200: paymentSchema.extend({ replayed: z.boolean() }), 201: paymentSchema.extend({ replayed: z.boolean() }) },
+        },
+      },
+      async (request, reply) => {
+        const result = await payments.pay(ctx.db, await agentOf(request), request.body);
+        reply.status(result.replayed ? 200 : 201);
+        return result;
+      },
+    );
+
+    api.post(
+      '/cancel',
+      { schema: { ...signed, body: z.object({ txnId: z.string().min(1).max(64), reason: z.string().max(500).optional() }), response: { 200: paymentSchema } } },
+      async (request) => payments.cancelByAgent(ctx.db, await agentOf(request), request.body.txnId, request.body.reason ?? ''),
+    );
+
+    api.get('/payments/:txnId', { schema: { ...signed, params: z.object({ txnId: z.string().min(1).max(64) }), response: { 200: paymentSchema } } }, async (request) =>
+      payments.paymentStatus(ctx.db, await agentOf(request), request.params.txnId),
+    );
+  };
+}
+
+export const paymentsRoutes: RouteModule = async (app, ctx) => {
+  await app.register(agentRoutes(ctx), { prefix: '/agent/v1' });
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['payments'];
+
+  api.get('/payments/agents', { schema: { tags } }, async (request) => ({ items: await listAgents(ctx.db, actorOf(request)) }));
+  api.post(
+    '/payments/agents',
+    {
+      schema: {
+        tags,
+        body: z.object({ code: z.string().regex(/^[a-z0-9_-]{2,32}$/), name: z.string().min(1).max(200), maxAmount: z.number().int().positive().optional(), ipAllow: z.array(z.string().max(64)).max(50).nullable().optional() }),
+      },
+    },
+    async (request, reply) => {
+      reply.status(201);
+      return createAgent(ctx.db, actorOf(request), request.body);
+    },
+  );
+  api.post(
+    '/payments/agents/:id/keys',
+    { schema: { tags, params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({ overlapHours: z.number().min(0).max(24 * 30).optional() }).optional() } },
+    async (request, reply) => {
+      reply.status(201);
+      return issueKey(ctx.db, actorOf(request), request.params.id, request.body?.overlapHours);
+    },
+  );
+  api.post(
+    '/payments/:id/reverse',
+    { schema: { tags, params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({ reason: z.string().min(1).max(500) }), response: { 200: paymentSchema } } },
+    async (request) => {
+      const actor = actorOf(request);
+      requireRole(actor, 'admin', 'operator');
+      return payments.reversePayment(ctx.db, actor.communityId, request.params.id, request.body.reason, { sameDayOnly: false, userId: actor.userId });
+    },
+  );
+  api.get('/payments/chain/verify', { schema: { tags } }, async (request) => {
+    const actor = actorOf(request);
+    requireRole(actor, 'admin', 'city');
+    const r = await payments.verifyPaymentsChain(ctx.db, actor.communityId);
+    return { records: r.records, intact: r.problem === null, problem: r.problem && { ...r.problem, message: payments.chainProblemText(r.problem) } };
+  });
+
+  api.get('/receipts/:code', { schema: { tags: ['receipts'], params: z.object({ code: z.string().regex(/^[0-9A-Fa-f-]{14}(\.json)?$/) }) } }, async (request, reply) => {
+    const json = request.params.code.endsWith('.json');
+    const receipt = await payments.receiptByCode(ctx.db, ctx.communityId, request.params.code.replace(/\.json$/, ''));
+    if (json) return receipt;
+    reply.type('text/html; charset=utf-8');
+    return receiptHtml(receipt);
+  });
+};
