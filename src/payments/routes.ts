@@ -20,6 +20,7 @@ import type { AppContext } from '../server/context';
 import type { RouteModule } from '../server/routes';
 import { AppError } from '../shared/errors';
 import { authenticateAgent } from './agent-auth';
+import { debtErrorXml, handleDebtXml } from './debt';
 import { createAgent, issueKey, listAgents } from './agents';
 import { receiptHtml } from './receipt';
 import * as payments from './service';
@@ -107,8 +108,31 @@ function agentRoutes(ctx: AppContext) {
   };
 }
 
+/** The PrivatBank "Debt" XML interface: one POST, signed like the JSON API, answered in XML (ErrorInfo on any failure). */
+function debtRoutes(ctx: AppContext) {
+  return async (scope: FastifyInstance) => {
+    for (const type of ['application/xml', 'text/xml']) {
+      scope.addContentTypeParser(type, { parseAs: 'string' }, (request, body, done) => {
+        request.rawBody = body as string;
+        done(null, body);
+      });
+    }
+    scope.post('/', { schema: { tags: ['agent API v1'], summary: 'PrivatBank "Debt" XML: Presearch, Search, Check, Pay, Cancel', security: [{ agentSignature: [] }] } }, async (request, reply) => {
+      reply.type('application/xml; charset=utf-8');
+      let agent;
+      try {
+        agent = await authenticateAgent(ctx.db, request);
+      } catch (err) {
+        return debtErrorXml('Unknown', err);
+      }
+      return handleDebtXml(ctx.db, agent, request.rawBody ?? '');
+    });
+  };
+}
+
 export const paymentsRoutes: RouteModule = async (app, ctx) => {
   await app.register(agentRoutes(ctx), { prefix: '/agent/v1' });
+  await app.register(debtRoutes(ctx), { prefix: '/debt/v1' });
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['payments'];
 

@@ -47,7 +47,9 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     await sql`insert into ledger_entry (community_id, account_id, period, kind, amount, source) values
       (1, ${A.p1Heating}, '2026-09-01', 'opening_balance', 45678, 'import'),
       (1, ${A.p1Management}, '2026-09-01', 'opening_balance', 12345, 'import'),
-      (1, ${A.p2Cold}, '2026-09-01', 'opening_balance', 50000, 'import')`.execute(h.db);
+      (1, ${A.p2Cold}, '2026-09-01', 'opening_balance', 50000, 'import'),
+      (1, ${A.p3Electricity}, '2026-09-01', 'opening_balance', 30001, 'import'),
+      (1, ${A.p3Waste}, '2026-09-01', 'opening_balance', 1234, 'import')`.execute(h.db);
     await createUser(h.db, { communityId: 1, login: 'admin', password: PASSWORD, role: 'admin', providerId: null, displayName: 'admin' });
     ctx = testContext(h);
     app = await buildApp(ctx);
@@ -168,6 +170,35 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     expect(paid.parts.every((x: { serviceCode: string }) => x.serviceCode === 'intercom')).toBe(true);
     const wrong = await call('POST', '/api/agent/v1/pay', { txnId: 'bank-ref-2', unifiedAccount: UA[0], amount: 2000, reference });
     expect(wrong.json().code).toBe('reference_mismatch');
+  });
+
+  it('pays through the PrivatBank Debt protocol: Search, Check, Pay (once), errors as ErrorInfo', async () => {
+    const debtCall = (action: string, data: string, k = key) => {
+      const body = `<?xml version="1.0" encoding="UTF-8"?><Transfer xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" interface="Debt" action="${action}">${data}</Transfer>`;
+      return app.inject({ method: 'POST', url: '/api/debt/v1', payload: body, headers: { 'content-type': 'application/xml', ...agentHeaders(k.keyId, k.secret, 'POST', '/api/debt/v1', body) } });
+    };
+    const search = await debtCall('Search', `<Data xsi:type="Payer" billIdentifier="${UA[2]}"/>`);
+    expect(search.headers['content-type']).toContain('application/xml');
+    expect(search.body).toContain('xsi:type="DebtPack"');
+    expect(search.body).toContain('amountToPay="300.01"');
+    expect(search.body).toContain('<TotalSum>312.35</TotalSum>');
+    const check = await debtCall('Check', `<Data xsi:type="Payment" billIdentifier="${UA[2]}"><TotalSum>312.35</TotalSum></Data>`);
+    const reference = /reference="([^"]+)"/.exec(check.body)![1];
+    const payXml = `<Data xsi:type="Payment" id="PB-77" billIdentifier="${UA[2]}" checkReference="${reference}"><TotalSum>312.35</TotalSum></Data>`;
+    const paid = await debtCall('Pay', payXml);
+    expect(paid.body).toContain('xsi:type="Gateway"');
+    expect(await balance(A.p3Electricity)).toBe(0);
+    expect(await balance(A.p3Waste)).toBe(0);
+    const retried = await debtCall('Pay', payXml);
+    expect(/reference="(\d+)"/.exec(retried.body)![1]).toBe(/reference="(\d+)"/.exec(paid.body)![1]);
+    const before = await paymentsCount();
+    const duplicate = await debtCall('Pay', payXml.replace(/312\.35/, '1.00').replace(` checkReference="${reference}"`, ''));
+    expect(duplicate.body).toContain('code="7"');
+    const unknown = await debtCall('Search', `<Data xsi:type="Payer" billIdentifier="${makeUnifiedAccountNumber(999999)}"/>`);
+    expect(unknown.body).toContain('code="2"');
+    expect((await debtCall('Pay', '<Data id="x"')).body).toContain('code="99"');
+    expect((await debtCall('Search', `<Data billIdentifier="${UA[2]}"/>`, { ...key, secret: 'bad' })).body).toContain('code="99"');
+    expect(await paymentsCount()).toBe(before);
   });
 
   it('cancels on the day of payment only, restoring the balances', async () => {
