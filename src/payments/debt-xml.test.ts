@@ -43,6 +43,7 @@ describe('Debt XML', () => {
   it('writes a DebtPack with the period, the payer and a line per service', () => {
     const xml = debtPackXml({
       unifiedAccount: '1000011',
+      premiseId: 1,
       address: 'вул. Соборна, буд. 1, кв. 1',
       payer: 'К***ь О.',
       period: '2026-12-01',

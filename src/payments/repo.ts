@@ -129,3 +129,7 @@ select c.name as community, a.name as agent, p.payer from payment p
  where p.community_id = ${communityId} and p.payment_id = ${paymentId}`.execute(db);
   return r.rows[0]!;
 }
+
+export async function agentByCode(db: DbOrTx, communityId: number, code: string) {
+  return db.selectFrom('payment_agent').selectAll().where('community_id', '=', communityId).where('code', '=', code).executeTakeFirst();
+}

@@ -15,13 +15,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, requireRole } from '../server/access';
+import { actorOf, requireRole, STAFF } from '../server/access';
+import type { SessionUser } from '../server/context';
+import { forbidden } from '../shared/errors';
 import type { AppContext } from '../server/context';
 import type { RouteModule } from '../server/routes';
 import { AppError } from '../shared/errors';
 import { authenticateAgent } from './agent-auth';
 import { debtErrorXml, handleDebtXml } from './debt';
 import { createAgent, issueKey, listAgents } from './agents';
+import { acquirerSettingsFromEnv, cardOrderStatus, handleCardCallback, startCardPayment } from './card';
 import { receiptHtml } from './receipt';
 import * as payments from './service';
 
@@ -41,6 +44,7 @@ const paymentSchema = z.object({
 });
 const debtSchema = z.object({
   unifiedAccount: z.string(),
+  premiseId: z.number(),
   address: z.string(),
   payer: z.string().nullable(),
   period: z.string(),
@@ -130,9 +134,29 @@ function debtRoutes(ctx: AppContext) {
   };
 }
 
+/** The acquirer's server callback: form fields data and signature, no session. */
+function cardCallbackRoutes(ctx: AppContext) {
+  return async (scope: FastifyInstance) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/callback',
+      { schema: { tags: ['payments'], summary: 'Card acquirer callback (LiqPay-style data + signature)', body: z.object({ data: z.string().max(20000).optional(), signature: z.string().max(200).optional() }) } },
+      async (request) => handleCardCallback(ctx.db, ctx.communityId, acquirerSettingsFromEnv().agentCode, request.body),
+    );
+  };
+}
+
+/** Staff start a card payment for any household; a resident only for a premise linked to them. */
+async function mayPayFor(ctx: AppContext, actor: SessionUser, premiseId: number): Promise<void> {
+  if (STAFF.includes(actor.role)) return;
+  const own = actor.role === 'resident' && (await ctx.db.selectFrom('user_premise').select('premise_id').where('community_id', '=', actor.communityId).where('user_id', '=', actor.userId).where('premise_id', '=', premiseId).executeTakeFirst());
+  if (!own) throw forbidden();
+}
+
 export const paymentsRoutes: RouteModule = async (app, ctx) => {
   await app.register(agentRoutes(ctx), { prefix: '/agent/v1' });
   await app.register(debtRoutes(ctx), { prefix: '/debt/v1' });
+  await app.register(cardCallbackRoutes(ctx), { prefix: '/payments/card' });
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['payments'];
 
@@ -172,6 +196,23 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
     requireRole(actor, 'admin', 'city');
     const r = await payments.verifyPaymentsChain(ctx.db, actor.communityId);
     return { records: r.records, intact: r.problem === null, problem: r.problem && { ...r.problem, message: payments.chainProblemText(r.problem) } };
+  });
+
+  api.post(
+    '/payments/card/start',
+    { schema: { tags, body: z.object({ unifiedAccount: z.string().min(1).max(20), amount: z.number().int().positive().optional() }) } },
+    async (request) => {
+      const actor = actorOf(request);
+      const debt = await payments.findDebt(ctx.db, actor.communityId, request.body.unifiedAccount);
+      await mayPayFor(ctx, actor, debt.premiseId);
+      return startCardPayment(ctx.db, actor.communityId, acquirerSettingsFromEnv(), request.body);
+    },
+  );
+  api.get('/payments/card/orders/:orderId', { schema: { tags, params: z.object({ orderId: z.string().min(1).max(64) }) } }, async (request) => {
+    const actor = actorOf(request);
+    const status = await cardOrderStatus(ctx.db, actor.communityId, acquirerSettingsFromEnv().agentCode, request.params.orderId);
+    await mayPayFor(ctx, actor, status.premiseId);
+    return status;
   });
 
   api.get('/receipts/:code', { schema: { tags: ['receipts'], params: z.object({ code: z.string().regex(/^[0-9A-Fa-f-]{14}(\.json)?$/) }) } }, async (request, reply) => {

@@ -41,6 +41,7 @@ export interface DebtLineView {
 
 export interface HouseholdDebt {
   unifiedAccount: string;
+  premiseId: number;
   address: string;
   /** Masked: «К***ь О.» — enough for the payer to recognise, not enough to harvest. */
   payer: string | null;
@@ -97,6 +98,7 @@ export async function findDebt(db: DbOrTx, communityId: number, unifiedAccount: 
   const due = amountDue(await premiseBalances(db, communityId, h.premise_id));
   return {
     unifiedAccount: h.unified_account,
+    premiseId: h.premise_id,
     address: displayAddress({ streetType: h.street_type, streetName: h.street_name, house: h, apartment: h.apartment }),
     payer: h.last_name && h.first_name ? maskName(h.last_name, h.first_name) : null,
     period: periodOf(now),

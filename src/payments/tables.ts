@@ -38,6 +38,7 @@ export interface PaymentsTables {
     premise_id: number;
     amount: number;
     split: Json | null;
+    outcome: ColumnType<'declined' | null, 'declined' | null | undefined>;
     created_at: Stamp;
   };
   payment_chain_head: {

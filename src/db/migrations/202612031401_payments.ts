@@ -52,6 +52,8 @@ create table payment_check (
   premise_id bigint not null,
   amount bigint not null check (amount > 0),
   split jsonb,
+  -- Card orders: null while the acquirer has not answered, 'declined' when it refused (paid orders have a payment).
+  outcome text check (outcome in ('declined')),
   created_at timestamptz not null default now(),
   primary key (community_id, reference),
   foreign key (community_id, agent_id) references payment_agent
