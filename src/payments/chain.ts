@@ -10,8 +10,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 export interface ChainRecord {
   seq: number;
-  kind: 'payment' | 'reversal';
-  /** Payment id (a reversal is named by the payment it reverses). */
+  kind: 'payment' | 'reversal' | 'settlement';
+  /** Payment id (a reversal is named by the payment it reverses), or the settlement registry's id. */
   id: number;
   /** The record's fields in a fixed order (see `canonicalPayment` / `canonicalReversal`). */
   text: string;
@@ -30,6 +30,12 @@ export function canonicalPayment(p: { paymentId: number; agentId: number; txnId:
 
 export function canonicalReversal(r: { paymentId: number; reason: string; reversedAt: Date }): string {
   return ['reversal', r.paymentId, r.reason, r.reversedAt.toISOString()].join('|');
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+export function canonicalSettlement(r: { registryId: number; providerId: number; businessDate: string; lines: number; gross: number; commission: number; net: number; csv: Buffer; dbf: Buffer }): string {
+  return ['settlement', r.registryId, r.providerId, r.businessDate, r.lines, r.gross, r.commission, r.net, sha(r.csv), sha(r.dbf)].join('|');
 }
 
 /** A short code printed on the receipt: the first 12 hex digits of the payment's hash, in groups. */

@@ -1,7 +1,7 @@
 /** SQL of the payments domain. */
 import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../db/index';
-import { GENESIS_HASH, type ChainRecord, canonicalPayment, canonicalReversal } from './chain';
+import { GENESIS_HASH, type ChainRecord, canonicalPayment, canonicalReversal, canonicalSettlement } from './chain';
 
 export async function agentByKey(db: DbOrTx, keyId: string) {
   return db
@@ -100,6 +100,7 @@ select p.payment_id, p.agent_id, p.txn_id, p.premise_id, p.amount, p.paid_at, p.
          where pa.community_id = p.community_id and pa.payment_id = p.payment_id) as parts
   from payment p where p.community_id = ${communityId}`.execute(db);
   const reversals = await db.selectFrom('payment_reversal').selectAll().where('community_id', '=', communityId).execute();
+  const registries = await db.selectFrom('settlement_registry').selectAll().where('community_id', '=', communityId).execute();
   const records: ChainRecord[] = [
     ...payments.rows.map((p) => ({
       seq: Number(p.chain_seq),
@@ -114,6 +115,14 @@ select p.payment_id, p.agent_id, p.txn_id, p.premise_id, p.amount, p.paid_at, p.
       kind: 'reversal' as const,
       id: r.payment_id,
       text: canonicalReversal({ paymentId: r.payment_id, reason: r.reason, reversedAt: new Date(r.reversed_at) }),
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    })),
+    ...registries.map((r) => ({
+      seq: Number(r.chain_seq),
+      kind: 'settlement' as const,
+      id: r.registry_id,
+      text: canonicalSettlement({ registryId: r.registry_id, providerId: r.provider_id, businessDate: r.business_date, lines: r.lines, gross: r.gross, commission: r.commission, net: r.net, csv: Buffer.from(r.csv), dbf: Buffer.from(r.dbf) }),
       prevHash: r.prev_hash,
       hash: r.hash,
     })),

@@ -27,6 +27,7 @@ import { createAgent, issueKey, listAgents } from './agents';
 import { acquirerSettingsFromEnv, cardOrderStatus, handleCardCallback, startCardPayment } from './card';
 import { receiptHtml } from './receipt';
 import * as payments from './service';
+import { exportSettlement, exportSettlementDay } from './settlement';
 
 const kopecks = z.number().int();
 const splitSchema = z.array(z.object({ serviceCode: z.string().min(1).max(64), amount: kopecks })).max(50).optional();
@@ -213,6 +214,31 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
     const status = await cardOrderStatus(ctx.db, actor.communityId, acquirerSettingsFromEnv().agentCode, request.params.orderId);
     await mayPayFor(ctx, actor, status.premiseId);
     return status;
+  });
+
+  const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+  api.post('/payments/settlement/contracts', { schema: { tags, body: z.object({ providerId: z.number().int().positive(), agentId: z.number().int().positive().nullable().optional(), percent: z.string().regex(/^\d{1,2}(\.\d{1,3})?$/).optional(), fixed: z.number().int().min(0).optional() }) } }, async (request, reply) => {
+    const actor = actorOf(request);
+    requireRole(actor, 'admin');
+    const b = request.body;
+    if ((b.percent === undefined) === (b.fixed === undefined)) throw new AppError('contract_terms', 422, { uk: 'Вкажіть або відсоток, або фіксовану суму', en: 'Give either a percent or a fixed sum' }, { field: 'percent' });
+    await ctx.db.insertInto('settlement_contract').values({ community_id: actor.communityId, provider_id: b.providerId, agent_id: b.agentId ?? null, percent: b.percent ?? null, fixed: b.fixed ?? null }).execute();
+    reply.status(201);
+    return { ok: true };
+  });
+  api.post('/payments/settlement/:date/export', { schema: { tags, params: z.object({ date: isoDate }) } }, async (request) => {
+    const actor = actorOf(request);
+    requireRole(actor, 'admin', 'operator');
+    const items = await exportSettlementDay(ctx.db, actor.communityId, request.params.date);
+    return { items: items.map(({ csv: _csv, dbf: _dbf, ...rest }) => rest) };
+  });
+  api.get('/payments/settlement/:providerId/:file', { schema: { tags, params: z.object({ providerId: z.coerce.number().int().positive(), file: z.string().regex(/^\d{4}-\d{2}-\d{2}\.(csv|dbf)$/) }) } }, async (request, reply) => {
+    const actor = actorOf(request);
+    if (actor.role === 'provider' ? actor.providerId !== request.params.providerId : !STAFF.includes(actor.role)) throw forbidden();
+    const [date, ext] = request.params.file.split('.') as [string, 'csv' | 'dbf'];
+    const r = await exportSettlement(ctx.db, actor.communityId, request.params.providerId, date);
+    reply.type(ext === 'csv' ? 'text/csv; charset=windows-1251' : 'application/x-dbf').header('content-disposition', `attachment; filename="settlement-${request.params.providerId}-${date}.${ext}"`);
+    return ext === 'csv' ? r.csv : r.dbf;
   });
 
   api.get('/receipts/:code', { schema: { tags: ['receipts'], params: z.object({ code: z.string().regex(/^[0-9A-Fa-f-]{14}(\.json)?$/) }) } }, async (request, reply) => {

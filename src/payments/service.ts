@@ -306,7 +306,8 @@ export async function verifyPaymentsChain(db: DbOrTx, communityId: number): Prom
 }
 
 export function chainProblemText(p: ChainProblem): Bilingual {
-  const what = p.kind === 'missing' ? { uk: `запис №${p.seq}`, en: `record #${p.seq}` } : { uk: `${p.kind === 'payment' ? 'платіж' : 'сторно платежу'} ${p.id} (запис №${p.seq})`, en: `${p.kind} of payment ${p.id} (record #${p.seq})` };
+  const uk = { payment: 'платіж', reversal: 'сторно платежу', settlement: 'реєстр розрахунків' };
+  const what = p.kind === 'missing' ? { uk: `запис №${p.seq}`, en: `record #${p.seq}` } : { uk: `${uk[p.kind]} ${p.id} (запис №${p.seq})`, en: `${p.kind} ${p.id} (record #${p.seq})` };
   return p.problem === 'changed' ? { uk: `Змінено ${what.uk}`, en: `Changed: ${what.en}` } : { uk: `Видалено ${what.uk}`, en: `Removed: ${what.en}` };
 }
 

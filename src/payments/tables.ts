@@ -83,4 +83,38 @@ export interface PaymentsTables {
     prev_hash: string;
     hash: string;
   };
+  settlement_contract: {
+    community_id: number;
+    contract_id: Generated<number>;
+    provider_id: number;
+    agent_id: number | null;
+    percent: string | null;
+    fixed: number | null;
+  };
+  settlement_registry: {
+    community_id: number;
+    registry_id: Generated<number>;
+    provider_id: number;
+    business_date: string;
+    lines: number;
+    gross: number;
+    commission: number;
+    net: number;
+    csv: Buffer;
+    dbf: Buffer;
+    transfer: Json<TransferOrder>;
+    exported_at: Stamp;
+    chain_seq: number;
+    prev_hash: string;
+    hash: string;
+  };
+}
+
+/** The bank transfer to make to a provider for one day's registry. */
+export interface TransferOrder {
+  recipient: string;
+  edrpou: string;
+  iban: string;
+  amount: number;
+  purpose: string;
 }

@@ -8,6 +8,9 @@ import { createUser } from '../../src/auth/service';
 import { makeUnifiedAccountNumber } from '../../src/shared/identifiers';
 import { agentHeaders } from '../../src/payments/signature';
 import { cancelByAgent } from '../../src/payments/service';
+import { exportSettlementDay } from '../../src/payments/settlement';
+import iconv from 'iconv-lite';
+import { kyivToday } from '../../src/shared/period';
 import { createTestDatabase } from '../helpers/db';
 import { signInAs, testContext, type Signed } from '../helpers/http';
 import { A, createBillingFixture } from './billing-fixture';
@@ -241,10 +244,51 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     expect([refused.statusCode, refused.json().code]).toEqual([403, 'ip_not_allowed']);
   });
 
+  it("settles each provider's money the next day: commission by contract, transfer orders, frozen bytes", async () => {
+    const today = kyivToday();
+    const early = await app.inject({ method: 'POST', url: `/api/payments/settlement/${today}/export`, headers: admin.headers });
+    expect([early.statusCode, early.json().code]).toEqual([409, 'day_not_closed']);
+    expect((await app.inject({ method: 'POST', url: '/api/payments/settlement/contracts', headers: admin.headers, payload: { providerId: 3, percent: '1.5' } })).statusCode).toBe(201);
+    expect((await app.inject({ method: 'POST', url: '/api/payments/settlement/contracts', headers: admin.headers, payload: { providerId: 1, agentId, fixed: 200 } })).statusCode).toBe(201);
+
+    const tomorrow = new Date(Date.now() + 86400_000);
+    const registries = await exportSettlementDay(h.db, 1, today, tomorrow);
+    expect(registries.map((r) => r.providerId)).toEqual([1, 2, 3, 4]);
+    // Invariant: per provider, the registry's gross is what was allocated to it that day, less what was reversed.
+    for (const r of registries) {
+      const allocated = await sql<{ s: number }>`
+        select (coalesce(sum(pa.amount), 0) - coalesce(sum(pa.amount) filter (where p.status = 'cancelled'), 0))::bigint as s
+          from payment_allocation pa join payment p on p.payment_id = pa.payment_id join account a on a.account_id = pa.account_id
+         where a.provider_id = ${r.providerId} and p.business_date = ${today}`.execute(h.db);
+      expect(r.gross).toBe(allocated.rows[0]!.s);
+      expect(r.net).toBe(r.gross - r.commission);
+      expect(r.transfer.amount).toBe(r.net);
+    }
+    const heat = registries.find((r) => r.providerId === 3)!;
+    expect(heat.transfer).toMatchObject({ iban: 'UA213223130000026007233566003', edrpou: '03341316' });
+    expect(heat.transfer.purpose).toContain(`реєстром №${heat.registryId}`);
+    const csv = iconv.decode(heat.csv, 'windows-1251');
+    expect(csv).toContain(`;${UA[0]};Т-1;heating;456.78;6.85;449.93`); // 1.5 % of 456.78 = 6.8517 → 6.85
+    const water = registries.find((r) => r.providerId === 1)!;
+    // Fixed 2.00 per part for this agent (never more than the part), taken back on a reversal.
+    const fixed = await sql<{ c: number }>`
+      select (sum(least(200, pa.amount)) - coalesce(sum(least(200, pa.amount)) filter (where p.status = 'cancelled'), 0))::bigint as c
+        from payment_allocation pa join payment p on p.payment_id = pa.payment_id join account a on a.account_id = pa.account_id
+       where a.provider_id = 1 and p.agent_id = ${agentId}`.execute(h.db);
+    expect(water.commission).toBe(fixed.rows[0]!.c);
+    expect(water.commission).toBeGreaterThan(0);
+
+    const again = await app.inject({ method: 'GET', url: `/api/payments/settlement/3/${today}.csv`, headers: admin.headers });
+    expect(Buffer.compare(again.rawPayload, heat.csv)).toBe(0);
+    const dbf = await app.inject({ method: 'GET', url: `/api/payments/settlement/3/${today}.dbf`, headers: admin.headers });
+    expect(Buffer.compare(dbf.rawPayload, heat.dbf)).toBe(0);
+    await expect(sql`update settlement_registry set net = 0`.execute(h.db)).rejects.toThrow(/cannot change/);
+  });
+
   it('verifies the hash chain and names the first record changed or removed', async () => {
     const ok = (await app.inject({ method: 'GET', url: '/api/payments/chain/verify', headers: admin.headers })).json();
     expect(ok.intact).toBe(true);
-    expect(ok.records).toBe((await paymentsCount()) + 1); // one reversal
+    expect(ok.records).toBe((await paymentsCount()) + 1 + 4); // one reversal, four settlement registries
     await sql`update payment set amount = amount + 1 where payment_id = ${paymentId}`.execute(h.db);
     const changed = (await app.inject({ method: 'GET', url: '/api/payments/chain/verify', headers: admin.headers })).json();
     expect(changed.problem).toMatchObject({ kind: 'payment', id: paymentId, problem: 'changed' });
