@@ -108,6 +108,30 @@ export interface PaymentsTables {
     prev_hash: string;
     hash: string;
   };
+  agent_registry: {
+    community_id: number;
+    agent_id: number;
+    business_date: string;
+    file_name: string;
+    file_sha256: string;
+    rows: number;
+    total: number;
+    matched: number;
+    posted: number;
+    amount_differs: number;
+    missing_in_file: number;
+    flags: Json<RegistryFlag[]>;
+    imported_at: Stamp;
+  };
+}
+
+/** A line of an agent's registry that did not reconcile. */
+export interface RegistryFlag {
+  problem: 'amount_differs' | 'missing_in_file';
+  txnId: string;
+  rowNo: number | null;
+  fileAmount: number | null;
+  apiAmount: number | null;
 }
 
 /** The bank transfer to make to a provider for one day's registry. */
