@@ -38,7 +38,7 @@ export function canonicalSettlement(r: { registryId: number; providerId: number;
   return ['settlement', r.registryId, r.providerId, r.businessDate, r.lines, r.gross, r.commission, r.net, sha(r.csv), sha(r.dbf)].join('|');
 }
 
-/** A short code printed on the receipt: the first 12 hex digits of the payment's hash, in groups. */
+/** The code printed on the receipt (12 random hex digits, in groups): whoever holds it may see the receipt. */
 export function verificationCode(hash: string): string {
   return hash.slice(0, 12).toUpperCase().match(/.{4}/g)!.join('-');
 }

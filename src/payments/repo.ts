@@ -60,9 +60,23 @@ export async function moveChainHead(trx: Tx, communityId: number, seq: number, h
   await trx.updateTable('payment_chain_head').set({ seq, hash }).where('community_id', '=', communityId).execute();
 }
 
-export async function nextPaymentId(trx: Tx): Promise<number> {
-  const r = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('payment', 'payment_id'))::bigint as id`.execute(trx);
-  return r.rows[0]!.id;
+/** Committed payments not yet in the chain, oldest first, with their parts (for `canonicalPayment`). */
+export async function unsealedPayments(trx: Tx, communityId: number) {
+  const r = await sql<{ payment_id: number; agent_id: number; txn_id: string; premise_id: number; amount: number; paid_at: Date; parts: Array<{ accountId: number; amount: number }> }>`
+select p.payment_id, p.agent_id, p.txn_id, p.premise_id, p.amount, p.paid_at,
+       (select json_agg(json_build_object('accountId', pa.account_id, 'amount', pa.amount)) from payment_allocation pa
+         where pa.community_id = p.community_id and pa.payment_id = p.payment_id) as parts
+  from payment p where p.community_id = ${communityId} and p.chain_seq is null
+ order by p.payment_id
+ for update skip locked`.execute(trx);
+  return r.rows.map((p) => ({ paymentId: p.payment_id, agentId: p.agent_id, txnId: p.txn_id, premiseId: p.premise_id, amount: p.amount, paidAt: new Date(p.paid_at), allocations: (p.parts ?? []).map((x) => ({ accountId: Number(x.accountId), amount: Number(x.amount) })) }));
+}
+
+export async function sealPayments(trx: Tx, communityId: number, sealed: ReadonlyArray<{ paymentId: number; seq: number; prevHash: string; hash: string }>): Promise<void> {
+  const values = sql.join(sealed.map((s) => sql`(${s.paymentId}::bigint, ${s.seq}::bigint, ${s.prevHash}, ${s.hash})`));
+  await sql`update payment p set chain_seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
+              from (values ${values}) as v(payment_id, seq, prev_hash, hash)
+             where p.community_id = ${communityId} and p.payment_id = v.payment_id`.execute(trx);
 }
 
 export async function paymentByTxn(db: DbOrTx, communityId: number, agentId: number, txnId: string) {
@@ -98,7 +112,7 @@ export async function chainRecords(db: DbOrTx, communityId: number): Promise<{ r
 select p.payment_id, p.agent_id, p.txn_id, p.premise_id, p.amount, p.paid_at, p.chain_seq, p.prev_hash, p.hash,
        (select json_agg(json_build_object('accountId', pa.account_id, 'amount', pa.amount)) from payment_allocation pa
          where pa.community_id = p.community_id and pa.payment_id = p.payment_id) as parts
-  from payment p where p.community_id = ${communityId}`.execute(db);
+  from payment p where p.community_id = ${communityId} and p.chain_seq is not null`.execute(db);
   const reversals = await db.selectFrom('payment_reversal').selectAll().where('community_id', '=', communityId).execute();
   const registries = await db.selectFrom('settlement_registry').selectAll().where('community_id', '=', communityId).execute();
   const records: ChainRecord[] = [

@@ -170,8 +170,9 @@ const txnConflict = (txnId: string) =>
 
 /**
  * Posts a payment, once: the same agent and txnId with the same request return the first answer;
- * with another request, 409. Concurrent retries queue on the community's chain head, so the
- * second sees the first's row and answers from it.
+ * with another request, 409. A concurrent retry's insert waits on the first's unique key and then
+ * answers from its row. The chain is sealed after the commit (`sealChain`), in batches, so
+ * payments do not queue on the chain head while they post.
  */
 export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date()): Promise<PaymentView & { replayed: boolean }> {
   if (!/^[\x21-\x7e]{1,64}$/.test(input.txnId)) {
@@ -182,13 +183,13 @@ export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(
     .update(JSON.stringify([input.unifiedAccount.replace(/\s+/g, ''), input.amount, input.split ?? null, input.reference ?? null]))
     .digest('hex');
   const c = agent.communityId;
+  const replay = (existing: { request_hash: string; payment_id: number }) => {
+    if (existing.request_hash !== requestHash) throw txnConflict(input.txnId);
+    return -existing.payment_id;
+  };
   const paymentId = await db.transaction().execute(async (trx) => {
-    const head = await repo.lockChainHead(trx, c);
     const existing = await repo.paymentByTxn(trx, c, agent.agentId, input.txnId);
-    if (existing) {
-      if (existing.request_hash !== requestHash) throw txnConflict(input.txnId);
-      return -existing.payment_id;
-    }
+    if (existing) return replay(existing);
     const h = await household(trx, c, input.unifiedAccount);
     let splitParts = input.split;
     if (input.reference) {
@@ -200,18 +201,11 @@ export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(
     }
     const parts = await split(trx, c, h.premise_id, input.amount, splitParts);
     const period = await openPeriodForCorrections(trx, c, periodOf(now));
-    const id = await repo.nextPaymentId(trx);
     const paidAt = new Date(now.getTime());
-    const entryIds = await postLedgerEntriesReturningIds(
-      trx,
-      parts.map((p) => ({ communityId: c, accountId: p.accountId, period, kind: 'payment', amount: -p.amount, source: 'payment', reason: `${agent.code} ${input.txnId}` })),
-    );
-    const hash = chainHash(head.hash, canonicalPayment({ paymentId: id, agentId: agent.agentId, txnId: input.txnId, premiseId: h.premise_id, amount: input.amount, paidAt, allocations: parts }));
-    await trx
+    const inserted = await trx
       .insertInto('payment')
       .values({
         community_id: c,
-        payment_id: id,
         agent_id: agent.agentId,
         channel: input.channel ?? 'api',
         txn_id: input.txnId,
@@ -223,17 +217,46 @@ export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(
         paid_at: paidAt,
         business_date: kyivDateOf(paidAt),
         period,
-        verify_code: verificationCode(hash),
-        chain_seq: head.seq + 1,
-        prev_hash: head.hash,
-        hash,
+        verify_code: verificationCode(randomBytes(6).toString('hex')),
       })
-      .execute();
+      .onConflict((oc) => oc.columns(['community_id', 'agent_id', 'txn_id']).doNothing())
+      .returning('payment_id')
+      .executeTakeFirst();
+    // A concurrent call with the same txnId committed first: answer from its row.
+    if (!inserted) return replay((await repo.paymentByTxn(trx, c, agent.agentId, input.txnId))!);
+    const id = inserted.payment_id;
+    const entryIds = await postLedgerEntriesReturningIds(
+      trx,
+      parts.map((p) => ({ communityId: c, accountId: p.accountId, period, kind: 'payment', amount: -p.amount, source: 'payment', reason: `${agent.code} ${input.txnId}` })),
+    );
     await trx.insertInto('payment_allocation').values(parts.map((p, i) => ({ community_id: c, payment_id: id, account_id: p.accountId, amount: p.amount, entry_id: entryIds[i]! }))).execute();
-    await repo.moveChainHead(trx, c, head.seq + 1, hash);
     return id;
   });
+  if (paymentId > 0) await sealChain(db, c);
   return { ...(await paymentView(db, c, Math.abs(paymentId))), replayed: paymentId < 0 };
+}
+
+/**
+ * Appends every committed payment not yet in the chain, in one transaction on the chain head:
+ * concurrent payers' seals queue here and the first seals everyone's rows, so the chain costs
+ * one short transaction per batch rather than a lock held through every payment.
+ */
+export async function sealChain(db: Db, communityId: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const head = await repo.lockChainHead(trx, communityId);
+    const open = await repo.unsealedPayments(trx, communityId);
+    let { seq, hash } = head;
+    const sealed = open.map((p) => {
+      const prev = hash;
+      hash = chainHash(prev, canonicalPayment(p));
+      seq += 1;
+      return { paymentId: p.paymentId, seq, prevHash: prev, hash };
+    });
+    if (sealed.length === 0) return 0;
+    await repo.sealPayments(trx, communityId, sealed);
+    await repo.moveChainHead(trx, communityId, seq, hash);
+    return sealed.length;
+  });
 }
 
 /** A payment as its agent, the portal and the receipt see it. */
@@ -300,7 +323,8 @@ export async function cancelByAgent(db: Db, agent: Agent, txnId: string, reason:
 }
 
 /** Recomputes the community's chain: null when intact, else the first record changed or removed. */
-export async function verifyPaymentsChain(db: DbOrTx, communityId: number): Promise<{ records: number; problem: ChainProblem | null }> {
+export async function verifyPaymentsChain(db: Db, communityId: number): Promise<{ records: number; problem: ChainProblem | null }> {
+  await sealChain(db, communityId);
   const { records, headSeq } = await repo.chainRecords(db, communityId);
   return { records: records.length, problem: verifyChain(records, headSeq) };
 }

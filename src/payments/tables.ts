@@ -62,9 +62,9 @@ export interface PaymentsTables {
     period: string;
     status: ColumnType<'posted' | 'cancelled', 'posted' | 'cancelled' | undefined>;
     verify_code: string;
-    chain_seq: number;
-    prev_hash: string;
-    hash: string;
+    chain_seq: ColumnType<number | null, number | null | undefined>;
+    prev_hash: ColumnType<string | null, string | null | undefined>;
+    hash: ColumnType<string | null, string | null | undefined>;
   };
   payment_allocation: {
     community_id: number;

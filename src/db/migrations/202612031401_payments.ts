@@ -80,10 +80,11 @@ create table payment (
   business_date date not null,
   period date not null,
   status text not null default 'posted' check (status in ('posted', 'cancelled')),
-  verify_code text not null,
-  chain_seq bigint not null,
-  prev_hash text not null,
-  hash text not null,
+  verify_code text not null unique,
+  -- Set when the payment is sealed into the chain, just after its commit (null until then).
+  chain_seq bigint,
+  prev_hash text,
+  hash text,
   primary key (community_id, payment_id),
   unique (community_id, agent_id, txn_id),
   unique (community_id, chain_seq),
@@ -91,6 +92,7 @@ create table payment (
 );
 create index payment_day on payment (community_id, business_date, agent_id);
 create index payment_premise on payment (community_id, premise_id);
+create index payment_unsealed on payment (community_id, payment_id) where chain_seq is null;
 create table payment_allocation (
   community_id int not null,
   payment_id bigint not null,
