@@ -156,3 +156,41 @@ select c.name as community, a.name as agent, p.payer from payment p
 export async function agentByCode(db: DbOrTx, communityId: number, code: string) {
   return db.selectFrom('payment_agent').selectAll().where('community_id', '=', communityId).where('code', '=', code).executeTakeFirst();
 }
+
+export interface PaymentRow {
+  paymentId: number;
+  agent: string;
+  channel: string;
+  txnId: string;
+  unifiedAccount: string | null;
+  amount: number;
+  paidAt: string;
+  status: 'posted' | 'cancelled';
+  receiptCode: string;
+}
+
+/** Payments for the staff search, newest first. */
+export async function searchPayments(db: DbOrTx, communityId: number, q: { unifiedAccount?: string; txnId?: string; date?: string; limit: number }): Promise<PaymentRow[]> {
+  const r = await sql<PaymentRow>`
+select p.payment_id as "paymentId", a.code as agent, p.channel, p.txn_id as "txnId", ua.number as "unifiedAccount", p.amount,
+       to_char(p.paid_at at time zone 'Europe/Kyiv', 'YYYY-MM-DD HH24:MI') as "paidAt", p.status, p.verify_code as "receiptCode"
+  from payment p
+  join payment_agent a on a.community_id = p.community_id and a.agent_id = p.agent_id
+  left join unified_account ua on ua.community_id = p.community_id and ua.premise_id = p.premise_id
+ where p.community_id = ${communityId}
+   ${q.unifiedAccount ? sql`and ua.number = ${q.unifiedAccount}` : sql``}
+   ${q.txnId ? sql`and p.txn_id = ${q.txnId}` : sql``}
+   ${q.date ? sql`and p.business_date = ${q.date}::date` : sql``}
+ order by p.payment_id desc limit ${q.limit}`.execute(db);
+  return r.rows;
+}
+
+/** Money in per day and channel over the last `days` days (cancelled payments left out). */
+export async function dailyByChannel(db: DbOrTx, communityId: number, days: number): Promise<Array<{ day: string; channel: string; amount: number; count: number }>> {
+  const r = await sql<{ day: string; channel: string; amount: number; count: number }>`
+select business_date::text as day, channel, sum(amount)::bigint as amount, count(*)::int as count
+  from payment
+ where community_id = ${communityId} and status = 'posted' and business_date > current_date - ${days}::int
+ group by 1, 2 order by 1, 2`.execute(db);
+  return r.rows;
+}

@@ -53,6 +53,7 @@ const debtSchema = z.object({
   total: z.number(),
   advance: z.number(),
 });
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const signed = { security: [{ agentSignature: [] }], tags: ['agent API v1'] };
 
 /** Keeps the body as sent (the signature covers it) and parses it as JSON. */
@@ -161,6 +162,20 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['payments'];
 
+  api.get(
+    '/payments',
+    { schema: { tags, querystring: z.object({ unifiedAccount: z.string().max(20).optional(), txnId: z.string().max(64).optional(), date: isoDate.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) } },
+    async (request) => {
+      const actor = actorOf(request);
+      requireRole(actor, ...STAFF);
+      return { items: await payments.searchPayments(ctx.db, actor.communityId, request.query) };
+    },
+  );
+  api.get('/payments/daily', { schema: { tags, querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }) } }, async (request) => {
+    const actor = actorOf(request);
+    requireRole(actor, ...STAFF);
+    return { items: await payments.dailyByChannel(ctx.db, actor.communityId, request.query.days) };
+  });
   api.get('/payments/agents', { schema: { tags } }, async (request) => ({ items: await listAgents(ctx.db, actorOf(request)) }));
   api.post(
     '/payments/agents',
@@ -216,7 +231,6 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
     return status;
   });
 
-  const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
   api.post('/payments/settlement/contracts', { schema: { tags, body: z.object({ providerId: z.number().int().positive(), agentId: z.number().int().positive().nullable().optional(), percent: z.string().regex(/^\d{1,2}(\.\d{1,3})?$/).optional(), fixed: z.number().int().min(0).optional() }) } }, async (request, reply) => {
     const actor = actorOf(request);
     requireRole(actor, 'admin');

@@ -355,3 +355,6 @@ export async function receiptOf(db: DbOrTx, communityId: number, paymentId: numb
     address: h ? displayAddress({ streetType: h.street_type, streetName: h.street_name, house: h, apartment: h.apartment }) : '',
   };
 }
+
+/** The staff search and the per-day chart read the rows as they are. */
+export { dailyByChannel, searchPayments, type PaymentRow } from './repo';
