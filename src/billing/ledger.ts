@@ -36,25 +36,34 @@ const CHUNK = 2000;
  */
 export async function postLedgerEntries(trx: Tx, entries: readonly NewLedgerEntry[]): Promise<number> {
   for (let i = 0; i < entries.length; i += CHUNK) {
-    const rows: Array<Insertable<BillingTables['ledger_entry']>> = entries.slice(i, i + CHUNK).map((e) => {
-      if (!Number.isSafeInteger(e.amount)) throw new RangeError(`ledger amount must be whole kopecks, got ${e.amount}`);
-      return {
-        community_id: e.communityId,
-        account_id: e.accountId,
-        period: e.period,
-        kind: e.kind,
-        amount: e.amount,
-        source: e.source,
-        volume: e.volume ?? null,
-        tariff: e.tariff ?? null,
-        billing_run_id: e.billingRunId ?? null,
-        import_id: e.importId ?? null,
-        reason: e.reason ?? null,
-        reverses_entry_id: e.reversesEntryId ?? null,
-        created_by: e.createdBy ?? null,
-      };
-    });
-    await trx.insertInto('ledger_entry').values(rows).execute();
+    await trx.insertInto('ledger_entry').values(entries.slice(i, i + CHUNK).map(toRow)).execute();
   }
   return entries.length;
+}
+
+/** The same for a handful of entries whose ids the caller keeps (a payment's allocations), in input order. */
+export async function postLedgerEntriesReturningIds(trx: Tx, entries: readonly NewLedgerEntry[]): Promise<number[]> {
+  if (entries.length === 0) return [];
+  if (entries.length > CHUNK) throw new RangeError(`at most ${CHUNK} entries at once`);
+  const rows = await trx.insertInto('ledger_entry').values(entries.map(toRow)).returning('entry_id').execute();
+  return rows.map((r) => r.entry_id);
+}
+
+function toRow(e: NewLedgerEntry): Insertable<BillingTables['ledger_entry']> {
+  if (!Number.isSafeInteger(e.amount)) throw new RangeError(`ledger amount must be whole kopecks, got ${e.amount}`);
+  return {
+    community_id: e.communityId,
+    account_id: e.accountId,
+    period: e.period,
+    kind: e.kind,
+    amount: e.amount,
+    source: e.source,
+    volume: e.volume ?? null,
+    tariff: e.tariff ?? null,
+    billing_run_id: e.billingRunId ?? null,
+    import_id: e.importId ?? null,
+    reason: e.reason ?? null,
+    reverses_entry_id: e.reversesEntryId ?? null,
+    created_by: e.createdBy ?? null,
+  };
 }

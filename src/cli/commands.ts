@@ -5,6 +5,7 @@ import { registryCommands } from '../registry/cli';
 import { seedCommand } from '../registry/seed/cli';
 import { importCommands } from '../onboarding/cli';
 import { meteringCommands } from '../metering/cli';
+import { paymentsCommands } from '../payments/cli';
 
 /** Each domain adds its commands here (seed, user, import, billing, readings…). */
 export const cliCommands: Array<(program: Command) => void> = [
@@ -14,4 +15,5 @@ export const cliCommands: Array<(program: Command) => void> = [
   seedCommand,
   importCommands,
   meteringCommands,
+  paymentsCommands,
 ];

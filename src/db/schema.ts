@@ -4,6 +4,7 @@ import type { MeteringTables } from '../metering/tables';
 import type { BillingTables } from '../billing/tables';
 import type { JobsTables } from '../jobs/tables';
 import type { BillsTables } from '../bills/tables';
+import type { PaymentsTables } from '../payments/tables';
 
 /** Every table of the database, assembled from the domains that own them. */
-export interface Database extends RegistryTables, OnboardingTables, MeteringTables, BillingTables, JobsTables, BillsTables {}
+export interface Database extends RegistryTables, OnboardingTables, MeteringTables, BillingTables, JobsTables, BillsTables, PaymentsTables {}

@@ -33,7 +33,13 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Hromada API', description: 'Єдиний рахунок громади — unified utility bill', version: '0.1.0' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'hromada_session' } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'hromada_session' },
+          // Payment agents: HMAC-SHA256 over method, path, X-Timestamp, X-Nonce and the body hash (src/payments/signature.ts).
+          agentSignature: { type: 'apiKey', in: 'header', name: 'X-Signature' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });

@@ -8,6 +8,7 @@ import { onboardingRoutes } from '../onboarding/routes';
 import { jobRoutes } from '../jobs/routes';
 import { dashboardRoutes } from '../dashboard/routes';
 import { billsRoutes } from '../bills/routes';
+import { paymentsRoutes } from '../payments/routes';
 
 /** A domain's HTTP routes: a function that adds them to the app (under /api). */
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void> | void;
@@ -22,4 +23,5 @@ export const routeModules: RouteModule[] = [
   jobRoutes,
   dashboardRoutes,
   billsRoutes(),
+  paymentsRoutes,
 ];

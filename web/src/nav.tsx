@@ -25,6 +25,7 @@ import { ImportsPage } from './pages/onboarding/ImportsPage';
 import { ImportQueuePage } from './pages/onboarding/ImportQueuePage';
 import { ProfilePage } from './pages/onboarding/ProfilePage';
 import { BillPreviewPage } from './pages/bills/BillPreviewPage';
+import { PaymentsPage } from './pages/payments/PaymentsPage';
 import { IconFileImport } from '@tabler/icons-react';
 import { IconCalculator, IconReceipt2, IconScale, IconWallet } from '@tabler/icons-react';
 import { IconGauge, IconListCheck } from '@tabler/icons-react';
@@ -64,6 +65,7 @@ export const nav: NavEntry[] = [
   { path: '/billing/premises/:id/support', label: { uk: 'Пільги та субсидії', en: 'Benefits and subsidies' }, roles: ['admin', 'operator', 'city'], element: <PremiseSupportPage />, icon: IconWallet, hidden: true },
   { path: '/onboarding/imports', label: { uk: 'Імпорт даних', en: 'Data imports' }, roles: ['admin', 'operator', 'city'], element: <ImportsPage />, icon: IconFileImport },
   { path: '/onboarding/imports/:id/queue', label: { uk: 'Черга перевірки імпорту', en: 'Import review queue' }, roles: ['admin', 'operator', 'city'], element: <ImportQueuePage />, icon: IconFileImport, hidden: true },
+  { path: '/payments', label: { uk: 'Платежі', en: 'Payments' }, roles: ['admin', 'operator', 'city'], element: <PaymentsPage />, icon: IconWallet },
   { path: '/onboarding/profiles/new', label: { uk: 'Профіль імпорту', en: 'Import profile' }, roles: ['admin', 'operator'], element: <ProfilePage />, icon: IconFileImport, hidden: true },
   { path: '/bills/preview', label: { uk: 'Перегляд рахунку', en: 'Bill preview' }, roles: ['admin', 'operator', 'city'], element: <BillPreviewPage />, icon: IconReceipt2 },
 ];

@@ -1,0 +1,110 @@
+/**
+ * Online card payment through an acquirer (LiqPay-style, liqpay.ts): the portal starts an order
+ * for a household — the amount to pay is `amountDue` unless the resident types another — and
+ * sends the resident to the acquirer; the acquirer's server callback, once its signature verifies,
+ * posts the payment through the same `pay` as every agent (the order id is the transaction id, so
+ * a repeated callback posts nothing more). Until the callback arrives the order is pending.
+ *
+ * The acquirer is a payment agent: its key id is the acquirer's public key, the key's secret its
+ * private key.
+ */
+
+import type { Db, DbOrTx } from '../db/index';
+import { AppError, invalid, notFound } from '../shared/errors';
+import { formatUahPlain, parseUah } from '../shared/money';
+import { decodeData, encodeData, liqpaySignature, liqpaySignatureMatches, type CallbackData, type CheckoutRequest } from './liqpay';
+import * as repo from './repo';
+import * as payments from './service';
+
+export interface AcquirerSettings {
+  /** The acquirer's agent code (e.g. 'sandbox'). */
+  agentCode: string;
+  /** Where the resident's browser posts the order (the acquirer's checkout). */
+  checkoutUrl: string;
+  /** Our callback URL the acquirer calls: …/api/payments/card/callback. */
+  serverUrl: string;
+  resultUrl?: string;
+}
+
+export interface CardOrder {
+  orderId: string;
+  amount: number;
+  checkoutUrl: string;
+  data: string;
+  signature: string;
+}
+
+async function acquirerOf(db: DbOrTx, communityId: number, code: string) {
+  const agent = await repo.agentByCode(db, communityId, code);
+  const key = agent && (await db.selectFrom('agent_key').select(['key_id', 'secret']).where('community_id', '=', communityId).where('agent_id', '=', agent.agent_id).where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', new Date())])).orderBy('valid_from', 'desc').executeTakeFirst());
+  if (!agent || !key) throw notFound({ uk: `Еквайр «${code}»`, en: `Acquirer "${code}"` });
+  return { agent: { communityId, agentId: agent.agent_id, code: agent.code, name: agent.name, maxAmount: agent.max_amount } satisfies payments.Agent, publicKey: key.key_id, privateKey: key.secret };
+}
+
+/** Starts a card payment for a household: the portal (#16) calls this and sends the form to `checkoutUrl`. */
+export async function startCardPayment(db: Db, communityId: number, settings: AcquirerSettings, input: { unifiedAccount: string; amount?: number }): Promise<CardOrder> {
+  const { agent, publicKey, privateKey } = await acquirerOf(db, communityId, settings.agentCode);
+  const amount = input.amount ?? (await payments.findDebt(db, communityId, input.unifiedAccount)).total;
+  if (amount <= 0) throw invalid('nothing_to_pay', { uk: 'Сплачувати нічого: борг нульовий', en: 'Nothing to pay: the debt is zero' }, { field: 'amount' });
+  const check = await payments.checkPayment(db, agent, { unifiedAccount: input.unifiedAccount, amount });
+  const request: CheckoutRequest = {
+    version: 3,
+    public_key: publicKey,
+    action: 'pay',
+    amount: formatUahPlain(amount),
+    currency: 'UAH',
+    description: `Комунальні послуги, єдиний рахунок ${input.unifiedAccount}`,
+    order_id: check.reference,
+    server_url: settings.serverUrl,
+    ...(settings.resultUrl ? { result_url: settings.resultUrl } : {}),
+  };
+  const data = encodeData(request);
+  return { orderId: check.reference, amount, checkoutUrl: settings.checkoutUrl, data, signature: liqpaySignature(privateKey, data) };
+}
+
+const badCallback = (en: string, uk: string) => new AppError('bad_callback', 400, { uk, en });
+
+/** The acquirer's callback: verified first, then posted (success) or recorded as declined. */
+export async function handleCardCallback(db: Db, communityId: number, agentCode: string, form: { data?: string; signature?: string }): Promise<{ orderId: string; status: 'paid' | 'declined' }> {
+  const { agent, publicKey, privateKey } = await acquirerOf(db, communityId, agentCode);
+  if (!form.data || !form.signature || !liqpaySignatureMatches(privateKey, form.data, form.signature)) throw badCallback('The callback signature does not verify', 'Підпис зворотного виклику не збігається');
+  let cb: CallbackData;
+  try {
+    cb = decodeData<CallbackData>(form.data);
+  } catch {
+    throw badCallback('The callback data is not base64 JSON', 'Дані зворотного виклику — не base64 JSON');
+  }
+  if (cb.public_key !== publicKey) throw badCallback('The callback is for another merchant', 'Зворотний виклик для іншого продавця');
+  const order = await db.selectFrom('payment_check').selectAll().where('community_id', '=', communityId).where('reference', '=', String(cb.order_id)).where('agent_id', '=', agent.agentId).executeTakeFirst();
+  if (!order) throw notFound({ uk: `Замовлення ${cb.order_id}`, en: `Order ${cb.order_id}` });
+  if (cb.status !== 'success') {
+    await db.updateTable('payment_check').set({ outcome: 'declined' }).where('community_id', '=', communityId).where('reference', '=', order.reference).execute();
+    return { orderId: order.reference, status: 'declined' };
+  }
+  const amount = parseUah(String(cb.amount));
+  if (!amount.ok || amount.value !== order.amount) throw badCallback(`The callback amount ${cb.amount} is not the order's`, `Сума зворотного виклику ${cb.amount} не дорівнює сумі замовлення`);
+  const unifiedAccount = (await repo.unifiedAccountOfPremise(db, communityId, order.premise_id)) ?? '';
+  await payments.pay(db, agent, { txnId: order.reference, unifiedAccount, amount: order.amount, reference: order.reference, channel: 'card' });
+  return { orderId: order.reference, status: 'paid' };
+}
+
+/** What the portal shows while the resident waits: pending until the callback, then paid (with the receipt) or declined. */
+export async function cardOrderStatus(db: DbOrTx, communityId: number, agentCode: string, orderId: string): Promise<{ orderId: string; status: 'pending' | 'paid' | 'declined'; receiptCode: string | null; premiseId: number }> {
+  const { agent } = await acquirerOf(db, communityId, agentCode);
+  const order = await db.selectFrom('payment_check').selectAll().where('community_id', '=', communityId).where('reference', '=', orderId).where('agent_id', '=', agent.agentId).executeTakeFirst();
+  if (!order) throw notFound({ uk: `Замовлення ${orderId}`, en: `Order ${orderId}` });
+  const paid = await repo.paymentByTxn(db, communityId, agent.agentId, orderId);
+  return { orderId, status: paid ? 'paid' : order.outcome === 'declined' ? 'declined' : 'pending', receiptCode: paid?.verify_code ?? null, premiseId: order.premise_id };
+}
+
+/** Settings from the environment: HROMADA_ACQUIRER (agent code), HROMADA_ACQUIRER_URL, HROMADA_PUBLIC_URL. */
+export function acquirerSettingsFromEnv(env = process.env): AcquirerSettings {
+  const base = (env.HROMADA_PUBLIC_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+  return {
+    agentCode: env.HROMADA_ACQUIRER ?? 'sandbox',
+    checkoutUrl: `${(env.HROMADA_ACQUIRER_URL ?? 'http://127.0.0.1:40149').replace(/\/$/, '')}/api/3/checkout`,
+    serverUrl: `${base}/api/payments/card/callback`,
+    resultUrl: `${base}/`,
+  };
+}
+

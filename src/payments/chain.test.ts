@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { chainHash, GENESIS_HASH, verificationCode, verifyChain, type ChainRecord } from './chain';
+
+function chain(n: number): ChainRecord[] {
+  const out: ChainRecord[] = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= n; seq++) {
+    const text = `payment|${seq}|100`;
+    const hash = chainHash(prev, text);
+    out.push({ seq, kind: 'payment', id: seq, text, prevHash: prev, hash });
+    prev = hash;
+  }
+  return out;
+}
+
+describe('hash chain', () => {
+  it('verifies an intact chain', () => {
+    expect(verifyChain(chain(5), 5)).toBeNull();
+    expect(verifyChain([], 0)).toBeNull();
+  });
+
+  it('names a changed record', () => {
+    const c = chain(5);
+    c[2] = { ...c[2]!, text: 'payment|3|999' };
+    expect(verifyChain(c, 5)).toEqual({ seq: 3, kind: 'payment', id: 3, problem: 'changed' });
+  });
+
+  it('names the place of a removed record, in the middle or at the end', () => {
+    const c = chain(5);
+    expect(verifyChain([...c.slice(0, 2), ...c.slice(3)], 5)).toEqual({ seq: 3, kind: 'missing', id: null, problem: 'removed' });
+    expect(verifyChain(c.slice(0, 4), 5)).toEqual({ seq: 5, kind: 'missing', id: null, problem: 'removed' });
+  });
+
+  it('catches a removed record whose successor was renumbered', () => {
+    const c = chain(5);
+    const renumbered = [...c.slice(0, 2), ...c.slice(3).map((r) => ({ ...r, seq: r.seq - 1 }))];
+    expect(verifyChain(renumbered, 4)).toMatchObject({ seq: 3, problem: 'removed' });
+  });
+
+  it('prints a verification code in groups', () => {
+    expect(verificationCode('abcdef0123456789')).toBe('ABCD-EF01-2345');
+  });
+});

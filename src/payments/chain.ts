@@ -1,0 +1,64 @@
+/**
+ * The hash chain per community over payments and reversals: each record carries the hash of the
+ * one before, and its own hash is SHA-256 over that previous hash and the record's canonical
+ * text. Changing a record breaks its own hash; removing one leaves a gap in the sequence or a
+ * previous hash that no longer matches. Pure.
+ */
+import { createHash } from 'node:crypto';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface ChainRecord {
+  seq: number;
+  kind: 'payment' | 'reversal' | 'settlement';
+  /** Payment id (a reversal is named by the payment it reverses), or the settlement registry's id. */
+  id: number;
+  /** The record's fields in a fixed order (see `canonicalPayment` / `canonicalReversal`). */
+  text: string;
+  prevHash: string;
+  hash: string;
+}
+
+export function chainHash(prevHash: string, text: string): string {
+  return createHash('sha256').update(prevHash).update('\n').update(text).digest('hex');
+}
+
+export function canonicalPayment(p: { paymentId: number; agentId: number; txnId: string; premiseId: number; amount: number; paidAt: Date; allocations: ReadonlyArray<{ accountId: number; amount: number }> }): string {
+  const parts = [...p.allocations].sort((a, b) => a.accountId - b.accountId).map((a) => `${a.accountId}:${a.amount}`);
+  return ['payment', p.paymentId, p.agentId, p.txnId, p.premiseId, p.amount, p.paidAt.toISOString(), parts.join(',')].join('|');
+}
+
+export function canonicalReversal(r: { paymentId: number; reason: string; reversedAt: Date }): string {
+  return ['reversal', r.paymentId, r.reason, r.reversedAt.toISOString()].join('|');
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+export function canonicalSettlement(r: { registryId: number; providerId: number; businessDate: string; lines: number; gross: number; commission: number; net: number; csv: Buffer; dbf: Buffer }): string {
+  return ['settlement', r.registryId, r.providerId, r.businessDate, r.lines, r.gross, r.commission, r.net, sha(r.csv), sha(r.dbf)].join('|');
+}
+
+/** The code printed on the receipt (12 random hex digits, in groups): whoever holds it may see the receipt. */
+export function verificationCode(hash: string): string {
+  return hash.slice(0, 12).toUpperCase().match(/.{4}/g)!.join('-');
+}
+
+export type ChainProblem = { seq: number; kind: ChainRecord['kind'] | 'missing'; id: number | null; problem: 'changed' | 'removed' };
+
+/**
+ * Walks the records in sequence from 1 and names the first that was changed or removed;
+ * `headSeq` is the last sequence number the community handed out.
+ */
+export function verifyChain(records: readonly ChainRecord[], headSeq: number): ChainProblem | null {
+  let prev = GENESIS_HASH;
+  let expected = 1;
+  for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
+    if (r.seq !== expected) return { seq: expected, kind: 'missing', id: null, problem: 'removed' };
+    if (r.prevHash !== prev) return { seq: r.seq, kind: r.kind, id: r.id, problem: r.seq === 1 ? 'changed' : 'removed' };
+    if (chainHash(r.prevHash, r.text) !== r.hash) return { seq: r.seq, kind: r.kind, id: r.id, problem: 'changed' };
+    prev = r.hash;
+    expected++;
+  }
+  if (expected <= headSeq) return { seq: expected, kind: 'missing', id: null, problem: 'removed' };
+  return null;
+}

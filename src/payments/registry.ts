@@ -1,0 +1,141 @@
+/**
+ * An agent's daily registry of payments (DBF in cp866/cp1125, CSV in Windows-1251 — read by the
+ * onboarding readers) reconciled against what arrived by API. Every row is checked before
+ * anything is posted (a bad row refuses the file, naming row and field). Then each row is:
+ *   matched — the API has the same transaction with the same amount;
+ *   posted — the API never had it, so it is posted now through the same idempotent `pay`;
+ *   amount_differs — the API has the transaction with another amount (flagged, nothing posted).
+ * The agent's API payments of the day that the file lacks are flagged missing_in_file. Because
+ * posting goes through `pay`, an import killed mid-way and run again posts each row exactly once.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type { Db } from '../db/index';
+import { openTable, refuseFile } from '../onboarding/readers';
+import type { TextEncoding } from '../onboarding/encoding';
+import { AppError } from '../shared/errors';
+import { parseUah } from '../shared/money';
+import * as repo from './repo';
+import type { Agent } from './service';
+import { pay } from './service';
+import type { RegistryFlag } from './tables';
+
+const COLUMNS = {
+  txnId: ['TXN', 'TXN_ID', 'ID', 'ID_PLAT', 'NPP'],
+  unifiedAccount: ['UNIFIED', 'OWN_NUM', 'LS', 'ACCOUNT', 'BILL'],
+  amount: ['AMOUNT', 'SUMMA', 'SUM', 'SUMA'],
+} as const;
+
+export interface RegistryRow {
+  rowNo: number;
+  txnId: string;
+  unifiedAccount: string;
+  amount: number;
+}
+
+export interface RegistryReport {
+  agentId: number;
+  businessDate: string;
+  fileName: string;
+  rows: number;
+  total: number;
+  matched: number;
+  posted: number;
+  amountDiffers: number;
+  missingInFile: number;
+  flags: RegistryFlag[];
+}
+
+/** Reads and checks every row; refuses the whole file on the first bad one. */
+export async function readRegistry(filePath: string, displayName: string, encoding?: TextEncoding): Promise<RegistryRow[]> {
+  const table = await openTable(filePath, { displayName, ...(encoding ? { encoding } : {}) });
+  try {
+    const headers = table.headers.map((h) => h.trim().toUpperCase());
+    const index = Object.fromEntries(
+      Object.entries(COLUMNS).map(([field, names]) => {
+        const i = headers.findIndex((h) => (names as readonly string[]).includes(h));
+        if (i < 0) throw refuseFile(displayName, 'missing_column', `немає стовпця ${names.join(' / ')}`, `no column ${names.join(' / ')}`, { field });
+        return [field, i];
+      }),
+    ) as Record<keyof typeof COLUMNS, number>;
+    const rows: RegistryRow[] = [];
+    const seen = new Set<string>();
+    for await (const r of table.rows()) {
+      const cell = (f: keyof typeof COLUMNS) => (r.values[index[f]] ?? '').trim();
+      const bad = (field: string, uk: string, en: string) => new AppError('registry_row', 422, { uk: `«${displayName}», рядок ${r.rowNo}, ${field}: ${uk}`, en: `"${displayName}", row ${r.rowNo}, ${field}: ${en}` }, { file: displayName, row: r.rowNo, field });
+      const txnId = cell('txnId');
+      if (!txnId) throw bad('txnId', 'немає ідентифікатора транзакції', 'no transaction id');
+      if (seen.has(txnId)) throw bad('txnId', `транзакція ${txnId} повторюється`, `transaction ${txnId} appears twice`);
+      seen.add(txnId);
+      const unifiedAccount = cell('unifiedAccount');
+      if (!/^\d{10}$/.test(unifiedAccount)) throw bad('unifiedAccount', `«${unifiedAccount}» — не номер єдиного рахунку`, `"${unifiedAccount}" is not a unified account number`);
+      const amount = parseUah(cell('amount'));
+      if (!amount.ok || amount.value <= 0) throw bad('amount', `«${cell('amount')}» — не сума більша за нуль`, `"${cell('amount')}" is not an amount above zero`);
+      rows.push({ rowNo: r.rowNo, txnId, unifiedAccount, amount: amount.value });
+    }
+    return rows;
+  } finally {
+    await table.close();
+  }
+}
+
+/** Imports and reconciles a day's file of an agent; the report replaces any earlier one of that day. */
+export async function importAgentRegistry(db: Db, agent: Agent, businessDate: string, filePath: string, displayName: string, encoding?: TextEncoding): Promise<RegistryReport> {
+  const rows = await readRegistry(filePath, displayName, encoding);
+  const c = agent.communityId;
+  let matched = 0;
+  let posted = 0;
+  const flags: RegistryFlag[] = [];
+  for (const row of rows) {
+    const existing = await repo.paymentByTxn(db, c, agent.agentId, row.txnId);
+    if (existing && existing.channel !== 'registry') {
+      if (existing.amount === row.amount) matched++;
+      else flags.push({ problem: 'amount_differs', txnId: row.txnId, rowNo: row.rowNo, fileAmount: row.amount, apiAmount: existing.amount });
+      continue;
+    }
+    await pay(db, agent, { txnId: row.txnId, unifiedAccount: row.unifiedAccount, amount: row.amount, channel: 'registry' });
+    posted++;
+  }
+  const inFile = new Set(rows.map((r) => r.txnId));
+  const api = await db
+    .selectFrom('payment')
+    .select(['txn_id', 'amount'])
+    .where('community_id', '=', c)
+    .where('agent_id', '=', agent.agentId)
+    .where('business_date', '=', businessDate)
+    .where('channel', '<>', 'registry')
+    .where('status', '=', 'posted')
+    .orderBy('payment_id')
+    .execute();
+  for (const p of api) if (!inFile.has(p.txn_id)) flags.push({ problem: 'missing_in_file', txnId: p.txn_id, rowNo: null, fileAmount: null, apiAmount: p.amount });
+  const report: RegistryReport = {
+    agentId: agent.agentId,
+    businessDate,
+    fileName: displayName,
+    rows: rows.length,
+    total: rows.reduce((s, r) => s + r.amount, 0),
+    matched,
+    posted,
+    amountDiffers: flags.filter((f) => f.problem === 'amount_differs').length,
+    missingInFile: flags.filter((f) => f.problem === 'missing_in_file').length,
+    flags,
+  };
+  const values = {
+    file_name: displayName,
+    file_sha256: createHash('sha256').update(fs.readFileSync(filePath)).digest('hex'),
+    rows: report.rows,
+    total: report.total,
+    matched,
+    posted,
+    amount_differs: report.amountDiffers,
+    missing_in_file: report.missingInFile,
+    flags: JSON.stringify(flags),
+    imported_at: new Date(),
+  };
+  await db
+    .insertInto('agent_registry')
+    .values({ community_id: c, agent_id: agent.agentId, business_date: businessDate, ...values })
+    .onConflict((oc) => oc.columns(['community_id', 'agent_id', 'business_date']).doUpdateSet(values))
+    .execute();
+  return report;
+}

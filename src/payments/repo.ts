@@ -1,0 +1,196 @@
+/** SQL of the payments domain. */
+import { sql } from 'kysely';
+import type { DbOrTx, Tx } from '../db/index';
+import { GENESIS_HASH, type ChainRecord, canonicalPayment, canonicalReversal, canonicalSettlement } from './chain';
+
+export async function agentByKey(db: DbOrTx, keyId: string) {
+  return db
+    .selectFrom('agent_key as k')
+    .innerJoin('payment_agent as a', (j) => j.onRef('a.community_id', '=', 'k.community_id').onRef('a.agent_id', '=', 'k.agent_id'))
+    .select(['k.community_id', 'k.agent_id', 'k.secret', 'k.valid_from', 'k.valid_until', 'a.code', 'a.name', 'a.max_amount', 'a.ip_allow', 'a.active'])
+    .where('k.key_id', '=', keyId)
+    .executeTakeFirst();
+}
+
+/** Remembers a nonce; false when the agent used it before (a replay). */
+export async function rememberNonce(db: DbOrTx, communityId: number, agentId: number, nonce: string): Promise<boolean> {
+  const r = await db
+    .insertInto('agent_nonce')
+    .values({ community_id: communityId, agent_id: agentId, nonce })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+/** Nonces older than twice the window can no longer come with a fresh timestamp: forget them. */
+export async function forgetOldNonces(db: DbOrTx, communityId: number, windowSeconds: number): Promise<void> {
+  await sql`delete from agent_nonce where community_id = ${communityId} and seen_at < now() - make_interval(secs => ${windowSeconds * 2})`.execute(db);
+}
+
+/** The household behind a unified account number, with its current payer (the first registered person). */
+export async function householdByUnifiedAccount(db: DbOrTx, communityId: number, number: string) {
+  const r = await sql<{ premise_id: number; unified_account: string; street_type: string; street_name: string; number: number; letter: string | null; fraction: string | null; block: string | null; apartment: string | null; last_name: string | null; first_name: string | null; patronymic: string | null }>`
+select p.premise_id, ua.number as unified_account, s.type as street_type, s.name as street_name, b.number, b.letter, b.fraction, b.block, p.number as apartment,
+       per.last_name, per.first_name, per.patronymic
+  from unified_account ua
+  join premise p on p.community_id = ua.community_id and p.premise_id = ua.premise_id
+  join building b on b.community_id = p.community_id and b.building_id = p.building_id
+  join street s on s.community_id = b.community_id and s.street_id = b.street_id
+  left join lateral (select pe.last_name, pe.first_name, pe.patronymic from registration r
+                       join person pe on pe.community_id = r.community_id and pe.person_id = r.person_id
+                      where r.community_id = p.community_id and r.premise_id = p.premise_id
+                        and r.registered_from <= current_date and (r.registered_to is null or r.registered_to >= current_date)
+                      order by r.registered_from, pe.person_id limit 1) per on true
+ where ua.community_id = ${communityId} and ua.number = ${number}`.execute(db);
+  return r.rows[0];
+}
+
+export async function unifiedAccountOfPremise(db: DbOrTx, communityId: number, premiseId: number): Promise<string | undefined> {
+  const r = await db.selectFrom('unified_account').select('number').where('community_id', '=', communityId).where('premise_id', '=', premiseId).executeTakeFirst();
+  return r?.number;
+}
+
+/** Takes the community's chain head for this transaction: payments and reversals are appended one at a time. */
+export async function lockChainHead(trx: Tx, communityId: number): Promise<{ seq: number; hash: string }> {
+  await trx.insertInto('payment_chain_head').values({ community_id: communityId, seq: 0, hash: GENESIS_HASH }).onConflict((oc) => oc.doNothing()).execute();
+  return trx.selectFrom('payment_chain_head').select(['seq', 'hash']).where('community_id', '=', communityId).forUpdate().executeTakeFirstOrThrow();
+}
+
+export async function moveChainHead(trx: Tx, communityId: number, seq: number, hash: string): Promise<void> {
+  await trx.updateTable('payment_chain_head').set({ seq, hash }).where('community_id', '=', communityId).execute();
+}
+
+/** Committed payments not yet in the chain, oldest first, with their parts (for `canonicalPayment`). */
+export async function unsealedPayments(trx: Tx, communityId: number) {
+  const r = await sql<{ payment_id: number; agent_id: number; txn_id: string; premise_id: number; amount: number; paid_at: Date; parts: Array<{ accountId: number; amount: number }> }>`
+select p.payment_id, p.agent_id, p.txn_id, p.premise_id, p.amount, p.paid_at,
+       (select json_agg(json_build_object('accountId', pa.account_id, 'amount', pa.amount)) from payment_allocation pa
+         where pa.community_id = p.community_id and pa.payment_id = p.payment_id) as parts
+  from payment p where p.community_id = ${communityId} and p.chain_seq is null
+ order by p.payment_id
+ for update skip locked`.execute(trx);
+  return r.rows.map((p) => ({ paymentId: p.payment_id, agentId: p.agent_id, txnId: p.txn_id, premiseId: p.premise_id, amount: p.amount, paidAt: new Date(p.paid_at), allocations: (p.parts ?? []).map((x) => ({ accountId: Number(x.accountId), amount: Number(x.amount) })) }));
+}
+
+export async function sealPayments(trx: Tx, communityId: number, sealed: ReadonlyArray<{ paymentId: number; seq: number; prevHash: string; hash: string }>): Promise<void> {
+  const values = sql.join(sealed.map((s) => sql`(${s.paymentId}::bigint, ${s.seq}::bigint, ${s.prevHash}, ${s.hash})`));
+  await sql`update payment p set chain_seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
+              from (values ${values}) as v(payment_id, seq, prev_hash, hash)
+             where p.community_id = ${communityId} and p.payment_id = v.payment_id`.execute(trx);
+}
+
+export async function paymentByTxn(db: DbOrTx, communityId: number, agentId: number, txnId: string) {
+  return db.selectFrom('payment').selectAll().where('community_id', '=', communityId).where('agent_id', '=', agentId).where('txn_id', '=', txnId).executeTakeFirst();
+}
+
+export async function paymentById(db: DbOrTx, communityId: number, paymentId: number) {
+  return db.selectFrom('payment').selectAll().where('community_id', '=', communityId).where('payment_id', '=', paymentId).executeTakeFirst();
+}
+
+export async function paymentByCode(db: DbOrTx, communityId: number, code: string) {
+  return db.selectFrom('payment').selectAll().where('community_id', '=', communityId).where('verify_code', '=', code).executeTakeFirst();
+}
+
+/** A payment's parts with what the payer should see of each account. */
+export async function allocationsOf(db: DbOrTx, communityId: number, paymentId: number) {
+  const r = await sql<{ account_id: number; entry_id: number; amount: number; account_number: string; service_code: string; service_uk: string; service_en: string; provider: string; provider_edrpou: string }>`
+select pa.account_id, pa.entry_id, pa.amount, a.number as account_number, s.code as service_code, s.name_uk as service_uk, s.name_en as service_en,
+       coalesce(p.short_name, p.name) as provider, p.edrpou as provider_edrpou
+  from payment_allocation pa
+  join account a on a.community_id = pa.community_id and a.account_id = pa.account_id
+  join provider p on p.community_id = a.community_id and p.provider_id = a.provider_id
+  join service s on s.community_id = a.community_id and s.service_id = a.service_id
+ where pa.community_id = ${communityId} and pa.payment_id = ${paymentId}
+ order by s.sort_order, s.service_id, a.number`.execute(db);
+  return r.rows;
+}
+
+/** Every chain record of the community, each rebuilt from the rows as they are now. */
+export async function chainRecords(db: DbOrTx, communityId: number): Promise<{ records: ChainRecord[]; headSeq: number }> {
+  const head = await db.selectFrom('payment_chain_head').select('seq').where('community_id', '=', communityId).executeTakeFirst();
+  const payments = await sql<{ payment_id: number; agent_id: number; txn_id: string; premise_id: number; amount: number; paid_at: Date; chain_seq: number; prev_hash: string; hash: string; parts: Array<{ accountId: number; amount: number }> | null }>`
+select p.payment_id, p.agent_id, p.txn_id, p.premise_id, p.amount, p.paid_at, p.chain_seq, p.prev_hash, p.hash,
+       (select json_agg(json_build_object('accountId', pa.account_id, 'amount', pa.amount)) from payment_allocation pa
+         where pa.community_id = p.community_id and pa.payment_id = p.payment_id) as parts
+  from payment p where p.community_id = ${communityId} and p.chain_seq is not null`.execute(db);
+  const reversals = await db.selectFrom('payment_reversal').selectAll().where('community_id', '=', communityId).execute();
+  const registries = await db.selectFrom('settlement_registry').selectAll().where('community_id', '=', communityId).execute();
+  const records: ChainRecord[] = [
+    ...payments.rows.map((p) => ({
+      seq: Number(p.chain_seq),
+      kind: 'payment' as const,
+      id: p.payment_id,
+      text: canonicalPayment({ paymentId: p.payment_id, agentId: p.agent_id, txnId: p.txn_id, premiseId: p.premise_id, amount: p.amount, paidAt: new Date(p.paid_at), allocations: (p.parts ?? []).map((x) => ({ accountId: Number(x.accountId), amount: Number(x.amount) })) }),
+      prevHash: p.prev_hash,
+      hash: p.hash,
+    })),
+    ...reversals.map((r) => ({
+      seq: Number(r.chain_seq),
+      kind: 'reversal' as const,
+      id: r.payment_id,
+      text: canonicalReversal({ paymentId: r.payment_id, reason: r.reason, reversedAt: new Date(r.reversed_at) }),
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    })),
+    ...registries.map((r) => ({
+      seq: Number(r.chain_seq),
+      kind: 'settlement' as const,
+      id: r.registry_id,
+      text: canonicalSettlement({ registryId: r.registry_id, providerId: r.provider_id, businessDate: r.business_date, lines: r.lines, gross: r.gross, commission: r.commission, net: r.net, csv: Buffer.from(r.csv), dbf: Buffer.from(r.dbf) }),
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    })),
+  ];
+  return { records, headSeq: Number(head?.seq ?? 0) };
+}
+
+export async function receiptMeta(db: DbOrTx, communityId: number, paymentId: number) {
+  const r = await sql<{ community: string; agent: string; payer: string | null }>`
+select c.name as community, a.name as agent, p.payer from payment p
+  join community c on c.community_id = p.community_id
+  join payment_agent a on a.community_id = p.community_id and a.agent_id = p.agent_id
+ where p.community_id = ${communityId} and p.payment_id = ${paymentId}`.execute(db);
+  return r.rows[0]!;
+}
+
+export async function agentByCode(db: DbOrTx, communityId: number, code: string) {
+  return db.selectFrom('payment_agent').selectAll().where('community_id', '=', communityId).where('code', '=', code).executeTakeFirst();
+}
+
+export interface PaymentRow {
+  paymentId: number;
+  agent: string;
+  channel: string;
+  txnId: string;
+  unifiedAccount: string | null;
+  amount: number;
+  paidAt: string;
+  status: 'posted' | 'cancelled';
+  receiptCode: string;
+}
+
+/** Payments for the staff search, newest first. */
+export async function searchPayments(db: DbOrTx, communityId: number, q: { unifiedAccount?: string; txnId?: string; date?: string; limit: number }): Promise<PaymentRow[]> {
+  const r = await sql<PaymentRow>`
+select p.payment_id as "paymentId", a.code as agent, p.channel, p.txn_id as "txnId", ua.number as "unifiedAccount", p.amount,
+       to_char(p.paid_at at time zone 'Europe/Kyiv', 'YYYY-MM-DD HH24:MI') as "paidAt", p.status, p.verify_code as "receiptCode"
+  from payment p
+  join payment_agent a on a.community_id = p.community_id and a.agent_id = p.agent_id
+  left join unified_account ua on ua.community_id = p.community_id and ua.premise_id = p.premise_id
+ where p.community_id = ${communityId}
+   ${q.unifiedAccount ? sql`and ua.number = ${q.unifiedAccount}` : sql``}
+   ${q.txnId ? sql`and p.txn_id = ${q.txnId}` : sql``}
+   ${q.date ? sql`and p.business_date = ${q.date}::date` : sql``}
+ order by p.payment_id desc limit ${q.limit}`.execute(db);
+  return r.rows;
+}
+
+/** Money in per day and channel over the last `days` days (cancelled payments left out). */
+export async function dailyByChannel(db: DbOrTx, communityId: number, days: number): Promise<Array<{ day: string; channel: string; amount: number; count: number }>> {
+  const r = await sql<{ day: string; channel: string; amount: number; count: number }>`
+select business_date::text as day, channel, sum(amount)::bigint as amount, count(*)::int as count
+  from payment
+ where community_id = ${communityId} and status = 'posted' and business_date > current_date - ${days}::int
+ group by 1, 2 order by 1, 2`.execute(db);
+  return r.rows;
+}

@@ -1,0 +1,265 @@
+/**
+ * Payments HTTP API. Amounts are integer kopecks.
+ *
+ * Agents (signed with HMAC-SHA256, see signature.ts; no session), under /api/agent/v1:
+ * GET  /debt?unifiedAccount=…            → {unifiedAccount, address, payer (masked), period, lines, total, advance}
+ * POST /check {unifiedAccount, amount, split?: [{serviceCode, amount}]} → {reference, amount, parts}
+ * POST /pay {txnId, unifiedAccount, amount, split?, reference?} → 201 payment (200 with replayed: true for a retry)
+ * POST /cancel {txnId, reason?}          → the payment, cancelled (the day of payment only)
+ * GET  /payments/:txnId                  → the payment's status
+ *
+ * Staff (session): GET /payments/agents, POST /payments/agents, POST /payments/agents/:id/keys,
+ * POST /payments/:id/reverse {reason}, GET /payments/chain/verify.
+ * Public: GET /receipts/:code (HTML), GET /receipts/:code.json.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf, requireRole, STAFF } from '../server/access';
+import type { SessionUser } from '../server/context';
+import { forbidden } from '../shared/errors';
+import type { AppContext } from '../server/context';
+import type { RouteModule } from '../server/routes';
+import { AppError } from '../shared/errors';
+import { authenticateAgent } from './agent-auth';
+import { debtErrorXml, handleDebtXml } from './debt';
+import { createAgent, issueKey, listAgents } from './agents';
+import { acquirerSettingsFromEnv, cardOrderStatus, handleCardCallback, startCardPayment } from './card';
+import { receiptHtml } from './receipt';
+import * as payments from './service';
+import { exportSettlement, exportSettlementDay } from './settlement';
+
+const kopecks = z.number().int();
+const splitSchema = z.array(z.object({ serviceCode: z.string().min(1).max(64), amount: kopecks })).max(50).optional();
+const partSchema = z.object({ serviceCode: z.string(), service: z.string(), provider: z.string(), accountNumber: z.string(), amount: z.number() });
+const paymentSchema = z.object({
+  paymentId: z.number(),
+  txnId: z.string(),
+  status: z.enum(['posted', 'cancelled']),
+  unifiedAccount: z.string(),
+  amount: z.number(),
+  paidAt: z.string(),
+  businessDate: z.string(),
+  parts: z.array(partSchema),
+  receiptCode: z.string(),
+});
+const debtSchema = z.object({
+  unifiedAccount: z.string(),
+  premiseId: z.number(),
+  address: z.string(),
+  payer: z.string().nullable(),
+  period: z.string(),
+  lines: z.array(z.object({ serviceCode: z.string(), service: z.string(), provider: z.string(), providerEdrpou: z.string(), accountNumber: z.string(), toPay: z.number(), advance: z.number() })),
+  total: z.number(),
+  advance: z.number(),
+});
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const signed = { security: [{ agentSignature: [] }], tags: ['agent API v1'] };
+
+/** Keeps the body as sent (the signature covers it) and parses it as JSON. */
+function keepRawJson(scope: FastifyInstance): void {
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    request.rawBody = text;
+    try {
+      done(null, text.length ? JSON.parse(text) : {});
+    } catch {
+      done(new AppError('malformed_json', 400, { uk: 'Тіло запиту — не JSON', en: 'The request body is not JSON' }), undefined);
+    }
+  });
+}
+
+function agentRoutes(ctx: AppContext) {
+  return async (scope: FastifyInstance) => {
+    keepRawJson(scope);
+    const api = scope.withTypeProvider<ZodTypeProvider>();
+    const agentOf = (request: Parameters<typeof authenticateAgent>[1]) => authenticateAgent(ctx.db, request);
+
+    api.get('/debt', { schema: { ...signed, querystring: z.object({ unifiedAccount: z.string().min(1).max(20) }), response: { 200: debtSchema } } }, async (request) => {
+      const agent = await agentOf(request);
+      return payments.findDebt(ctx.db, agent.communityId, request.query.unifiedAccount);
+    });
+
+    api.post(
+      '/check',
+      { schema: { ...signed, body: z.object({ unifiedAccount: z.string().min(1).max(20), amount: kopecks, split: splitSchema }), response: { 200: z.object({ reference: z.string(), amount: z.number(), parts: z.array(partSchema) }) } } },
+      async (request) => payments.checkPayment(ctx.db, await agentOf(request), request.body),
+    );
+
+    api.post(
+      '/pay',
+      {
+        schema: {
+          ...signed,
+          body: z.object({ txnId: z.string().min(1).max(64), unifiedAccount: z.string().min(1).max(20), amount: kopecks, split: splitSchema, reference: z.string().max(64).optional() }),
+          response: { 200: paymentSchema.extend({ replayed: z.boolean() }), 201: paymentSchema.extend({ replayed: z.boolean() }) },
+        },
+      },
+      async (request, reply) => {
+        const result = await payments.pay(ctx.db, await agentOf(request), request.body);
+        reply.status(result.replayed ? 200 : 201);
+        return result;
+      },
+    );
+
+    api.post(
+      '/cancel',
+      { schema: { ...signed, body: z.object({ txnId: z.string().min(1).max(64), reason: z.string().max(500).optional() }), response: { 200: paymentSchema } } },
+      async (request) => payments.cancelByAgent(ctx.db, await agentOf(request), request.body.txnId, request.body.reason ?? ''),
+    );
+
+    api.get('/payments/:txnId', { schema: { ...signed, params: z.object({ txnId: z.string().min(1).max(64) }), response: { 200: paymentSchema } } }, async (request) =>
+      payments.paymentStatus(ctx.db, await agentOf(request), request.params.txnId),
+    );
+  };
+}
+
+/** The PrivatBank "Debt" XML interface: one POST, signed like the JSON API, answered in XML (ErrorInfo on any failure). */
+function debtRoutes(ctx: AppContext) {
+  return async (scope: FastifyInstance) => {
+    for (const type of ['application/xml', 'text/xml']) {
+      scope.addContentTypeParser(type, { parseAs: 'string' }, (request, body, done) => {
+        request.rawBody = body as string;
+        done(null, body);
+      });
+    }
+    scope.post('/', { schema: { tags: ['agent API v1'], summary: 'PrivatBank "Debt" XML: Presearch, Search, Check, Pay, Cancel', security: [{ agentSignature: [] }] } }, async (request, reply) => {
+      reply.type('application/xml; charset=utf-8');
+      let agent;
+      try {
+        agent = await authenticateAgent(ctx.db, request);
+      } catch (err) {
+        return debtErrorXml('Unknown', err);
+      }
+      return handleDebtXml(ctx.db, agent, request.rawBody ?? '');
+    });
+  };
+}
+
+/** The acquirer's server callback: form fields data and signature, no session. */
+function cardCallbackRoutes(ctx: AppContext) {
+  return async (scope: FastifyInstance) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/callback',
+      { schema: { tags: ['payments'], summary: 'Card acquirer callback (LiqPay-style data + signature)', body: z.object({ data: z.string().max(20000).optional(), signature: z.string().max(200).optional() }) } },
+      async (request) => handleCardCallback(ctx.db, ctx.communityId, acquirerSettingsFromEnv().agentCode, request.body),
+    );
+  };
+}
+
+/** Staff start a card payment for any household; a resident only for a premise linked to them. */
+async function mayPayFor(ctx: AppContext, actor: SessionUser, premiseId: number): Promise<void> {
+  if (STAFF.includes(actor.role)) return;
+  const own = actor.role === 'resident' && (await ctx.db.selectFrom('user_premise').select('premise_id').where('community_id', '=', actor.communityId).where('user_id', '=', actor.userId).where('premise_id', '=', premiseId).executeTakeFirst());
+  if (!own) throw forbidden();
+}
+
+export const paymentsRoutes: RouteModule = async (app, ctx) => {
+  await app.register(agentRoutes(ctx), { prefix: '/agent/v1' });
+  await app.register(debtRoutes(ctx), { prefix: '/debt/v1' });
+  await app.register(cardCallbackRoutes(ctx), { prefix: '/payments/card' });
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['payments'];
+
+  api.get(
+    '/payments',
+    { schema: { tags, querystring: z.object({ unifiedAccount: z.string().max(20).optional(), txnId: z.string().max(64).optional(), date: isoDate.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) } },
+    async (request) => {
+      const actor = actorOf(request);
+      requireRole(actor, ...STAFF);
+      return { items: await payments.searchPayments(ctx.db, actor.communityId, request.query) };
+    },
+  );
+  api.get('/payments/daily', { schema: { tags, querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }) } }, async (request) => {
+    const actor = actorOf(request);
+    requireRole(actor, ...STAFF);
+    return { items: await payments.dailyByChannel(ctx.db, actor.communityId, request.query.days) };
+  });
+  api.get('/payments/agents', { schema: { tags } }, async (request) => ({ items: await listAgents(ctx.db, actorOf(request)) }));
+  api.post(
+    '/payments/agents',
+    {
+      schema: {
+        tags,
+        body: z.object({ code: z.string().regex(/^[a-z0-9_-]{2,32}$/), name: z.string().min(1).max(200), maxAmount: z.number().int().positive().optional(), ipAllow: z.array(z.string().max(64)).max(50).nullable().optional() }),
+      },
+    },
+    async (request, reply) => {
+      reply.status(201);
+      return createAgent(ctx.db, actorOf(request), request.body);
+    },
+  );
+  api.post(
+    '/payments/agents/:id/keys',
+    { schema: { tags, params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({ overlapHours: z.number().min(0).max(24 * 30).optional() }).optional() } },
+    async (request, reply) => {
+      reply.status(201);
+      return issueKey(ctx.db, actorOf(request), request.params.id, request.body?.overlapHours);
+    },
+  );
+  api.post(
+    '/payments/:id/reverse',
+    { schema: { tags, params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({ reason: z.string().min(1).max(500) }), response: { 200: paymentSchema } } },
+    async (request) => {
+      const actor = actorOf(request);
+      requireRole(actor, 'admin', 'operator');
+      return payments.reversePayment(ctx.db, actor.communityId, request.params.id, request.body.reason, { sameDayOnly: false, userId: actor.userId });
+    },
+  );
+  api.get('/payments/chain/verify', { schema: { tags } }, async (request) => {
+    const actor = actorOf(request);
+    requireRole(actor, 'admin', 'city');
+    const r = await payments.verifyPaymentsChain(ctx.db, actor.communityId);
+    return { records: r.records, intact: r.problem === null, problem: r.problem && { ...r.problem, message: payments.chainProblemText(r.problem) } };
+  });
+
+  api.post(
+    '/payments/card/start',
+    { schema: { tags, body: z.object({ unifiedAccount: z.string().min(1).max(20), amount: z.number().int().positive().optional() }) } },
+    async (request) => {
+      const actor = actorOf(request);
+      const debt = await payments.findDebt(ctx.db, actor.communityId, request.body.unifiedAccount);
+      await mayPayFor(ctx, actor, debt.premiseId);
+      return startCardPayment(ctx.db, actor.communityId, acquirerSettingsFromEnv(), request.body);
+    },
+  );
+  api.get('/payments/card/orders/:orderId', { schema: { tags, params: z.object({ orderId: z.string().min(1).max(64) }) } }, async (request) => {
+    const actor = actorOf(request);
+    const status = await cardOrderStatus(ctx.db, actor.communityId, acquirerSettingsFromEnv().agentCode, request.params.orderId);
+    await mayPayFor(ctx, actor, status.premiseId);
+    return status;
+  });
+
+  api.post('/payments/settlement/contracts', { schema: { tags, body: z.object({ providerId: z.number().int().positive(), agentId: z.number().int().positive().nullable().optional(), percent: z.string().regex(/^\d{1,2}(\.\d{1,3})?$/).optional(), fixed: z.number().int().min(0).optional() }) } }, async (request, reply) => {
+    const actor = actorOf(request);
+    requireRole(actor, 'admin');
+    const b = request.body;
+    if ((b.percent === undefined) === (b.fixed === undefined)) throw new AppError('contract_terms', 422, { uk: 'Вкажіть або відсоток, або фіксовану суму', en: 'Give either a percent or a fixed sum' }, { field: 'percent' });
+    await ctx.db.insertInto('settlement_contract').values({ community_id: actor.communityId, provider_id: b.providerId, agent_id: b.agentId ?? null, percent: b.percent ?? null, fixed: b.fixed ?? null }).execute();
+    reply.status(201);
+    return { ok: true };
+  });
+  api.post('/payments/settlement/:date/export', { schema: { tags, params: z.object({ date: isoDate }) } }, async (request) => {
+    const actor = actorOf(request);
+    requireRole(actor, 'admin', 'operator');
+    const items = await exportSettlementDay(ctx.db, actor.communityId, request.params.date);
+    return { items: items.map(({ csv: _csv, dbf: _dbf, ...rest }) => rest) };
+  });
+  api.get('/payments/settlement/:providerId/:file', { schema: { tags, params: z.object({ providerId: z.coerce.number().int().positive(), file: z.string().regex(/^\d{4}-\d{2}-\d{2}\.(csv|dbf)$/) }) } }, async (request, reply) => {
+    const actor = actorOf(request);
+    if (actor.role === 'provider' ? actor.providerId !== request.params.providerId : !STAFF.includes(actor.role)) throw forbidden();
+    const [date, ext] = request.params.file.split('.') as [string, 'csv' | 'dbf'];
+    const r = await exportSettlement(ctx.db, actor.communityId, request.params.providerId, date);
+    reply.type(ext === 'csv' ? 'text/csv; charset=windows-1251' : 'application/x-dbf').header('content-disposition', `attachment; filename="settlement-${request.params.providerId}-${date}.${ext}"`);
+    return ext === 'csv' ? r.csv : r.dbf;
+  });
+
+  api.get('/receipts/:code', { schema: { tags: ['receipts'], params: z.object({ code: z.string().regex(/^[0-9A-Fa-f-]{14}(\.json)?$/) }) } }, async (request, reply) => {
+    const json = request.params.code.endsWith('.json');
+    const receipt = await payments.receiptByCode(ctx.db, ctx.communityId, request.params.code.replace(/\.json$/, ''));
+    if (json) return receipt;
+    reply.type('text/html; charset=utf-8');
+    return receiptHtml(receipt);
+  });
+};

@@ -1,0 +1,360 @@
+/**
+ * Payments: the one core every channel goes through — the agents' JSON API, the PrivatBank
+ * "Debt" XML adapter, card acquirers and registries. "To pay" is `amountDue` over
+ * `premiseBalances`; the split is `allocate`; every part is a ledger entry of kind 'payment' in
+ * the open period; payments and reversals are appended to the community's hash chain.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db, DbOrTx } from '../db/index';
+import { amountDue } from '../billing/amount-due';
+import { postLedgerEntriesReturningIds } from '../billing/ledger';
+import { openPeriodForCorrections } from '../billing/run';
+import { premiseBalances } from '../billing/statements';
+import { displayAddress } from '../registry/service';
+import { AppError, conflict, invalid, notFound, type Bilingual } from '../shared/errors';
+import { isValidUnifiedAccountNumber } from '../shared/identifiers';
+import { kyivDateOf, periodOf } from '../shared/period';
+import { allocate, type SplitPart } from './allocate';
+import { canonicalPayment, canonicalReversal, chainHash, verificationCode, verifyChain, type ChainProblem } from './chain';
+import type { PaymentChannel } from './tables';
+import * as repo from './repo';
+import type { ReceiptData } from './receipt';
+
+/** The agent behind a verified request (see agent-auth.ts). */
+export interface Agent {
+  communityId: number;
+  agentId: number;
+  code: string;
+  name: string;
+  maxAmount: number;
+}
+
+export interface DebtLineView {
+  serviceCode: string;
+  service: string;
+  provider: string;
+  providerEdrpou: string;
+  accountNumber: string;
+  toPay: number;
+  advance: number;
+}
+
+export interface HouseholdDebt {
+  unifiedAccount: string;
+  premiseId: number;
+  address: string;
+  /** Masked: «К***ь О.» — enough for the payer to recognise, not enough to harvest. */
+  payer: string | null;
+  /** The period the figures are for, 'YYYY-MM-01' (the current month). */
+  period: string;
+  lines: DebtLineView[];
+  total: number;
+  advance: number;
+}
+
+export interface PaymentPart {
+  serviceCode: string;
+  service: string;
+  provider: string;
+  accountNumber: string;
+  amount: number;
+}
+
+export interface PaymentView {
+  paymentId: number;
+  txnId: string;
+  status: 'posted' | 'cancelled';
+  unifiedAccount: string;
+  amount: number;
+  paidAt: string;
+  businessDate: string;
+  parts: PaymentPart[];
+  receiptCode: string;
+}
+
+/** «Коваль», «Олена» → «К***ь О.» */
+export function maskName(lastName: string, firstName: string): string {
+  const last = [...lastName];
+  const masked = last.length <= 2 ? `${last[0]}*` : `${last[0]}***${last[last.length - 1]}`;
+  return `${masked} ${[...firstName][0] ?? ''}.`;
+}
+
+const unknownAccount = (number: string) =>
+  new AppError('unknown_account', 404, { uk: `Єдиний рахунок ${number} не знайдено`, en: `Unified account ${number} not found` }, { field: 'unifiedAccount' });
+
+async function household(db: DbOrTx, communityId: number, unifiedAccount: string) {
+  const number = unifiedAccount.replace(/\s+/g, '');
+  if (!/^\d{10}$/.test(number) || !isValidUnifiedAccountNumber(number)) {
+    throw invalid('invalid_unified_account', { uk: `«${unifiedAccount}» — не номер єдиного рахунку (10 цифр з контрольною)`, en: `"${unifiedAccount}" is not a unified account number (10 digits with a check digit)` }, { field: 'unifiedAccount' });
+  }
+  const h = await repo.householdByUnifiedAccount(db, communityId, number);
+  if (!h) throw unknownAccount(number);
+  return h;
+}
+
+/** What the household owes now, per account and in total (`amountDue`), as an agent may see it. */
+export async function findDebt(db: DbOrTx, communityId: number, unifiedAccount: string, now = new Date()): Promise<HouseholdDebt> {
+  const h = await household(db, communityId, unifiedAccount);
+  const due = amountDue(await premiseBalances(db, communityId, h.premise_id));
+  return {
+    unifiedAccount: h.unified_account,
+    premiseId: h.premise_id,
+    address: displayAddress({ streetType: h.street_type, streetName: h.street_name, house: h, apartment: h.apartment }),
+    payer: h.last_name && h.first_name ? maskName(h.last_name, h.first_name) : null,
+    period: periodOf(now),
+    lines: due.lines.map((l) => ({
+      serviceCode: l.account.serviceCode,
+      service: l.account.serviceUk,
+      provider: l.account.provider,
+      providerEdrpou: l.account.providerEdrpou,
+      accountNumber: l.account.number,
+      toPay: l.toPay,
+      advance: l.advance,
+    })),
+    total: due.total,
+    advance: due.advance,
+  };
+}
+
+function checkAmount(agent: Agent, amount: number): void {
+  if (!Number.isSafeInteger(amount) || amount <= 0) {
+    throw invalid('amount_invalid', { uk: 'Сума має бути цілим числом копійок, більшим за нуль', en: 'The amount must be a whole number of kopecks above zero' }, { field: 'amount' });
+  }
+  if (amount > agent.maxAmount) {
+    throw invalid('amount_over_limit', { uk: `Сума ${amount} коп. більша за ліміт агента ${agent.maxAmount} коп.`, en: `The amount ${amount} exceeds the agent's limit of ${agent.maxAmount} kopecks` }, { field: 'amount', limit: agent.maxAmount });
+  }
+}
+
+/** The split of `amount` over the household's accounts, or the reason it cannot be made. */
+async function split(db: DbOrTx, communityId: number, premiseId: number, amount: number, parts?: readonly SplitPart[]) {
+  const balances = await premiseBalances(db, communityId, premiseId);
+  const due = amountDue(balances);
+  const r = allocate(amount, due.lines.map((l) => ({ accountId: l.account.accountId, serviceCode: l.account.serviceCode, toPay: l.toPay })), parts);
+  if (!r.ok) throw invalid(r.code, r.reason, r.field ? { field: r.field } : undefined);
+  const byId = new Map(balances.map((b) => [b.accountId, b]));
+  return r.parts.map((p) => ({ ...p, account: byId.get(p.accountId)! }));
+}
+
+export interface CheckInput {
+  unifiedAccount: string;
+  amount: number;
+  split?: SplitPart[];
+}
+
+/** Checks that an amount (and split) can be paid; the reference it returns may be quoted by the pay call. */
+export async function checkPayment(db: Db, agent: Agent, input: CheckInput): Promise<{ reference: string; amount: number; parts: PaymentPart[] }> {
+  checkAmount(agent, input.amount);
+  const h = await household(db, agent.communityId, input.unifiedAccount);
+  const parts = await split(db, agent.communityId, h.premise_id, input.amount, input.split);
+  const reference = randomBytes(9).toString('base64url');
+  await db
+    .insertInto('payment_check')
+    .values({ community_id: agent.communityId, reference, agent_id: agent.agentId, premise_id: h.premise_id, amount: input.amount, split: input.split ? JSON.stringify(input.split) : null })
+    .execute();
+  return { reference, amount: input.amount, parts: parts.map((p) => ({ serviceCode: p.account.serviceCode, service: p.account.serviceUk, provider: p.account.provider, accountNumber: p.account.number, amount: p.amount })) };
+}
+
+export interface PayInput {
+  /** The agent's own id of the transaction: retries carry the same one. */
+  txnId: string;
+  unifiedAccount: string;
+  amount: number;
+  split?: SplitPart[];
+  /** A reference from `checkPayment`: its split is used when none is given here. */
+  reference?: string;
+  channel?: PaymentChannel;
+}
+
+const txnConflict = (txnId: string) =>
+  conflict('txn_conflict', { uk: `Транзакція ${txnId} вже є з іншими даними`, en: `Transaction ${txnId} already exists with other data` }, { field: 'txnId' });
+
+/**
+ * Posts a payment, once: the same agent and txnId with the same request return the first answer;
+ * with another request, 409. A concurrent retry's insert waits on the first's unique key and then
+ * answers from its row. The chain is sealed after the commit (`sealChain`), in batches, so
+ * payments do not queue on the chain head while they post.
+ */
+export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date()): Promise<PaymentView & { replayed: boolean }> {
+  if (!/^[\x21-\x7e]{1,64}$/.test(input.txnId)) {
+    throw invalid('invalid_txn_id', { uk: 'Ідентифікатор транзакції: 1–64 друкованих символи ASCII', en: 'The transaction id must be 1–64 printable ASCII characters' }, { field: 'txnId' });
+  }
+  checkAmount(agent, input.amount);
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify([input.unifiedAccount.replace(/\s+/g, ''), input.amount, input.split ?? null, input.reference ?? null]))
+    .digest('hex');
+  const c = agent.communityId;
+  const replay = (existing: { request_hash: string; payment_id: number }) => {
+    if (existing.request_hash !== requestHash) throw txnConflict(input.txnId);
+    return -existing.payment_id;
+  };
+  const paymentId = await db.transaction().execute(async (trx) => {
+    const existing = await repo.paymentByTxn(trx, c, agent.agentId, input.txnId);
+    if (existing) return replay(existing);
+    const h = await household(trx, c, input.unifiedAccount);
+    let splitParts = input.split;
+    if (input.reference) {
+      const check = await trx.selectFrom('payment_check').selectAll().where('community_id', '=', c).where('reference', '=', input.reference).where('agent_id', '=', agent.agentId).executeTakeFirst();
+      if (!check || check.premise_id !== h.premise_id || check.amount !== input.amount) {
+        throw invalid('reference_mismatch', { uk: 'Посилання перевірки не відповідає рахунку або сумі', en: 'The check reference does not match the account or amount' }, { field: 'reference' });
+      }
+      splitParts ??= (check.split as SplitPart[] | null) ?? undefined;
+    }
+    const parts = await split(trx, c, h.premise_id, input.amount, splitParts);
+    const period = await openPeriodForCorrections(trx, c, periodOf(now));
+    const paidAt = new Date(now.getTime());
+    const inserted = await trx
+      .insertInto('payment')
+      .values({
+        community_id: c,
+        agent_id: agent.agentId,
+        channel: input.channel ?? 'api',
+        txn_id: input.txnId,
+        request_hash: requestHash,
+        premise_id: h.premise_id,
+        amount: input.amount,
+        reference: input.reference ?? null,
+        payer: h.last_name && h.first_name ? maskName(h.last_name, h.first_name) : null,
+        paid_at: paidAt,
+        business_date: kyivDateOf(paidAt),
+        period,
+        verify_code: verificationCode(randomBytes(6).toString('hex')),
+      })
+      .onConflict((oc) => oc.columns(['community_id', 'agent_id', 'txn_id']).doNothing())
+      .returning('payment_id')
+      .executeTakeFirst();
+    // A concurrent call with the same txnId committed first: answer from its row.
+    if (!inserted) return replay((await repo.paymentByTxn(trx, c, agent.agentId, input.txnId))!);
+    const id = inserted.payment_id;
+    const entryIds = await postLedgerEntriesReturningIds(
+      trx,
+      parts.map((p) => ({ communityId: c, accountId: p.accountId, period, kind: 'payment', amount: -p.amount, source: 'payment', reason: `${agent.code} ${input.txnId}` })),
+    );
+    await trx.insertInto('payment_allocation').values(parts.map((p, i) => ({ community_id: c, payment_id: id, account_id: p.accountId, amount: p.amount, entry_id: entryIds[i]! }))).execute();
+    return id;
+  });
+  if (paymentId > 0) await sealChain(db, c);
+  return { ...(await paymentView(db, c, Math.abs(paymentId))), replayed: paymentId < 0 };
+}
+
+/**
+ * Appends every committed payment not yet in the chain, in one transaction on the chain head:
+ * concurrent payers' seals queue here and the first seals everyone's rows, so the chain costs
+ * one short transaction per batch rather than a lock held through every payment.
+ */
+export async function sealChain(db: Db, communityId: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const head = await repo.lockChainHead(trx, communityId);
+    const open = await repo.unsealedPayments(trx, communityId);
+    let { seq, hash } = head;
+    const sealed = open.map((p) => {
+      const prev = hash;
+      hash = chainHash(prev, canonicalPayment(p));
+      seq += 1;
+      return { paymentId: p.paymentId, seq, prevHash: prev, hash };
+    });
+    if (sealed.length === 0) return 0;
+    await repo.sealPayments(trx, communityId, sealed);
+    await repo.moveChainHead(trx, communityId, seq, hash);
+    return sealed.length;
+  });
+}
+
+/** A payment as its agent, the portal and the receipt see it. */
+export async function paymentView(db: DbOrTx, communityId: number, paymentId: number): Promise<PaymentView> {
+  const p = await repo.paymentById(db, communityId, paymentId);
+  if (!p) throw notFound({ uk: 'Платіж', en: 'Payment' }, { paymentId });
+  const parts = await repo.allocationsOf(db, communityId, paymentId);
+  return {
+    paymentId: p.payment_id,
+    txnId: p.txn_id,
+    status: p.status,
+    unifiedAccount: (await repo.unifiedAccountOfPremise(db, communityId, p.premise_id)) ?? '',
+    amount: p.amount,
+    paidAt: new Date(p.paid_at).toISOString(),
+    businessDate: p.business_date,
+    parts: parts.map((x) => ({ serviceCode: x.service_code, service: x.service_uk, provider: x.provider, accountNumber: x.account_number, amount: x.amount })),
+    receiptCode: p.verify_code,
+  };
+}
+
+export async function paymentStatus(db: DbOrTx, agent: Agent, txnId: string): Promise<PaymentView> {
+  const p = await repo.paymentByTxn(db, agent.communityId, agent.agentId, txnId);
+  if (!p) throw notFound({ uk: `Транзакція ${txnId}`, en: `Transaction ${txnId}` }, { field: 'txnId' });
+  return paymentView(db, agent.communityId, p.payment_id);
+}
+
+/**
+ * Reverses a payment: a 'reversal' entry per allocated account in the open period, and a chain
+ * record. `sameDayOnly` is the agents' rule (they may cancel only on the day of payment); staff
+ * may reverse later, with a reason.
+ */
+export async function reversePayment(db: Db, communityId: number, paymentId: number, reason: string, opts: { sameDayOnly: boolean; userId?: number | null }, now = new Date()): Promise<PaymentView> {
+  if (!reason.trim()) throw invalid('reason_required', { uk: 'Вкажіть причину сторнування', en: 'Give a reason for the reversal' }, { field: 'reason' });
+  await db.transaction().execute(async (trx) => {
+    const head = await repo.lockChainHead(trx, communityId);
+    const p = await repo.paymentById(trx, communityId, paymentId);
+    if (!p) throw notFound({ uk: 'Платіж', en: 'Payment' }, { paymentId });
+    if (p.status === 'cancelled') throw conflict('already_cancelled', { uk: 'Платіж уже скасовано', en: 'The payment is already cancelled' });
+    if (opts.sameDayOnly && p.business_date !== kyivDateOf(now)) {
+      throw conflict('cancel_day_closed', { uk: `Скасувати можна лише в день платежу (${p.business_date})`, en: `A payment can be cancelled only on its day (${p.business_date})` }, { businessDate: p.business_date });
+    }
+    const period = await openPeriodForCorrections(trx, communityId, periodOf(now));
+    const parts = await repo.allocationsOf(trx, communityId, paymentId);
+    await postLedgerEntriesReturningIds(
+      trx,
+      parts.map((x) => ({ communityId, accountId: x.account_id, period, kind: 'reversal', amount: x.amount, source: 'payment', reason: reason.slice(0, 500), reversesEntryId: x.entry_id, createdBy: opts.userId ?? null })),
+    );
+    const reversedAt = new Date(now.getTime());
+    const hash = chainHash(head.hash, canonicalReversal({ paymentId, reason, reversedAt }));
+    await trx
+      .insertInto('payment_reversal')
+      .values({ community_id: communityId, payment_id: paymentId, reason, reversed_by: opts.userId ?? null, reversed_at: reversedAt, chain_seq: head.seq + 1, prev_hash: head.hash, hash })
+      .execute();
+    await trx.updateTable('payment').set({ status: 'cancelled' }).where('community_id', '=', communityId).where('payment_id', '=', paymentId).execute();
+    await repo.moveChainHead(trx, communityId, head.seq + 1, hash);
+  });
+  return paymentView(db, communityId, paymentId);
+}
+
+export async function cancelByAgent(db: Db, agent: Agent, txnId: string, reason: string, now = new Date()): Promise<PaymentView> {
+  const p = await repo.paymentByTxn(db, agent.communityId, agent.agentId, txnId);
+  if (!p) throw notFound({ uk: `Транзакція ${txnId}`, en: `Transaction ${txnId}` }, { field: 'txnId' });
+  return reversePayment(db, agent.communityId, p.payment_id, reason || `cancelled by ${agent.code}`, { sameDayOnly: true }, now);
+}
+
+/** Recomputes the community's chain: null when intact, else the first record changed or removed. */
+export async function verifyPaymentsChain(db: Db, communityId: number): Promise<{ records: number; problem: ChainProblem | null }> {
+  await sealChain(db, communityId);
+  const { records, headSeq } = await repo.chainRecords(db, communityId);
+  return { records: records.length, problem: verifyChain(records, headSeq) };
+}
+
+export function chainProblemText(p: ChainProblem): Bilingual {
+  const uk = { payment: 'платіж', reversal: 'сторно платежу', settlement: 'реєстр розрахунків' };
+  const what = p.kind === 'missing' ? { uk: `запис №${p.seq}`, en: `record #${p.seq}` } : { uk: `${uk[p.kind]} ${p.id} (запис №${p.seq})`, en: `${p.kind} ${p.id} (record #${p.seq})` };
+  return p.problem === 'changed' ? { uk: `Змінено ${what.uk}`, en: `Changed: ${what.en}` } : { uk: `Видалено ${what.uk}`, en: `Removed: ${what.en}` };
+}
+
+/** The receipt of a payment found by its verification code (public: the code is the secret). */
+export async function receiptByCode(db: DbOrTx, communityId: number, code: string): Promise<ReceiptData> {
+  const p = await repo.paymentByCode(db, communityId, code.toUpperCase());
+  if (!p) throw notFound({ uk: `Квитанція ${code}`, en: `Receipt ${code}` });
+  return receiptOf(db, communityId, p.payment_id);
+}
+
+/** The receipt of a payment: what the portal shows the resident after paying. */
+export async function receiptOf(db: DbOrTx, communityId: number, paymentId: number): Promise<ReceiptData> {
+  const view = await paymentView(db, communityId, paymentId);
+  const meta = await repo.receiptMeta(db, communityId, paymentId);
+  const h = await repo.householdByUnifiedAccount(db, communityId, view.unifiedAccount);
+  return {
+    ...view,
+    community: meta.community,
+    agent: meta.agent,
+    payer: meta.payer,
+    address: h ? displayAddress({ streetType: h.street_type, streetName: h.street_name, house: h, apartment: h.apartment }) : '',
+  };
+}
+
+/** The staff search and the per-day chart read the rows as they are. */
+export { dailyByChannel, searchPayments, type PaymentRow } from './repo';

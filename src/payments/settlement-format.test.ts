@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import iconv from 'iconv-lite';
+import { commissionOf, settlementCsv, totals, transferPurpose, type SettlementLine } from './settlement-format';
+
+const line = (amount: number, commission: number, kind: SettlementLine['kind'] = 'payment'): SettlementLine => ({
+  kind,
+  paymentId: 1,
+  agent: 'bank',
+  txnId: 't;1',
+  paidAt: '2026-12-03T10:00:00.000Z',
+  unifiedAccount: '1000011',
+  accountNumber: 'Т-1',
+  serviceCode: 'heating',
+  amount,
+  commission,
+});
+
+describe('settlement arithmetic and files', () => {
+  it.each([
+    [10000, { percent: '1.5', fixed: null }, 150],
+    [333, { percent: '1.5', fixed: null }, 5], // 4.995 → 5, half up
+    [10000, { percent: null, fixed: 300 }, 300],
+    [200, { percent: null, fixed: 300 }, 200], // never more than the part itself
+    [-10000, { percent: '1.5', fixed: null }, -150], // a reversal takes the commission back
+    [10000, undefined, 0],
+  ])('commission on %i by %j is %i', (amount, contract, expected) => {
+    expect(commissionOf(amount, contract)).toBe(expected);
+  });
+
+  it('net is gross less commission, and a payment reversed the same day nets to zero', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 10_000_000 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 0, max: 500 }), (amounts, bp) => {
+        const contract = { percent: (bp / 100).toFixed(2), fixed: null };
+        const lines = amounts.map((a) => line(a, commissionOf(a, contract)));
+        const t = totals(lines);
+        expect(t.net).toBe(t.gross - t.commission);
+        const back = totals([...lines, ...amounts.map((a) => line(-a, commissionOf(-a, contract), 'reversal'))]);
+        expect(back).toEqual({ gross: 0, commission: 0, net: 0 });
+      }),
+    );
+  });
+
+  it('writes the CSV in Windows-1251 with a totals line, quoting what needs it', () => {
+    const text = iconv.decode(settlementCsv([line(12345, 185)]), 'windows-1251');
+    expect(text.split('\r\n')).toEqual([
+      'KIND;PAYMENT;AGENT;TXN;PAID_AT;UNIFIED;ACCOUNT;SERVICE;AMOUNT;COMMISSION;NET',
+      'payment;1;bank;"t;1";2026-12-03T10:00:00.000Z;1000011;Т-1;heating;123.45;1.85;121.60',
+      'TOTAL;;;;;;;;123.45;1.85;121.60',
+      '',
+    ]);
+    expect(transferPurpose('2026-12-03', 5)).toBe('Перерахування коштів населення за 03.12.2026 згідно з реєстром №5, без ПДВ');
+  });
+});

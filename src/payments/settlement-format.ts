@@ -1,0 +1,60 @@
+/**
+ * The arithmetic and the files of a settlement registry: commission by contract per allocated
+ * part, the totals, the transfer order, and the CSV (Windows-1251, `;`, amounts with a dot, as
+ * Ukrainian bank software reads them). Pure.
+ */
+import Decimal from 'decimal.js';
+import iconv from 'iconv-lite';
+import { formatUahPlain, roundHalfUpToKopecks } from '../shared/money';
+
+export interface Contract {
+  percent: string | null;
+  fixed: number | null;
+}
+
+export interface SettlementLine {
+  /** 'payment' (money in) or 'reversal' (money taken back, negative amount). */
+  kind: 'payment' | 'reversal';
+  paymentId: number;
+  agent: string;
+  txnId: string;
+  paidAt: string;
+  unifiedAccount: string;
+  accountNumber: string;
+  serviceCode: string;
+  amount: number;
+  commission: number;
+}
+
+/** Commission on one part: the percent half up to the kopeck, or the fixed sum; a reversal takes it back. */
+export function commissionOf(amount: number, contract: Contract | undefined): number {
+  if (!contract) return 0;
+  const sign = Math.sign(amount);
+  const base = Math.abs(amount);
+  const c = contract.percent !== null ? roundHalfUpToKopecks(new Decimal(base).mul(contract.percent).div(10000)) : Math.min(contract.fixed ?? 0, base);
+  return sign * c;
+}
+
+export function totals(lines: readonly SettlementLine[]): { gross: number; commission: number; net: number } {
+  const gross = lines.reduce((s, l) => s + l.amount, 0);
+  const commission = lines.reduce((s, l) => s + l.commission, 0);
+  return { gross, commission, net: gross - commission };
+}
+
+const HEADER = ['KIND', 'PAYMENT', 'AGENT', 'TXN', 'PAID_AT', 'UNIFIED', 'ACCOUNT', 'SERVICE', 'AMOUNT', 'COMMISSION', 'NET'];
+
+export function settlementCsv(lines: readonly SettlementLine[]): Buffer {
+  const cell = (v: string) => (/[;"\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const rows = lines.map((l) =>
+    [l.kind, String(l.paymentId), l.agent, l.txnId, l.paidAt, l.unifiedAccount, l.accountNumber, l.serviceCode, formatUahPlain(l.amount), formatUahPlain(l.commission), formatUahPlain(l.amount - l.commission)].map(cell).join(';'),
+  );
+  const t = totals(lines);
+  rows.push(['TOTAL', '', '', '', '', '', '', '', formatUahPlain(t.gross), formatUahPlain(t.commission), formatUahPlain(t.net)].join(';'));
+  return iconv.encode([HEADER.join(';'), ...rows].join('\r\n') + '\r\n', 'windows-1251');
+}
+
+/** «Перерахування коштів за 03.12.2026 згідно з реєстром №5, без ПДВ» */
+export function transferPurpose(date: string, registryId: number): string {
+  const [y, m, d] = date.split('-');
+  return `Перерахування коштів населення за ${d}.${m}.${y} згідно з реєстром №${registryId}, без ПДВ`;
+}

@@ -1,0 +1,158 @@
+/**
+ * Settlement with providers: per provider and day, the parts of payments allocated to its
+ * accounts (and reversals made that day, negative), the commission by contract, the totals and
+ * the transfer order. A day is settled once it is over (Kyiv time); the first export stores the
+ * CSV and DBF bytes and joins the hash chain, and every later export returns those same bytes.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { DBFFile } from 'dbffile';
+import type { Db, DbOrTx } from '../db/index';
+import { conflict, notFound } from '../shared/errors';
+import { kyivToday } from '../shared/period';
+import { canonicalSettlement, chainHash } from './chain';
+import * as repo from './repo';
+import { commissionOf, settlementCsv, totals, transferPurpose, type Contract, type SettlementLine } from './settlement-format';
+import type { TransferOrder } from './tables';
+
+export interface SettlementRegistry {
+  registryId: number;
+  providerId: number;
+  businessDate: string;
+  lines: number;
+  gross: number;
+  commission: number;
+  net: number;
+  transfer: TransferOrder;
+  exportedAt: string;
+  csv: Buffer;
+  dbf: Buffer;
+}
+
+async function linesOf(db: DbOrTx, communityId: number, providerId: number, date: string): Promise<SettlementLine[]> {
+  const contracts = await db.selectFrom('settlement_contract').select(['agent_id', 'percent', 'fixed']).where('community_id', '=', communityId).where('provider_id', '=', providerId).execute();
+  const contractFor = (agentId: number): Contract | undefined => contracts.find((c) => c.agent_id === agentId) ?? contracts.find((c) => c.agent_id === null);
+  const r = await sql<{ kind: 'payment' | 'reversal'; payment_id: number; agent_id: number; agent: string; txn_id: string; paid_at: Date; unified_account: string | null; account_number: string; service_code: string; amount: number }>`
+with parts as (
+  select p.payment_id, p.agent_id, ag.code as agent, p.txn_id, p.paid_at, ua.number as unified_account, a.number as account_number, s.code as service_code, pa.amount
+    from payment_allocation pa
+    join payment p on p.community_id = pa.community_id and p.payment_id = pa.payment_id
+    join payment_agent ag on ag.community_id = p.community_id and ag.agent_id = p.agent_id
+    join account a on a.community_id = pa.community_id and a.account_id = pa.account_id
+    join service s on s.community_id = a.community_id and s.service_id = a.service_id
+    left join unified_account ua on ua.community_id = p.community_id and ua.premise_id = p.premise_id
+   where pa.community_id = ${communityId} and a.provider_id = ${providerId}
+)
+select 'payment' as kind, parts.* from parts
+ where payment_id in (select payment_id from payment where community_id = ${communityId} and business_date = ${date}::date)
+union all
+select 'reversal' as kind, parts.payment_id, parts.agent_id, parts.agent, parts.txn_id, parts.paid_at, parts.unified_account, parts.account_number, parts.service_code, -parts.amount
+  from parts
+ where payment_id in (select payment_id from payment_reversal where community_id = ${communityId} and (reversed_at at time zone 'Europe/Kyiv')::date = ${date}::date)
+ order by kind, payment_id, account_number`.execute(db);
+  return r.rows.map((l) => ({
+    kind: l.kind,
+    paymentId: l.payment_id,
+    agent: l.agent,
+    txnId: l.txn_id,
+    paidAt: new Date(l.paid_at).toISOString(),
+    unifiedAccount: l.unified_account ?? '',
+    accountNumber: l.account_number,
+    serviceCode: l.service_code,
+    amount: l.amount,
+    commission: commissionOf(l.amount, contractFor(l.agent_id)),
+  }));
+}
+
+async function dbfBytes(lines: readonly SettlementLine[]): Promise<Buffer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-settlement-'));
+  try {
+    const file = path.join(dir, 'registry.dbf');
+    const dbf = await DBFFile.create(
+      file,
+      [
+        { name: 'KIND', type: 'C', size: 8 },
+        { name: 'PAYMENT', type: 'N', size: 12, decimalPlaces: 0 },
+        { name: 'AGENT', type: 'C', size: 32 },
+        { name: 'TXN', type: 'C', size: 64 },
+        { name: 'UNIFIED', type: 'C', size: 10 },
+        { name: 'ACCOUNT', type: 'C', size: 30 },
+        { name: 'SERVICE', type: 'C', size: 30 },
+        { name: 'AMOUNT', type: 'N', size: 14, decimalPlaces: 2 },
+        { name: 'COMMISSION', type: 'N', size: 14, decimalPlaces: 2 },
+      ],
+      { encoding: 'cp1125' },
+    );
+    await dbf.appendRecords(
+      lines.map((l) => ({ KIND: l.kind, PAYMENT: l.paymentId, AGENT: l.agent, TXN: l.txnId, UNIFIED: l.unifiedAccount, ACCOUNT: l.accountNumber, SERVICE: l.serviceCode, AMOUNT: l.amount / 100, COMMISSION: l.commission / 100 })),
+    );
+    return fs.readFileSync(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function view(row: Awaited<ReturnType<typeof stored>>): SettlementRegistry {
+  const r = row!;
+  return {
+    registryId: r.registry_id,
+    providerId: r.provider_id,
+    businessDate: r.business_date,
+    lines: r.lines,
+    gross: r.gross,
+    commission: r.commission,
+    net: r.net,
+    transfer: r.transfer as TransferOrder,
+    exportedAt: new Date(r.exported_at).toISOString(),
+    csv: Buffer.from(r.csv),
+    dbf: Buffer.from(r.dbf),
+  };
+}
+
+const stored = (db: DbOrTx, communityId: number, providerId: number, date: string) =>
+  db.selectFrom('settlement_registry').selectAll().where('community_id', '=', communityId).where('provider_id', '=', providerId).where('business_date', '=', date).executeTakeFirst();
+
+/** A day's registry for a provider: made on the first call after the day is over, the same bytes ever after. */
+export async function exportSettlement(db: Db, communityId: number, providerId: number, date: string, now = new Date()): Promise<SettlementRegistry> {
+  const done = await stored(db, communityId, providerId, date);
+  if (done) return view(done);
+  if (date >= kyivToday(now)) {
+    throw conflict('day_not_closed', { uk: `День ${date} ще не завершився: реєстр буде наступного дня`, en: `The day ${date} is not over: its registry comes the next day` }, { field: 'date' });
+  }
+  const provider = await db.selectFrom('provider').select(['name', 'edrpou', 'iban']).where('community_id', '=', communityId).where('provider_id', '=', providerId).executeTakeFirst();
+  if (!provider) throw notFound({ uk: 'Надавач', en: 'Provider' }, { providerId });
+  await db.transaction().execute(async (trx) => {
+    const head = await repo.lockChainHead(trx, communityId);
+    if (await stored(trx, communityId, providerId, date)) return;
+    const lines = await linesOf(trx, communityId, providerId, date);
+    const t = totals(lines);
+    const csv = settlementCsv(lines);
+    const dbf = await dbfBytes(lines);
+    const id = (await sql<{ id: number }>`select nextval(pg_get_serial_sequence('settlement_registry', 'registry_id'))::bigint as id`.execute(trx)).rows[0]!.id;
+    const transfer: TransferOrder = { recipient: provider.name, edrpou: provider.edrpou, iban: provider.iban, amount: t.net, purpose: transferPurpose(date, id) };
+    const hash = chainHash(head.hash, canonicalSettlement({ registryId: id, providerId, businessDate: date, lines: lines.length, ...t, csv, dbf }));
+    await trx
+      .insertInto('settlement_registry')
+      .values({ community_id: communityId, registry_id: id, provider_id: providerId, business_date: date, lines: lines.length, ...t, csv, dbf, transfer: JSON.stringify(transfer), chain_seq: head.seq + 1, prev_hash: head.hash, hash })
+      .execute();
+    await repo.moveChainHead(trx, communityId, head.seq + 1, hash);
+  });
+  return view(await stored(db, communityId, providerId, date));
+}
+
+/** The registries of a day, one per provider that had money allocated or reversed. */
+export async function exportSettlementDay(db: Db, communityId: number, date: string, now = new Date()): Promise<SettlementRegistry[]> {
+  const providers = await sql<{ provider_id: number }>`
+select distinct a.provider_id from payment p
+  join payment_allocation pa on pa.community_id = p.community_id and pa.payment_id = p.payment_id
+  join account a on a.community_id = pa.community_id and a.account_id = pa.account_id
+ where p.community_id = ${communityId}
+   and (p.business_date = ${date}::date
+        or p.payment_id in (select payment_id from payment_reversal where community_id = ${communityId} and (reversed_at at time zone 'Europe/Kyiv')::date = ${date}::date))
+ order by 1`.execute(db);
+  const out: SettlementRegistry[] = [];
+  for (const p of providers.rows) out.push(await exportSettlement(db, communityId, p.provider_id, date, now));
+  return out;
+}

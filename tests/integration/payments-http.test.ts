@@ -1,0 +1,305 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { DatabaseHandle } from '../../src/db/index';
+import { buildApp } from '../../src/server/app';
+import type { AppContext } from '../../src/server/context';
+import { createUser } from '../../src/auth/service';
+import { makeUnifiedAccountNumber } from '../../src/shared/identifiers';
+import { agentHeaders } from '../../src/payments/signature';
+import { cancelByAgent } from '../../src/payments/service';
+import { exportSettlementDay } from '../../src/payments/settlement';
+import iconv from 'iconv-lite';
+import { kyivToday } from '../../src/shared/period';
+import { createTestDatabase } from '../helpers/db';
+import { signInAs, testContext, type Signed } from '../helpers/http';
+import { A, createBillingFixture } from './billing-fixture';
+
+const PASSWORD = 'payments-test-password';
+const UA = [1, 2, 3].map((p) => makeUnifiedAccountNumber(100000 + p));
+
+describe('payments over HTTP: signed agents, debt, check, pay once, cancel, receipts, the chain', () => {
+  let h: DatabaseHandle;
+  let ctx: AppContext;
+  let app: FastifyInstance;
+  let admin: Signed;
+  let key: { keyId: string; secret: string };
+  let agentId: number;
+
+  const balance = async (accountId: number) =>
+    (await sql<{ b: number }>`select coalesce(sum(amount), 0)::bigint as b from ledger_entry where account_id = ${accountId}`.execute(h.db)).rows[0]!.b;
+  const paymentsCount = async () => (await sql<{ n: number }>`select count(*)::int as n from payment`.execute(h.db)).rows[0]!.n;
+  const ledgerCount = async () => (await sql<{ n: number }>`select count(*)::int as n from ledger_entry where source = 'payment'`.execute(h.db)).rows[0]!.n;
+
+  /** A signed agent call, exactly as an agent's client would make it. */
+  const call = (method: 'GET' | 'POST', url: string, payload?: unknown, k = key, opts: { now?: number; nonce?: string } = {}) => {
+    const body = payload === undefined ? '' : JSON.stringify(payload);
+    return app.inject({
+      method,
+      url,
+      payload: body || undefined,
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...agentHeaders(k.keyId, k.secret, method, url, body, opts.now, opts.nonce) },
+    });
+  };
+
+  beforeAll(async () => {
+    h = await createTestDatabase();
+    await createBillingFixture(h.db);
+    for (const [i, number] of UA.entries()) await h.db.insertInto('unified_account').values({ community_id: 1, premise_id: i + 1, number }).execute();
+    // Premise 1 owes 1,000.00 cold water (fixture), 456.78 heating, 123.45 building management.
+    await sql`insert into ledger_entry (community_id, account_id, period, kind, amount, source) values
+      (1, ${A.p1Heating}, '2026-09-01', 'opening_balance', 45678, 'import'),
+      (1, ${A.p1Management}, '2026-09-01', 'opening_balance', 12345, 'import'),
+      (1, ${A.p2Cold}, '2026-09-01', 'opening_balance', 50000, 'import'),
+      (1, ${A.p3Electricity}, '2026-09-01', 'opening_balance', 30001, 'import'),
+      (1, ${A.p3Waste}, '2026-09-01', 'opening_balance', 1234, 'import')`.execute(h.db);
+    await createUser(h.db, { communityId: 1, login: 'admin', password: PASSWORD, role: 'admin', providerId: null, displayName: 'admin' });
+    ctx = testContext(h);
+    app = await buildApp(ctx);
+    admin = await signInAs(app, 'admin', PASSWORD);
+    const created = await app.inject({ method: 'POST', url: '/api/payments/agents', headers: admin.headers, payload: { code: 'bank', name: 'Банк «Тест»', maxAmount: 500000 } });
+    expect(created.statusCode).toBe(201);
+    agentId = created.json().agentId;
+    key = (await app.inject({ method: 'POST', url: `/api/payments/agents/${agentId}/keys`, headers: admin.headers, payload: {} })).json();
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await h?.close();
+  });
+
+  it('refuses unsigned, badly signed, stale and replayed requests, posting nothing', async () => {
+    const url = `/api/agent/v1/debt?unifiedAccount=${UA[0]}`;
+    const unsigned = await app.inject({ method: 'GET', url });
+    expect([unsigned.statusCode, unsigned.json().code]).toEqual([401, 'unsigned']);
+    expect(unsigned.headers['content-type']).toContain('application/problem+json');
+    expect((await call('GET', url, undefined, { ...key, secret: 'wrong' })).json().code).toBe('bad_signature');
+    expect((await call('GET', url, undefined, key, { now: Date.now() - 600_000 })).json().code).toBe('stale_timestamp');
+    expect((await call('GET', url, undefined, { keyId: 'nobody', secret: 'x' })).json().code).toBe('unknown_key');
+    expect((await call('GET', url, undefined, key, { nonce: 'once' })).statusCode).toBe(200);
+    const replay = await call('GET', url, undefined, key, { nonce: 'once' });
+    expect([replay.statusCode, replay.json().code]).toEqual([401, 'replayed_nonce']);
+    // A signed body that was changed on the way.
+    const body = JSON.stringify({ txnId: 't-tampered', unifiedAccount: UA[0], amount: 100 });
+    const headers = agentHeaders(key.keyId, key.secret, 'POST', '/api/agent/v1/pay', body);
+    const tampered = await app.inject({ method: 'POST', url: '/api/agent/v1/pay', headers: { ...headers, 'content-type': 'application/json' }, payload: body.replace('100', '900') });
+    expect(tampered.json().code).toBe('bad_signature');
+    expect(await paymentsCount()).toBe(0);
+  });
+
+  it('finds the debt per provider and service, the total from amountDue, the payer masked', async () => {
+    const res = await call('GET', `/api/agent/v1/debt?unifiedAccount=${UA[0]}`);
+    expect(res.statusCode).toBe(200);
+    const debt = res.json();
+    expect(debt.payer).toBe('К***ь О.');
+    expect(debt.total).toBe(100000 + 45678 + 12345);
+    expect(debt.lines.filter((l: { toPay: number }) => l.toPay > 0).map((l: { serviceCode: string; provider: string; toPay: number }) => [l.serviceCode, l.provider, l.toPay])).toEqual([
+      ['cold_water', 'Водоканал', 100000],
+      ['heating', 'Теплоенерго', 45678],
+      ['building_management', 'Житлосервіс', 12345],
+    ]);
+    const unknown = await call('GET', `/api/agent/v1/debt?unifiedAccount=${makeUnifiedAccountNumber(999999)}`);
+    expect([unknown.statusCode, unknown.json().code]).toEqual([404, 'unknown_account']);
+  });
+
+  it('refuses bad amounts and splits with the field named, posting nothing', async () => {
+    const pay = (extra: object) => call('POST', '/api/agent/v1/pay', { txnId: `bad-${Math.random()}`, unifiedAccount: UA[0], amount: 1000, ...extra });
+    expect((await pay({ amount: 0 })).json()).toMatchObject({ code: 'amount_invalid', field: 'amount' });
+    expect((await pay({ amount: -5 })).json()).toMatchObject({ code: 'amount_invalid' });
+    expect((await pay({ amount: 500001 })).json()).toMatchObject({ code: 'amount_over_limit', limit: 500000 });
+    expect((await pay({ split: [{ serviceCode: 'cold_water', amount: 900 }] })).json()).toMatchObject({ code: 'split_sum', field: 'split' });
+    expect((await pay({ split: [{ serviceCode: 'gas_supply', amount: 1000 }] })).json()).toMatchObject({ code: 'split_unknown_service', field: 'split[0].serviceCode' });
+    expect((await pay({ unifiedAccount: makeUnifiedAccountNumber(999999) })).statusCode).toBe(404);
+    expect((await pay({ unifiedAccount: '1234567890' })).json().code).toMatch(/invalid_unified_account|unknown_account/);
+    expect(await paymentsCount()).toBe(0);
+    expect(await ledgerCount()).toBe(0);
+  });
+
+  let paymentId: number;
+  let receiptCode: string;
+  it('pays the whole bill: split to the kopeck, on the account cards and the unified statement; a retry does not pay twice', async () => {
+    const body = { txnId: 'bank-0001', unifiedAccount: UA[0], amount: 158023 };
+    const first = await call('POST', '/api/agent/v1/pay', body);
+    expect(first.statusCode).toBe(201);
+    const p = first.json();
+    ({ paymentId, receiptCode } = p);
+    expect(p.parts.map((x: { serviceCode: string; amount: number }) => [x.serviceCode, x.amount])).toEqual([
+      ['cold_water', 100000],
+      ['heating', 45678],
+      ['building_management', 12345],
+    ]);
+    for (const id of [A.p1Cold, A.p1Heating, A.p1Management]) expect(await balance(id)).toBe(0);
+    const card = (await app.inject({ method: 'GET', url: `/api/billing/accounts/${A.p1Heating}`, headers: admin.headers })).json();
+    expect(card.balance).toBe(0);
+    expect(card.statement.at(-1).paid).toBe(-45678);
+    const statement = (await app.inject({ method: 'GET', url: '/api/billing/premises/1/statement', headers: admin.headers })).json();
+    expect(JSON.stringify(statement)).toContain('-45678');
+
+    const retry = await call('POST', '/api/agent/v1/pay', body);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual({ ...p, replayed: true });
+    const other = await call('POST', '/api/agent/v1/pay', { ...body, amount: 158024 });
+    expect([other.statusCode, other.json().code]).toEqual([409, 'txn_conflict']);
+    expect(await paymentsCount()).toBe(1);
+    expect(await ledgerCount()).toBe(3);
+
+    const status = (await call('GET', '/api/agent/v1/payments/bank-0001')).json();
+    expect([status.status, status.amount]).toEqual(['posted', 158023]);
+  });
+
+  it('posts a payment retried concurrently once, and many payments to one account all exactly', async () => {
+    const body = { txnId: 'bank-race', unifiedAccount: UA[1], amount: 1000 };
+    const same = await Promise.all(Array.from({ length: 6 }, () => call('POST', '/api/agent/v1/pay', body)));
+    expect(same.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    expect(new Set(same.map((r) => r.json().paymentId)).size).toBe(1);
+    const many = await Promise.all(Array.from({ length: 20 }, (_, i) => call('POST', '/api/agent/v1/pay', { txnId: `bank-many-${i}`, unifiedAccount: UA[1], amount: 101 + i })));
+    expect(many.every((r) => r.statusCode === 201)).toBe(true);
+    const paid = 1000 + Array.from({ length: 20 }, (_, i) => 101 + i).reduce((s, x) => s + x, 0);
+    expect(await balance(A.p2Cold)).toBe(50000 - paid);
+    // Invariants: allocations sum to payments, and each allocation is its ledger entry.
+    const inv = await sql<{ bad: number }>`
+      select count(*)::int as bad from payment p
+       where p.amount <> (select sum(amount) from payment_allocation a where a.payment_id = p.payment_id)
+          or exists (select 1 from payment_allocation a join ledger_entry le on le.entry_id = a.entry_id
+                      where a.payment_id = p.payment_id and (le.amount <> -a.amount or le.account_id <> a.account_id))`.execute(h.db);
+    expect(inv.rows[0]!.bad).toBe(0);
+  });
+
+  it('checks an amount with a split and pays it by the reference', async () => {
+    const check = await call('POST', '/api/agent/v1/check', { unifiedAccount: UA[0], amount: 3000, split: [{ serviceCode: 'intercom', amount: 3000 }] });
+    expect(check.statusCode).toBe(200);
+    const { reference, parts } = check.json();
+    expect(parts.reduce((s: number, x: { amount: number }) => s + x.amount, 0)).toBe(3000);
+    const paid = (await call('POST', '/api/agent/v1/pay', { txnId: 'bank-ref', unifiedAccount: UA[0], amount: 3000, reference })).json();
+    expect(paid.parts.every((x: { serviceCode: string }) => x.serviceCode === 'intercom')).toBe(true);
+    const wrong = await call('POST', '/api/agent/v1/pay', { txnId: 'bank-ref-2', unifiedAccount: UA[0], amount: 2000, reference });
+    expect(wrong.json().code).toBe('reference_mismatch');
+  });
+
+  it('pays through the PrivatBank Debt protocol: Search, Check, Pay (once), errors as ErrorInfo', async () => {
+    const debtCall = (action: string, data: string, k = key) => {
+      const body = `<?xml version="1.0" encoding="UTF-8"?><Transfer xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" interface="Debt" action="${action}">${data}</Transfer>`;
+      return app.inject({ method: 'POST', url: '/api/debt/v1', payload: body, headers: { 'content-type': 'application/xml', ...agentHeaders(k.keyId, k.secret, 'POST', '/api/debt/v1', body) } });
+    };
+    const search = await debtCall('Search', `<Data xsi:type="Payer" billIdentifier="${UA[2]}"/>`);
+    expect(search.headers['content-type']).toContain('application/xml');
+    expect(search.body).toContain('xsi:type="DebtPack"');
+    expect(search.body).toContain('amountToPay="300.01"');
+    expect(search.body).toContain('<TotalSum>312.35</TotalSum>');
+    const check = await debtCall('Check', `<Data xsi:type="Payment" billIdentifier="${UA[2]}"><TotalSum>312.35</TotalSum></Data>`);
+    const reference = /reference="([^"]+)"/.exec(check.body)![1];
+    const payXml = `<Data xsi:type="Payment" id="PB-77" billIdentifier="${UA[2]}" checkReference="${reference}"><TotalSum>312.35</TotalSum></Data>`;
+    const paid = await debtCall('Pay', payXml);
+    expect(paid.body).toContain('xsi:type="Gateway"');
+    expect(await balance(A.p3Electricity)).toBe(0);
+    expect(await balance(A.p3Waste)).toBe(0);
+    const retried = await debtCall('Pay', payXml);
+    expect(/reference="(\d+)"/.exec(retried.body)![1]).toBe(/reference="(\d+)"/.exec(paid.body)![1]);
+    const before = await paymentsCount();
+    const duplicate = await debtCall('Pay', payXml.replace(/312\.35/, '1.00').replace(` checkReference="${reference}"`, ''));
+    expect(duplicate.body).toContain('code="7"');
+    const unknown = await debtCall('Search', `<Data xsi:type="Payer" billIdentifier="${makeUnifiedAccountNumber(999999)}"/>`);
+    expect(unknown.body).toContain('code="2"');
+    expect((await debtCall('Pay', '<Data id="x"')).body).toContain('code="99"');
+    expect((await debtCall('Search', `<Data billIdentifier="${UA[2]}"/>`, { ...key, secret: 'bad' })).body).toContain('code="99"');
+    expect(await paymentsCount()).toBe(before);
+  });
+
+  it('cancels on the day of payment only, restoring the balances', async () => {
+    await call('POST', '/api/agent/v1/pay', { txnId: 'bank-cancel', unifiedAccount: UA[2], amount: 7000 });
+    const before = await balance(A.p3Cold);
+    const cancelled = await call('POST', '/api/agent/v1/cancel', { txnId: 'bank-cancel', reason: 'помилка касира' });
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json().status).toBe('cancelled');
+    expect(await balance(A.p3Cold)).toBeGreaterThan(before);
+    expect((await call('POST', '/api/agent/v1/cancel', { txnId: 'bank-cancel' })).json().code).toBe('already_cancelled');
+    await call('POST', '/api/agent/v1/pay', { txnId: 'bank-late', unifiedAccount: UA[2], amount: 500 });
+    const agent = { communityId: 1, agentId, code: 'bank', name: 'bank', maxAmount: 500000 };
+    await expect(cancelByAgent(h.db, agent, 'bank-late', 'late', new Date(Date.now() + 2 * 86400_000))).rejects.toMatchObject({ code: 'cancel_day_closed' });
+  });
+
+  it('gives a receipt by its verification code, in HTML and JSON', async () => {
+    const html = await app.inject({ method: 'GET', url: `/api/receipts/${receiptCode}` });
+    expect(html.statusCode).toBe(200);
+    expect(html.headers['content-type']).toContain('text/html');
+    expect(html.body).toContain(receiptCode);
+    expect(html.body).toContain('Теплоенерго');
+    expect(html.body).toContain('1\u202f580,23');
+    const json = (await app.inject({ method: 'GET', url: `/api/receipts/${receiptCode}.json` })).json();
+    expect([json.paymentId, json.amount, json.payer]).toEqual([paymentId, 158023, 'К***ь О.']);
+    expect((await app.inject({ method: 'GET', url: '/api/receipts/0000-0000-0000' })).statusCode).toBe(404);
+  });
+
+  it('rotates keys with an overlap and honours an IP allow-list', async () => {
+    const url = `/api/agent/v1/debt?unifiedAccount=${UA[0]}`;
+    const second = (await app.inject({ method: 'POST', url: `/api/payments/agents/${agentId}/keys`, headers: admin.headers, payload: { overlapHours: 1 } })).json();
+    expect((await call('GET', url, undefined, key)).statusCode).toBe(200); // the old key, within the overlap
+    expect((await call('GET', url, undefined, second)).statusCode).toBe(200);
+    const third = (await app.inject({ method: 'POST', url: `/api/payments/agents/${agentId}/keys`, headers: admin.headers, payload: { overlapHours: 0 } })).json();
+    expect((await call('GET', url, undefined, second)).json().code).toBe('unknown_key');
+    key = third;
+
+    const fenced = (await app.inject({ method: 'POST', url: '/api/payments/agents', headers: admin.headers, payload: { code: 'fenced', name: 'Термінали', ipAllow: ['10.0.0.7'] } })).json();
+    const fencedKey = (await app.inject({ method: 'POST', url: `/api/payments/agents/${fenced.agentId}/keys`, headers: admin.headers, payload: {} })).json();
+    const refused = await call('GET', url, undefined, fencedKey);
+    expect([refused.statusCode, refused.json().code]).toEqual([403, 'ip_not_allowed']);
+  });
+
+  it("settles each provider's money the next day: commission by contract, transfer orders, frozen bytes", async () => {
+    const today = kyivToday();
+    const early = await app.inject({ method: 'POST', url: `/api/payments/settlement/${today}/export`, headers: admin.headers });
+    expect([early.statusCode, early.json().code]).toEqual([409, 'day_not_closed']);
+    expect((await app.inject({ method: 'POST', url: '/api/payments/settlement/contracts', headers: admin.headers, payload: { providerId: 3, percent: '1.5' } })).statusCode).toBe(201);
+    expect((await app.inject({ method: 'POST', url: '/api/payments/settlement/contracts', headers: admin.headers, payload: { providerId: 1, agentId, fixed: 200 } })).statusCode).toBe(201);
+
+    const tomorrow = new Date(Date.now() + 86400_000);
+    const registries = await exportSettlementDay(h.db, 1, today, tomorrow);
+    expect(registries.map((r) => r.providerId)).toEqual([1, 2, 3, 4]);
+    // Invariant: per provider, the registry's gross is what was allocated to it that day, less what was reversed.
+    for (const r of registries) {
+      const allocated = await sql<{ s: number }>`
+        select (coalesce(sum(pa.amount), 0) - coalesce(sum(pa.amount) filter (where p.status = 'cancelled'), 0))::bigint as s
+          from payment_allocation pa join payment p on p.payment_id = pa.payment_id join account a on a.account_id = pa.account_id
+         where a.provider_id = ${r.providerId} and p.business_date = ${today}`.execute(h.db);
+      expect(r.gross).toBe(allocated.rows[0]!.s);
+      expect(r.net).toBe(r.gross - r.commission);
+      expect(r.transfer.amount).toBe(r.net);
+    }
+    const heat = registries.find((r) => r.providerId === 3)!;
+    expect(heat.transfer).toMatchObject({ iban: 'UA213223130000026007233566003', edrpou: '03341316' });
+    expect(heat.transfer.purpose).toContain(`реєстром №${heat.registryId}`);
+    const csv = iconv.decode(heat.csv, 'windows-1251');
+    expect(csv).toContain(`;${UA[0]};Т-1;heating;456.78;6.85;449.93`); // 1.5 % of 456.78 = 6.8517 → 6.85
+    const water = registries.find((r) => r.providerId === 1)!;
+    // Fixed 2.00 per part for this agent (never more than the part), taken back on a reversal.
+    const fixed = await sql<{ c: number }>`
+      select (sum(least(200, pa.amount)) - coalesce(sum(least(200, pa.amount)) filter (where p.status = 'cancelled'), 0))::bigint as c
+        from payment_allocation pa join payment p on p.payment_id = pa.payment_id join account a on a.account_id = pa.account_id
+       where a.provider_id = 1 and p.agent_id = ${agentId}`.execute(h.db);
+    expect(water.commission).toBe(fixed.rows[0]!.c);
+    expect(water.commission).toBeGreaterThan(0);
+
+    const again = await app.inject({ method: 'GET', url: `/api/payments/settlement/3/${today}.csv`, headers: admin.headers });
+    expect(Buffer.compare(again.rawPayload, heat.csv)).toBe(0);
+    const dbf = await app.inject({ method: 'GET', url: `/api/payments/settlement/3/${today}.dbf`, headers: admin.headers });
+    expect(Buffer.compare(dbf.rawPayload, heat.dbf)).toBe(0);
+    await expect(sql`update settlement_registry set net = 0`.execute(h.db)).rejects.toThrow(/cannot change/);
+  });
+
+  it('verifies the hash chain and names the first record changed or removed', async () => {
+    const ok = (await app.inject({ method: 'GET', url: '/api/payments/chain/verify', headers: admin.headers })).json();
+    expect(ok.intact).toBe(true);
+    expect(ok.records).toBe((await paymentsCount()) + 1 + 4); // one reversal, four settlement registries
+    await sql`update payment set amount = amount + 1 where payment_id = ${paymentId}`.execute(h.db);
+    const changed = (await app.inject({ method: 'GET', url: '/api/payments/chain/verify', headers: admin.headers })).json();
+    expect(changed.problem).toMatchObject({ kind: 'payment', id: paymentId, problem: 'changed' });
+    await sql`update payment set amount = amount - 1 where payment_id = ${paymentId}`.execute(h.db);
+    await sql`delete from payment_reversal`.execute(h.db);
+    const removed = (await app.inject({ method: 'GET', url: '/api/payments/chain/verify', headers: admin.headers })).json();
+    expect(removed.problem).toMatchObject({ kind: 'missing', problem: 'removed' });
+  });
+
+  it('lists the agent API in the OpenAPI document', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/agent/v1/pay', '/api/agent/v1/debt', '/api/agent/v1/check', '/api/agent/v1/cancel']));
+  });
+});

@@ -1,0 +1,129 @@
+import { useState } from 'react';
+import { BarChart } from '@mantine/charts';
+import { Alert, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import type { PaymentRow } from '../../../../src/payments/service';
+import { api, errorMessages } from '../../api';
+import { DataState } from '../../components/DataState';
+import { useFormat, useLang, useT } from '../../i18n';
+import { useApiGet } from '../../useApiGet';
+import { money } from '../billing/labels';
+
+const CHANNELS = [
+  { name: 'api', label: { uk: 'API агентів', en: 'Agent API' }, color: 'blue.6' },
+  { name: 'debt', label: { uk: 'Приватбанк «Борг»', en: 'PrivatBank Debt' }, color: 'green.6' },
+  { name: 'card', label: { uk: 'Картка (портал)', en: 'Card (portal)' }, color: 'orange.6' },
+  { name: 'registry', label: { uk: 'Реєстри агентів', en: 'Agent registries' }, color: 'gray.6' },
+] as const;
+
+/** Money in per day, stacked by channel: the shape of a month at a glance. */
+function DailyChart() {
+  const t = useT();
+  const format = useFormat();
+  const daily = useApiGet<{ items: Array<{ day: string; channel: string; amount: number }> }>('/payments/daily', { days: 30 });
+  return (
+    <DataState state={daily}>
+      {(data) => {
+        const byDay = new Map<string, Record<string, number | string>>();
+        for (const r of data.items) {
+          const row = byDay.get(r.day) ?? { day: format.date(r.day) };
+          row[r.channel] = r.amount / 100;
+          byDay.set(r.day, row);
+        }
+        if (byDay.size === 0) return <Text c="dimmed" size="sm">{t({ uk: 'За 30 днів платежів немає', en: 'No payments in 30 days' })}</Text>;
+        return (
+          <BarChart
+            h={220}
+            data={[...byDay.values()]}
+            dataKey="day"
+            type="stacked"
+            series={CHANNELS.map((c) => ({ name: c.name, label: t(c.label), color: c.color }))}
+            valueFormatter={(v) => `${format.number(v, 2)} ₴`}
+            withLegend
+          />
+        );
+      }}
+    </DataState>
+  );
+}
+
+/** Find payments by unified account, transaction or day; reverse one with a reason. */
+export function PaymentsPage() {
+  const t = useT();
+  const lang = useLang();
+  const format = useFormat();
+  const [unifiedAccount, setUnifiedAccount] = useState('');
+  const [txnId, setTxnId] = useState('');
+  const [date, setDate] = useState('');
+  const [query, setQuery] = useState<Record<string, string>>({});
+  const [reason, setReason] = useState<Record<number, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const list = useApiGet<{ items: PaymentRow[] }>('/payments', query);
+
+  const reverse = async (p: PaymentRow) => {
+    setError(null);
+    try {
+      await api.post(`/payments/${p.paymentId}/reverse`, { reason: reason[p.paymentId] ?? '' });
+      list.reload();
+    } catch (e) {
+      setError(errorMessages(e)[lang]);
+    }
+  };
+
+  return (
+    <Stack>
+      <Title order={2}>{t({ uk: 'Платежі', en: 'Payments' })}</Title>
+      <Card withBorder>
+        <Title order={4} mb="sm">{t({ uk: 'Надходження за днями і каналами', en: 'Money in per day and channel' })}</Title>
+        <DailyChart />
+      </Card>
+      <Card withBorder>
+        <Group align="end">
+          <TextInput label={t({ uk: 'Єдиний рахунок', en: 'Unified account' })} value={unifiedAccount} onChange={(e) => setUnifiedAccount(e.currentTarget.value)} />
+          <TextInput label={t({ uk: 'Транзакція агента', en: "Agent's transaction" })} value={txnId} onChange={(e) => setTxnId(e.currentTarget.value)} />
+          <TextInput label={t({ uk: 'День (РРРР-ММ-ДД)', en: 'Day (YYYY-MM-DD)' })} value={date} onChange={(e) => setDate(e.currentTarget.value)} />
+          <Button onClick={() => setQuery(Object.fromEntries(Object.entries({ unifiedAccount, txnId, date }).filter(([, v]) => v.trim() !== '')))}>{t({ uk: 'Знайти', en: 'Find' })}</Button>
+        </Group>
+      </Card>
+      {error && <Alert color="red">{error}</Alert>}
+      <DataState state={list}>
+        {(data) => (
+          <Table striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t({ uk: 'Час', en: 'Time' })}</Table.Th>
+                <Table.Th>{t({ uk: 'Агент', en: 'Agent' })}</Table.Th>
+                <Table.Th>{t({ uk: 'Транзакція', en: 'Transaction' })}</Table.Th>
+                <Table.Th>{t({ uk: 'Єдиний рахунок', en: 'Unified account' })}</Table.Th>
+                <Table.Th>{t({ uk: 'Сума', en: 'Amount' })}</Table.Th>
+                <Table.Th>{t({ uk: 'Квитанція', en: 'Receipt' })}</Table.Th>
+                <Table.Th>{t({ uk: 'Сторнування', en: 'Reversal' })}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {data.items.map((p) => (
+                <Table.Tr key={p.paymentId}>
+                  <Table.Td>{p.paidAt}</Table.Td>
+                  <Table.Td>{p.agent} · {t(CHANNELS.find((c) => c.name === p.channel)?.label ?? { uk: p.channel, en: p.channel })}</Table.Td>
+                  <Table.Td>{p.txnId}</Table.Td>
+                  <Table.Td>{p.unifiedAccount}</Table.Td>
+                  <Table.Td>{money(p.amount, format.locale)}</Table.Td>
+                  <Table.Td><a href={`/api/receipts/${p.receiptCode}`} target="_blank" rel="noreferrer">{p.receiptCode}</a></Table.Td>
+                  <Table.Td>
+                    {p.status === 'cancelled' ? (
+                      <Badge color="red">{t({ uk: 'Сторновано', en: 'Reversed' })}</Badge>
+                    ) : (
+                      <Group gap="xs" wrap="nowrap">
+                        <TextInput size="xs" placeholder={t({ uk: 'Причина', en: 'Reason' })} aria-label={t({ uk: 'Причина', en: 'Reason' })} value={reason[p.paymentId] ?? ''} onChange={(e) => setReason({ ...reason, [p.paymentId]: e.currentTarget.value })} />
+                        <Button size="xs" color="red" variant="light" disabled={!(reason[p.paymentId] ?? '').trim()} onClick={() => void reverse(p)}>{t({ uk: 'Сторнувати', en: 'Reverse' })}</Button>
+                      </Group>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </DataState>
+    </Stack>
+  );
+}
