@@ -26,7 +26,8 @@ import { ImportQueuePage } from './pages/onboarding/ImportQueuePage';
 import { ProfilePage } from './pages/onboarding/ProfilePage';
 import { IconFileImport } from '@tabler/icons-react';
 import { IconCalculator, IconReceipt2, IconScale, IconWallet } from '@tabler/icons-react';
-import { IconGauge, IconListCheck } from '@tabler/icons-react';
+import { IconGauge, IconListCheck, IconUsers } from '@tabler/icons-react';
+import { UsersPage } from './pages/admin/UsersPage';
 
 /**
  * Every page of the app, in menu order. To add a page, append one line:
@@ -64,6 +65,7 @@ export const nav: NavEntry[] = [
   { path: '/onboarding/imports', label: { uk: 'Імпорт даних', en: 'Data imports' }, roles: ['admin', 'operator', 'city'], element: <ImportsPage />, icon: IconFileImport },
   { path: '/onboarding/imports/:id/queue', label: { uk: 'Черга перевірки імпорту', en: 'Import review queue' }, roles: ['admin', 'operator', 'city'], element: <ImportQueuePage />, icon: IconFileImport, hidden: true },
   { path: '/onboarding/profiles/new', label: { uk: 'Профіль імпорту', en: 'Import profile' }, roles: ['admin', 'operator'], element: <ProfilePage />, icon: IconFileImport, hidden: true },
+  { path: '/admin/users', label: { uk: 'Користувачі та ролі', en: 'Users and roles' }, roles: ['admin'], element: <UsersPage />, icon: IconUsers },
 ];
 
 /** The entries a role may open, one per path (the first wins). */
