@@ -62,8 +62,8 @@ export const nav: NavEntry[] = [
   { path: '/billing/accounts/:id', label: { uk: 'Особовий рахунок', en: 'Account' }, roles: ['admin', 'operator', 'city', 'provider'], element: <AccountCardPage />, icon: IconWallet, hidden: true },
   { path: '/billing/premises/:id', label: { uk: 'Виписка ЄР', en: 'Unified statement' }, roles: ['admin', 'operator', 'city'], element: <UnifiedStatementPage />, icon: IconWallet, hidden: true },
   { path: '/billing/premises/:id/support', label: { uk: 'Пільги та субсидії', en: 'Benefits and subsidies' }, roles: ['admin', 'operator', 'city'], element: <PremiseSupportPage />, icon: IconWallet, hidden: true },
-  { path: '/onboarding/imports', label: { uk: 'Імпорт даних', en: 'Data imports' }, roles: ['admin', 'operator', 'city'], element: <ImportsPage />, icon: IconFileImport },
-  { path: '/onboarding/imports/:id/queue', label: { uk: 'Черга перевірки імпорту', en: 'Import review queue' }, roles: ['admin', 'operator', 'city'], element: <ImportQueuePage />, icon: IconFileImport, hidden: true },
+  { path: '/onboarding/imports', label: { uk: 'Імпорт даних', en: 'Data imports' }, roles: ['admin', 'operator', 'provider'], element: <ImportsPage />, icon: IconFileImport },
+  { path: '/onboarding/imports/:id/queue', label: { uk: 'Черга перевірки імпорту', en: 'Import review queue' }, roles: ['admin', 'operator', 'provider'], element: <ImportQueuePage />, icon: IconFileImport, hidden: true },
   { path: '/onboarding/profiles/new', label: { uk: 'Профіль імпорту', en: 'Import profile' }, roles: ['admin', 'operator'], element: <ProfilePage />, icon: IconFileImport, hidden: true },
   { path: '/admin/users', label: { uk: 'Користувачі та ролі', en: 'Users and roles' }, roles: ['admin'], element: <UsersPage />, icon: IconUsers },
 ];
