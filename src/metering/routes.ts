@@ -24,6 +24,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
+import { isoDate } from '../server/schemas';
 import type { RouteModule } from '../server/routes';
 import type { AppContext } from '../server/context';
 import { actorOf, requireRole } from '../server/access';
@@ -52,7 +53,6 @@ import { computeConsumption } from './consumption';
 import { READING_CHANNELS, type ReadingChannel } from './tables';
 
 const tags = ['metering'];
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const value = z.union([z.string().max(20), z.number().nonnegative()]).transform(String);
 const values = z.array(value).min(1).max(3);
 const channel = z.enum(READING_CHANNELS);
