@@ -25,8 +25,8 @@ export interface DatabaseHandle {
 const INT8 = 20;
 const DATE = 1082;
 const NUMERIC = 1700;
-const NUMERIC_ARRAY = 1231 as pg.types.TypeId;
-const TEXT_ARRAY = 1009 as pg.types.TypeId;
+const NUMERIC_ARRAY = 1231 as (typeof pg.types.builtins)[keyof typeof pg.types.builtins];
+const TEXT_ARRAY = 1009 as (typeof pg.types.builtins)[keyof typeof pg.types.builtins];
 
 // bigint columns hold kopecks and counts: all far below 2^53, so plain numbers are safe and simpler.
 // Dates stay 'YYYY-MM-DD' strings so that no time zone can shift a period or a due date.
