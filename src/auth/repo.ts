@@ -184,3 +184,72 @@ export async function premisesByUnifiedAccount(db: DbOrTx, communityId: number, 
     .where('number', 'in', numbers)
     .execute();
 }
+
+export interface UserListRow {
+  user_id: number;
+  login: string;
+  display_name: string;
+  role: Role;
+  provider_id: number | null;
+  provider_name: string | null;
+  disabled: boolean;
+  created_at: Date;
+  last_sign_in_at: Date | null;
+}
+
+/** The community's users in login order, with their provider's name. */
+export async function listUsers(db: DbOrTx, communityId: number): Promise<UserListRow[]> {
+  return db
+    .selectFrom('app_user as u')
+    .leftJoin('provider as p', (j) => j.onRef('p.community_id', '=', 'u.community_id').onRef('p.provider_id', '=', 'u.provider_id'))
+    .select(['u.user_id', 'u.login', 'u.display_name', 'u.role', 'u.provider_id', 'p.name as provider_name', 'u.disabled', 'u.created_at', 'u.last_sign_in_at'])
+    .where('u.community_id', '=', communityId)
+    .orderBy(sql`lower(u.login)`)
+    .execute();
+}
+
+/** One user row, locked for the change about to be made to it. */
+export async function userForUpdate(db: DbOrTx, communityId: number, userId: number) {
+  return db
+    .selectFrom('app_user')
+    .select(['community_id', 'user_id', 'login', 'display_name', 'role', 'provider_id', 'disabled'])
+    .where('community_id', '=', communityId)
+    .where('user_id', '=', userId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Enabled administrators of the community, locked so that two changes cannot remove the last one together. */
+export async function enabledAdminIds(db: DbOrTx, communityId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('app_user')
+    .select('user_id')
+    .where('community_id', '=', communityId)
+    .where('role', '=', 'admin')
+    .where('disabled', '=', false)
+    .forUpdate()
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+export async function updateUser(
+  db: DbOrTx,
+  communityId: number,
+  userId: number,
+  change: { role: Role; provider_id: number | null; display_name: string; disabled: boolean },
+): Promise<void> {
+  await db.updateTable('app_user').set(change).where('community_id', '=', communityId).where('user_id', '=', userId).execute();
+}
+
+export async function setPasswordHash(db: DbOrTx, communityId: number, userId: number, passwordHash: string): Promise<void> {
+  await db.updateTable('app_user').set({ password_hash: passwordHash }).where('community_id', '=', communityId).where('user_id', '=', userId).execute();
+}
+
+/** Ends every session of a user (disabled, or given a new password). */
+export async function deleteUserSessions(db: DbOrTx, communityId: number, userId: number): Promise<void> {
+  await db.deleteFrom('user_session').where('community_id', '=', communityId).where('user_id', '=', userId).execute();
+}
+
+export async function recordSignIn(db: DbOrTx, communityId: number, userId: number): Promise<void> {
+  await db.updateTable('app_user').set({ last_sign_in_at: sql<Date>`now()` }).where('community_id', '=', communityId).where('user_id', '=', userId).execute();
+}

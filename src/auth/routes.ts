@@ -6,6 +6,7 @@ import { pageQuerySchema, pageSchema } from '../shared/pagination';
 import { AttemptLimiter } from './attempts';
 import { clearSessionCookie, setSessionCookie } from './plugin';
 import { createUser, listAudit, ROLES, signIn, signOut, type SignInLimits } from './service';
+import { addUser, changeUser, listUsers, resetPassword } from './users';
 
 export const sessionUserSchema = z.object({
   userId: z.number(),
@@ -35,7 +36,11 @@ const auditEntrySchema = z.object({
  * POST /api/auth/sign-out → 204
  * GET  /api/session → {user | null, csrfToken | null}
  * GET  /api/audit?entity&entityId&userId&cursor&limit → {items, nextCursor} (admin, city)
- * POST /api/users {login, password, role, providerId?, displayName, premiseIds?} → 201 {userId} (admin)
+ * GET  /api/users → the community's users with role, provider, last sign-in (admin)
+ * POST /api/users {login, password?, role, providerId?, displayName, premiseIds?} → 201 {userId, password?} (admin;
+ *      without a password the server makes a one-time one and answers it, once)
+ * PATCH /api/users/:id {role?, providerId?, displayName?, disabled?} → 204 (admin; the last administrator stays)
+ * POST /api/users/:id/reset-password → {password}: a new one-time password (admin)
  */
 export const authRoutes: RouteModule = (app, ctx) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -91,6 +96,57 @@ export const authRoutes: RouteModule = (app, ctx) => {
     },
   );
 
+  const roleSchema = z.enum(ROLES as ['admin', 'operator', 'provider', 'city', 'resident']);
+  const userIdParams = z.object({ id: z.coerce.number().int().positive() });
+
+  api.get(
+    '/users',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: "The community's users (admin)",
+        response: {
+          200: z.array(
+            z.object({
+              userId: z.number(),
+              login: z.string(),
+              displayName: z.string(),
+              role: roleSchema,
+              providerId: z.number().nullable(),
+              providerName: z.string().nullable(),
+              disabled: z.boolean(),
+              createdAt: z.string(),
+              lastSignInAt: z.string().nullable(),
+            }),
+          ),
+        },
+      },
+    },
+    async (request) => listUsers(ctx.db, actorOf(request)),
+  );
+
+  api.patch(
+    '/users/:id',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: "Change a user's role, provider, name, or disable it (admin; never the last administrator)",
+        params: userIdParams,
+        body: z.object({ role: roleSchema.optional(), providerId: z.number().int().nullable().optional(), displayName: z.string().max(200).optional(), disabled: z.boolean().optional() }),
+      },
+    },
+    async (request, reply) => {
+      await changeUser(ctx.db, actorOf(request), request.params.id, request.body);
+      reply.status(204).send();
+    },
+  );
+
+  api.post(
+    '/users/:id/reset-password',
+    { schema: { tags: ['auth'], summary: 'A new one-time password for a user, shown once (admin)', params: userIdParams, response: { 200: z.object({ password: z.string() }) } } },
+    async (request) => resetPassword(ctx.db, actorOf(request), request.params.id),
+  );
+
   api.post(
     '/users',
     {
@@ -99,21 +155,22 @@ export const authRoutes: RouteModule = (app, ctx) => {
         summary: 'Create a user (admin)',
         body: z.object({
           login: z.string(),
-          password: z.string(),
-          role: z.enum(ROLES as ['admin', 'operator', 'provider', 'city', 'resident']),
+          password: z.string().optional(),
+          role: roleSchema,
           providerId: z.number().int().nullable().optional(),
           displayName: z.string().max(200),
           premiseIds: z.array(z.number().int()).max(50).optional(),
         }),
-        response: { 201: z.object({ userId: z.number() }) },
+        response: { 201: z.object({ userId: z.number(), password: z.string().optional() }) },
       },
     },
     async (request, reply) => {
       const actor = actorOf(request);
       requireRole(actor, 'admin');
-      const userId = await createUser(ctx.db, { ...request.body, communityId: actor.communityId }, actor);
+      const { password, ...user } = request.body;
       reply.status(201);
-      return { userId };
+      if (password === undefined) return addUser(ctx.db, actor, { ...user, providerId: user.providerId ?? null });
+      return { userId: await createUser(ctx.db, { ...user, password, communityId: actor.communityId }, actor) };
     },
   );
 };

@@ -49,15 +49,7 @@ export async function createUser(db: Db, user: NewUser, actor: AuditActor | null
     throw invalid('invalid_role', { uk: `Невідома роль: ${user.role}`, en: `Unknown role: ${user.role}` }, { field: 'role' });
   }
   const providerId = user.providerId ?? null;
-  if ((user.role === 'provider') !== (providerId !== null)) {
-    throw invalid(
-      'provider_scope',
-      user.role === 'provider'
-        ? { uk: 'Користувачу постачальника потрібно вказати постачальника', en: 'A provider user needs its provider' }
-        : { uk: 'Постачальника вказують лише для ролі provider', en: 'Only the provider role takes a provider' },
-      { field: 'providerId' },
-    );
-  }
+  checkProviderScope(user.role, providerId);
   const premiseIds = [...new Set(user.premiseIds ?? [])];
   if (premiseIds.length > 0 && user.role !== 'resident') {
     throw invalid('premises_scope', { uk: 'Приміщення вказують лише для мешканця', en: 'Only residents are linked to premises' }, { field: 'premiseIds' });
@@ -89,6 +81,19 @@ export async function createUser(db: Db, user: NewUser, actor: AuditActor | null
     });
     return userId;
   });
+}
+
+/** A provider user works for exactly one provider; no other role has one. */
+export function checkProviderScope(role: Role, providerId: number | null): void {
+  if ((role === 'provider') !== (providerId !== null)) {
+    throw invalid(
+      'provider_scope',
+      role === 'provider'
+        ? { uk: 'Користувачу постачальника потрібно вказати постачальника', en: 'A provider user needs its provider' }
+        : { uk: 'Постачальника вказують лише для ролі «Постачальник»', en: 'Only the provider role takes a provider' },
+      { field: 'providerId' },
+    );
+  }
 }
 
 export interface SignedIn {
@@ -141,6 +146,7 @@ export async function signIn(db: Db, limits: SignInLimits, input: { login: strin
   const csrfToken = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
   await repo.deleteExpiredSessions(db);
+  await repo.recordSignIn(db, user.community_id, user.user_id);
   await repo.insertSession(db, { communityId: user.community_id, tokenHash: hashToken(token), userId: user.user_id, csrfToken, expiresAt });
   return {
     token,

@@ -25,6 +25,7 @@
  */
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isoDate } from '../server/schemas';
 import { actorOf, requireRole, STAFF } from '../server/access';
 import type { RouteModule } from '../server/routes';
 import { invalid } from '../shared/errors';
@@ -33,7 +34,6 @@ import * as billing from './service';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const decimal = z.string().regex(/^\d{1,8}(\.\d{1,6})?$/, 'decimal with a dot, up to 6 places');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const periodText = z.string().min(6).max(10);
 const METHODS = ['metered', 'norm', 'per_person', 'area_total', 'area_heated', 'fixed_account', 'fixed_premise', 'capacity', 'heat_distribution'] as const;
 

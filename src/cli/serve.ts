@@ -6,7 +6,9 @@ export async function serve() {
   const ctx = await openContext();
   for (const hook of startupHooks) await hook(ctx);
   await ctx.jobs.start();
-  const app = await buildApp(ctx, { logger: process.env.HROMADA_LOG === '1' });
+  // Errors are always logged; HROMADA_LOG=1 (or HROMADA_LOG_LEVEL) adds every request.
+  const level = process.env.HROMADA_LOG_LEVEL ?? (process.env.HROMADA_LOG === '1' ? 'info' : 'warn');
+  const app = await buildApp(ctx, { logger: { level } });
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen({ port, host });

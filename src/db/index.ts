@@ -25,12 +25,17 @@ export interface DatabaseHandle {
 const INT8 = 20;
 const DATE = 1082;
 const NUMERIC = 1700;
+const NUMERIC_ARRAY = 1231 as (typeof pg.types.builtins)[keyof typeof pg.types.builtins];
+const TEXT_ARRAY = 1009 as (typeof pg.types.builtins)[keyof typeof pg.types.builtins];
 
 // bigint columns hold kopecks and counts: all far below 2^53, so plain numbers are safe and simpler.
 // Dates stay 'YYYY-MM-DD' strings so that no time zone can shift a period or a due date.
 pg.types.setTypeParser(INT8, (v) => Number(v));
 pg.types.setTypeParser(DATE, (v) => v);
 pg.types.setTypeParser(NUMERIC, (v) => v);
+// numeric[] (a tariff's zone coefficients) as strings too, as PGlite gives them: pg's default
+// turns them into floats, which the response schema refuses (a 500 on PostgreSQL only).
+pg.types.setTypeParser(NUMERIC_ARRAY, pg.types.getTypeParser(TEXT_ARRAY));
 
 export interface OpenOptions {
   /** postgres://… to use a PostgreSQL server; otherwise embedded PGlite. */

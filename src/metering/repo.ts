@@ -310,6 +310,8 @@ export interface PremiseHit {
   premise_id: number;
   building_id: number;
   premise_number: string | null;
+  /** The building's house key («12а», «12/4»): the desk ranks the house that was typed first. */
+  house_key: string;
   /** «вул. Соборна, буд. 5, кв. 1», printed by premise_address (the way every address is printed). */
   address: string;
   unified_number: string | null;
@@ -329,7 +331,7 @@ export async function searchPremises(
   limit: number,
 ): Promise<PremiseHit[]> {
   const result = await sql<PremiseHit>`
-select p.premise_id, p.building_id, p.number as premise_number,
+select p.premise_id, p.building_id, p.number as premise_number, b.house_key,
        premise_address(s.type, s.name, b.house_key, p.apartment_key) as address, ua.number as unified_number,
        (select string_agg(pe.last_name || ' ' || pe.first_name, ', ' order by pe.last_name, pe.first_name)
           from registration g join person pe on pe.community_id = g.community_id and pe.person_id = g.person_id
@@ -356,6 +358,24 @@ where p.community_id = ${communityId}
 order by s.name, b.number, b.house_key, nullif(regexp_replace(coalesce(p.number, ''), '\\D', '', 'g'), '')::int nulls first, p.number
 limit ${limit}`.execute(db);
   return result.rows;
+}
+
+/** One flat of the community with meters, its unified account and a resident's surname: the desk's hint names real ones. */
+export async function deskExamples(db: DbOrTx, communityId: number) {
+  const result = await sql<{ address: string; unified_number: string | null; last_name: string | null }>`
+select premise_address(s.type, s.name, b.house_key, p.apartment_key) as address, ua.number as unified_number,
+       (select pe.last_name from registration g join person pe on pe.community_id = g.community_id and pe.person_id = g.person_id
+         where g.community_id = p.community_id and g.premise_id = p.premise_id and g.registered_to is null
+         order by pe.person_id limit 1) as last_name
+from premise p
+join building b on b.community_id = p.community_id and b.building_id = p.building_id
+join street s on s.community_id = b.community_id and s.street_id = b.street_id
+left join unified_account ua on ua.community_id = p.community_id and ua.premise_id = p.premise_id
+where p.community_id = ${communityId} and p.number is not null
+  and exists (select 1 from meter m where m.community_id = p.community_id and m.premise_id = p.premise_id)
+order by p.premise_id
+limit 1`.execute(db);
+  return result.rows[0];
 }
 
 /** The flats of a building in walking order (1, 2, … 10, not 1, 10, 2). */

@@ -2,6 +2,7 @@
  * Metering over HTTP (under /api/metering):
  *
  * GET  /metering/lookup?q=…                          premises by unified/personal account number, surname or address (staff, provider)
+ * GET  /metering/lookup/examples                 a real address, account and surname for the desk's hint
  * GET  /metering/premises/:premiseId/meters          a premise's meters with their last readings
  * GET  /metering/buildings/:buildingId/premises      a building's flats in order (the desk walks them)
  * GET  /metering/meters/:meterId/history             replacements, last readings, consumption by period
@@ -24,6 +25,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
+import { isoDate } from '../server/schemas';
 import type { RouteModule } from '../server/routes';
 import type { AppContext } from '../server/context';
 import { actorOf, requireRole } from '../server/access';
@@ -33,6 +35,7 @@ import { parsePeriod } from '../shared/period';
 import {
   buildingPremises,
   findPremises,
+  lookupExamples,
   listMeteringSettings,
   listReviewQueue,
   meterHistory,
@@ -52,7 +55,6 @@ import { computeConsumption } from './consumption';
 import { READING_CHANNELS, type ReadingChannel } from './tables';
 
 const tags = ['metering'];
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const value = z.union([z.string().max(20), z.number().nonnegative()]).transform(String);
 const values = z.array(value).min(1).max(3);
 const channel = z.enum(READING_CHANNELS);
@@ -182,6 +184,7 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext) {
               premiseId: z.number(),
               buildingId: z.number(),
               premiseNumber: z.string().nullable(),
+              houseKey: z.string(),
               address: z.string(),
               unifiedNumber: z.string().nullable(),
               persons: z.string().nullable(),
@@ -196,11 +199,24 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext) {
         premiseId: h.premise_id,
         buildingId: h.building_id,
         premiseNumber: h.premise_number,
+        houseKey: h.house_key,
         address: h.address,
         unifiedNumber: h.unified_number,
         persons: h.persons,
       }));
     },
+  );
+
+  api.get(
+    '/metering/lookup/examples',
+    {
+      schema: {
+        tags,
+        summary: "A flat's address, unified account and a resident's surname from this community, for the desk's hint",
+        response: { 200: z.object({ address: z.string().nullable(), unifiedNumber: z.string().nullable(), lastName: z.string().nullable() }) },
+      },
+    },
+    async (request) => lookupExamples(ctx.db, actorOf(request)),
   );
 
   api.get(

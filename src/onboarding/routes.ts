@@ -1,6 +1,7 @@
 /**
  * Onboarding HTTP API (under /api). Staff read (admin, operator, city); admin and operator write
- * (with the x-csrf-token header). Files are uploaded as the raw request body
+ * (with the x-csrf-token header); a provider user imports and reviews only its own files
+ * (`access.ts`: naming another provider is refused with 403). Files are uploaded as the raw request body
  * (application/octet-stream), streamed to disk — never held in memory — with the options in the
  * query string.
  *
@@ -24,7 +25,8 @@ import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, requireRole, STAFF } from '../server/access';
+import { actorOf, requireRole } from '../server/access';
+import { assertImportAccess, IMPORT_WRITERS, uploadProvider, visibleProvider } from './access';
 import type { RouteModule } from '../server/routes';
 import type { SessionUser } from '../server/context';
 import { AppError, invalid, notFound } from '../shared/errors';
@@ -37,7 +39,6 @@ import { writeReportCsv, writeReportXlsx } from './report-file';
 import { acceptRows, createAddresses, listQueue, rejectRows } from './queue';
 
 const tags = ['onboarding'];
-const WRITERS = ['admin', 'operator'] as const;
 const uploadDir = () => path.resolve(process.env.HROMADA_UPLOAD_DIR ?? path.join(process.env.HROMADA_DATA_DIR ?? 'data', 'uploads'));
 
 /** Streams the request body to a new file, refusing it past the size limit. */
@@ -86,7 +87,7 @@ const importSchema = z.object({
   finishedAt: z.string().nullable(),
 });
 
-async function listImports(db: Parameters<RouteModule>[1]['db'], communityId: number, importId?: number, limit = 50) {
+async function listImports(db: Parameters<RouteModule>[1]['db'], communityId: number, providerId: number | null, importId?: number, limit = 50) {
   let q = db
     .selectFrom('data_import as i')
     .leftJoin('provider as p', (j) => j.onRef('p.community_id', '=', 'i.community_id').onRef('p.provider_id', '=', 'i.provider_id'))
@@ -112,6 +113,7 @@ async function listImports(db: Parameters<RouteModule>[1]['db'], communityId: nu
     ])
     .where('i.community_id', '=', communityId);
   if (importId !== undefined) q = q.where('i.import_id', '=', importId);
+  if (providerId !== null) q = q.where('i.provider_id', '=', providerId);
   const rows = await q.orderBy('i.import_id', 'desc').limit(limit).execute();
   return rows.map((r) => ({
     importId: r.import_id,
@@ -159,7 +161,7 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
         },
       },
       async (request) => {
-        requireRole(actorOf(request), ...WRITERS);
+        requireRole(actorOf(request), ...IMPORT_WRITERS);
         const q = request.query;
         const file = await saveUpload(request.body as Readable, q.fileName);
         try {
@@ -203,12 +205,12 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
       },
       async (request, reply) => {
         const actor = actorOf(request);
-        requireRole(actor, ...WRITERS);
         const q = request.query;
+        const providerId = uploadProvider(actor, q.kind, q.providerId ?? null);
         let settings: ProfileInput = { kind: q.kind };
         if (q.profile) {
           const saved = await findProfileByName(ctx.db, actor.communityId, q.profile);
-          if (!saved) throw notFound({ uk: `Профіль «${q.profile}»`, en: `Profile "${q.profile}"` });
+          if (!saved || (actor.role === 'provider' && saved.providerId !== actor.providerId)) throw notFound({ uk: `Профіль «${q.profile}»`, en: `Profile "${q.profile}"` });
           settings = saved.settings;
         } else if (q.settings) {
           let given: unknown;
@@ -224,7 +226,7 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
         const filePath = await saveUpload(request.body as Readable, q.fileName);
         const created = await createImport(ctx.db, {
           communityId: actor.communityId,
-          providerId: q.providerId ?? null,
+          providerId,
           kind: q.kind,
           filePath,
           fileName: q.fileName,
@@ -250,14 +252,14 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
     '/imports',
     { schema: { tags, summary: 'Imports, newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }), response: { 200: z.object({ items: z.array(importSchema) }) } } },
     async (request) => {
-      requireRole(actorOf(request), ...STAFF);
-      return { items: await listImports(ctx.db, actorOf(request).communityId, undefined, request.query.limit) };
+      const actor = actorOf(request);
+      return { items: await listImports(ctx.db, actor.communityId, visibleProvider(actor), undefined, request.query.limit) };
     },
   );
 
   typed.get('/imports/:id', { schema: { tags, summary: 'One import with its counters and progress', params: idParams, response: { 200: importSchema } } }, async (request) => {
-    requireRole(actorOf(request), ...STAFF);
-    const [item] = await listImports(ctx.db, actorOf(request).communityId, request.params.id, 1);
+    const actor = actorOf(request);
+    const [item] = await listImports(ctx.db, actor.communityId, visibleProvider(actor), request.params.id, 1);
     if (!item) throw notFound({ uk: `Імпорт №${request.params.id}`, en: `Import #${request.params.id}` });
     return item;
   });
@@ -275,10 +277,8 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
       },
       async (request, reply) => {
         const actor = actorOf(request);
-        requireRole(actor, ...STAFF);
+        await assertImportAccess(ctx.db, actor, request.params.id, false);
         const scope = { communityId: actor.communityId, importId: request.params.id };
-        const exists = await ctx.db.selectFrom('data_import').select('import_id').where('community_id', '=', scope.communityId).where('import_id', '=', scope.importId).executeTakeFirst();
-        if (!exists) throw notFound({ uk: `Імпорт №${scope.importId}`, en: `Import #${scope.importId}` });
         const statuses = request.query.status?.split(',').filter((s) => ['matched', 'review', 'new', 'error'].includes(s));
         const file = path.join(os.tmpdir(), `hromada-report-${randomBytes(6).toString('hex')}.${ext}`);
         if (ext === 'csv') await writeReportCsv(ctx.db, scope, file, statuses);
@@ -323,7 +323,7 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      requireRole(actor, ...STAFF);
+      await assertImportAccess(ctx.db, actor, request.params.id, false);
       return { items: await listQueue(ctx.db, actor.communityId, request.params.id, request.query.after, request.query.limit) };
     },
   );
@@ -342,7 +342,7 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      requireRole(actor, ...WRITERS);
+      await assertImportAccess(ctx.db, actor, request.params.id, true);
       return acceptRows(ctx.db, actorFor(actor), request.params.id, request.body.rows);
     },
   );
@@ -351,7 +351,9 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
     { schema: { tags, summary: 'Creates the new addresses of queue rows and applies them', params: idParams, body: z.object({ rowNos: z.array(z.number().int()).min(1).max(5000) }), response: { 200: resultSchema } } },
     async (request) => {
       const actor = actorOf(request);
-      requireRole(actor, ...WRITERS);
+      // New addresses enter the community's register: staff only, not a provider.
+      requireRole(actor, 'admin', 'operator');
+      await assertImportAccess(ctx.db, actor, request.params.id, true);
       return createAddresses(ctx.db, actorFor(actor), request.params.id, request.body.rowNos);
     },
   );
@@ -360,7 +362,7 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
     { schema: { tags, summary: 'Rejects queue rows', params: idParams, body: z.object({ rowNos: z.array(z.number().int()).min(1).max(5000) }), response: { 200: resultSchema } } },
     async (request) => {
       const actor = actorOf(request);
-      requireRole(actor, ...WRITERS);
+      await assertImportAccess(ctx.db, actor, request.params.id, true);
       return rejectRows(ctx.db, actorFor(actor), request.params.id, request.body.rowNos);
     },
   );
@@ -371,8 +373,8 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
     { schema: { tags, summary: 'Saved import profiles', querystring: z.object({ providerId: z.coerce.number().int().positive().optional() }), response: { 200: z.object({ items: z.array(profileSchema) }) } } },
     async (request) => {
       const actor = actorOf(request);
-      requireRole(actor, ...STAFF);
-      return { items: await listProfiles(ctx.db, actor.communityId, request.query.providerId) };
+      const own = visibleProvider(actor);
+      return { items: await listProfiles(ctx.db, actor.communityId, own ?? request.query.providerId) };
     },
   );
   typed.post(
@@ -387,10 +389,10 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      requireRole(actor, ...WRITERS);
       const parsed = profileSettingsSchema.safeParse(request.body.settings);
       if (!parsed.success) throw invalid('bad_profile', { uk: 'Некоректні налаштування профілю', en: 'Invalid profile settings' }, { issues: parsed.error.issues });
-      return saveProfile(ctx.db, actor.communityId, { name: request.body.name, providerId: request.body.providerId, settings: parsed.data }, actor.userId);
+      const providerId = uploadProvider(actor, parsed.data.kind, request.body.providerId);
+      return saveProfile(ctx.db, actor.communityId, { name: request.body.name, providerId, settings: parsed.data }, actor.userId);
     },
   );
 

@@ -124,6 +124,7 @@ export interface RegistryTables {
     display_name: string;
     disabled: ColumnType<boolean, boolean | undefined>;
     created_at: Timestamp;
+    last_sign_in_at: ColumnType<Date | null, Date | null | undefined>;
   };
   user_premise: {
     community_id: number;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -11,24 +11,72 @@ import type { AppContext } from './context';
 import { installErrorHandler } from './errors';
 import { routeModules } from './routes';
 import { installAuth } from '../auth/plugin';
+import { AppError } from '../shared/errors';
 
 const webDist = path.resolve('web/dist');
 
 export interface AppOptions {
-  logger?: boolean;
+  /** true or pino options (level, stream): Fastify's own logger, see `loggerOptions`. */
+  logger?: boolean | { level?: string; stream?: { write(line: string): void } };
   /** Take the client's address and scheme from X-Forwarded-* (only behind a reverse proxy). */
   trustProxy?: boolean;
 }
 
+/**
+ * Pino through Fastify. A request is logged by its method and route pattern only: query strings
+ * and bodies hold names, addresses and passwords, so they never reach the log; cookies neither.
+ */
+function loggerOptions(options: { level?: string; stream?: { write(line: string): void } }) {
+  return {
+    level: options.level ?? 'info',
+    ...(options.stream ? { stream: options.stream } : {}),
+    serializers: {
+      req: (req: FastifyRequest) => ({ method: req.method, route: req.routeOptions?.url ?? null }),
+    },
+  };
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000, so a NUL anywhere in the query, path or JSON body is refused
+ * here, with the field named, before any route sees it.
+ */
+function refuseNulBytes(app: FastifyInstance) {
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [['query', request.query], ['params', request.params], ['body', request.body]] as const) {
+      const field = nulField(value, part);
+      if (field !== null) {
+        throw new AppError('nul_byte', 400, { uk: `Поле ${field} містить символ NUL (\\0)`, en: `Field ${field} contains a NUL character (\\0)` }, { field });
+      }
+    }
+  });
+}
+
+function nulField(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\0') ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulField(value[i], `${path}.${i}`);
+      if (found !== null) return found;
+    }
+  } else if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const [key, inner] of Object.entries(value)) {
+      const found = key.includes('\0') ? `${path}.${key}` : nulField(inner, `${path}.${key}`);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger ? loggerOptions(options.logger === true ? {} : options.logger) : false,
     bodyLimit: 50 * 1024 * 1024,
     trustProxy: options.trustProxy ?? process.env.HROMADA_TRUST_PROXY === '1',
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  refuseNulBytes(app);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {

@@ -8,9 +8,10 @@ import { submitReadingsBulk, upsertMetersBulk } from '../../src/metering/service
 import { addDays, kyivToday } from '../../src/shared/period';
 
 // An operator at the call-centre desk walks three flats of a building with the keyboard alone:
-// finds the first flat by its unified account number, types a reading and Enter (the next flat
-// opens), types a wrong one (it is refused with the reason on screen), corrects it, and passes
-// over the last flat with Enter. The readings are then checked in the database.
+// types «Київська 12а кв 2» and Enter (that flat opens, not the building's walk), types a reading
+// and Ctrl+Enter (it shows in «Щойно введено» and the next flat opens), types a wrong one (it is
+// refused with the reason, in the log too), corrects it, and passes over the last flat with Enter.
+// The readings are then checked in the database.
 
 describe('the call-centre desk, keyboard only', () => {
   let server: DemoServer;
@@ -31,28 +32,27 @@ describe('the call-centre desk, keyboard only', () => {
   async function prepareFlats(ctx: AppContext) {
     const communityId = ctx.communityId;
 
-    // Three flats of one building get a cold-water meter read a month ago at 100.
+    // Flats 2, 3 and 4 of вул. Київська, 12а (every seeded city has it) get a cold-water meter read
+    // a month ago at 100. Flat 1 keeps none, so a query for «кв 2» cannot be answered by the walk's start.
     const building = await ctx.db
-      .selectFrom('premise as p')
-      .innerJoin('unified_account as u', (j) => j.onRef('u.community_id', '=', 'p.community_id').onRef('u.premise_id', '=', 'p.premise_id'))
-      .where('p.community_id', '=', communityId)
-      .where('p.number', 'is not', null)
-      .select(['p.building_id'])
-      .groupBy('p.building_id')
-      .having((eb) => eb.fn.countAll(), '>=', 3)
-      .orderBy('p.building_id')
+      .selectFrom('building as b')
+      .innerJoin('street as s', (j) => j.onRef('s.community_id', '=', 'b.community_id').onRef('s.street_id', '=', 'b.street_id'))
+      .where('b.community_id', '=', communityId)
+      .where('s.name', '=', 'Київська')
+      .where('b.house_key', '=', '12а')
+      .select(['b.building_id'])
       .executeTakeFirstOrThrow();
     const premises = await ctx.db
       .selectFrom('premise as p')
       .innerJoin('unified_account as u', (j) => j.onRef('u.community_id', '=', 'p.community_id').onRef('u.premise_id', '=', 'p.premise_id'))
       .where('p.community_id', '=', communityId)
       .where('p.building_id', '=', building.building_id)
-      .where('p.number', 'is not', null)
+      .where('p.number', 'in', ['2', '3', '4'])
       .select(['p.premise_id', 'p.number', 'u.number as unified'])
       .execute();
-    // The desk walks flats in number order (1, 2, … 10): so do we.
-    premises.sort((a, b) => parseInt(a.number!, 10) - parseInt(b.number!, 10) || a.number!.localeCompare(b.number!));
-    const chosen = premises.slice(0, 3);
+    premises.sort((a, b) => Number(a.number) - Number(b.number));
+    const chosen = premises;
+    expect(chosen.map((p) => p.number)).toEqual(['2', '3', '4']);
     const address = await ctx.db
       .selectFrom('building as b')
       .innerJoin('street as s', (j) => j.onRef('s.community_id', '=', 'b.community_id').onRef('s.street_id', '=', 'b.street_id'))
@@ -84,34 +84,46 @@ describe('the call-centre desk, keyboard only', () => {
       await page.goto(`${baseUrl}/metering/desk`);
       await page.getByRole('heading', { name: 'Показники лічильників: прийом дзвінків' }).waitFor();
 
-      // The search box has the focus: type the unified account number, Enter opens the flat.
+      // The hint names an address of this city, not a made-up one.
+      await page.getByText(/прізвище або адреса \(«\d{10}».*«вул\. .+»\)/).waitFor();
+
+      // The search box has the focus: type the address with its flat; Enter opens that flat.
       await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('premise-lookup');
-      await page.keyboard.type(flats[0]!.unified, { delay: 30 });
-      await page.getByRole('option').first().waitFor();
+      await page.keyboard.type('Київська 12а кв 2', { delay: 30 });
+      await expect.poll(() => page.getByRole('option').first().innerText()).toContain('Київська, буд. 12а, кв. 2');
       await page.keyboard.press('Enter');
       await page.getByTestId('desk-position').getByText('квартира 1 з 3').waitFor();
       await expect.poll(() => page.getByTestId('desk-title').innerText()).toContain(`кв. ${flats[0]!.number}`);
 
-      // Flat 1: the meter field has the focus; the check shows the consumption at once; Enter submits.
+      // Flat 2: the meter field has the focus; the check shows the consumption at once; Ctrl+Enter sends.
       await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toContain('DESK-1');
       await page.keyboard.type('105');
       await page.getByTestId('verdict-DESK-1').getByText('+5 м³').waitFor();
-      await page.keyboard.press('Enter');
+      await page.keyboard.press('Control+Enter');
 
-      // Flat 2 opens by itself. A reading below the previous one is refused, with the reason.
+      // «Щойно введено» shows it as accepted, and flat 3 opens by itself.
+      const log = page.getByTestId('desk-log');
+      await log.getByText('№ DESK-1: 105').waitFor();
+      await expect.poll(() => log.locator('[data-status]').first().getAttribute('data-status')).toBe('accepted');
       await page.getByTestId('desk-position').getByText('квартира 2 з 3').waitFor();
+      await expect.poll(() => page.getByTestId('desk-title').innerText()).toContain(`кв. ${flats[1]!.number}`);
+
+      // A reading below the previous one is refused: its own word and colour, the reason on screen and in the log.
       await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toContain('DESK-2');
       await page.keyboard.type('7');
       await page.getByTestId('verdict-DESK-2').getByText('показник 7 менший за попередній 100').waitFor();
       await page.keyboard.press('Enter');
-      await page.getByTestId('verdict-DESK-2').getByText('відхилено ✓').waitFor();
+      await page.getByTestId('verdict-DESK-2').locator('[data-status="rejected"]').getByText('відхилено').waitFor();
+      await log.getByText('№ DESK-2: 7').waitFor();
+      await log.getByText('показник 7 менший за попередній 100').waitFor();
       await page.getByTestId('desk-position').getByText('квартира 2 з 3').waitFor();
       // The cursor stays on the field, its text selected: typing replaces it.
       await page.keyboard.type('110');
       await page.getByTestId('verdict-DESK-2').getByText('+10 м³').waitFor();
       await page.keyboard.press('Enter');
+      await log.getByText('№ DESK-2: 110').waitFor();
 
-      // Flat 3: nothing to enter — Enter passes over it; the last flat hands the focus back to the search box.
+      // Flat 4: nothing to enter — Enter passes over it; the last flat hands the focus back to the search box.
       await page.getByTestId('desk-position').getByText('квартира 3 з 3').waitFor();
       await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toContain('DESK-3');
       await page.keyboard.press('Enter');

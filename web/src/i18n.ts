@@ -202,5 +202,7 @@ export function useFormat() {
       const [y, m, d] = value.slice(0, 10).split('-').map(Number);
       return new Intl.DateTimeFormat(locale, { timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
     },
+    /** An instant (ISO with time zone) as Kyiv's date and time: 03.12.2026, 20:15. */
+    dateTime: (value: string) => new Intl.DateTimeFormat(locale, { timeZone: 'Europe/Kyiv', dateStyle: 'short', timeStyle: 'short' }).format(new Date(value)),
   };
 }

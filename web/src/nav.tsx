@@ -28,7 +28,8 @@ import { BillPreviewPage } from './pages/bills/BillPreviewPage';
 import { PaymentsPage } from './pages/payments/PaymentsPage';
 import { IconFileImport } from '@tabler/icons-react';
 import { IconCalculator, IconReceipt2, IconScale, IconWallet } from '@tabler/icons-react';
-import { IconGauge, IconListCheck } from '@tabler/icons-react';
+import { IconGauge, IconListCheck, IconUsers } from '@tabler/icons-react';
+import { UsersPage } from './pages/admin/UsersPage';
 
 /**
  * Every page of the app, in menu order. To add a page, append one line:
@@ -63,11 +64,12 @@ export const nav: NavEntry[] = [
   { path: '/billing/accounts/:id', label: { uk: 'Особовий рахунок', en: 'Account' }, roles: ['admin', 'operator', 'city', 'provider'], element: <AccountCardPage />, icon: IconWallet, hidden: true },
   { path: '/billing/premises/:id', label: { uk: 'Виписка ЄР', en: 'Unified statement' }, roles: ['admin', 'operator', 'city'], element: <UnifiedStatementPage />, icon: IconWallet, hidden: true },
   { path: '/billing/premises/:id/support', label: { uk: 'Пільги та субсидії', en: 'Benefits and subsidies' }, roles: ['admin', 'operator', 'city'], element: <PremiseSupportPage />, icon: IconWallet, hidden: true },
-  { path: '/onboarding/imports', label: { uk: 'Імпорт даних', en: 'Data imports' }, roles: ['admin', 'operator', 'city'], element: <ImportsPage />, icon: IconFileImport },
-  { path: '/onboarding/imports/:id/queue', label: { uk: 'Черга перевірки імпорту', en: 'Import review queue' }, roles: ['admin', 'operator', 'city'], element: <ImportQueuePage />, icon: IconFileImport, hidden: true },
+  { path: '/onboarding/imports', label: { uk: 'Імпорт даних', en: 'Data imports' }, roles: ['admin', 'operator', 'provider'], element: <ImportsPage />, icon: IconFileImport },
+  { path: '/onboarding/imports/:id/queue', label: { uk: 'Черга перевірки імпорту', en: 'Import review queue' }, roles: ['admin', 'operator', 'provider'], element: <ImportQueuePage />, icon: IconFileImport, hidden: true },
   { path: '/payments', label: { uk: 'Платежі', en: 'Payments' }, roles: ['admin', 'operator', 'city'], element: <PaymentsPage />, icon: IconWallet },
   { path: '/onboarding/profiles/new', label: { uk: 'Профіль імпорту', en: 'Import profile' }, roles: ['admin', 'operator'], element: <ProfilePage />, icon: IconFileImport, hidden: true },
   { path: '/bills/preview', label: { uk: 'Перегляд рахунку', en: 'Bill preview' }, roles: ['admin', 'operator', 'city'], element: <BillPreviewPage />, icon: IconReceipt2 },
+  { path: '/admin/users', label: { uk: 'Користувачі та ролі', en: 'Users and roles' }, roles: ['admin'], element: <UsersPage />, icon: IconUsers },
 ];
 
 /** The entries a role may open, one per path (the first wins). */

@@ -6,7 +6,7 @@ import type { DbOrTx } from '../../db/index';
 import type { SessionUser } from '../../server/context';
 import { forbidden } from '../../shared/errors';
 import { normaliseApartment } from '../../registry/address';
-import { lastReadings, linkedPremises, metersOfPremise, premisesOfBuilding, searchPremises } from '../repo';
+import { deskExamples, lastReadings, linkedPremises, metersOfPremise, premisesOfBuilding, searchPremises } from '../repo';
 
 export async function premiseMeters(db: DbOrTx, actor: SessionUser, premiseId: number) {
   const premises = actor.role === 'resident' ? await linkedPremises(db, actor.communityId, actor.userId) : new Set<number>();
@@ -42,6 +42,13 @@ export async function findPremises(db: DbOrTx, actor: SessionUser, text: string,
   const q = parseLookup(text);
   if (q.text.length < 2) return [];
   return searchPremises(db, actor.communityId, q, actor.role === 'provider' ? actor.providerId : null, limit);
+}
+
+/** Real names for the desk's hint, so the example it gives can be typed and found. */
+export async function lookupExamples(db: DbOrTx, actor: SessionUser) {
+  if (!['admin', 'operator', 'city', 'provider'].includes(actor.role)) throw forbidden();
+  const row = await deskExamples(db, actor.communityId);
+  return { address: row?.address ?? null, unifiedNumber: row?.unified_number ?? null, lastName: row?.last_name ?? null };
 }
 
 export async function buildingPremises(db: DbOrTx, actor: SessionUser, buildingId: number) {

@@ -43,6 +43,6 @@ export {
 } from './submit';
 export { listReviewQueue, reviewReading } from './review';
 export { replaceMeter, setMeterStatus, upsertMetersBulk, type MeterInput, type MeterUpsertResult } from './meters';
-export { buildingPremises, findPremises, parseLookup, premiseMeters } from './desk';
+export { buildingPremises, findPremises, lookupExamples, parseLookup, premiseMeters } from './desk';
 export { listMeteringSettings, saveMeterNorm, saveMeteringSettings, type MeteringSettingsInput } from './settings';
 export { meterHistory } from './history';

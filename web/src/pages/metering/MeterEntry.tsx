@@ -2,12 +2,19 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Badge, Group, Loader, Stack, Table, Text, TextInput } from '@mantine/core';
 import { api, errorMessages } from '../../api';
 import { useFormat, useT } from '../../i18n';
-import { STATUS_COLOR, STATUS_LABEL, type Meter, type ReadingResult } from './types';
+import { ReadingStatus } from './ReadingStatus';
+import type { Meter, ReadingResult } from './types';
 
 export interface FlatOutcome {
+  /** Every reading of the flat that was saved: accepted or sent to review. */
   submitted: ReadingResult[];
   /** Nothing was typed: the flat was passed over. */
   skipped: boolean;
+}
+
+/** One sending of a flat's readings, with each one's outcome (refused ones included). */
+export interface Sending {
+  results: Array<{ meter: Meter; values: string[]; result: ReadingResult }>;
 }
 
 type Verdict = ReadingResult | 'checking' | { error: string };
@@ -22,10 +29,22 @@ const ZONE_NAMES = [
 /**
  * The keyboard-only entry of one premise's readings. Tab or Enter moves to the next field (the
  * next zone, then the next meter); each meter is checked by the server as soon as its fields are
- * filled; Enter in the last field (or Ctrl+Enter anywhere) submits everything typed. When every
- * reading went through, `onDone` is called so the desk can move to the next flat.
+ * filled; Enter in the last field (or Ctrl+Enter anywhere) submits everything typed, and
+ * `onSent` reports each reading's outcome. A refused reading keeps the flat open with the cursor
+ * on it; the accepted ones are kept (never sent twice). Once every reading is settled (saved, or
+ * its field cleared) `onDone` is called so the desk can move to the next flat.
  */
-export function MeterEntry({ meters, onDone, autoFocus }: { meters: Meter[]; onDone: (outcome: FlatOutcome) => void; autoFocus: boolean }) {
+export function MeterEntry({
+  meters,
+  onSent,
+  onDone,
+  autoFocus,
+}: {
+  meters: Meter[];
+  onSent: (sending: Sending) => void;
+  onDone: (outcome: FlatOutcome) => void;
+  autoFocus: boolean;
+}) {
   const t = useT();
   const format = useFormat();
   const active = meters.filter((m) => m.status === 'active');
@@ -66,37 +85,40 @@ export function MeterEntry({ meters, onDone, autoFocus }: { meters: Meter[]; onD
     }, 200);
   }
 
+  // Readings saved on this flat (accepted or sent to review): settled, never sent again.
+  const saved = useRef<Map<number, ReadingResult>>(new Map());
+
   async function submit() {
     if (submitting) return;
-    const toSend = active.filter((m) => filled(m));
-    if (toSend.length === 0) {
-      onDone({ submitted: [], skipped: true });
-      return;
-    }
+    const toSend = active.filter((m) => filled(m) && !saved.current.has(m.meterId));
+    const sending: Sending = { results: [] };
+    let failed = false;
     setSubmitting(true);
-    const results: ReadingResult[] = [];
     for (const m of toSend) {
       clearTimeout(timers.current[m.meterId]);
       try {
-        const result = await api.post<ReadingResult>(`/metering/meters/${m.meterId}/readings`, { values: meterValues(m), channel: 'call_centre' });
-        results.push(result);
+        const values = meterValues(m);
+        const result = await api.post<ReadingResult>(`/metering/meters/${m.meterId}/readings`, { values, channel: 'call_centre' });
+        sending.results.push({ meter: m, values, result });
+        if (result.status !== 'rejected') saved.current.set(m.meterId, result);
         setVerdicts((v) => ({ ...v, [m.meterId]: result }));
       } catch (error) {
         setVerdicts((v) => ({ ...v, [m.meterId]: { error: t(errorMessages(error)) } }));
-        setSubmitting(false);
-        return;
+        failed = true;
       }
     }
     setSubmitting(false);
-    const firstBad = results.findIndex((r) => r.status === 'rejected');
-    if (firstBad >= 0) {
+    if (sending.results.length > 0) onSent(sending);
+    // A meter still unsettled: typed, and refused or not sent (the server failed).
+    const open = active.findIndex((m) => filled(m) && !saved.current.has(m.meterId));
+    if (open >= 0 || failed) {
       // Stay on this flat: the cursor goes to the reading to correct; its reason is on screen.
-      const index = fields.findIndex((f) => f.meter.meterId === results[firstBad]!.meterId);
+      const index = fields.findIndex((f) => f.meter.meterId === active[Math.max(open, 0)]!.meterId);
       inputs.current[index]?.focus();
       inputs.current[index]?.select();
       return;
     }
-    onDone({ submitted: results, skipped: false });
+    onDone({ submitted: [...saved.current.values()], skipped: saved.current.size === 0 });
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>, index: number) {
@@ -155,11 +177,7 @@ export function MeterEntry({ meters, onDone, autoFocus }: { meters: Meter[]; onD
                       <Text size="xs" c="dimmed">
                         {format.date(r.readOn)}
                       </Text>
-                      {r.status !== 'accepted' && (
-                        <Badge size="xs" color={STATUS_COLOR[r.status]} variant="light" title={t({ uk: r.reason_uk ?? '', en: r.reason_en ?? '' })}>
-                          {t(STATUS_LABEL[r.status])}
-                        </Badge>
-                      )}
+                      {r.status !== 'accepted' && <ReadingStatus size="xs" status={r.status} stored={false} title={t({ uk: r.reason_uk ?? '', en: r.reason_en ?? '' })} />}
                     </Group>
                   ))}
                 </Stack>
@@ -227,10 +245,12 @@ function VerdictView({ verdict, unit }: { verdict: Verdict | undefined; unit: st
   return (
     <Stack gap={2}>
       <Group gap={6}>
-        <Badge color={STATUS_COLOR[verdict.status]} variant={verdict.readingId ? 'filled' : 'light'}>
-          {t(STATUS_LABEL[verdict.status])}
-          {verdict.readingId ? ' ✓' : ''}
-        </Badge>
+        <ReadingStatus status={verdict.status} stored={verdict.readingId !== null} />
+        {verdict.readingId !== null && (
+          <Text size="xs" c="dimmed">
+            {t({ uk: 'збережено', en: 'saved' })}
+          </Text>
+        )}
         {volume.length > 0 && verdict.status !== 'rejected' && (
           <Text size="sm">
             +{volume.map((v) => Number(v).toLocaleString(format.locale, { maximumFractionDigits: 3 })).join(' / ')} {unit}

@@ -6,14 +6,15 @@ import { useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
 import { ErrorAlert } from '../../components/DataState';
 import type { AddressSearchResult } from '../registry/types';
-import type { PremiseHit } from './types';
+import type { DeskExamples, PremiseHit } from './types';
+import { rankDeskHits } from './rank';
 
 /** A hit of either search: a premise, or a whole building (the desk then walks its flats). */
-export type LookupHit = (PremiseHit & { kind: 'premise' }) | { kind: 'building'; buildingId: number; address: string };
+export type LookupHit = (PremiseHit & { kind: 'premise' }) | { kind: 'building'; buildingId: number; houseKey: string | null; premiseNumber: null; address: string };
 
 /**
  * One box for whatever the caller says: the unified account number from the bill, a provider's
- * account number, a surname («Коваленко Олена») or an address («Соборна 5, кв. 3»).
+ * account number, a surname or an address; the hint under the box names real ones of this community.
  * ↑/↓ choose, Enter opens (the first hit when none is chosen), Escape clears.
  */
 export const PremiseLookup = forwardRef<HTMLInputElement, { onChoose: (hit: LookupHit) => void }>(function PremiseLookup({ onChoose }, ref) {
@@ -22,6 +23,7 @@ export const PremiseLookup = forwardRef<HTMLInputElement, { onChoose: (hit: Look
   const [text, setText] = useState('');
   const [query] = useDebouncedValue(text.trim(), 250);
   const [active, setActive] = useState(-1);
+  const examples = useApiGet<DeskExamples>('/metering/lookup/examples');
   const search = useApiGet<PremiseHit[]>(query.length >= 2 ? '/metering/lookup' : null, { q: query });
   // Addresses also go through the registry's address search (former names, Latin spellings, typos).
   const addressLike = /\p{L}/u.test(query) && /\d/.test(query);
@@ -31,15 +33,15 @@ export const PremiseLookup = forwardRef<HTMLInputElement, { onChoose: (hit: Look
   const fromRegistry: LookupHit[] = addressLike
     ? (addresses.data?.items ?? []).flatMap((a): LookupHit[] => {
         if (a.kind === 'premise' && a.premiseId !== null && a.buildingId !== null && !seen.has(a.premiseId)) {
-          return [{ kind: 'premise', premiseId: a.premiseId, buildingId: a.buildingId, premiseNumber: a.apartment, address: a.address, unifiedNumber: a.unifiedAccount, persons: null }];
+          return [{ kind: 'premise', premiseId: a.premiseId, buildingId: a.buildingId, premiseNumber: a.apartment, houseKey: a.houseKey ?? '', address: a.address, unifiedNumber: a.unifiedAccount, persons: null }];
         }
-        if (a.kind === 'building' && a.buildingId !== null) return [{ kind: 'building', buildingId: a.buildingId, address: a.address }];
+        if (a.kind === 'building' && a.buildingId !== null) return [{ kind: 'building', buildingId: a.buildingId, houseKey: a.houseKey, premiseNumber: null, address: a.address }];
         return [];
       })
     : [];
-  // A whole building first (typing an address without a flat means the building), then premises.
-  const hits = query.length >= 2 ? [...fromRegistry.filter((h) => h.kind === 'building'), ...own, ...fromRegistry.filter((h) => h.kind === 'premise')].slice(0, 20) : [];
-  useEffect(() => setActive(-1), [search.data]);
+  const hits = query.length >= 2 ? rankDeskHits([...own, ...fromRegistry], addressLike ? (addresses.data?.parsed ?? null) : null).slice(0, 20) : [];
+  const loading = search.loading || (addressLike && addresses.loading);
+  useEffect(() => setActive(-1), [search.data, addresses.data]);
 
   function choose(hit: LookupHit) {
     onChoose(hit);
@@ -53,7 +55,7 @@ export const PremiseLookup = forwardRef<HTMLInputElement, { onChoose: (hit: Look
     } else if (event.key === 'ArrowUp' && hits.length > 0) {
       event.preventDefault();
       setActive((i) => (i <= 0 ? hits.length - 1 : i - 1));
-    } else if (event.key === 'Enter' && hits.length > 0 && text.trim() === query && !search.loading) {
+    } else if (event.key === 'Enter' && hits.length > 0 && text.trim() === query && !loading) {
       event.preventDefault();
       choose(hits[Math.max(active, 0)]!);
     } else if (event.key === 'Escape') {
@@ -61,17 +63,14 @@ export const PremiseLookup = forwardRef<HTMLInputElement, { onChoose: (hit: Look
     }
   }
 
-  const waiting = text.trim().length >= 2 && (text.trim() !== query || search.loading);
+  const waiting = text.trim().length >= 2 && (text.trim() !== query || loading);
   return (
     <Stack gap="xs">
       <TextInput
         ref={ref}
         size="md"
         label={t({ uk: 'Знайти приміщення', en: 'Find a premise' })}
-        description={t({
-          uk: 'Номер єдиного рахунку, особовий рахунок, прізвище або адреса («Соборна 5, кв. 3»)',
-          en: 'Unified account number, personal account, surname or address («Soborna 5, apt 3»)',
-        })}
+        description={t(lookupHint(examples.data))}
         placeholder={t({ uk: 'Почніть вводити…', en: 'Start typing…' })}
         leftSection={<IconSearch size={20} />}
         rightSection={waiting ? <Loader size="sm" /> : null}
@@ -119,3 +118,16 @@ export const PremiseLookup = forwardRef<HTMLInputElement, { onChoose: (hit: Look
     </Stack>
   );
 });
+
+/** The hint names an address, an account and a surname that exist in the community shown. */
+function lookupHint(examples: DeskExamples | undefined) {
+  const e = examples ?? { address: null, unifiedNumber: null, lastName: null };
+  const sample = (items: Array<string | null>) => {
+    const shown = items.filter((x): x is string => x !== null).map((x) => `«${x}»`);
+    return shown.length > 0 ? ` (${shown.join(', ')})` : '';
+  };
+  return {
+    uk: `Номер єдиного рахунку, особовий рахунок, прізвище або адреса${sample([e.unifiedNumber, e.lastName, e.address])}`,
+    en: `Unified account number, personal account, surname or address${sample([e.unifiedNumber, e.lastName, e.address])}`,
+  };
+}

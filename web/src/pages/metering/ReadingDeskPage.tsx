@@ -9,13 +9,15 @@ import { PageHeader } from '../../components/PageHeader';
 import { api } from '../../api';
 import { withApartment, withoutApartment } from '../../address';
 import { PremiseLookup, type LookupHit } from './PremiseLookup';
-import { MeterEntry, type FlatOutcome } from './MeterEntry';
+import { MeterEntry, type FlatOutcome, type Sending } from './MeterEntry';
+import { ReadingStatus } from './ReadingStatus';
 import type { BuildingFlat, Meter } from './types';
 
+/** A line of «Щойно введено»: one sending of a flat's readings, or a flat passed over. */
 interface LogLine {
-  premiseId: number;
+  id: number;
   label: string;
-  outcome: FlatOutcome;
+  sending: Sending | null;
 }
 
 /**
@@ -102,8 +104,10 @@ export function ReadingDeskPage() {
     open({ premiseId: first.premiseId, buildingId: hit.buildingId, title: withApartment(hit.address, first.premiseNumber) });
   }
 
+  const logLine = (sending: Sending | null) => setLog((l) => [{ id: (l[0]?.id ?? 0) + 1, label: title || `#${premiseId}`, sending }, ...l].slice(0, 50));
+
   function onDone(outcome: FlatOutcome) {
-    if (premiseId) setLog((l) => [{ premiseId, label: title, outcome }, ...l].slice(0, 50));
+    if (outcome.skipped) logLine(null);
     if (position >= 0 && position < walk.length - 1) move(1);
     else lookupRef.current?.focus();
   }
@@ -152,7 +156,7 @@ export function ReadingDeskPage() {
                 {meters.loading ? (
                   <Loader size="sm" />
                 ) : (
-                  <DataState state={meters}>{(data) => <MeterEntry key={premiseId} meters={data} onDone={onDone} autoFocus />}</DataState>
+                  <DataState state={meters}>{(data) => <MeterEntry key={premiseId} meters={data} onSent={logLine} onDone={onDone} autoFocus />}</DataState>
                 )}
               </Paper>
             )}
@@ -164,28 +168,38 @@ export function ReadingDeskPage() {
               {t({ uk: 'Щойно введено', en: 'Just entered' })}
             </Title>
             {log.length === 0 && <Text c="dimmed" size="sm">—</Text>}
-            <Stack gap={4} data-testid="desk-log">
-              {log.map((line, i) => {
-                const r = line.outcome.submitted;
-                const count = (s: string) => r.filter((x) => x.status === s).length;
-                return (
-                  <Group key={i} gap={6} justify="space-between" wrap="nowrap">
-                    <Text size="sm" truncate title={line.label}>
-                      {line.label.match(/кв\. .*$/)?.[0] ?? line.label}
-                    </Text>
-                    {line.outcome.skipped ? (
-                      <Badge size="xs" color="gray" variant="light">
-                        {t({ uk: 'пропущено', en: 'skipped' })}
-                      </Badge>
-                    ) : (
-                      <Group gap={2} wrap="nowrap">
-                        {count('accepted') > 0 && <Badge size="xs" color="green">{count('accepted')}</Badge>}
-                        {count('needs_review') > 0 && <Badge size="xs" color="orange">{count('needs_review')}</Badge>}
-                      </Group>
-                    )}
-                  </Group>
-                );
-              })}
+            <Stack gap="xs" data-testid="desk-log">
+              {log.map((line) => (
+                <Stack key={line.id} gap={2}>
+                  <Text size="sm" fw={500}>
+                    {line.label}
+                  </Text>
+                  {line.sending === null ? (
+                    <Badge size="xs" color="gray" variant="light">
+                      {t({ uk: 'пропущено', en: 'skipped' })}
+                    </Badge>
+                  ) : (
+                    line.sending.results.map(({ meter, values, result }) => (
+                      <Stack key={meter.meterId} gap={0}>
+                        <Group gap={6} wrap="wrap">
+                          <Text size="xs">
+                            {t({ uk: meter.serviceNameUk, en: meter.serviceNameEn })} № {meter.serial}: {values.join(' / ')}
+                          </Text>
+                          <ReadingStatus size="xs" status={result.status} stored />
+                        </Group>
+                        {result.status !== 'accepted' &&
+                          result.messages
+                            .filter((m) => m.level === 'reject' || m.level === 'review')
+                            .map((m, i) => (
+                              <Text key={i} size="xs" c={result.status === 'rejected' ? 'red' : 'orange'}>
+                                {t({ uk: m.uk, en: m.en })}
+                              </Text>
+                            ))}
+                      </Stack>
+                    ))
+                  )}
+                </Stack>
+              ))}
             </Stack>
           </Paper>
         </Grid.Col>

@@ -8,9 +8,17 @@ export interface PremiseHit {
   premiseId: number;
   buildingId: number;
   premiseNumber: string | null;
+  houseKey: string;
   address: string;
   unifiedNumber: string | null;
   persons: string | null;
+}
+
+/** Real names of this community for the desk's hint: a flat's address, its unified account, a surname. */
+export interface DeskExamples {
+  address: string | null;
+  unifiedNumber: string | null;
+  lastName: string | null;
 }
 
 export interface MeterReading {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert, Anchor, Badge, Button, Checkbox, Code, Group, Radio, Stack, Table, Text } from '@mantine/core';
 import { api, errorMessages } from '../../api';
+import { useSession } from '../../session';
 import { useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
@@ -15,6 +16,7 @@ import type { QueueItem } from './types';
  */
 export function ImportQueuePage() {
   const t = useT();
+  const { user } = useSession();
   const { id } = useParams();
   const queue = useApiGet<{ items: QueueItem[] }>(`/imports/${id}/queue`, { limit: 200 });
   const [chosen, setChosen] = useState<Record<number, string>>({});
@@ -81,9 +83,12 @@ export function ImportQueuePage() {
         >
           {t({ uk: `Прийняти вибрані (${acceptable.length})`, en: `Accept ticked (${acceptable.length})` })}
         </Button>
+        {/* New addresses enter the community's register: staff create them, not a provider. */}
+        {user?.role !== 'provider' && (
         <Button variant="light" disabled={!tickedItems.some((i) => i.status === 'new')} onClick={() => act('create', { rowNos: tickedItems.filter((i) => i.status === 'new').map((i) => i.rowNo) })}>
           {t({ uk: 'Створити нові адреси', en: 'Create the new addresses' })}
         </Button>
+        )}
         <Button variant="default" color="red" disabled={tickedItems.length === 0} onClick={() => act('reject', { rowNos: tickedItems.map((i) => i.rowNo) })}>
           {t({ uk: 'Відхилити', en: 'Reject' })}
         </Button>

@@ -7,6 +7,7 @@ import { useFormat, useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
+import { useSession } from '../../session';
 import { uploadFile } from './upload';
 import { ImportErrors } from './ImportErrors';
 import { KIND_LABELS, type FileKind, type ImportItem, type Profile, type ProviderOption } from './types';
@@ -23,6 +24,8 @@ const STATUS: Record<ImportItem['status'], { color: string; uk: string; en: stri
 export function ImportsPage() {
   const t = useT();
   const format = useFormat();
+  const { user } = useSession();
+  const ownFiles = user?.role === 'provider';
   const imports = useApiGet<{ items: ImportItem[] }>('/imports', { limit: 50 });
   const running = imports.data?.items.some((i) => i.status === 'staging') ?? false;
   const reload = imports.reload;
@@ -36,15 +39,21 @@ export function ImportsPage() {
   return (
     <>
       <PageHeader
-        title={t({ uk: 'Імпорт даних постачальників', en: 'Provider data imports' })}
-        subtitle={t({ uk: 'CSV, XLSX, DBF: адреси, рахунки, нарахування, оплати', en: 'CSV, XLSX, DBF: addresses, accounts, charges, payments' })}
+        title={ownFiles ? t({ uk: 'Імпорт власних файлів', en: 'Import of own files' }) : t({ uk: 'Імпорт даних постачальників', en: 'Provider data imports' })}
+        subtitle={
+          ownFiles
+            ? t({ uk: 'CSV, XLSX, DBF: ваші особові рахунки, нарахування, показники', en: 'CSV, XLSX, DBF: your accounts, charges, readings' })
+            : t({ uk: 'CSV, XLSX, DBF: адреси, рахунки, нарахування, оплати', en: 'CSV, XLSX, DBF: addresses, accounts, charges, payments' })
+        }
         actions={
-          <Button component={Link} to="/onboarding/profiles/new" variant="default">
-            {t({ uk: 'Новий профіль імпорту', en: 'New import profile' })}
-          </Button>
+          !ownFiles && (
+            <Button component={Link} to="/onboarding/profiles/new" variant="default">
+              {t({ uk: 'Новий профіль імпорту', en: 'New import profile' })}
+            </Button>
+          )
         }
       />
-      <NewImport onStarted={reload} />
+      <NewImport onStarted={reload} ownFiles={ownFiles} />
       <Title order={3} mt="xl" mb="sm">
         {t({ uk: 'Останні імпорти', en: 'Recent imports' })}
       </Title>
@@ -158,8 +167,11 @@ export function ImportsPage() {
   );
 }
 
-/** Choose provider, kind, profile and file; import or dry-run it. */
-function NewImport({ onStarted }: { onStarted: () => void }) {
+/** What a provider user sends for itself (the server allows it these only). */
+const PROVIDER_KINDS: FileKind[] = ['accounts', 'charges', 'readings'];
+
+/** Choose provider, kind, profile and file; import or dry-run it. A provider user imports for itself only. */
+function NewImport({ onStarted, ownFiles }: { onStarted: () => void; ownFiles: boolean }) {
   const t = useT();
   const providers = useApiGet<{ items: ProviderOption[] }>('/providers', { limit: 200 });
   const profiles = useApiGet<{ items: Profile[] }>('/import-profiles');
@@ -172,7 +184,9 @@ function NewImport({ onStarted }: { onStarted: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
-  const matchingProfiles = (profiles.data?.items ?? []).filter((p) => p.kind === kind && (p.providerId === null || String(p.providerId) === providerId));
+  const matchingProfiles = (profiles.data?.items ?? []).filter((p) => p.kind === kind && (ownFiles || p.providerId === null || String(p.providerId) === providerId));
+  const kinds = ownFiles ? PROVIDER_KINDS : (Object.keys(KIND_LABELS) as FileKind[]);
+  const ownName = ownFiles ? providers.data?.items[0]?.name : undefined;
 
   async function start() {
     if (!file) return;
@@ -182,7 +196,7 @@ function NewImport({ onStarted }: { onStarted: () => void }) {
     try {
       const answer = await uploadFile<{ status: string; message: { uk: string; en: string } | null }>('/imports', file, {
         kind,
-        providerId: providerId ?? undefined,
+        providerId: ownFiles ? undefined : (providerId ?? undefined),
         fileName: file.name,
         profile: profile ?? undefined,
         dryRun,
@@ -202,20 +216,29 @@ function NewImport({ onStarted }: { onStarted: () => void }) {
         <Group grow align="flex-end">
           <Select
             label={t({ uk: 'Вид файлу', en: 'File kind' })}
-            data={(Object.keys(KIND_LABELS) as FileKind[]).map((k) => ({ value: k, label: t(KIND_LABELS[k]) }))}
+            data={kinds.map((k) => ({ value: k, label: t(KIND_LABELS[k]) }))}
             value={kind}
             onChange={(v) => v && setKind(v as FileKind)}
             allowDeselect={false}
           />
-          <Select
-            label={t({ uk: 'Постачальник', en: 'Provider' })}
-            placeholder={kind === 'addresses' ? t({ uk: 'не потрібен', en: 'not needed' }) : undefined}
-            data={(providers.data?.items ?? []).map((p) => ({ value: String(p.providerId), label: `${p.name} (${p.edrpou})` }))}
-            value={providerId}
-            onChange={setProviderId}
-            searchable
-            clearable
-          />
+          {ownFiles ? (
+            <Stack gap={0}>
+              <Text size="sm" fw={500}>
+                {t({ uk: 'Постачальник', en: 'Provider' })}
+              </Text>
+              <Text data-testid="own-provider">{ownName ?? '…'}</Text>
+            </Stack>
+          ) : (
+            <Select
+              label={t({ uk: 'Постачальник', en: 'Provider' })}
+              placeholder={kind === 'addresses' ? t({ uk: 'не потрібен', en: 'not needed' }) : undefined}
+              data={(providers.data?.items ?? []).map((p) => ({ value: String(p.providerId), label: `${p.name} (${p.edrpou})` }))}
+              value={providerId}
+              onChange={setProviderId}
+              searchable
+              clearable
+            />
+          )}
           <Select
             label={t({ uk: 'Профіль', en: 'Profile' })}
             placeholder={t({ uk: 'за назвами стовпців', en: 'by column titles' })}
@@ -239,7 +262,7 @@ function NewImport({ onStarted }: { onStarted: () => void }) {
             checked={dryRun}
             onChange={(e) => setDryRun(e.currentTarget.checked)}
           />
-          <Button onClick={start} loading={busy} disabled={!file || (kind !== 'addresses' && !providerId)}>
+          <Button onClick={start} loading={busy} disabled={!file || (!ownFiles && kind !== 'addresses' && !providerId)}>
             {dryRun ? t({ uk: 'Перевірити файл', en: 'Check the file' }) : t({ uk: 'Імпортувати', en: 'Import' })}
           </Button>
         </Group>
