@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Stream } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -58,7 +59,8 @@ function nulField(value: unknown, path: string): string | null {
       const found = nulField(value[i], `${path}.${i}`);
       if (found !== null) return found;
     }
-  } else if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+  } else if (value && typeof value === 'object' && !Buffer.isBuffer(value) && !(value instanceof Stream)) {
+    // An upload's body is a stream (read by its route, not here): walking it never ends.
     for (const [key, inner] of Object.entries(value)) {
       const found = key.includes('\0') ? `${path}.${key}` : nulField(inner, `${path}.${key}`);
       if (found !== null) return found;

@@ -56,6 +56,17 @@ describe('hardening: the findings of issue #18', () => {
     expect(zoned.zone_coefficients.map(Number)).toEqual([1, 0.5]);
   });
 
+  it('streams an upload past the NUL check (it walked the body stream into a stack overflow, 500)', async () => {
+    // Over a real socket: inject hands the route a buffer, the server a stream.
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const res = await fetch(`${base}/api/imports/preview?kind=accounts&fileName=a.csv`, {
+      method: 'POST',
+      headers: { ...as.operator!.headers, 'content-type': 'application/octet-stream' },
+      body: 'account;address;payer;service\n7700001;Соборна 1;Іваненко;cold_water\n',
+    });
+    expect(res.status, await res.text()).toBe(200);
+  });
+
   it('refuses a NUL byte in a query parameter with 400 naming the field', async () => {
     for (const url of ['/api/providers?q=%00', '/api/audit?entity=%00', '/api/jobs?kind=%00']) {
       const res = await get('admin', url);
