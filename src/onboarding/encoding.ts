@@ -21,7 +21,10 @@ export function utf16ByBom(head: Uint8Array): 'utf-16le' | 'utf-16be' | undefine
 export function controlCharShare(text: string): number {
   if (text.length === 0) return 0;
   let bad = 0;
-  for (const ch of text) if (/[\0-\x08\x0b\x0c\x0e-\x19\x1b-\x1f]/.test(ch)) bad++;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x1a) bad++;
+  }
   return bad / text.length;
 }
 
