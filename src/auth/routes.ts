@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { RouteModule } from '../server/routes';
 import { actorOf, requireRole } from '../server/access';
 import { pageQuerySchema, pageSchema } from '../shared/pagination';
-import { AttemptLimiter } from './attempts';
+import { SignInGuard } from './attempts';
 import { clearSessionCookie, setSessionCookie } from './plugin';
-import { createUser, listAudit, ROLES, signIn, signOut, type SignInLimits } from './service';
+import { createUser, liftLockout, listAudit, lockedLogins, ROLES, signIn, signOut } from './service';
 import { addUser, changeUser, listUsers, resetPassword } from './users';
 
 export const sessionUserSchema = z.object({
@@ -41,11 +41,13 @@ const auditEntrySchema = z.object({
  *      without a password the server makes a one-time one and answers it, once)
  * PATCH /api/users/:id {role?, providerId?, displayName?, disabled?} → 204 (admin; the last administrator stays)
  * POST /api/users/:id/reset-password → {password}: a new one-time password (admin)
+ * GET  /api/auth/lockouts → {logins}: the community's logins locked by failed sign-ins now (admin)
+ * POST /api/auth/lockouts/lift {login, reason} → 204: lifts a login's lockout, audited (admin)
  */
 export const authRoutes: RouteModule = (app, ctx) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  // One set of counters per app (per process): 10 failures per login, 50 per IP, in 15 minutes.
-  const limits: SignInLimits = { byLogin: new AttemptLimiter(10), byIp: new AttemptLimiter(50) };
+  // One set of counters per app (per process); the policy is in attempts.ts and src/auth/README.md.
+  const guard = new SignInGuard();
 
   api.post(
     '/auth/sign-in',
@@ -58,9 +60,30 @@ export const authRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (request, reply) => {
-      const session = await signIn(ctx.db, limits, { ...request.body, ip: request.ip });
+      const session = await signIn(ctx.db, guard, { ...request.body, ip: request.ip }, ctx.communityId);
       setSessionCookie(request, reply, session.token);
       return { user: session.user, csrfToken: session.csrfToken };
+    },
+  );
+
+  api.get(
+    '/auth/lockouts',
+    { schema: { tags: ['auth'], summary: "Logins locked by failed sign-ins now (admin)", response: { 200: z.object({ logins: z.array(z.string()) }) } } },
+    async (request) => ({ logins: await lockedLogins(ctx.db, actorOf(request), guard) }),
+  );
+
+  api.post(
+    '/auth/lockouts/lift',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: "Lift a login's sign-in lockout, with a reason for the audit log (admin)",
+        body: z.object({ login: z.string().min(1).max(100), reason: z.string().trim().min(3).max(500) }),
+      },
+    },
+    async (request, reply) => {
+      await liftLockout(ctx.db, actorOf(request), guard, request.body.login, request.body.reason);
+      reply.status(204).send();
     },
   );
 

@@ -3,10 +3,11 @@ import type { Db, DbOrTx } from '../db/index';
 import type { Role, SessionUser } from '../server/context';
 import { AppError, conflict, invalid, notFound } from '../shared/errors';
 import { decodeCursor, pageOf, type Page } from '../shared/pagination';
-import type { AttemptLimiter } from './attempts';
+import { normalLogin, type SignInGuard } from './attempts';
 import { writeAudit, type AuditActor } from './audit';
 import { hashPassword, verifyPassword } from './password';
 import * as repo from './repo';
+import { requireRole } from '../server/access';
 import { providerIdByEdrpou } from '../registry/repo';
 
 export const ROLES: Role[] = ['admin', 'operator', 'provider', 'city', 'resident'];
@@ -120,25 +121,35 @@ export const rateLimited = (retryAfterMs: number) => {
 // Unknown logins are checked against this hash so that they take as long as wrong passwords.
 let dummyHash: Promise<string> | undefined;
 
-export interface SignInLimits {
-  /** Failures per login: stops guessing one person's password. */
-  byLogin: AttemptLimiter;
-  /** Failures per IP address: stops trying many logins; higher, as an office may share one address. */
-  byIp: AttemptLimiter;
-}
-
-/** Checks a login and password (rate-limited per IP and per login) and opens a session. */
-export async function signIn(db: Db, limits: SignInLimits, input: { login: string; password: string; ip: string }): Promise<SignedIn> {
-  const loginKey = input.login.trim().toLowerCase();
-  const wait = Math.max(limits.byLogin.retryAfterMs(loginKey), limits.byIp.retryAfterMs(input.ip));
+/**
+ * Checks a login and password (the guard's limits per login, per address and per both) and opens a
+ * session. A failure that locks a login or an address is written to the audit log, in the login's
+ * community (or `fallbackCommunityId` for an unknown login).
+ */
+export async function signIn(
+  db: Db,
+  guard: SignInGuard,
+  input: { login: string; password: string; ip: string },
+  fallbackCommunityId: number,
+): Promise<SignedIn> {
+  const wait = guard.retryAfterMs(input.login, input.ip);
   if (wait > 0) throw rateLimited(wait);
 
   const user = await repo.findUserByLogin(db, input.login.trim());
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
   const passwordOk = await verifyPassword(input.password, user?.password_hash ?? (await dummyHash));
   if (!user || !passwordOk || user.disabled) {
-    limits.byLogin.fail(loginKey);
-    limits.byIp.fail(input.ip);
+    const locked = guard.fail(input.login, input.ip);
+    const communityId = user?.community_id ?? fallbackCommunityId;
+    for (const scope of locked) {
+      const login = normalLogin(input.login);
+      await writeAudit(db, { communityId }, 'lockout', 'sign_in', scope === 'address' ? input.ip : login, null, {
+        scope,
+        login: scope === 'address' ? null : login,
+        address: scope === 'login' ? null : input.ip,
+        window_minutes: 15,
+      });
+    }
     throw badCredentials();
   }
 
@@ -231,6 +242,23 @@ export async function premiseIdsForUnifiedAccounts(db: DbOrTx, communityId: numb
     throw notFound({ uk: `Єдиний рахунок ${missing.join(', ')}`, en: `Unified account ${missing.join(', ')}` }, { field: 'premise' });
   }
   return rows.map((r) => r.premise_id);
+}
+
+/** Logins of the actor's community that are locked now (admin). */
+export async function lockedLogins(db: Db, actor: SessionUser, guard: SignInGuard): Promise<string[]> {
+  requireRole(actor, 'admin');
+  const logins = guard.lockedLogins();
+  const ours = await Promise.all(logins.map(async (login) => ((await repo.findUserByLogin(db, login))?.community_id === actor.communityId ? login : null)));
+  return ours.filter((l): l is string => l !== null);
+}
+
+/** An administrator lifts the lockout of a login of their community; audited with the reason. */
+export async function liftLockout(db: Db, actor: SessionUser, guard: SignInGuard, login: string, reason: string): Promise<void> {
+  requireRole(actor, 'admin');
+  const user = await repo.findUserByLogin(db, login.trim());
+  if (!user || user.community_id !== actor.communityId) throw notFound({ uk: `Користувач «${login}»`, en: `User "${login}"` }, { field: 'login' });
+  const wasLocked = guard.lift(login);
+  await writeAudit(db, actor, 'unlock', 'sign_in', normalLogin(login), { locked: wasLocked }, { locked: false, reason });
 }
 
 export interface AuditEntry {

@@ -199,8 +199,22 @@ export const billingRoutes: RouteModule = (app, ctx) => {
     },
     async (request, reply) =>
       reply.code(202).send({
-        jobId: await billing.startBillingRun(ctx.jobs, actorOf(request), toPeriod(request.body.period), { refreshConsumption: request.body.refreshConsumption }),
+        jobId: await billing.startBillingRun(ctx.db, ctx.jobs, actorOf(request), toPeriod(request.body.period), { refreshConsumption: request.body.refreshConsumption }),
       }),
+  );
+
+  api.post(
+    '/billing/runs/:id/discard',
+    {
+      schema: {
+        tags,
+        summary: 'Discard a billing run that is not closed (admin): its lines removed, the period back to open, the reason audited',
+        params: idParams,
+        body: z.object({ reason: z.string().trim().min(3).max(500) }),
+        response: { 200: z.object({ billingRunId: z.number(), period: z.string(), linesRemoved: z.number() }) },
+      },
+    },
+    async (request) => billing.discardBillingRun(ctx.db, actorOf(request), request.params.id, request.body.reason),
   );
 
   api.get(
@@ -334,6 +348,7 @@ export const billingRoutes: RouteModule = (app, ctx) => {
     penaltyMoratorium: z.boolean(),
     holidays: z.array(z.string()),
     outlierFactor: z.string(),
+    firstPeriod: z.string().nullable(),
   });
   api.get(
     '/billing/settings',
@@ -355,6 +370,19 @@ export const billingRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (request) => billing.updateSettings(ctx.db, actorOf(request), request.body),
+  );
+
+  api.put(
+    '/billing/settings/first-period',
+    {
+      schema: {
+        tags,
+        summary: "Set the community's first billing period (its go-live month), once (admin)",
+        body: z.object({ period: periodText }),
+        response: { 200: settingsSchema },
+      },
+    },
+    async (request) => billing.setFirstBillingPeriod(ctx.db, actorOf(request), toPeriod(request.body.period)),
   );
 
   api.post(

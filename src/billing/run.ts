@@ -11,9 +11,9 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Db, DbOrTx, Tx } from '../db/index';
-import { conflict, invalid } from '../shared/errors';
+import { conflict, invalid, notFound } from '../shared/errors';
 import { writeAudit } from '../auth/audit';
-import { addDays, daysInPeriod, nextPeriod, periodEnd, prevPeriod, type Period } from '../shared/period';
+import { addDays, daysInPeriod, kyivToday, nextPeriod, periodEnd, periodOf, prevPeriod, type Period } from '../shared/period';
 import { ADJUSTMENT_STEPS, CHARGE_STEPS, penalties, type PenaltyScope, type RunScope } from './engine';
 import { overdueDaysInPeriod } from './methods/penalty';
 import { flagTariffMismatches } from './flags';
@@ -27,6 +27,8 @@ export interface BillingSettings {
   penaltyMoratorium: boolean;
   holidays: string[];
   outlierFactor: string;
+  /** The go-live month: no run before it; null until set (by an administrator or the first close). */
+  firstPeriod: Period | null;
 }
 
 export async function loadSettings(db: DbOrTx, communityId: number): Promise<BillingSettings> {
@@ -38,6 +40,7 @@ export async function loadSettings(db: DbOrTx, communityId: number): Promise<Bil
     penaltyMoratorium: row?.penalty_moratorium ?? false,
     holidays: row?.holidays ?? [],
     outlierFactor: row?.outlier_factor ?? '3',
+    firstPeriod: row?.first_period ? periodOf(row.first_period) : null,
   };
 }
 
@@ -76,22 +79,72 @@ const closedError = (period: Period) =>
   );
 
 /**
+ * Which months may be run: none before the community's first period, none more than one month
+ * after the current calendar month (Kyiv time), so a typo («1999-01», «2062-11») is refused with
+ * the reason instead of opening a period that blocks every later month.
+ */
+export function runPeriodProblem(period: Period, firstPeriod: Period | null, today: string): { code: string; uk: string; en: string } | null {
+  const month = period.slice(0, 7);
+  if (firstPeriod !== null && period < firstPeriod) {
+    const first = firstPeriod.slice(0, 7);
+    return {
+      code: 'before_first_period',
+      uk: `Період ${month} раніший за перший розрахунковий період громади (${first}): нарахування за нього не запускають`,
+      en: `Period ${month} is before the community's first billing period (${first}): it cannot be run`,
+    };
+  }
+  const latest = nextPeriod(periodOf(today));
+  if (period > latest) {
+    return {
+      code: 'period_too_far',
+      uk: `Період ${month} пізніший за наступний місяць (${latest.slice(0, 7)}): нарахування можна запустити щонайпізніше на місяць наперед`,
+      en: `Period ${month} is after next month (${latest.slice(0, 7)}): a run may be at most one month ahead`,
+    };
+  }
+  return null;
+}
+
+/** Refuses (422, bilingual) a period `runPeriodProblem` does not allow. */
+export async function checkRunPeriod(db: DbOrTx, communityId: number, period: Period, today = kyivToday()): Promise<void> {
+  const settings = await loadSettings(db, communityId);
+  const problem = runPeriodProblem(period, settings.firstPeriod, today);
+  if (problem) throw invalid(problem.code, { uk: problem.uk, en: problem.en }, { field: 'period', period, firstPeriod: settings.firstPeriod });
+}
+
+/**
  * Starts a run: the period is opened if new; an earlier period still open refuses the run (months
  * are billed in order, so penalties see a final previous month). Earlier runs of the period are
  * superseded and their lines dropped — a repeat replaces its own calculation.
  */
 export async function startRun(db: Db, communityId: number, period: Period, opts: { jobId?: number; userId?: number } = {}) {
   const settings = await loadSettings(db, communityId);
+  await checkRunPeriod(db, communityId, period);
   return db.transaction().execute(async (trx) => {
     const p = await ensurePeriod(trx, communityId, period, settings.dueDay);
     if (p.status === 'closed') throw closedError(period);
+    // An earlier month blocks while it has a calculation under way or done and not closed; an open
+    // month never run (or whose run was discarded) does not, nor does one before the first period.
     const earlier = await trx
-      .selectFrom('billing_period')
-      .select('period')
-      .where('community_id', '=', communityId)
-      .where('period', '<', period)
-      .where('status', '<>', 'closed')
-      .orderBy('period')
+      .selectFrom('billing_period as p')
+      .select('p.period')
+      .where('p.community_id', '=', communityId)
+      .where('p.period', '<', period)
+      .$if(settings.firstPeriod !== null, (q) => q.where('p.period', '>=', settings.firstPeriod!))
+      .where('p.status', '<>', 'closed')
+      .where((eb) =>
+        eb.or([
+          eb('p.status', '=', 'calculated'),
+          eb.exists(
+            eb
+              .selectFrom('billing_run as r')
+              .select('r.billing_run_id')
+              .whereRef('r.community_id', '=', 'p.community_id')
+              .whereRef('r.period', '=', 'p.period')
+              .where('r.status', 'in', ['running', 'calculated', 'failed']),
+          ),
+        ]),
+      )
+      .orderBy('p.period')
       .executeTakeFirst();
     if (earlier) {
       throw conflict(
@@ -533,6 +586,10 @@ export async function closePeriod(db: Db, communityId: number, period: Period, u
       .executeTakeFirstOrThrow();
     await writeAudit(trx, { communityId, userId }, 'close', 'billing_period', period, p, { ...closed, billing_run_id: run.billing_run_id, posted: Number(posted.numAffectedRows ?? 0) });
     const settings = await loadSettings(trx, communityId);
+    // The first close fixes the go-live month when no administrator set it before.
+    if (settings.firstPeriod === null) {
+      await trx.insertInto('billing_settings').values({ community_id: communityId, first_period: period }).onConflict((oc) => oc.column('community_id').doUpdateSet({ first_period: period })).execute();
+    }
     await ensurePeriod(trx, communityId, nextPeriod(period), settings.dueDay);
     // The ledger just grew by a month: next month's penalties and outliers read it.
     await sql`analyze ledger_entry`.execute(trx);
@@ -564,4 +621,63 @@ export async function openPeriodForCorrections(db: DbOrTx, communityId: number, 
   if (!last?.period) return fallback;
   const next = nextPeriod(last.period);
   return next > fallback ? next : fallback;
+}
+
+/**
+ * An administrator discards a run that is not closed: its lines are removed, the run is marked
+ * `discarded` and the period goes back to open (so it blocks no later month), with the reason in
+ * the audit log. A closed period stays frozen; a run still running is refused (wait for it).
+ */
+export async function discardRun(db: Db, actor: { communityId: number; userId: number }, billingRunId: number, reason: string) {
+  return db.transaction().execute(async (trx) => {
+    const run = await trx
+      .selectFrom('billing_run')
+      .selectAll()
+      .where('community_id', '=', actor.communityId)
+      .where('billing_run_id', '=', billingRunId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!run) throw notFound({ uk: `Нарахування №${billingRunId}`, en: `Billing run ${billingRunId}` });
+    const period = periodOf(run.period);
+    const p = await trx.selectFrom('billing_period').selectAll().where('community_id', '=', actor.communityId).where('period', '=', period).forUpdate().executeTakeFirstOrThrow();
+    if (p.status === 'closed' || run.status === 'posted') throw closedError(period);
+    if (run.status !== 'calculated' && run.status !== 'failed') {
+      throw conflict('run_not_discardable', {
+        uk: `Нарахування №${billingRunId} не можна скасувати: воно ${run.status === 'running' ? 'ще виконується' : 'вже замінене або скасоване'} (${run.status})`,
+        en: `Billing run ${billingRunId} cannot be discarded: it is ${run.status === 'running' ? 'still running' : 'already superseded or discarded'} (${run.status})`,
+      }, { billingRunId, status: run.status });
+    }
+    const removed = await trx.deleteFrom('charge_line').where('community_id', '=', actor.communityId).where('billing_run_id', '=', billingRunId).executeTakeFirst();
+    const lines = Number(removed.numDeletedRows ?? 0);
+    await trx.updateTable('billing_run').set({ status: 'discarded', finished_at: new Date() }).where('community_id', '=', actor.communityId).where('billing_run_id', '=', billingRunId).execute();
+    await trx.updateTable('billing_period').set({ status: 'open' }).where('community_id', '=', actor.communityId).where('period', '=', period).execute();
+    await writeAudit(trx, actor, 'discard', 'billing_run', billingRunId, { status: run.status, period_status: p.status }, { status: 'discarded', period, lines_removed: lines, reason });
+    return { billingRunId, period, linesRemoved: lines };
+  });
+}
+
+/** An administrator sets the community's first billing period, once. */
+export async function setFirstPeriod(db: Db, actor: { communityId: number; userId: number }, period: Period, today = kyivToday()) {
+  return db.transaction().execute(async (trx) => {
+    await trx.insertInto('billing_settings').values({ community_id: actor.communityId }).onConflict((oc) => oc.doNothing()).execute();
+    const before = await trx.selectFrom('billing_settings').selectAll().where('community_id', '=', actor.communityId).forUpdate().executeTakeFirstOrThrow();
+    if (before.first_period) {
+      const first = periodOf(before.first_period).slice(0, 7);
+      throw conflict('first_period_set', {
+        uk: `Перший розрахунковий період уже встановлено (${first}): його не змінюють`,
+        en: `The first billing period is already set (${first}) and cannot change`,
+      }, { field: 'period' });
+    }
+    const tooFar = runPeriodProblem(period, null, today);
+    if (tooFar) throw invalid(tooFar.code, { uk: tooFar.uk, en: tooFar.en }, { field: 'period' });
+    const closedBefore = await trx.selectFrom('billing_period').select('period').where('community_id', '=', actor.communityId).where('status', '=', 'closed').where('period', '<', period).executeTakeFirst();
+    if (closedBefore) {
+      throw conflict('closed_before_first_period', {
+        uk: `Період ${periodOf(closedBefore.period).slice(0, 7)} уже закрито: перший період не може бути пізнішим`,
+        en: `Period ${periodOf(closedBefore.period).slice(0, 7)} is already closed: the first period cannot be later`,
+      }, { field: 'period' });
+    }
+    await trx.updateTable('billing_settings').set({ first_period: period }).where('community_id', '=', actor.communityId).execute();
+    await writeAudit(trx, actor, 'set_first_period', 'billing_settings', actor.communityId, { first_period: null }, { first_period: period });
+  });
 }

@@ -13,7 +13,7 @@ import { conflict, forbidden, invalid, notFound } from '../shared/errors';
 import { addDays, kyivToday, periodOf, type Period } from '../shared/period';
 import { postLedgerEntries } from './ledger';
 import { BILLING_CLOSE_JOB, BILLING_RUN_JOB, type BillingRunParams } from './jobs';
-import { loadSettings, openPeriodForCorrections, runOutliers, runSummary, stepsDone } from './run';
+import { checkRunPeriod, discardRun, loadSettings, openPeriodForCorrections, runOutliers, runSummary, setFirstPeriod, stepsDone } from './run';
 import { accountBalance, accountStatement, premisePeriodLines, premiseStatement } from './statements';
 import type { TariffMethod } from './tables';
 
@@ -273,8 +273,10 @@ select p.period, p.status, p.due_date, p.closed_at, r.billing_run_id, r.status a
 }
 
 /** `refreshConsumption: false` bills meter_consumption as it stands instead of recomputing it from readings first. */
-export async function startBillingRun(jobs: JobQueue, actor: SessionUser, period: Period, options: { refreshConsumption?: boolean } = {}) {
+export async function startBillingRun(db: DbOrTx, jobs: JobQueue, actor: SessionUser, period: Period, options: { refreshConsumption?: boolean } = {}) {
   requireRole(actor, ...OPERATORS);
+  // Refused here with the reason, not later in the job (the job checks again).
+  await checkRunPeriod(db, actor.communityId, period);
   const params: BillingRunParams = { period, userId: actor.userId, ...(options.refreshConsumption === false ? { refreshConsumption: false } : {}) };
   return jobs.enqueue(actor.communityId, BILLING_RUN_JOB, { ...params }, actor.userId);
 }
@@ -289,6 +291,19 @@ export async function startClose(db: DbOrTx, jobs: JobQueue, actor: SessionUser,
     });
   }
   return jobs.enqueue(actor.communityId, BILLING_CLOSE_JOB, { period, userId: actor.userId }, actor.userId);
+}
+
+/** Discards a run that is not closed (admin), with the reason in the audit log. */
+export async function discardBillingRun(db: Db, actor: SessionUser, billingRunId: number, reason: string) {
+  requireRole(actor, 'admin');
+  return discardRun(db, actor, billingRunId, reason);
+}
+
+/** Sets the community's first billing period, once (admin). */
+export async function setFirstBillingPeriod(db: Db, actor: SessionUser, period: Period) {
+  requireRole(actor, 'admin');
+  await setFirstPeriod(db, actor, period);
+  return loadSettings(db, actor.communityId);
 }
 
 async function runOf(db: DbOrTx, actor: SessionUser, billingRunId: number) {

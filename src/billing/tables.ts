@@ -3,7 +3,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { Json, Numeric, Timestamp } from '../registry/tables';
 
 export type PeriodStatus = 'open' | 'calculated' | 'closed';
-export type BillingRunStatus = 'running' | 'calculated' | 'superseded' | 'posted' | 'failed';
+export type BillingRunStatus = 'running' | 'calculated' | 'superseded' | 'posted' | 'failed' | 'discarded';
 export type LedgerKind =
   | 'opening_balance'
   | 'charge'
@@ -92,6 +92,8 @@ export interface BillingTables {
     penalty_moratorium: ColumnType<boolean, boolean | undefined>;
     holidays: ColumnType<string[], string[] | undefined>;
     outlier_factor: ColumnType<string, string | number | undefined>;
+    /** The go-live month (a DATE, the 1st), set once; null until set. */
+    first_period: ColumnType<Date | string | null, string | null | undefined, string | null>;
   };
   tariff: {
     community_id: number;

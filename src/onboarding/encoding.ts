@@ -1,13 +1,32 @@
 /**
- * Text encodings of provider files: UTF-8 and Windows-1251 for CSV, and the DOS code pages cp866
+ * Text encodings of provider files: UTF-8 and Windows-1251 for CSV, UTF-16 (LE or BE, known by its
+ * byte-order mark) as Excel's "Unicode text" writes it, and the DOS code pages cp866
  * and cp1125 that DBF files from welfare offices and banks still use (docs/domain.md). Pure
  * functions over a sample of the file's bytes; the readers decode with iconv-lite, which has all
  * four tables (cp1125 included: F2–F9 are Ґґ Єє Іі Її, checked in encoding.test.ts).
  */
 import iconv from 'iconv-lite';
 
-export type TextEncoding = 'utf-8' | 'windows-1251' | 'cp866' | 'cp1125';
-export const TEXT_ENCODINGS: readonly TextEncoding[] = ['utf-8', 'windows-1251', 'cp866', 'cp1125'];
+export type TextEncoding = 'utf-8' | 'windows-1251' | 'cp866' | 'cp1125' | 'utf-16le' | 'utf-16be';
+export const TEXT_ENCODINGS: readonly TextEncoding[] = ['utf-8', 'windows-1251', 'cp866', 'cp1125', 'utf-16le', 'utf-16be'];
+
+/** UTF-16 by its byte-order mark (FF FE little-endian, FE FF big-endian); undefined without one. */
+export function utf16ByBom(head: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return undefined;
+}
+
+/** Share of decoded characters that no text file holds (as controlByteShare, over characters). */
+export function controlCharShare(text: string): number {
+  if (text.length === 0) return 0;
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x1a) bad++;
+  }
+  return bad / text.length;
+}
 
 export function decodeBytes(bytes: Uint8Array, encoding: TextEncoding): string {
   if (encoding === 'utf-8') return new TextDecoder('utf-8').decode(bytes);

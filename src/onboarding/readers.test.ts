@@ -125,6 +125,36 @@ describe('openTable', () => {
     });
   }
 
+  it('reads UTF-16 LE and BE with a byte-order mark (Excel\u2019s «Unicode text»: tab-separated, CRLF), the profile\u2019s encoding notwithstanding', async () => {
+    const text = 'Адреса\tРахунок\tСума\r\nвул. Соборна, 5, кв. 3\t100200\t12,50\r\nвул. Їжакевича, 1\t100201\t0\r\n';
+    const le = file('unicode-le.txt.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const be = file('unicode-be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]));
+    for (const [p, encoding] of [[le, 'utf-16le'], [be, 'utf-16be']] as const) {
+      for (const options of [undefined, { encoding: 'windows-1251' as const }]) {
+        const { reader, rows } = await readAll(p, options);
+        expect(reader.encoding).toBe(encoding);
+        expect(reader.delimiter).toBe('\t');
+        expect(reader.headers).toEqual(['Адреса', 'Рахунок', 'Сума']);
+        expect(rows).toEqual([
+          { rowNo: 2, values: ['вул. Соборна, 5, кв. 3', '100200', '12,50'] },
+          { rowNo: 3, values: ['вул. Їжакевича, 1', '100201', '0'] },
+        ]);
+      }
+    }
+    // Longer than the 64 KiB sample, so the sample is cut (at an odd byte too): every row still reads.
+    const many = 'a;b\r\n' + Array.from({ length: 8000 }, (_, i) => `Соборна ${i};${i}`).join('\r\n') + '\r\n';
+    const { rows } = await readAll(file('long-le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(many, 'utf16le')])));
+    expect(rows).toHaveLength(8000);
+    expect(rows[7999].values).toEqual(['Соборна 7999', '7999']);
+    // A byte-order mark before junk is still refused (its «characters» are no text).
+    const junk = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
+    junk[0] = 0xff;
+    junk[1] = 0xfe;
+    await expect(openTable(file('junk16.csv', junk))).rejects.toMatchObject({ code: 'file_encoding' });
+    const nul = file('nul16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a;b\r\n1;\0\0\0\0\r\n', 'utf16le')]));
+    await expect(openTable(nul)).rejects.toMatchObject({ code: 'file_binary' });
+  });
+
   it('refuses junk, empty files, wrong encodings and over-long rows whole', async () => {
     const junk = file('junk.csv', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
     await expect(openTable(junk)).rejects.toMatchObject({ code: 'file_binary', messages: { uk: expect.stringContaining('junk.csv') } });

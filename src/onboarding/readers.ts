@@ -16,7 +16,9 @@ import {
   controlByteShare,
   decodeBytes,
   detectDbfEncoding,
+  controlCharShare,
   detectTextEncoding,
+  utf16ByBom,
   isValidUtf8,
   plausibleTextShare,
   type TextEncoding,
@@ -152,16 +154,19 @@ function countOutsideQuotes(line: string, delimiter: string): number {
 }
 
 async function openCsv(filePath: string, name: string, head: Buffer, size: number, options: ReadOptions): Promise<TableReader> {
-  if (controlByteShare(head) > 0.001 || head.includes(0)) {
-    throw refuseFile(name, 'binary', 'це не текстовий файл CSV (двійкові дані)', 'it is not a CSV text file (binary data)');
-  }
   const truncated = size > head.length;
-  let encoding = options.encoding;
+  // A UTF-16 byte-order mark says the encoding, whatever the profile assumed; its text is checked
+  // for control characters once decoded (its bytes hold a NUL in every Latin character).
+  const utf16 = utf16ByBom(head);
+  let encoding = utf16 ?? options.encoding;
+  const binary = () => refuseFile(name, 'binary', 'це не текстовий файл CSV (двійкові дані)', 'it is not a CSV text file (binary data)');
+  if (!utf16 && (controlByteShare(head) > 0.001 || head.includes(0))) throw binary();
   if (encoding === 'utf-8' && !isValidUtf8(head, truncated)) {
     throw refuseFile(name, 'encoding', 'вказано кодування UTF-8, але файл не в UTF-8', 'UTF-8 was specified but the file is not UTF-8');
   }
   encoding ??= detectTextEncoding(head, truncated);
-  const sampleText = decodeBytes(head, encoding).replace(/^\uFEFF/, '');
+  const sampleText = decodeBytes(utf16 ? head.subarray(0, head.length & ~1) : head, encoding).replace(/^\uFEFF/, '');
+  if (utf16 && (controlCharShare(sampleText) > 0.001 || sampleText.includes('\0'))) throw binary();
   if (plausibleTextShare(sampleText) < 0.95) {
     throw refuseFile(
       name,

@@ -104,6 +104,37 @@ describe('sign-in, sessions, CSRF, roles and audit', () => {
     await signInAs(app, 'city', PASSWORD);
   });
 
+  it('locks no one out: after 10 guesses the right password from a clean address signs in; the lockout is audited and an admin lifts it', async () => {
+    await createUser(h.db, { communityId: 1, login: 'official', password: PASSWORD, role: 'city', displayName: 'Official' });
+    const attacker = { 'x-forwarded-for': '198.51.100.9' };
+    for (let i = 0; i < 10; i++) {
+      const res = await app.inject({ method: 'POST', url: '/api/auth/sign-in', headers: attacker, payload: { login: 'official', password: `guess ${i}` } });
+      expect(res.statusCode).toBe(401);
+    }
+    // The attacker's address is refused even the right password; the official's own address is not.
+    const fromAttacker = await app.inject({ method: 'POST', url: '/api/auth/sign-in', headers: attacker, payload: { login: 'official', password: PASSWORD } });
+    expect(fromAttacker.statusCode).toBe(429);
+    const fromOffice = await app.inject({ method: 'POST', url: '/api/auth/sign-in', headers: { 'x-forwarded-for': '192.0.2.44' }, payload: { login: 'official', password: PASSWORD } });
+    expect(fromOffice.statusCode).toBe(200);
+
+    const lockouts = await h.db.selectFrom('audit_log').select(['action', 'entity', 'entity_id', 'after']).where('action', '=', 'lockout').where('entity_id', '=', 'official').execute();
+    expect(lockouts.map((l) => (l.after as { scope: string }).scope).sort()).toEqual(['login', 'login_address']);
+
+    const admin = await signInAs(app, 'admin', PASSWORD);
+    const operator = await signInAs(app, 'operator', PASSWORD);
+    expect((await app.inject({ method: 'GET', url: '/api/auth/lockouts', headers: admin.headers })).json().logins).toContain('official');
+    const lift = { login: 'Official', reason: 'Підтверджено телефоном' };
+    expect((await app.inject({ method: 'POST', url: '/api/auth/lockouts/lift', headers: operator.headers, payload: lift })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/api/auth/lockouts/lift', headers: admin.headers, payload: { ...lift, login: 'nobody' } })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'POST', url: '/api/auth/lockouts/lift', headers: admin.headers, payload: lift })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'GET', url: '/api/auth/lockouts', headers: admin.headers })).json().logins).not.toContain('official');
+    const again = await app.inject({ method: 'POST', url: '/api/auth/sign-in', headers: attacker, payload: { login: 'official', password: PASSWORD } });
+    expect(again.statusCode).toBe(200);
+    const unlock = await h.db.selectFrom('audit_log').select(['user_id', 'after']).where('action', '=', 'unlock').executeTakeFirstOrThrow();
+    expect(unlock.after).toMatchObject({ reason: 'Підтверджено телефоном' });
+    expect(unlock.user_id).not.toBeNull();
+  }, 60_000);
+
   it('rate-limits an IP address that tries many logins', async () => {
     const other = { 'x-forwarded-for': '203.0.113.7' };
     for (let i = 0; i < 50; i++) {

@@ -179,7 +179,7 @@ describe('billing: October and November, to the kopeck', () => {
 
   it('a moratorium switches penalties off; lifting it brings the same run back', async () => {
     const withPenalties = await sql`select account_id, kind, amount from charge_line where billing_run_id = ${novRun} order by 1, 2, 3`.execute(h.db);
-    await execSql(h.db, `insert into billing_settings (community_id, penalty_moratorium) values (1, true)`);
+    await execSql(h.db, `insert into billing_settings (community_id, penalty_moratorium) values (1, true) on conflict (community_id) do update set penalty_moratorium = true`);
     const moratorium = await run(NOV);
     const penalties = await sql<{ n: number }>`select count(*)::int as n from charge_line where billing_run_id = ${moratorium} and kind = 'penalty'`.execute(h.db);
     expect(penalties.rows[0].n).toBe(0);

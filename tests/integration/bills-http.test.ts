@@ -131,6 +131,9 @@ describe('bills over HTTP: design, the bill of a closed period, its PDF and QR, 
     const res = await send('resident', 'GET', `/api/bills/premises/1/pdf?period=${OCT}`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
+    // Our own bill preview page frames it; no other site may.
+    expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'self'");
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     const pdf = res.rawPayload;
     const bill = (await send('admin', 'GET', `/api/bills/premises/1?period=${OCT}`)).json();
     const text = pdfText(pdf);

@@ -87,6 +87,18 @@ describe('onboarding over HTTP: upload, progress, report, review queue', () => {
     expect(res.json()).toMatchObject({ code: 'file_not_xlsx', message_uk: expect.stringContaining('fake.xlsx') });
   });
 
+  it('previews a UTF-16 CSV as Excel\u2019s «Unicode text» writes it (LE and BE, with the byte-order mark)', async () => {
+    const text = 'Рахунок\tВулиця\tБудинок\tКв\tПлатник\tБорг\r\nX1\tвул. Соборна\t12\t1\tІваненко\t100,5\r\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+    for (const [body, encoding] of [[le, 'utf-16le'], [be, 'utf-16be']] as const) {
+      const res = await upload('/api/imports/preview?kind=accounts&fileName=unicode.csv', body);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ format: 'csv', encoding, headers: ['Рахунок', 'Вулиця', 'Будинок', 'Кв', 'Платник', 'Борг'] });
+      expect(res.json().rows[0]).toEqual(['X1', 'вул. Соборна', '12', '1', 'Іваненко', '100,5']);
+    }
+  });
+
   let importId: number;
   it('imports through a job, with counters, and reports every row (formulas defused)', async () => {
     const res = await upload(`/api/imports?kind=accounts&providerId=${reg.providerId}&fileName=abonenty.xlsx&profile=${encodeURIComponent('Водоканал: абоненти')}`, await sheet());

@@ -28,6 +28,9 @@ export function BillingRunsPage() {
   const [confirmClose, setConfirmClose] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<PeriodRow | null>(null);
+  // An administrator discards a run that is not closed (a typo month, a wrong calculation), with a reason.
+  const [discarding, setDiscarding] = useState<PeriodRow | null>(null);
+  const [discardReason, setDiscardReason] = useState('');
 
   const latest = selected ?? periods.data?.items.find((p) => p.billing_run_id && p.status !== 'closed') ?? periods.data?.items.find((p) => p.billing_run_id) ?? null;
 
@@ -50,6 +53,20 @@ export function BillingRunsPage() {
       setCloseJobId(res.jobId);
     } catch (e) {
       setError(t(errorMessages(e)));
+    }
+  }
+
+  async function discard(row: PeriodRow) {
+    setError(null);
+    try {
+      await api.post(`/billing/runs/${row.billing_run_id}/discard`, { reason: discardReason });
+      setDiscarding(null);
+      setDiscardReason('');
+      setSelected(null);
+      periods.reload();
+    } catch (e) {
+      setError(t(errorMessages(e)));
+      setDiscarding(null);
     }
   }
 
@@ -128,6 +145,11 @@ export function BillingRunsPage() {
                             {t({ uk: 'Перерахувати', en: 'Run again' })}
                           </Button>
                         )}
+                        {user?.role === 'admin' && p.status !== 'closed' && p.billing_run_id && (p.run_status === 'calculated' || p.run_status === 'failed') && (
+                          <Button size="xs" color="gray" variant="light" onClick={() => setDiscarding(p)}>
+                            {t({ uk: 'Скасувати розрахунок', en: 'Discard run' })}
+                          </Button>
+                        )}
                         {canRun && p.status === 'calculated' && (
                           <Button size="xs" color="red" variant="light" onClick={() => setConfirmClose(p.period)}>
                             {t({ uk: 'Закрити період', en: 'Close period' })}
@@ -156,6 +178,23 @@ export function BillingRunsPage() {
           </Button>
           <Button color="red" onClick={() => confirmClose && close(confirmClose)}>
             {t({ uk: 'Закрити', en: 'Close' })}
+          </Button>
+        </Group>
+      </Modal>
+      <Modal opened={discarding !== null} onClose={() => setDiscarding(null)} title={t({ uk: 'Скасувати розрахунок?', en: 'Discard the run?' })}>
+        <Text mb="md">
+          {t({
+            uk: 'Рядки нарахування за {p} буде видалено, період знову стане відкритим. Причину буде записано в журнал дій.',
+            en: 'The charge lines of {p} are removed and the period is open again. The reason goes to the audit log.',
+          }, { p: discarding?.period.slice(0, 7) ?? '' })}
+        </Text>
+        <TextInput label={t({ uk: 'Причина', en: 'Reason' })} value={discardReason} onChange={(e) => setDiscardReason(e.currentTarget.value)} mb="md" required />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => setDiscarding(null)}>
+            {t({ uk: 'Не скасовувати', en: 'Keep it' })}
+          </Button>
+          <Button color="red" disabled={discardReason.trim().length < 3} onClick={() => discarding && discard(discarding)}>
+            {t({ uk: 'Скасувати розрахунок', en: 'Discard run' })}
           </Button>
         </Group>
       </Modal>

@@ -95,7 +95,7 @@ export function ProfilePage() {
             <Select
               label={t({ uk: 'Кодування', en: 'Encoding' })}
               placeholder={t({ uk: 'визначити самим', en: 'detect' })}
-              data={['utf-8', 'windows-1251', 'cp866', 'cp1125']}
+              data={['utf-8', 'windows-1251', 'cp866', 'cp1125', 'utf-16le', 'utf-16be']}
               value={encoding}
               onChange={setEncoding}
               clearable
