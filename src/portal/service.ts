@@ -399,7 +399,11 @@ export async function sendReading(db: Db, actor: SessionUser, input: { meterId: 
   requireResident(actor);
   const seen = await db.selectFrom('portal_reading_key').select('result').where('community_id', '=', actor.communityId).where('user_id', '=', actor.userId).where('idem_key', '=', input.idempotencyKey).executeTakeFirst();
   if (seen) return { ...(seen.result as ReadingResult), replayed: true };
-  const result = await submitReading(db, actor, input.meterId, { values: input.values, ...(input.readOn ? { readOn: input.readOn } : {}), externalRef: `portal:${input.idempotencyKey}` }, { channel: 'app' });
+  const reading = { values: input.values, ...(input.readOn ? { readOn: input.readOn } : {}), externalRef: `portal:${input.idempotencyKey}` };
+  // A reading the rules reject is answered with their reason and not stored: the person corrects it.
+  const check = await submitReading(db, actor, input.meterId, reading, { channel: 'app', dryRun: true });
+  if (check.status === 'rejected') return { ...check, replayed: false };
+  const result = await submitReading(db, actor, input.meterId, reading, { channel: 'app' });
   await db.insertInto('portal_reading_key').values({ community_id: actor.communityId, user_id: actor.userId, idem_key: input.idempotencyKey, result: JSON.stringify(result) }).onConflict((oc) => oc.doNothing()).execute();
   return { ...result, replayed: false };
 }
