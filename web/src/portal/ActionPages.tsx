@@ -128,7 +128,6 @@ export function PortalReadings({ premiseId }: { premiseId: number }) {
   const online = useOnline();
   useEffect(() => {
     if (online) void flushQueue().then((n) => n > 0 && state.reload());
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [online]);
   return (
     <PortalPage title={{ uk: 'Показники лічильників', en: 'Meter readings' }} back="/portal">

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type CSSProperties } from 'react';
 import { Anchor, Box, Button, Center, Container, Group, Loader, Text } from '@mantine/core';
 import { Link, Navigate, Route, Routes, useParams } from 'react-router';
 import { LanguageSwitch } from '../components/LanguageSwitch';
@@ -25,10 +25,10 @@ export function PortalApp() {
   }, [user]);
   const resident = user?.role === 'resident';
   return (
-    <Box bg="gray.0" mih="100vh" fz="lg">
-      <Box component="header" bg="blue.9" c="white" px="md" py="sm">
+    <Box bg="gray.0" mih="100vh" fz="lg" style={{ "--mantine-color-anchor": "var(--mantine-color-blue-9)", "--mantine-color-dimmed": "var(--mantine-color-gray-8)", "--mantine-color-blue-filled": "var(--mantine-color-blue-9)", "--mantine-color-blue-filled-hover": "var(--mantine-color-blue-8)", "--mantine-color-blue-light-color": "var(--mantine-color-blue-9)" } as CSSProperties}>
+      <Box component="header" bg="white" px="md" py="sm" style={{ borderBottom: "1px solid var(--mantine-color-gray-4)" }}>
         <Group justify="space-between" wrap="nowrap" maw={640} mx="auto">
-          <Anchor component={Link} to="/portal" c="white" fw={700} fz="xl" underline="never">
+          <Anchor component={Link} to="/portal" c="blue.9" fw={700} fz="xl" underline="never">
             {t({ uk: 'Громада · Мій рахунок', en: 'Hromada · My bill' })}
           </Anchor>
           <LanguageSwitch />
