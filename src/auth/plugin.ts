@@ -15,7 +15,7 @@ declare module 'fastify' {
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // Signing in opens a new session, so a stale cookie's CSRF token must not be asked for.
-const CSRF_EXEMPT = new Set(['/api/auth/sign-in']);
+const CSRF_EXEMPT = new Set(['/api/auth/sign-in', '/api/portal/sign-in', '/api/portal/confirm']);
 
 /**
  * Loads `request.user` from the session cookie on every /api request, and refuses a state-changing

@@ -153,11 +153,16 @@ export async function signIn(
     throw badCredentials();
   }
 
+  await repo.recordSignIn(db, user.community_id, user.user_id);
+  return openSession(db, user);
+}
+
+/** A new session for a user whose identity was just proven (a password, or the portal's one-time code). */
+export async function openSession(db: DbOrTx, user: Omit<repo.UserRow, 'password_hash' | 'disabled'>): Promise<SignedIn> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
   await repo.deleteExpiredSessions(db);
-  await repo.recordSignIn(db, user.community_id, user.user_id);
   await repo.insertSession(db, { communityId: user.community_id, tokenHash: hashToken(token), userId: user.user_id, csrfToken, expiresAt });
   return {
     token,

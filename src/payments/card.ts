@@ -42,11 +42,12 @@ async function acquirerOf(db: DbOrTx, communityId: number, code: string) {
 }
 
 /** Starts a card payment for a household: the portal (#16) calls this and sends the form to `checkoutUrl`. */
-export async function startCardPayment(db: Db, communityId: number, settings: AcquirerSettings, input: { unifiedAccount: string; amount?: number }): Promise<CardOrder> {
+export async function startCardPayment(db: Db, communityId: number, settings: AcquirerSettings, input: { unifiedAccount: string; amount?: number; split?: payments.CheckInput['split'] }): Promise<CardOrder> {
   const { agent, publicKey, privateKey } = await acquirerOf(db, communityId, settings.agentCode);
   const amount = input.amount ?? (await payments.findDebt(db, communityId, input.unifiedAccount)).total;
   if (amount <= 0) throw invalid('nothing_to_pay', { uk: 'Сплачувати нічого: борг нульовий', en: 'Nothing to pay: the debt is zero' }, { field: 'amount' });
-  const check = await payments.checkPayment(db, agent, { unifiedAccount: input.unifiedAccount, amount });
+  // An edited split per service is kept with the order; the callback's `pay` uses it by the reference.
+  const check = await payments.checkPayment(db, agent, { unifiedAccount: input.unifiedAccount, amount, ...(input.split ? { split: input.split } : {}) });
   const request: CheckoutRequest = {
     version: 3,
     public_key: publicKey,

@@ -130,6 +130,8 @@ export interface RegistryTables {
     community_id: number;
     user_id: number;
     premise_id: number;
+    /** The portal (src/portal): the resident who proved the link holds it; invited ones do not. */
+    holder: ColumnType<boolean, boolean | undefined, boolean>;
   };
   user_session: {
     community_id: number;

@@ -9,6 +9,7 @@ import { jobRoutes } from '../jobs/routes';
 import { dashboardRoutes } from '../dashboard/routes';
 import { billsRoutes } from '../bills/routes';
 import { paymentsRoutes } from '../payments/routes';
+import { portalRoutes } from '../portal/routes';
 
 /** A domain's HTTP routes: a function that adds them to the app (under /api). */
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void> | void;
@@ -24,4 +25,5 @@ export const routeModules: RouteModule[] = [
   dashboardRoutes,
   billsRoutes(),
   paymentsRoutes,
+  portalRoutes(),
 ];

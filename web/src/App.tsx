@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, Route, Routes, useLocation } from 'react-router';
+import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import {
   AppShell,
   Burger,
@@ -20,10 +20,15 @@ import { entriesFor } from './nav';
 import { useSession } from './session';
 import { SignInPage } from './pages/SignInPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { PortalApp } from './portal/PortalApp';
 
 export function App() {
   const { user } = useSession();
   const t = useT();
+  const location = useLocation();
+  // The residents' portal has its own route tree; residents signed in at the staff app go there.
+  if (location.pathname === '/portal' || location.pathname.startsWith('/portal/')) return <PortalApp />;
+  if (user?.role === 'resident') return <Navigate to="/portal" replace />;
   if (user === undefined) {
     return (
       <Center h="100vh">
