@@ -12,6 +12,7 @@
  * POST /bills/ebills {period}                   → {sent, failed} (admin, operator; needs SMTP_URL)
  * GET  /bills/ebills?period                     → {items: the e-mail log}
  * POST /bills/print-runs {period}               → 202 {jobId} (admin, operator); the job's result names the printRunId
+ * GET  /bills/print-runs                      → {items: the community's print runs, newest first}
  * GET  /bills/print-runs/:id                    → {printRunId, period, status, summary, files: [{name, kind, bills, sha256, size}]}
  * GET  /bills/print-runs/:id/files/:name        → the batch PDF, a manifest (CSV, PDF) or skipped.csv, byte for byte as issued
  */
@@ -24,7 +25,7 @@ import { invalid } from '../shared/errors';
 import { parsePeriod } from '../shared/period';
 import { BILL_SECTIONS } from './model';
 import * as bills from './service';
-import { printRunFile, printRunFiles, startPrintRun } from './print-run';
+import { listPrintRuns, printRunFile, printRunFiles, startPrintRun } from './print-run';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const periodQuery = z.object({ period: z.string().min(6).max(10) });
@@ -132,6 +133,9 @@ export function billsRoutes(mailer: () => Mailer | null = () => mailerFromEnv())
 
     api.post('/bills/print-runs', { schema: { tags, summary: 'Starts the print run of a closed period (a job)', body: periodQuery, response: { 202: z.object({ jobId: z.number() }) } } },
       async (request, reply) => reply.code(202).send({ jobId: await startPrintRun(ctx.db, ctx.jobs, actorOf(request), toPeriod(request.body.period)) }));
+
+    api.get('/bills/print-runs', { schema: { tags, summary: "The community's print runs, newest first" } },
+      async (request) => ({ items: await listPrintRuns(ctx.db, actorOf(request)) }));
 
     api.get('/bills/print-runs/:id', { schema: { tags, summary: "A print run and its files with their SHA-256", params: idParams } },
       async (request) => (await printRunFiles(ctx.db, actorOf(request), request.params.id)));
