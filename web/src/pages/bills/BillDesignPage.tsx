@@ -106,9 +106,9 @@ function DesignEditor({ saved, onSaved }: { saved: DesignView; onSaved: () => vo
           <Paper withBorder p="md">
             <Stack gap="sm">
               <Title order={4}>{t({ uk: 'Отримувач платежів', en: 'Payee' })}</Title>
-              <TextInput label={t({ uk: 'Отримувач', en: 'Recipient' })} value={form.recipientName} onChange={(e) => set('recipientName', e.currentTarget.value)} required />
-              <TextInput label={t({ uk: 'IBAN збору платежів', en: 'Collecting IBAN' })} value={form.collectingIban} onChange={(e) => set('collectingIban', e.currentTarget.value)} required />
-              <TextInput label={t({ uk: 'ЄДРПОУ отримувача', en: "Recipient's ЄДРПОУ" })} value={form.recipientCode} onChange={(e) => set('recipientCode', e.currentTarget.value)} required />
+              <TextInput label={t({ uk: 'Отримувач', en: 'Recipient' })} value={form.recipientName} onChange={(e) => set('recipientName', e.currentTarget.value)} />
+              <TextInput label={t({ uk: 'IBAN збору платежів', en: 'Collecting IBAN' })} value={form.collectingIban} onChange={(e) => set('collectingIban', e.currentTarget.value)} />
+              <TextInput label={t({ uk: 'ЄДРПОУ отримувача', en: "Recipient's ЄДРПОУ" })} value={form.recipientCode} onChange={(e) => set('recipientCode', e.currentTarget.value)} />
               <TextInput label={t({ uk: 'Населений пункт', en: 'Locality' })} value={form.locality} onChange={(e) => set('locality', e.currentTarget.value)} />
               <Text size="sm" fw={500}>{t({ uk: 'Формат QR НБУ', en: 'NBU QR format' })}</Text>
               <SegmentedControl aria-label={t({ uk: 'Формат QR НБУ', en: 'NBU QR format' })} value={form.qrFormat} onChange={(v) => set('qrFormat', v as '002' | '003')} data={[{ value: '002', label: '002' }, { value: '003', label: '003' }]} />
