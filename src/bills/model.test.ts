@@ -46,6 +46,19 @@ describe('composeBill', () => {
     expect([bill.meters, bill.notices, bill.news, bill.debtReminder]).toEqual([[], [], '', false]);
   });
 
+  it.each([
+    { news: '', communityNews: [], shown: '' },
+    { news: 'Новини', communityNews: [], shown: 'Новини' },
+    { news: '', communityNews: ['Ярмарок у суботу'], shown: 'Ярмарок у суботу' },
+    { news: 'Новини', communityNews: ['Ярмарок', 'Толока'], shown: 'Новини\nЯрмарок\nТолока' },
+  ])("news: the design's $news and the period's $communityNews → $shown", ({ news, communityNews, shown }) => {
+    expect(composeBill(input({ design: { ...input().design, news }, communityNews })).news).toBe(shown);
+  });
+
+  it('hidden news hides the community news of the period too', () => {
+    expect(composeBill(input({ design: { ...input().design, sections: ['meters'] }, communityNews: ['Ярмарок'] })).news).toBe('');
+  });
+
   it('a premise without an address is refused', () => {
     expect(() => composeBill(input({ addressee: { name: 'X', street: null, postalCode: null, locality: 'м. Вінниця' } }))).toThrow(BillInputError);
   });

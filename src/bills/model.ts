@@ -77,6 +77,8 @@ export interface BillInput {
   charges: ChargeDetail[];
   meters: MeterLine[];
   notices: Array<{ provider: string; text: string }>;
+  /** The community's news of the period (table bill_notice), printed after the design's own news. */
+  communityNews?: string[];
   design: BillDesign;
 }
 
@@ -225,7 +227,7 @@ export function composeBill(input: BillInput): BillModel {
     debtReminder: shows('debtReminder') && due.total > design.debtThreshold,
     meters: shows('meters') ? orderServices(input.meters, design.serviceOrder) : [],
     notices: shows('notices') ? input.notices : [],
-    news: shows('news') ? design.news : '',
+    news: shows('news') ? [design.news, ...(input.communityNews ?? [])].filter(Boolean).join('\n') : '',
     design,
   };
 }

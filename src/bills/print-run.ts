@@ -149,6 +149,14 @@ export async function startPrintRun(db: Db, jobs: JobQueue, actor: SessionUser, 
   return jobs.enqueue(actor.communityId, PRINT_RUN_JOB, { period, userId: actor.userId }, actor.userId);
 }
 
+/** The community's print runs, newest first (the print-runs page lists them). */
+export async function listPrintRuns(db: Db, actor: SessionUser) {
+  requireRole(actor, 'admin', 'operator', 'city');
+  const rows = await db.selectFrom('print_run').select(['print_run_id', 'period', 'status', 'job_id', 'summary', 'created_at'])
+    .where('community_id', '=', actor.communityId).orderBy('print_run_id', 'desc').limit(100).execute();
+  return rows.map((r) => ({ printRunId: r.print_run_id, period: String(r.period), status: r.status, jobId: r.job_id, summary: r.summary, createdAt: new Date(r.created_at).toISOString() }));
+}
+
 export async function printRunFiles(db: Db, actor: SessionUser, printRunId: number) {
   requireRole(actor, 'admin', 'operator', 'city');
   const run = await db.selectFrom('print_run').selectAll().where('community_id', '=', actor.communityId).where('print_run_id', '=', printRunId).executeTakeFirst();

@@ -105,3 +105,25 @@ select s.code as "serviceCode", s.name_uk as "serviceUk", m.serial, mc.zone,
   const trim = (v: string | null) => (v === null ? null : trimDecimal(v));
   return r.rows.map((m) => ({ ...m, previous: trim(m.previous), current: trim(m.current), consumption: trimDecimal(m.consumption) }));
 }
+
+export interface NoticeRow {
+  noticeId: number;
+  providerId: number | null;
+  provider: string | null;
+  periodFrom: string;
+  periodTo: string;
+  textUk: string;
+  textEn: string;
+}
+
+/** The notices in force in a period (provider_id null = the community's news), oldest first. */
+export async function noticesInPeriod(db: DbOrTx, communityId: number, period: string, providerId?: number): Promise<NoticeRow[]> {
+  const r = await sql<NoticeRow>`
+select n.notice_id as "noticeId", n.provider_id as "providerId", coalesce(p.short_name, p.name) as provider,
+       n.period_from::text as "periodFrom", n.period_to::text as "periodTo", n.text_uk as "textUk", n.text_en as "textEn"
+  from bill_notice n left join provider p on p.community_id = n.community_id and p.provider_id = n.provider_id
+ where n.community_id = ${communityId} and ${period}::date between n.period_from and n.period_to
+   ${providerId === undefined ? sql`` : sql`and n.provider_id = ${providerId}`}
+ order by n.notice_id`.execute(db);
+  return r.rows;
+}

@@ -12,6 +12,9 @@
  * POST /bills/ebills {period}                   → {sent, failed} (admin, operator; needs SMTP_URL)
  * GET  /bills/ebills?period                     → {items: the e-mail log}
  * POST /bills/print-runs {period}               → 202 {jobId} (admin, operator); the job's result names the printRunId
+ * GET  /bills/notices?period, POST /bills/notices {providerId|null, periodFrom, periodTo, textUk, textEn}, DELETE /bills/notices/:id
+ *                                              → the bill's notices: a provider's (its own users or staff), or the community's news (staff)
+ * GET  /bills/print-runs                      → {items: the community's print runs, newest first}
  * GET  /bills/print-runs/:id                    → {printRunId, period, status, summary, files: [{name, kind, bills, sha256, size}]}
  * GET  /bills/print-runs/:id/files/:name        → the batch PDF, a manifest (CSV, PDF) or skipped.csv, byte for byte as issued
  */
@@ -24,7 +27,7 @@ import { invalid } from '../shared/errors';
 import { parsePeriod } from '../shared/period';
 import { BILL_SECTIONS } from './model';
 import * as bills from './service';
-import { printRunFile, printRunFiles, startPrintRun } from './print-run';
+import { listPrintRuns, printRunFile, printRunFiles, startPrintRun } from './print-run';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const periodQuery = z.object({ period: z.string().min(6).max(10) });
@@ -132,6 +135,25 @@ export function billsRoutes(mailer: () => Mailer | null = () => mailerFromEnv())
 
     api.post('/bills/print-runs', { schema: { tags, summary: 'Starts the print run of a closed period (a job)', body: periodQuery, response: { 202: z.object({ jobId: z.number() }) } } },
       async (request, reply) => reply.code(202).send({ jobId: await startPrintRun(ctx.db, ctx.jobs, actorOf(request), toPeriod(request.body.period)) }));
+
+    api.get('/bills/notices', { schema: { tags, summary: 'The notices printed on the bills of a period (provider notices and community news)', querystring: periodQuery } },
+      async (request) => ({ items: await bills.listNotices(ctx.db, actorOf(request), toPeriod(request.query.period)) }));
+
+    api.post('/bills/notices', {
+      schema: { tags, summary: "Adds a provider's notice (or, with providerId null, the community's news) for a range of periods", body: z.object({ providerId: z.number().int().positive().nullable(), periodFrom: z.string().max(10), periodTo: z.string().max(10), textUk: z.string().max(500), textEn: z.string().max(500) }), response: { 201: z.object({ noticeId: z.number(), providerId: z.number().nullable() }) } },
+    }, async (request, reply) => {
+      const b = request.body;
+      reply.code(201);
+      return bills.addNotice(ctx.db, actorOf(request), { ...b, periodFrom: toPeriod(b.periodFrom), periodTo: toPeriod(b.periodTo) });
+    });
+
+    api.delete('/bills/notices/:id', { schema: { tags, summary: 'Removes a notice', params: idParams } }, async (request, reply) => {
+      await bills.deleteNotice(ctx.db, actorOf(request), request.params.id);
+      return reply.code(204).send();
+    });
+
+    api.get('/bills/print-runs', { schema: { tags, summary: "The community's print runs, newest first" } },
+      async (request) => ({ items: await listPrintRuns(ctx.db, actorOf(request)) }));
 
     api.get('/bills/print-runs/:id', { schema: { tags, summary: "A print run and its files with their SHA-256", params: idParams } },
       async (request) => (await printRunFiles(ctx.db, actorOf(request), request.params.id)));

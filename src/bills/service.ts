@@ -16,7 +16,7 @@ import { formatPeriodUk } from '../shared/period';
 import { renderBillHtml } from './html';
 import { BILL_SECTIONS, BillInputError, composeBill, DEFAULT_DESIGN, type BillDesign, type BillModel, type BillSection } from './model';
 import { openBillDocument, openImage, renderBillPdf } from './pdf';
-import { chargeDetails, loadDesignRow, loadPeriod, meterLines, premiseHeaders, type DesignRow, type PremiseHeader } from './repo';
+import { chargeDetails, loadDesignRow, loadPeriod, meterLines, noticesInPeriod, premiseHeaders, type DesignRow, type NoticeRow, type PremiseHeader } from './repo';
 
 export const MAX_LOGO_BYTES = 1024 * 1024;
 
@@ -74,15 +74,20 @@ export function billInputReason(e: BillInputError) {
 }
 
 /** A premise's bill from the ledger, readings and design; `providerId` keeps only that provider's lines. */
-export async function buildBill(db: DbOrTx, communityId: number, header: PremiseHeader, period: string, design: BillDesign & { locality: string }, dueDate: string | null, providerId: number | null = null): Promise<BillModel> {
-  const [lines, balances, charges, meters] = await Promise.all([
+export async function buildBill(
+  db: DbOrTx, communityId: number, header: PremiseHeader, period: string, design: BillDesign & { locality: string }, dueDate: string | null,
+  providerId: number | null = null, periodNotices?: NoticeRow[],
+): Promise<BillModel> {
+  const [lines, balances, charges, meters, notices] = await Promise.all([
     premisePeriodLines(db, communityId, header.premiseId, period),
     premiseBalances(db, communityId, header.premiseId, period),
     chargeDetails(db, communityId, header.premiseId, period),
     meterLines(db, communityId, header.premiseId, period),
+    periodNotices ?? noticesInPeriod(db, communityId, period),
   ]);
   const own = providerId === null ? balances : balances.filter((b) => b.providerId === providerId);
   const ownServices = new Set(own.map((b) => b.serviceCode));
+  const ownProviders = new Set(own.map((b) => b.providerId));
   return composeBill({
     communityName: header.communityName,
     period,
@@ -93,7 +98,8 @@ export async function buildBill(db: DbOrTx, communityId: number, header: Premise
     balances: own,
     charges,
     meters: providerId === null ? meters : meters.filter((m) => ownServices.has(m.serviceCode)),
-    notices: [],
+    notices: notices.filter((n) => n.providerId !== null && ownProviders.has(n.providerId)).map((n) => ({ provider: n.provider ?? '', text: n.textUk })),
+    communityNews: notices.filter((n) => n.providerId === null).map((n) => n.textUk),
     design,
   });
 }
@@ -329,4 +335,60 @@ export async function emailLog(db: DbOrTx, actor: SessionUser, period: string) {
     .orderBy('email_id', 'desc')
     .execute();
   return rows.map((r) => ({ ...r, sent_at: new Date(r.sent_at).toISOString() }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notices on the bill: a provider's, or the community's news
+// ---------------------------------------------------------------------------------------------
+
+export interface NoticeInput {
+  providerId: number | null;
+  periodFrom: string;
+  periodTo: string;
+  textUk: string;
+  textEn: string;
+}
+
+/** Who may write a notice of this provider: staff any (null = the community's news), a provider's user only its own. */
+function noticeProvider(actor: SessionUser, providerId: number | null): number | null {
+  if (actor.role === 'admin' || actor.role === 'operator') return providerId;
+  if (actor.role === 'provider' && actor.providerId && (providerId === null || providerId === actor.providerId)) return actor.providerId;
+  throw invalid('notice_not_allowed', { uk: 'Оголошення постачальника може додати лише він сам або адміністратор', en: "Only the provider itself or an administrator may add the provider's notice" }, { field: 'providerId' });
+}
+
+export async function addNotice(db: Db, actor: SessionUser, input: NoticeInput) {
+  requireRole(actor, 'admin', 'operator', 'provider');
+  const providerId = noticeProvider(actor, input.providerId);
+  if (input.periodTo < input.periodFrom) {
+    throw invalid('invalid_period_range', { uk: `Період «до» (${input.periodTo.slice(0, 7)}) раніше за «від» (${input.periodFrom.slice(0, 7)})`, en: `The period "to" (${input.periodTo.slice(0, 7)}) is before "from" (${input.periodFrom.slice(0, 7)})` }, { field: 'periodTo' });
+  }
+  for (const field of ['textUk', 'textEn'] as const) {
+    if (!input[field].trim()) throw invalid('notice_text_required', { uk: 'Текст оголошення українською та англійською обов’язковий', en: 'The notice text in Ukrainian and in English is required' }, { field });
+  }
+  if (providerId !== null) {
+    const p = await db.selectFrom('provider').select('provider_id').where('community_id', '=', actor.communityId).where('provider_id', '=', providerId).executeTakeFirst();
+    if (!p) throw notFound({ uk: `Постачальник ${providerId}`, en: `Provider ${providerId}` });
+  }
+  return db.transaction().execute(async (trx) => {
+    const values = { community_id: actor.communityId, provider_id: providerId, period_from: input.periodFrom, period_to: input.periodTo, text_uk: input.textUk.trim(), text_en: input.textEn.trim(), created_by: actor.userId };
+    const row = await trx.insertInto('bill_notice').values(values).returning('notice_id').executeTakeFirstOrThrow();
+    await writeAudit(trx, actor, 'create', 'bill_notice', row.notice_id, null, values);
+    return { noticeId: row.notice_id, providerId };
+  });
+}
+
+/** The notices in force in a period; a provider's user sees only its own. */
+export async function listNotices(db: DbOrTx, actor: SessionUser, period: string) {
+  requireRole(actor, ...STAFF, 'provider');
+  return noticesInPeriod(db, actor.communityId, period, actor.role === 'provider' ? (actor.providerId ?? -1) : undefined);
+}
+
+export async function deleteNotice(db: Db, actor: SessionUser, noticeId: number) {
+  requireRole(actor, 'admin', 'operator', 'provider');
+  const row = await db.selectFrom('bill_notice').selectAll().where('community_id', '=', actor.communityId).where('notice_id', '=', noticeId).executeTakeFirst();
+  if (!row || (actor.role === 'provider' && row.provider_id !== actor.providerId)) throw notFound({ uk: `Оголошення ${noticeId}`, en: `Notice ${noticeId}` });
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('bill_notice').where('community_id', '=', actor.communityId).where('notice_id', '=', noticeId).execute();
+    await writeAudit(trx, actor, 'delete', 'bill_notice', noticeId, row, null);
+  });
 }

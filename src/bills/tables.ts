@@ -44,6 +44,17 @@ export interface BillsTables {
     message_id: string | null;
     sent_at: Timestamp;
   };
+  bill_notice: {
+    community_id: number;
+    notice_id: Generated<number>;
+    provider_id: number | null;
+    period_from: string;
+    period_to: string;
+    text_uk: string;
+    text_en: string;
+    created_by: number | null;
+    created_at: Generated<Timestamp>;
+  };
   print_run: {
     community_id: number;
     print_run_id: Generated<number>;

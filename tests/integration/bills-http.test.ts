@@ -207,4 +207,27 @@ describe('bills over HTTP: design, the bill of a closed period, its PDF and QR, 
     expect(second.run.files.map((f: { sha256: string }) => f.sha256)).toEqual(first.run.files.map((f: { sha256: string }) => f.sha256));
     await expect(sql`update print_file set size = 0`.execute(h.db)).rejects.toThrow(/immutable/);
   }, 60_000);
+
+  it("notices: a provider's own on bills with its lines, the community's news on every bill, both in the period range", async () => {
+    const notice = { providerId: null, periodFrom: OCT.slice(0, 7), periodTo: OCT.slice(0, 7), textUk: 'Планова заміна труб', textEn: 'Planned pipe works' };
+    const mine = await send('vodokanal', 'POST', '/api/bills/notices', { ...notice, providerId: 1 });
+    expect(mine.statusCode).toBe(201);
+    expect(mine.json().providerId).toBe(1);
+    expect((await send('vodokanal', 'POST', '/api/bills/notices', { ...notice, providerId: 2 })).json().code).toBe('notice_not_allowed');
+    expect((await send('resident', 'POST', '/api/bills/notices', notice)).statusCode).toBe(403);
+    const bad = await send('admin', 'POST', '/api/bills/notices', { ...notice, periodFrom: '2026-12', textUk: 'Новини' });
+    expect(bad.json()).toMatchObject({ code: 'invalid_period_range', field: 'periodTo' });
+    expect((await send('admin', 'POST', '/api/bills/notices', { ...notice, textUk: 'Ярмарок у неділю', textEn: 'Fair on Sunday' })).statusCode).toBe(201);
+    expect((await send('admin', 'POST', '/api/bills/notices', { ...notice, periodFrom: '2026-12', periodTo: '2026-12', textUk: 'Не цей місяць', textEn: 'Not this month' })).statusCode).toBe(201);
+    const bill = (await send('admin', 'GET', `/api/bills/premises/1?period=${OCT}`)).json();
+    // Premise 1 has a Водоканал account (provider 1): its notice is on the bill, under its name.
+    expect(bill.notices).toEqual([{ provider: 'Водоканал', text: 'Планова заміна труб' }]);
+    expect(bill.news).toContain('Ярмарок у неділю');
+    expect(bill.news).not.toContain('Не цей місяць');
+    const listed = (await send('vodokanal', 'GET', `/api/bills/notices?period=${OCT}`)).json().items;
+    expect(listed.map((n: { textUk: string }) => n.textUk)).toEqual(['Планова заміна труб']);
+    const text = plainSpaces(pdfText((await send('admin', 'GET', `/api/bills/premises/1/pdf?period=${OCT}`)).rawPayload));
+    expect(text).toContain('Ярмарок у неділю');
+    expect(text).toContain('Водоканал: Планова заміна труб');
+  });
 });

@@ -139,6 +139,34 @@ function problemToError(status: number, data: unknown): ApiError {
   );
 }
 
+/**
+ * A request whose body or answer is not JSON (an image upload, a PDF back), with the same cookie,
+ * CSRF token and problem+json errors as the rest.
+ */
+export async function requestBlob(method: Method, path: string, body: unknown, contentType = 'application/json'): Promise<Blob> {
+  const headers: Record<string, string> = { 'content-type': contentType };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const payload = contentType === 'application/json' ? JSON.stringify(body) : (body as BodyInit);
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, { method, headers, credentials: 'include', body: payload });
+  } catch {
+    throw new ApiError(0, 'network', { uk: 'Немає зв’язку з сервером. Перевірте з’єднання та спробуйте ще раз.', en: 'Cannot reach the server. Check the connection and try again.' });
+  }
+  if (response.status === 401) onSessionLost?.();
+  if (!response.ok) {
+    const text = await response.text();
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+    throw problemToError(response.status, data);
+  }
+  return response.blob();
+}
+
 export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),

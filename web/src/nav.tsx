@@ -30,6 +30,11 @@ import { IconFileImport } from '@tabler/icons-react';
 import { IconCalculator, IconReceipt2, IconScale, IconWallet } from '@tabler/icons-react';
 import { IconGauge, IconListCheck, IconUsers } from '@tabler/icons-react';
 import { UsersPage } from './pages/admin/UsersPage';
+// Bills (issue 13)
+import { BillDesignPage } from './pages/bills/BillDesignPage';
+import { PrintRunsPage } from './pages/bills/PrintRunsPage';
+import { EbillLogPage } from './pages/bills/EbillLogPage';
+import { IconMail, IconPalette, IconPrinter } from '@tabler/icons-react';
 
 /**
  * Every page of the app, in menu order. To add a page, append one line:
@@ -69,6 +74,9 @@ export const nav: NavEntry[] = [
   { path: '/payments', label: { uk: 'Платежі', en: 'Payments' }, roles: ['admin', 'operator', 'city'], element: <PaymentsPage />, icon: IconWallet },
   { path: '/onboarding/profiles/new', label: { uk: 'Профіль імпорту', en: 'Import profile' }, roles: ['admin', 'operator'], element: <ProfilePage />, icon: IconFileImport, hidden: true },
   { path: '/bills/preview', label: { uk: 'Перегляд рахунку', en: 'Bill preview' }, roles: ['admin', 'operator', 'city'], element: <BillPreviewPage />, icon: IconReceipt2 },
+  { path: '/bills/design', label: { uk: 'Дизайн рахунку', en: 'Bill design' }, roles: ['admin'], element: <BillDesignPage />, icon: IconPalette },
+  { path: '/bills/print-runs', label: { uk: 'Друк рахунків', en: 'Print runs' }, roles: ['admin', 'operator', 'city'], element: <PrintRunsPage />, icon: IconPrinter },
+  { path: '/bills/ebills', label: { uk: 'Електронні рахунки', en: 'E-bills' }, roles: ['admin', 'operator', 'city'], element: <EbillLogPage />, icon: IconMail },
   { path: '/admin/users', label: { uk: 'Користувачі та ролі', en: 'Users and roles' }, roles: ['admin'], element: <UsersPage />, icon: IconUsers },
 ];
 
