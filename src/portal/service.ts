@@ -5,8 +5,8 @@
  * `amountDue(premiseBalances(…))` from src/billing, through payments' `findDebt`.
  */
 import { randomBytes } from 'node:crypto';
-import { openSession, signIn, type SignedIn, type SignInLimits } from '../auth/service';
-import { AttemptLimiter } from '../auth/attempts';
+import { openSession, signIn, type SignedIn } from '../auth/service';
+import { AttemptLimiter, SignInGuard } from '../auth/attempts';
 import { writeAudit } from '../auth/audit';
 import { createUser } from '../auth/service';
 import { hashPassword } from '../auth/password';
@@ -31,7 +31,8 @@ import * as repo from './repo';
 import type { CodePurpose } from './tables';
 
 export interface PortalLimits {
-  signIn: SignInLimits;
+  /** The portal's sign-ins keep the staff sign-in policy (src/auth/README.md), counted apart. */
+  signIn: SignInGuard;
   /** Wrong codes per contact. */
   codes: AttemptLimiter;
   /** Wrong household proofs per person, and per unified account (one guessed by many). */
@@ -41,7 +42,7 @@ export interface PortalLimits {
 
 export function portalLimits(): PortalLimits {
   return {
-    signIn: { byLogin: new AttemptLimiter(10), byIp: new AttemptLimiter(50) },
+    signIn: new SignInGuard(),
     codes: new AttemptLimiter(10),
     linkByUser: new AttemptLimiter(5),
     linkByAccount: new AttemptLimiter(10),
@@ -145,7 +146,7 @@ export async function portalSignIn(db: Db, limits: PortalLimits, communityId: nu
       throw new AppError('not_confirmed', 403, { uk: 'Обліковий запис ще не підтверджено: введіть код із повідомлення', en: 'The account is not confirmed yet: type the code from the message' }, { field: 'contact' });
     }
   }
-  return signIn(db, limits.signIn, { login, password: input.password, ip: input.ip });
+  return signIn(db, limits.signIn, { login, password: input.password, ip: input.ip }, communityId);
 }
 
 /** Asks for a reset code. The answer is the same whether the contact has an account or not. */
