@@ -1,4 +1,4 @@
-import { PgBoss } from 'pg-boss';
+import PgBoss from 'pg-boss';
 import type { DatabaseHandle, Db } from '../db/index';
 import { AppError } from '../shared/errors';
 
@@ -39,13 +39,10 @@ export class JobQueue {
     this.boss =
       this.handle.kind === 'postgres'
         ? new PgBoss({ connectionString: this.handle.url, max: 3 })
-        : new PgBoss({
-            backend: 'pglite',
-            db: { executeSql: (text: string, values?: unknown[]) => this.pgliteExecute(text, values) },
-          });
+        : new PgBoss({ db: { executeSql: (text: string, values?: unknown[]) => this.pgliteExecute(text, values) } });
     this.boss.on('error', (err) => console.error('job queue:', err.message));
     await this.boss.start();
-    await this.boss.createQueue(QUEUE, { retryLimit: 2, retryDelay: 2 });
+    await this.boss.createQueue(QUEUE, { name: QUEUE, retryLimit: 2, retryDelay: 2 });
     await this.boss.work<{ communityId: number; jobId: number }>(QUEUE, { pollingIntervalSeconds: 1 }, async ([job]) => {
       await this.execute(job.data.communityId, job.data.jobId);
     });
