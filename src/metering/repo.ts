@@ -2,7 +2,22 @@
 import Decimal from 'decimal.js';
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/index';
+import type { RawBuilder } from 'kysely';
 import type { MeterKind, MeterStatus, ReadingChannel, ReadingKind, ReadingStatus } from './tables';
+
+/**
+ * The one rule of a provider's reach over meters (install, replace, read, review): the meter's
+ * service is one the provider supplies, through an open account, on the meter's premise — or, for
+ * a building meter, on some premise of its building. `meter` is the SQL alias of the meter row.
+ */
+export function providerServesMeter(providerId: number | null, meter = 'm'): RawBuilder<boolean> {
+  const m = (column: string) => sql.ref(`${meter}.${column}`);
+  return sql<boolean>`exists (
+    select 1 from account a join premise ap on ap.community_id = a.community_id and ap.premise_id = a.premise_id
+     where a.community_id = ${m('community_id')} and a.service_id = ${m('service_id')}
+       and a.provider_id = ${providerId}::bigint and a.closed_on is null
+       and (a.premise_id = ${m('premise_id')} or (${m('premise_id')} is null and ap.building_id = ${m('building_id')})))`;
+}
 
 const zoneValues = (r: { value1: string | null; value2: string | null; value3: string | null }, zones: number): string[] =>
   [r.value1, r.value2, r.value3].slice(0, zones).map((v) => new Decimal(v ?? '0').toString());
@@ -87,10 +102,7 @@ select m.meter_id, m.kind, m.premise_id, m.building_id, m.service_id, m.provider
        coalesce(ps.window_opens_day, cs.window_opens_day, -4) as opens_day,
        coalesce(ps.window_closes_day, cs.window_closes_day, 0) as closes_day,
        coalesce(ps.plausibility_factor, cs.plausibility_factor, 3) as factor,
-       ${providerId}::bigint is not null and exists (
-         select 1 from account a
-          where a.community_id = m.community_id and a.premise_id = m.premise_id and a.service_id = m.service_id
-            and a.provider_id = ${providerId}::bigint and a.closed_on is null) as has_account
+       ${providerId}::bigint is not null and ${providerServesMeter(providerId)} as has_account
 from meter m
 left join metering_settings ps on ps.community_id = m.community_id and ps.provider_id = m.provider_id
 left join metering_settings cs on cs.community_id = m.community_id and cs.provider_id is null

@@ -42,7 +42,13 @@ const tags = ['onboarding'];
 const uploadDir = () => path.resolve(process.env.HROMADA_UPLOAD_DIR ?? path.join(process.env.HROMADA_DATA_DIR ?? 'data', 'uploads'));
 
 /** Streams the request body to a new file, refusing it past the size limit. */
-async function saveUpload(body: Readable, fileName: string): Promise<string> {
+async function saveUpload(body: Readable | undefined, fileName: string): Promise<string> {
+  if (!body || typeof body.pipe !== 'function') {
+    throw new AppError('file_missing', 400, {
+      uk: 'Немає файлу: надішліть його тілом запиту з Content-Type: application/octet-stream',
+      en: 'No file: send it as the request body with Content-Type: application/octet-stream',
+    }, { field: 'body' });
+  }
   fs.mkdirSync(uploadDir(), { recursive: true });
   const target = path.join(uploadDir(), `${Date.now()}-${randomBytes(6).toString('hex')}${path.extname(fileName).toLowerCase().replace(/[^.a-z0-9]/g, '')}`);
   let bytes = 0;
@@ -163,7 +169,7 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
       async (request) => {
         requireRole(actorOf(request), ...IMPORT_WRITERS);
         const q = request.query;
-        const file = await saveUpload(request.body as Readable, q.fileName);
+        const file = await saveUpload(request.body as Readable | undefined, q.fileName);
         try {
           const reader = await openTable(file, { format: q.format, encoding: q.encoding as never, delimiter: q.delimiter, displayName: q.fileName });
           const rows: string[][] = [];
@@ -223,7 +229,7 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
           if (!parsed.success) throw invalid('bad_profile', { uk: 'Некоректні налаштування профілю', en: 'Invalid profile settings' }, { issues: parsed.error.issues });
           settings = parsed.data;
         }
-        const filePath = await saveUpload(request.body as Readable, q.fileName);
+        const filePath = await saveUpload(request.body as Readable | undefined, q.fileName);
         const created = await createImport(ctx.db, {
           communityId: actor.communityId,
           providerId,

@@ -13,7 +13,9 @@ import type { AppContext } from './context';
 import { installErrorHandler } from './errors';
 import { routeModules } from './routes';
 import { installAuth } from '../auth/plugin';
-import { AppError } from '../shared/errors';
+import { AppError, forbidden, notFound, unauthenticated } from '../shared/errors';
+import { recordInScope, scopeChecked } from './scope';
+import { accessRules, roleAllowed, ruleKey } from './access-rules';
 
 const webDist = path.resolve('web/dist');
 
@@ -108,6 +110,27 @@ function nulField(value: unknown, path: string): string | null {
   return null;
 }
 
+/**
+ * The access rule table, applied before any route runs: the roles (401, 403), then every path
+ * parameter that names a record of the caller's reach (404 otherwise, see scope.ts). A route
+ * without a line is left to its service (and fails the access matrix test until it has one).
+ */
+function enforceAccessRules(api: FastifyInstance, ctx: AppContext) {
+  api.addHook('onRequest', async (request) => {
+    const url = request.routeOptions.url;
+    if (!url) return;
+    const rule = accessRules[ruleKey(request.method === 'HEAD' ? 'GET' : request.method, url)];
+    if (!rule) return;
+    if (!roleAllowed(rule, request.user?.role ?? null)) throw request.user ? forbidden() : unauthenticated();
+    const params = request.params as Record<string, string>;
+    for (const [name, kind] of Object.entries(rule.ids ?? {})) {
+      const value = params[name];
+      if (value === undefined || !request.user || !scopeChecked(kind)) continue;
+      if (!(await recordInScope(ctx.db, request.user, kind, value))) throw notFound({ uk: `Запис ${value} (${name})`, en: `Record ${value} (${name})` }, { field: name });
+    }
+  });
+}
+
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ? loggerOptions(options.logger === true ? {} : options.logger) : false,
@@ -153,6 +176,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       );
       typed.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       installAuth(api, ctx);
+      enforceAccessRules(api, ctx);
       for (const register of routeModules) await register(api, ctx);
     },
     { prefix: '/api' },

@@ -143,6 +143,7 @@ insert into meter (community_id, meter_id, kind, premise_id, building_id, servic
   (1, 4, 'individual', 1, 1, 2, 'EL-1', 2, '2020-01-01', '2030-01-01'),
   (1, 5, 'individual', 3, 1, 2, 'EL-3', 1, '2020-01-01', '2030-01-01'),
   (1, 6, 'building', null, 2, 3, 'HT-B2', 1, '2020-01-01', '2030-01-01');
+select setval(pg_get_serial_sequence('meter', 'meter_id'), 100);
 insert into meter_consumption (community_id, period, meter_id, premise_id, building_id, service_id, zone, volume, estimated, verification_expired) values
   (1, '2026-10-01', 1, 1, 1, 1, 1, 9, false, false),
   (1, '2026-10-01', 2, 2, 1, 1, 1, 5, false, true),

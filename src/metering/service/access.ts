@@ -23,8 +23,8 @@ export function channelAllowed(role: SessionUser['role'], channel: ReadingChanne
 }
 
 /**
- * A resident: meters of premises linked to them; a provider: its own meters (or, where a meter
- * names no provider, those of premises where it has an open account for that service); staff: any.
+ * A resident: meters of premises linked to them; a provider: meters of the services it supplies
+ * through an open account on the meter's premise (its building, for a building meter); staff: any.
  */
 export function mayReadMeter(
   actor: SessionUser,
@@ -37,7 +37,8 @@ export function mayReadMeter(
     case 'city':
       return true;
     case 'provider':
-      return meter.providerId !== null ? meter.providerId === actor.providerId : meter.providerHasAccount === true;
+      // Whoever recorded the meter: the provider must supply its service there (repo.providerServesMeter).
+      return meter.providerHasAccount === true;
     case 'resident':
       return meter.premiseId !== null && premises.has(meter.premiseId);
   }

@@ -3,7 +3,7 @@
 // ---------------------------------------------------------------------------------------------
 
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
+import type { Db, DbOrTx } from '../../db/index';
 import type { SessionUser } from '../../server/context';
 import { forbidden, invalid } from '../../shared/errors';
 import { isIsoDate, periodOf } from '../../shared/period';
@@ -70,6 +70,8 @@ export async function upsertMetersBulk(db: Db, actor: SessionUser, rows: MeterIn
       ? await trx.selectFrom('premise').select(['premise_id', 'building_id']).where('community_id', '=', c).where('premise_id', 'in', premiseIds).execute()
       : [];
     const buildingOf = new Map(premises.map((p) => [p.premise_id, p.building_id]));
+    // A provider installs meters only of the services it supplies there (repo.providerServesMeter).
+    const served = actor.role === 'provider' ? await providerServedPlaces(trx, c, actor.providerId, [...new Set([...buildingOf.values(), ...rows.map((r) => r.buildingId).filter((v): v is number => typeof v === 'number')])]) : null;
     const existing = await trx
       .selectFrom('meter')
       .select(['meter_id', 'service_id', 'serial', 'premise_id', 'provider_id', 'zones', 'digits', 'multiplier', 'verified_until'])
@@ -99,6 +101,9 @@ export async function upsertMetersBulk(db: Db, actor: SessionUser, rows: MeterIn
       }
       if (buildingId === undefined) return fail('Не вказано ні приміщення, ні будинку лічильника', 'Neither the premise nor the building of the meter is given');
       const providerId = actor.role === 'provider' ? actor.providerId : (input.providerId ?? null);
+      if (served && !served.has(input.premiseId != null ? `p${input.premiseId}|${serviceId}` : `b${buildingId}|${serviceId}`)) {
+        return fail('Ви не постачаєте цю послугу в цьому приміщенні (немає відкритого особового рахунку)', 'You do not supply this service at this premise (no open account)');
+      }
       const key = `${serviceId}|${serial}`;
       if (seen.has(key)) return fail(`Лічильник ${serial} повторюється у файлі`, `Meter ${serial} appears twice in the file`);
       seen.add(key);
@@ -242,4 +247,19 @@ export async function setMeterStatus(db: Db, actor: SessionUser, meterId: number
     await writeAudit(trx, actor, 'meter_status', 'meter', meterId, before, after);
     return after;
   });
+}
+
+/** Where a provider supplies which service through an open account: 'p<premise>|<service>' and 'b<building>|<service>'. */
+async function providerServedPlaces(db: DbOrTx, communityId: number, providerId: number | null, buildingIds: number[]): Promise<Set<string>> {
+  if (buildingIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('account as a')
+    .innerJoin('premise as p', (j) => j.onRef('p.community_id', '=', 'a.community_id').onRef('p.premise_id', '=', 'a.premise_id'))
+    .select(['a.premise_id', 'p.building_id', 'a.service_id'])
+    .where('a.community_id', '=', communityId)
+    .where('a.provider_id', '=', providerId ?? -1)
+    .where('a.closed_on', 'is', null)
+    .where('p.building_id', 'in', buildingIds)
+    .execute();
+  return new Set(rows.flatMap((r) => [`p${r.premise_id}|${r.service_id}`, `b${r.building_id}|${r.service_id}`]));
 }

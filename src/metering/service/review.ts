@@ -7,7 +7,7 @@ import type { SessionUser } from '../../server/context';
 import { AppError, forbidden, notFound, type Bilingual } from '../../shared/errors';
 import { writeAudit } from '../../auth/audit';
 import { decodeCursor, pageOf } from '../../shared/pagination';
-import { lastReadings } from '../repo';
+import { lastReadings, providerServesMeter } from '../repo';
 
 export async function listReviewQueue(db: DbOrTx, actor: SessionUser, page: { limit: number; cursor?: string }) {
   if (!['admin', 'operator', 'provider'].includes(actor.role)) throw forbidden();
@@ -40,7 +40,7 @@ export async function listReviewQueue(db: DbOrTx, actor: SessionUser, page: { li
     ])
     .where('r.community_id', '=', actor.communityId)
     .where('r.status', '=', 'needs_review');
-  if (actor.role === 'provider') query = query.where('m.provider_id', '=', actor.providerId);
+  if (actor.role === 'provider') query = query.where(providerServesMeter(actor.providerId));
   if (after) query = query.where('r.reading_id', '>', after[0] as number);
   const rows = await query.orderBy('r.reading_id').limit(page.limit + 1).execute();
   const previous = await lastAcceptedBefore(db, actor.communityId, rows.map((r) => ({ meterId: r.meter_id, readingId: r.reading_id })));
@@ -71,12 +71,12 @@ export async function reviewReading(db: Db, actor: SessionUser, readingId: numbe
       .selectFrom('meter_reading as r')
       .innerJoin('meter as m', (j) => j.onRef('m.community_id', '=', 'r.community_id').onRef('m.meter_id', '=', 'r.meter_id'))
       .selectAll('r')
-      .select('m.provider_id')
+      .select(providerServesMeter(actor.providerId).as('served'))
       .where('r.community_id', '=', actor.communityId)
       .where('r.reading_id', '=', readingId)
       .forUpdate()
       .executeTakeFirst();
-    if (!row || (actor.role === 'provider' && row.provider_id !== actor.providerId)) throw notFound({ uk: `Показник №${readingId}`, en: `Reading #${readingId}` });
+    if (!row || (actor.role === 'provider' && !row.served)) throw notFound({ uk: `Показник №${readingId}`, en: `Reading #${readingId}` });
     if (row.status !== 'needs_review') {
       throw new AppError('not_in_review', 409, { uk: `Показник №${readingId} не чекає на перевірку (стан: ${row.status})`, en: `Reading #${readingId} is not awaiting review (status: ${row.status})` });
     }
