@@ -87,7 +87,7 @@ async function resolvableImport(trx: Tx, communityId: number, importId: number) 
   if (imp.dry_run) {
     throw conflict('dry_run_import', { uk: 'Це пробний прогін: він нічого не змінює. Імпортуйте файл насправді', en: 'This is a dry run: it changes nothing. Import the file for real' });
   }
-  if (imp.status !== 'applied') {
+  if (imp.status !== 'applied' && imp.status !== 'partial') {
     throw conflict('import_not_applied', { uk: `Імпорт №${importId} ще не завершено (стан: ${imp.status})`, en: `Import #${importId} is not finished (status: ${imp.status})` });
   }
   return imp;

@@ -33,6 +33,7 @@ import { openTable, refuseFile, type TableReader } from './readers';
 import { submitReadingsBulk, upsertMetersBulk, type MeterInput } from '../metering/service';
 import * as repo from './repo';
 import { timed } from './trace';
+import { serviceResolver } from './service-names';
 import { openPeriodForCorrections } from '../billing/run';
 
 export const IMPORT_JOB = 'onboarding.import';
@@ -151,10 +152,20 @@ function isBlankRow(values: string[]): boolean {
   return true;
 }
 
-function serviceCodeOf(record: CanonicalRecord, settings: ProfileSettings): string | null {
+/** An import's final status by its rows: all failed → failed; some → partial; none → applied. */
+export function importOutcome(counters: Record<string, number>): 'applied' | 'partial' | 'failed' {
+  const rows = counters.rows ?? 0;
+  const errors = counters.error ?? 0;
+  if (rows > 0 && errors === rows) return 'failed';
+  return errors > 0 ? 'partial' : 'applied';
+}
+
+/** The service code a row names: the profile's mapping first, then a code or a name (service-names.ts); else the text as written, which the matcher reports as unknown. */
+function serviceCodeOf(record: CanonicalRecord, settings: ProfileSettings, resolve: (raw: string) => string | null): string | null {
   const raw = record.service === null || record.service === undefined ? settings.defaultService : String(record.service);
   if (raw === undefined) return null;
-  return settings.services[raw] ?? settings.services[raw.toLowerCase()] ?? raw;
+  const mapped = settings.services[raw] ?? settings.services[raw.toLowerCase()];
+  return mapped ?? resolve(raw) ?? raw;
 }
 
 /**
@@ -222,6 +233,9 @@ async function stageRows(handle: DatabaseHandle, run: JobRun, imp: { import_id: 
     const keys = new AddressKeyResolver(withAddress && fs.statSync(filePath).size >= WORKER_MIN_BYTES);
     // The fields kept in import_row.data: every mapped one that has no column of its own.
     const dataFields = plan.fields.map((f) => f.spec.name).filter((field) => !ROW_FIELDS.has(field));
+    const resolveService = serviceResolver(
+      (await run.db.selectFrom('service').select(['code', 'name_uk as nameUk', 'name_en as nameEn']).where('community_id', '=', run.communityId).execute()),
+    );
     const copy = await openCopy(handle, 'import_row', STAGE_COLUMNS);
     let staged = 0;
 
@@ -251,7 +265,7 @@ async function stageRows(handle: DatabaseHandle, run: JobRun, imp: { import_id: 
           rowNo,
           errors.length ? 'error' : 'review',
           record.account === undefined || record.account === null ? null : String(record.account),
-          settings.kind === 'addresses' ? null : serviceCodeOf(record, settings),
+          settings.kind === 'addresses' ? null : serviceCodeOf(record, settings, resolveService),
           addressRaw,
           k?.addressKey,
           k?.streetType,
@@ -377,10 +391,20 @@ export function importJob(handle: DatabaseHandle) {
             });
       const all = { ...counters, ...applied };
       const changes = Object.values(applied).reduce((a, b) => a + b, 0);
-      await setImport({ status: 'applied', counters: JSON.stringify(all), finished_at: new Date() });
+      const status = importOutcome(counters);
+      if (status === 'failed') {
+        const error = {
+          code: 'all_rows_failed',
+          message_uk: `Жоден рядок не імпортовано: помилки в усіх ${counters.rows} рядках (див. звіт)`,
+          message_en: `No row was imported: all ${counters.rows} rows have errors (see the report)`,
+        };
+        await setImport({ status, counters: JSON.stringify(all), error: JSON.stringify(error), finished_at: new Date() });
+        return { importId, status, dryRun: false, counters: all, message: { uk: error.message_uk, en: error.message_en } };
+      }
+      await setImport({ status, counters: JSON.stringify(all), finished_at: new Date() });
       return {
         importId,
-        status: 'applied',
+        status,
         dryRun: false,
         counters: all,
         message:

@@ -3,7 +3,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { Json, Numeric, Timestamp } from '../registry/tables';
 
 export type ImportKind = 'addresses' | 'accounts' | 'charges' | 'payments' | 'readings';
-export type ImportStatus = 'staging' | 'staged' | 'applied' | 'unchanged' | 'failed';
+export type ImportStatus = 'staging' | 'staged' | 'applied' | 'partial' | 'unchanged' | 'failed';
 export type RowStatus = 'matched' | 'review' | 'new' | 'error' | 'skipped';
 
 export interface OnboardingTables {

@@ -33,8 +33,8 @@ const DESK = ['admin', 'operator'] as const;
 const STAFF_AND_PROVIDER = ['admin', 'operator', 'city', 'provider'] as const;
 const DESK_AND_PROVIDER = ['admin', 'operator', 'provider'] as const;
 const READERS = ['admin', 'operator', 'provider', 'resident'] as const;
-/** Everyone who sees a premise's bill: staff, a provider (its own services on it), a resident (their home). */
-const BILL_READERS = ['admin', 'operator', 'city', 'provider', 'resident'] as const;
+/** Who sees a premise, its card and its bill: staff, a provider (its own services there), a resident (their home). */
+const PREMISE_READERS = ['admin', 'operator', 'city', 'provider', 'resident'] as const;
 /** Who may start a card payment for a household: staff for any, a resident for their own. */
 const PAYERS = ['admin', 'operator', 'city', 'resident'] as const;
 const RESIDENT = ['resident'] as const;
@@ -103,7 +103,7 @@ export const accessRules: Readonly<Record<string, AccessRule>> = {
   'GET /api/addresses/search': { who: STAFF_AND_PROVIDER },
   'GET /api/streets': { who: STAFF_AND_PROVIDER },
   'GET /api/buildings/{id}': { who: STAFF_AND_PROVIDER, ids: { id: 'building' } },
-  'GET /api/premises/{id}': { who: STAFF_AND_PROVIDER, ids: { id: 'premise' } },
+  'GET /api/premises/{id}': { who: PREMISE_READERS, ids: { id: 'premise' } },
   'GET /api/providers': { who: STAFF_AND_PROVIDER },
   'POST /api/providers': { who: DESK },
   'GET /api/providers/{id}': { who: STAFF_AND_PROVIDER, ids: { id: 'provider' } },
@@ -128,9 +128,9 @@ export const accessRules: Readonly<Record<string, AccessRule>> = {
   'GET /api/import-profiles': { who: STAFF_AND_PROVIDER, ids: { providerId: 'provider' } },
   'POST /api/import-profiles': { who: DESK_AND_PROVIDER },
   // bills
-  'GET /api/bills/premises/{id}': { who: BILL_READERS, ids: { id: 'premise', period: 'period' } },
-  'GET /api/bills/premises/{id}/pdf': { who: BILL_READERS, ids: { id: 'premise', period: 'period' } },
-  'GET /api/bills/premises/{id}/html': { who: BILL_READERS, ids: { id: 'premise', period: 'period' } },
+  'GET /api/bills/premises/{id}': { who: PREMISE_READERS, ids: { id: 'premise', period: 'period' } },
+  'GET /api/bills/premises/{id}/pdf': { who: PREMISE_READERS, ids: { id: 'premise', period: 'period' } },
+  'GET /api/bills/premises/{id}/html': { who: PREMISE_READERS, ids: { id: 'premise', period: 'period' } },
   'PUT /api/bills/premises/{id}/delivery': { who: DESK, ids: { id: 'premise' } },
   'GET /api/bills/design': { who: STAFF },
   'PUT /api/bills/design': { who: ADMIN },

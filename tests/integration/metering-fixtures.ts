@@ -55,6 +55,17 @@ export async function seedMeteringWorld(db: Db): Promise<MeteringWorld> {
     .insertInto('unified_account')
     .values(flats.map((f, i) => ({ community_id: 1, premise_id: f.premise_id, number: `100000000${i}` })))
     .execute();
+  // Each provider supplies its service to every flat (the meter rule: a provider's meters are those of
+  // the services it supplies through an open account there).
+  await db
+    .insertInto('account')
+    .values(
+      flats.flatMap((f, i) => [
+        { community_id: 1, provider_id: vodokanal!.provider_id, premise_id: f.premise_id, service_id: water!.service_id, number: `В-${i + 1}`, opened_on: '2020-01-01' },
+        { community_id: 1, provider_id: energo!.provider_id, premise_id: f.premise_id, service_id: power!.service_id, number: `Е-${i + 1}`, opened_on: '2020-01-01' },
+      ]),
+    )
+    .execute();
   const person = await db
     .insertInto('person')
     .values([

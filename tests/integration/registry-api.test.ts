@@ -359,7 +359,7 @@ describe('registry API', () => {
       const provider = (await get(vodokanalUser, `/api/premises/${f.flat5}`)).json();
       expect(provider.accounts.map((a: any) => a.number)).toEqual(['V-0005']);
       expect((await get(resident, `/api/premises/${f.flat5}`)).statusCode).toBe(200);
-      expect((await get(resident, `/api/premises/${f.flat15}`)).statusCode).toBe(403);
+      expect((await get(resident, `/api/premises/${f.flat15}`)).statusCode).toBe(404); // out of reach: as if it did not exist
       expect((await get(resident, `/api/buildings/${f.b12a}`)).statusCode).toBe(403);
     });
 
@@ -440,7 +440,7 @@ describe('registry API', () => {
       const list = (await get(vodokanalUser, '/api/providers')).json();
       expect(list.items.map((p: any) => p.providerId)).toEqual([f.vodokanal]);
       expect((await get(vodokanalUser, `/api/providers/${f.vodokanal}`)).json()).toMatchObject({ accountCount: 1 });
-      expect((await get(vodokanalUser, `/api/providers/${f.energo}`)).statusCode).toBe(403);
+      expect((await get(vodokanalUser, `/api/providers/${f.energo}`)).statusCode).toBe(404);
       expect((await send(vodokanalUser, 'PATCH', `/api/providers/${f.vodokanal}`, { name: 'X' })).statusCode).toBe(403);
       expect((await send(city, 'POST', '/api/providers', valid())).statusCode).toBe(403);
       expect((await get(resident, '/api/providers')).statusCode).toBe(403);

@@ -16,6 +16,7 @@ const STATUS: Record<ImportItem['status'], { color: string; uk: string; en: stri
   staging: { color: 'blue', uk: 'виконується', en: 'running' },
   staged: { color: 'gray', uk: 'перевірено', en: 'checked' },
   applied: { color: 'green', uk: 'імпортовано', en: 'imported' },
+  partial: { color: 'orange', uk: 'частково, з помилками', en: 'partly, with errors' },
   unchanged: { color: 'teal', uk: 'без змін', en: 'unchanged' },
   failed: { color: 'red', uk: 'відхилено', en: 'failed' },
 };
@@ -127,7 +128,7 @@ export function ImportsPage() {
                           </Group>
                         )}
                         {(c.error ?? 0) > 0 && item.status !== 'unchanged' && <ImportErrors importId={item.importId} />}
-                        {open > 0 && item.status === 'applied' && (
+                        {open > 0 && (item.status === 'applied' || item.status === 'partial') && (
                           <Anchor component={Link} to={`/onboarding/imports/${item.importId}/queue`} size="sm">
                             <Group gap={4} mt={4}>
                               <IconListCheck size={16} />

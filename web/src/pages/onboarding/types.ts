@@ -23,7 +23,7 @@ export interface ImportItem {
   format: string | null;
   encoding: string | null;
   dryRun: boolean;
-  status: 'staging' | 'staged' | 'applied' | 'unchanged' | 'failed';
+  status: 'staging' | 'staged' | 'applied' | 'partial' | 'unchanged' | 'failed';
   counters: Record<string, number>;
   error: { message_uk?: string; message_en?: string } | null;
   jobId: number | null;
