@@ -94,6 +94,8 @@ export interface BillingTables {
     outlier_factor: ColumnType<string, string | number | undefined>;
     /** The go-live month (a DATE, the 1st), set once; null until set. */
     first_period: ColumnType<Date | string | null, string | null | undefined, string | null>;
+    /** The community's own bounds of plausible amounts, field by field (shared/amount-bounds.ts). */
+    amount_bounds: ColumnType<unknown, string | undefined, string>;
   };
   tariff: {
     community_id: number;

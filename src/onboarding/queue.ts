@@ -97,7 +97,11 @@ async function resolvableImport(trx: Tx, communityId: number, importId: number) 
 async function applyRows(trx: Tx, imp: NonNullable<Awaited<ReturnType<typeof repo.findImport>>>, rows: number[]): Promise<Record<string, number>> {
   const settings = profileSettingsSchema.parse(imp.settings);
   const scope = { communityId: imp.community_id, importId: imp.import_id };
-  if (settings.kind !== 'accounts' || imp.provider_id === null) return {};
+  if (imp.provider_id === null) return {};
+  // Rows held for an implausible amount, accepted by a person.
+  if (settings.kind === 'charges') return { ledgerEntries: await repo.postCharges(trx, scope, imp.provider_id, rows) };
+  if (settings.kind === 'payments') return { ledgerEntries: await repo.postPayments(trx, scope, imp.provider_id, rows) };
+  if (settings.kind !== 'accounts') return {};
   const today = new Date().toISOString().slice(0, 10);
   const accounts = await repo.upsertAccounts(trx, scope, imp.provider_id, today, rows);
   await repo.linkAccounts(trx, scope, imp.provider_id, rows);

@@ -9,6 +9,7 @@ import type { DbOrTx, Tx } from '../db/index';
 import type { ImportKind } from './tables';
 import { timed } from './trace';
 import { decideStreet, MATCH_THRESHOLD, nearStreets, type RegisterStreet, type StreetCandidate, type StreetMethod } from './match';
+import { accountBoundsReason, rowBoundsReason, type AmountBounds, type MoneyField } from '../shared/amount-bounds';
 
 type Scope = { communityId: number; importId: number };
 
@@ -499,7 +500,15 @@ export async function postOpeningBalances(trx: Tx, s: Scope, period: string) {
 }
 
 /** Provider-computed charges, with recalculations, benefits and subsidies of the same lines. */
+/**
+ * Charges of the matched rows. With `rows` (rows an operator accepted from the queue), every
+ * matched row of the accounts those rows name: the difference is per account and period, so the
+ * account's other rows must be in the sum.
+ */
 export async function postCharges(trx: Tx, s: Scope, providerId: number, rows?: number[]) {
+  const ofAccounts = rows
+    ? sql`and r.account_number in (select account_number from import_row where community_id = ${s.communityId} and import_id = ${s.importId} and row_no = any(${rows}::int[]))`
+    : sql``;
   const source = sql`
     select a.account_id, (r.data->>'period')::date as period, k.kind, k.amount, k.volume, k.tariff
       from import_row r
@@ -510,24 +519,27 @@ export async function postCharges(trx: Tx, s: Scope, providerId: number, rows?: 
         ('recalculation', (r.data->>'recalculation')::bigint, null::numeric, null::numeric),
         ('benefit', -abs((r.data->>'benefit')::bigint), null, null),
         ('subsidy', -abs((r.data->>'subsidy')::bigint), null, null)) as k(kind, amount, volume, tariff)
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'matched' ${onlyRows(rows)} and k.amount is not null`;
+     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'matched' ${ofAccounts} and k.amount is not null`;
   return postDifferences(trx, s, source, ['charge', 'recalculation', 'benefit', 'subsidy'], 'provider charges');
 }
 
 /** Payments the provider received; the same payment in a later file is recognised by its key. */
 export async function postPayments(trx: Tx, s: Scope, providerId: number, rows?: number[]) {
   // A payment's identity: account, date and the provider's reference, or its place among the
-  // same account's payments of that date when there is no reference.
+  // same account's payments of that date when there is no reference — counted over every row of
+  // the file, so that a row held for review and accepted later keeps the place it has in the file.
   await sql`
     create temporary table payment_in on commit drop as
-    select a.account_id, (r.data->>'paid_on')::date as paid_on, -abs((r.data->>'amount')::bigint) as amount,
-           'payment:' || a.account_id || ':' || (r.data->>'paid_on') || ':' ||
-             coalesce('ref:' || (r.data->>'reference'),
-                      'n:' || row_number() over (partition by a.account_id, r.data->>'paid_on', r.data->>'reference' order by r.row_no)) as posting_key
-      from import_row r
-      join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no
-      ${accountJoin(providerId)}
-     where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'matched' ${onlyRows(rows)}`.execute(trx);
+    select account_id, paid_on, amount, posting_key from (
+      select a.account_id, (r.data->>'paid_on')::date as paid_on, -abs((r.data->>'amount')::bigint) as amount, m.status, m.row_no,
+             'payment:' || a.account_id || ':' || (r.data->>'paid_on') || ':' ||
+               coalesce('ref:' || (r.data->>'reference'),
+                        'n:' || row_number() over (partition by a.account_id, r.data->>'paid_on', r.data->>'reference' order by r.row_no)) as posting_key
+        from import_row r
+        join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no
+        ${accountJoin(providerId)}
+       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status in ('matched', 'review')) m
+     where m.status = 'matched' ${onlyRows(rows)}`.execute(trx);
   const r = await sql<{ n: number }>`
     with diff as (
       select p.account_id, date_trunc('month', p.paid_on)::date as period, p.posting_key, p.amount,
@@ -701,4 +713,63 @@ export async function applyRegister(trx: Tx, s: Scope) {
     premisesCreated: premises.rows[0].n,
     premisesUpdated: updated.rows[0].n,
   };
+}
+
+// ---------------------------------------------------------------- plausible amounts
+
+/** The money columns of each kind of file, by the field whose bounds they take. */
+export const MONEY_COLUMNS: Partial<Record<ImportKind, Array<[dataKey: string, field: MoneyField]>>> = {
+  accounts: [['opening_balance', 'opening_balance']],
+  charges: [['amount', 'charge'], ['recalculation', 'recalculation'], ['benefit', 'benefit'], ['subsidy', 'subsidy']],
+  payments: [['amount', 'payment']],
+};
+
+/**
+ * Holds matched rows whose amounts are implausible for review, with the reason: a row beyond its
+ * field's bounds, or every row of an account whose total in this file is past the per-account
+ * bound. They go to the review queue with their premise as the one candidate; nothing of them is
+ * posted until an operator accepts them. Returns how many rows were held.
+ */
+export async function holdImplausibleAmounts(trx: Tx, s: Scope, kind: ImportKind, bounds: AmountBounds): Promise<number> {
+  const columns = MONEY_COLUMNS[kind] ?? [];
+  if (columns.length === 0) return 0;
+  const value = (key: string) => sql`(r.data->>${key})::numeric`;
+  const rowReason = sql.join(
+    columns.map(([key, field]) => {
+      const b = bounds[field];
+      const reason = rowBoundsReason(field, bounds);
+      return sql`when ${value(key)} not between ${b.min} and ${b.max} then jsonb_build_object('uk', ${reason.uk}::text, 'en', ${reason.en}::text)`;
+    }),
+    sql` `,
+  );
+  const accountReason = sql.join(
+    columns.map(([key, field]) => {
+      const reason = accountBoundsReason(field, bounds);
+      return sql`when abs(sum(coalesce(${value(key)}, 0))) > ${bounds[field].perAccount} then jsonb_build_object('uk', ${reason.uk}::text, 'en', ${reason.en}::text)`;
+    }),
+    sql` `,
+  );
+  const held = await sql`
+    with rows as (
+      select r.row_no, r.account_number, r.service_code, r.data from import_row r
+        join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no
+       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'matched'),
+    by_row as (
+      select row_no, case ${rowReason} end as reason from rows r),
+    -- An account's total counts the rows within their own bounds (a held typo does not hold the rest).
+    by_account as (
+      select r.account_number, r.service_code, case ${accountReason} end as reason
+        from rows r join by_row br on br.row_no = r.row_no
+       where r.account_number is not null and br.reason is null group by r.account_number, r.service_code),
+    reasons as (
+      select r.row_no, coalesce(br.reason, ba.reason) as reason
+        from rows r join by_row br on br.row_no = r.row_no
+        left join by_account ba on ba.account_number = r.account_number and ba.service_code is not distinct from r.service_code
+       where coalesce(br.reason, ba.reason) is not null)
+    update import_match m
+       set status = 'review', reason_uk = x.reason->>'uk', reason_en = x.reason->>'en',
+           candidates = jsonb_build_array(jsonb_build_object('premiseId', m.premise_id, 'confidence', 1, 'method', 'amount'))
+      from reasons x
+     where m.community_id = ${s.communityId} and m.import_id = ${s.importId} and m.row_no = x.row_no`.execute(trx);
+  return Number(held.numAffectedRows ?? 0);
 }

@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildApp } from '../../src/server/app';
 import { openContext } from '../../src/server/start';
 import type { AppContext } from '../../src/server/context';
+import type { OpenOptions } from '../../src/db/index';
 import { startupHooks } from '../../src/cli/startup';
 
 // Debian's Chromium, headless, with nothing that would reach for the network.
@@ -19,15 +22,42 @@ export interface DemoServer {
 }
 
 /**
- * The real server on a free port over a fresh embedded database that went through the same
- * start-up work as `npm start` (so it holds the demo city) and runs the job worker as it does,
- * and a Chromium to drive it.
+ * A fresh database for one test file: a new PostgreSQL database on the server of
+ * TEST_DATABASE_URL when it is set (CI runs the browser tests on both), else an embedded one in a
+ * temporary folder. `drop` removes it.
+ */
+async function freshDatabase(): Promise<{ options: OpenOptions; drop(): Promise<void> }> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-browser-'));
+    return { options: { dataDir }, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const name = `hromada_browser_${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { options: { url: url.toString(), poolSize: 8 }, drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+/**
+ * The real server on a free port over a fresh database (embedded, or PostgreSQL when
+ * TEST_DATABASE_URL is set) that went through the same start-up work as `npm start` (so it holds
+ * the demo city) and runs the job worker as it does, and a Chromium to drive it.
  * `prepare` runs after the demo city is seeded and before the server listens.
  */
 export async function startDemoServer(prepare?: (ctx: AppContext) => Promise<void>): Promise<DemoServer> {
   if (!fs.existsSync(path.resolve('web/dist/index.html'))) throw new Error('web/dist is missing: run `npm run build:web` (or `npm run test:browser`)');
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-browser-'));
-  const ctx = await openContext({ dataDir });
+  const database = await freshDatabase();
+  const ctx = await openContext(database.options);
   for (const hook of startupHooks) await hook(ctx);
   await prepare?.(ctx);
   await ctx.jobs.start();
@@ -44,7 +74,7 @@ export async function startDemoServer(prepare?: (ctx: AppContext) => Promise<voi
       await app.close();
       await ctx.jobs.stop().catch(() => undefined);
       await ctx.handle.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }

@@ -58,11 +58,8 @@ describe('billing from readings taken at the desk: actual, estimated, reconciled
     h = await createTestDatabase();
     db = h.db;
     w = await seedMeteringWorld(db);
-    const account = await db
-      .insertInto('account')
-      .values({ community_id: 1, provider_id: w.vodokanalId, premise_id: w.flats[0]!, service_id: w.water, number: 'В-1', opened_on: '2020-01-01' })
-      .returning('account_id')
-      .executeTakeFirstOrThrow();
+    // The world's water account of the first flat (В-1).
+    const account = await db.selectFrom('account').select('account_id').where('number', '=', 'В-1').executeTakeFirstOrThrow();
     accountId = account.account_id;
     await db
       .insertInto('tariff')

@@ -9,6 +9,7 @@ import { createTestDatabase } from '../helpers/db';
 import type { DatabaseHandle } from '../../src/db/index';
 import { JobQueue } from '../../src/jobs/queue';
 import { createImport, IMPORT_JOB, importJob } from '../../src/onboarding/service';
+import { acceptRows, listQueue, rejectRows } from '../../src/onboarding/queue';
 import { COMMUNITY, importQueue, runImport, seedRegistry, type Registry } from './onboarding-fixtures';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hromada-onboarding-kinds-'));
@@ -206,6 +207,33 @@ describe('file kinds, formats and crash safety', () => {
     const more = write('payments2.csv', 'account;date;sum;ref\nD1;05.11.2026;100,00;P-1\nD1;05.11.2026;50,00;\nD1;05.11.2026;50,00;\nD2;06.11.2026;10,00;P-2\n');
     const p2 = await runImport(h, queue, { providerId: reg.providerId, kind: 'payments', filePath: more, settings: pay });
     expect(p2.counters).toMatchObject({ matched: 4, ledgerEntries: 1 });
+  });
+
+  it('holds implausible amounts for review, never posting them; an accepted row is posted, in its place', async () => {
+    const settings = { kind: 'payments' as const, columns: { account: 'account', paid_on: 'date', amount: 'sum' }, defaultService: 'water' };
+    const balance = async () => (await sql<{ s: number }>`select coalesce(sum(l.amount), 0)::bigint::text as s from ledger_entry l join account a using (community_id, account_id) where a.number = 'D2'`.execute(h.db)).rows[0].s;
+    const before = await balance();
+    // A typo of 99 999 999 999,99 and a payment of 1 ₴ (below an aggregator's 2 ₴); then two ordinary ones.
+    const file = write('payments-typo.csv', 'account;date;sum\nD2;10.11.2026;99999999999,99\nD2;10.11.2026;1,00\nD2;10.11.2026;20,00\nD1;10.11.2026;30,00\n');
+    const imp = await runImport(h, queue, { providerId: reg.providerId, kind: 'payments', filePath: file, settings });
+    expect(imp).toMatchObject({ status: 'applied', counters: { rows: 4, matched: 2, review: 2, ledgerEntries: 2 } });
+    expect(await balance()).toBe(String(Number(before) - 2000));
+    const held = await listQueue(h.db, COMMUNITY, imp.importId);
+    expect(held.map((r) => [r.rowNo, r.reasonEn?.replace(/\s/g, ' ')])).toEqual([
+      [2, expect.stringMatching(/^payment outside 2,00 … 14 999,00 UAH/)],
+      [3, expect.stringMatching(/^payment outside 2,00 … 14 999,00 UAH/)],
+    ]);
+    // The typo is rejected; the 1 ₴ is real: accepted, it is posted as the file's second payment of the day.
+    await rejectRows(h.db, { communityId: COMMUNITY, userId: null }, imp.importId, [2]);
+    expect(await acceptRows(h.db, { communityId: COMMUNITY, userId: null }, imp.importId, [{ rowNo: 3 }])).toMatchObject({ accepted: 1, ledgerEntries: 1 });
+    expect(await balance()).toBe(String(Number(before) - 2100));
+    const keys = await sql<{ posting_key: string }>`select posting_key from import_posting where import_id = ${imp.importId} and posting_key like '%:2026-11-10:%' order by posting_key`.execute(h.db);
+    expect(keys.rows.map((k) => k.posting_key.replace(/^payment:\d+:/, ''))).toEqual(['2026-11-10:n:1', '2026-11-10:n:2', '2026-11-10:n:3']);
+    // One account's payments in one file past 30 000 ₴ together: every row of that account waits.
+    const many = write('payments-many.csv', 'account;date;sum\nD1;11.11.2026;14000,00\nD1;11.11.2026;14000,00\nD1;11.11.2026;14000,00\nD2;11.11.2026;5,00\n');
+    const second = await runImport(h, queue, { providerId: reg.providerId, kind: 'payments', filePath: many, settings });
+    expect(second.counters).toMatchObject({ matched: 1, review: 3, ledgerEntries: 1 });
+    expect((await listQueue(h.db, COMMUNITY, second.importId))[0]!.reasonEn).toMatch(/the account's payment total exceeds 30/);
   });
 
   it('imports meters and readings through metering, a second file recognised as duplicates', async () => {
