@@ -31,10 +31,12 @@ import type { RouteModule } from '../server/routes';
 import { invalid } from '../shared/errors';
 import { parsePeriod } from '../shared/period';
 import * as billing from './service';
+import { MONEY_FIELDS } from '../shared/amount-bounds';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const decimal = z.string().regex(/^\d{1,8}(\.\d{1,6})?$/, 'decimal with a dot, up to 6 places');
 const periodText = z.string().min(6).max(10);
+const safeKopecks = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 const METHODS = ['metered', 'norm', 'per_person', 'area_total', 'area_heated', 'fixed_account', 'fixed_premise', 'capacity', 'heat_distribution'] as const;
 
 function toPeriod(text: string, field = 'period'): string {
@@ -349,6 +351,7 @@ export const billingRoutes: RouteModule = (app, ctx) => {
     holidays: z.array(z.string()),
     outlierFactor: z.string(),
     firstPeriod: z.string().nullable(),
+    amountBounds: z.record(z.string(), z.object({ min: z.number(), max: z.number(), perAccount: z.number() })),
   });
   api.get(
     '/billing/settings',
@@ -365,7 +368,14 @@ export const billingRoutes: RouteModule = (app, ctx) => {
       schema: {
         tags,
         summary: 'Change penalty rules or the moratorium (admin)',
-        body: z.object({ penaltyEnabled: z.boolean().optional(), penaltyMoratorium: z.boolean().optional(), dueDay: z.number().int().min(1).max(28).optional(), outlierFactor: decimal.optional() }),
+        body: z.object({
+          penaltyEnabled: z.boolean().optional(),
+          penaltyMoratorium: z.boolean().optional(),
+          dueDay: z.number().int().min(1).max(28).optional(),
+          outlierFactor: decimal.optional(),
+          // The community's own bounds of plausible amounts, field by field (kopecks).
+          amountBounds: z.partialRecord(z.enum(MONEY_FIELDS), z.object({ min: safeKopecks, max: safeKopecks, perAccount: safeKopecks.min(0) }).partial()).optional(),
+        }),
         response: { 200: settingsSchema },
       },
     },

@@ -19,6 +19,7 @@ import { overdueDaysInPeriod } from './methods/penalty';
 import { flagTariffMismatches } from './flags';
 import { computeConsumption } from '../metering/consumption';
 import { lockLedgerForSnapshot, writeLedgerSnapshot } from './snapshot';
+import { boundsOf, type AmountBounds } from '../shared/amount-bounds';
 
 export interface BillingSettings {
   dueDay: number;
@@ -29,6 +30,8 @@ export interface BillingSettings {
   outlierFactor: string;
   /** The go-live month: no run before it; null until set (by an administrator or the first close). */
   firstPeriod: Period | null;
+  /** Bounds of plausible amounts per money field (the community's own, or the defaults). */
+  amountBounds: AmountBounds;
 }
 
 export async function loadSettings(db: DbOrTx, communityId: number): Promise<BillingSettings> {
@@ -41,6 +44,7 @@ export async function loadSettings(db: DbOrTx, communityId: number): Promise<Bil
     holidays: row?.holidays ?? [],
     outlierFactor: row?.outlier_factor ?? '3',
     firstPeriod: row?.first_period ? periodOf(row.first_period) : null,
+    amountBounds: boundsOf(row?.amount_bounds),
   };
 }
 
@@ -680,4 +684,10 @@ export async function setFirstPeriod(db: Db, actor: { communityId: number; userI
     await trx.updateTable('billing_settings').set({ first_period: period }).where('community_id', '=', actor.communityId).execute();
     await writeAudit(trx, actor, 'set_first_period', 'billing_settings', actor.communityId, { first_period: null }, { first_period: period });
   });
+}
+
+/** The community's bounds of plausible amounts (its own, or the defaults of each field). */
+export async function communityBounds(db: DbOrTx, communityId: number): Promise<AmountBounds> {
+  const row = await db.selectFrom('billing_settings').select('amount_bounds').where('community_id', '=', communityId).executeTakeFirst();
+  return boundsOf(row?.amount_bounds);
 }

@@ -13,9 +13,10 @@ import { conflict, forbidden, invalid, notFound } from '../shared/errors';
 import { addDays, kyivToday, periodOf, type Period } from '../shared/period';
 import { postLedgerEntries } from './ledger';
 import { BILLING_CLOSE_JOB, BILLING_RUN_JOB, type BillingRunParams } from './jobs';
-import { checkRunPeriod, discardRun, loadSettings, openPeriodForCorrections, runOutliers, runSummary, setFirstPeriod, stepsDone } from './run';
+import { checkRunPeriod, communityBounds, discardRun, loadSettings, openPeriodForCorrections, runOutliers, runSummary, setFirstPeriod, stepsDone } from './run';
 import { accountBalance, accountStatement, premisePeriodLines, premiseStatement } from './statements';
 import type { TariffMethod } from './tables';
+import { boundsOf, requirePlausible, type Bounds, type MoneyField } from '../shared/amount-bounds';
 
 const OPERATORS = ['admin', 'operator'] as const;
 
@@ -401,6 +402,7 @@ export async function postAdjustment(db: Db, actor: SessionUser, input: { accoun
   if (input.reason.trim().length < 5) {
     throw invalid('reason_required', { uk: 'Вкажіть підставу коригування (не менше 5 символів)', en: 'Give the reason for the adjustment (at least 5 characters)' }, { field: 'reason' });
   }
+  requirePlausible('adjustment', input.amount, await communityBounds(db, actor.communityId));
   await accountFor(db, actor, input.accountId);
   const period = await openPeriodForCorrections(db, actor.communityId, periodOf(kyivToday()));
   return db.transaction().execute(async (trx) => {
@@ -445,7 +447,11 @@ export async function getSettings(db: DbOrTx, actor: SessionUser) {
 }
 
 /** Penalty rules and the moratorium switch (admin only), audited. */
-export async function updateSettings(db: Db, actor: SessionUser, input: { penaltyEnabled?: boolean; penaltyMoratorium?: boolean; dueDay?: number; outlierFactor?: string }) {
+export async function updateSettings(
+  db: Db,
+  actor: SessionUser,
+  input: { penaltyEnabled?: boolean; penaltyMoratorium?: boolean; dueDay?: number; outlierFactor?: string; amountBounds?: Partial<Record<MoneyField, Partial<Bounds>>> },
+) {
   requireRole(actor, 'admin');
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('billing_settings').selectAll().where('community_id', '=', actor.communityId).executeTakeFirst();
@@ -455,6 +461,14 @@ export async function updateSettings(db: Db, actor: SessionUser, input: { penalt
     if (input.penaltyMoratorium !== undefined) set.penalty_moratorium = input.penaltyMoratorium;
     if (input.dueDay !== undefined) set.due_day = input.dueDay;
     if (input.outlierFactor !== undefined) set.outlier_factor = input.outlierFactor;
+    if (input.amountBounds !== undefined) {
+      const merged = { ...(boundsOf(before?.amount_bounds) as Record<string, Bounds>) };
+      for (const [field, b] of Object.entries(input.amountBounds)) merged[field] = { ...merged[field]!, ...b };
+      for (const [field, b] of Object.entries(merged)) {
+        if (b.min > b.max) throw invalid('bounds_inverted', { uk: `Межі «${field}»: найменша сума більша за найбільшу`, en: `Bounds of "${field}": the minimum is above the maximum` }, { field: `amountBounds.${field}` });
+      }
+      set.amount_bounds = JSON.stringify(merged);
+    }
     if (Object.keys(set).length) await trx.updateTable('billing_settings').set(set).where('community_id', '=', actor.communityId).execute();
     const after = await trx.selectFrom('billing_settings').selectAll().where('community_id', '=', actor.communityId).executeTakeFirstOrThrow();
     await writeAudit(trx, actor, 'update', 'billing_settings', actor.communityId, before ?? null, after);

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { DatabaseHandle, Db, DbOrTx, Tx } from '../db/index';
+import type { DatabaseHandle, Db, Tx } from '../db/index';
 import type { JobRun } from '../jobs/queue';
 import { AppError, invalid, type Bilingual } from '../shared/errors';
 import { makeUnifiedAccountNumber } from '../shared/identifiers';
@@ -34,8 +34,7 @@ import { submitReadingsBulk, upsertMetersBulk, type MeterInput } from '../meteri
 import * as repo from './repo';
 import { timed } from './trace';
 import { serviceResolver } from './service-names';
-import { boundsOf, type AmountBounds } from '../shared/amount-bounds';
-import { openPeriodForCorrections } from '../billing/run';
+import { communityBounds, openPeriodForCorrections } from '../billing/run';
 
 export const IMPORT_JOB = 'onboarding.import';
 
@@ -451,11 +450,6 @@ async function matchImport(trx: Parameters<typeof repo.matchAddresses>[0], scope
   await repo.holdImplausibleAmounts(trx, scope, settings.kind, await communityBounds(trx, scope.communityId));
 }
 
-/** The community's bounds of plausible amounts (its own, or the defaults of each field). */
-export async function communityBounds(db: DbOrTx, communityId: number): Promise<AmountBounds> {
-  const row = await db.selectFrom('billing_settings').select('amount_bounds').where('community_id', '=', communityId).executeTakeFirst();
-  return boundsOf(row?.amount_bounds);
-}
 
 async function applyImport(
   trx: Parameters<typeof repo.matchAddresses>[0],

@@ -6,8 +6,10 @@
  * All amounts are kopecks.
  */
 import { formatUah } from './money';
+import { invalid } from './errors';
 
-export type MoneyField = 'payment' | 'charge' | 'recalculation' | 'benefit' | 'subsidy' | 'opening_balance' | 'adjustment';
+export const MONEY_FIELDS = ['payment', 'charge', 'recalculation', 'benefit', 'subsidy', 'opening_balance', 'adjustment'] as const;
+export type MoneyField = (typeof MONEY_FIELDS)[number];
 
 export interface Bounds {
   /** The smallest amount a row may carry (negative for fields that may be negative). */
@@ -85,4 +87,10 @@ export function accountBoundsReason(field: MoneyField, bounds: AmountBounds): { 
     uk: `разом за рахунком (${name.uk}) понад ${uah(bounds[field].perAccount)} грн: перевірте рядки`,
     en: `the account's ${name.en} total exceeds ${uah(bounds[field].perAccount)} UAH: check the rows`,
   };
+}
+
+/** Refuses (422, naming the field) an amount an API call brings beyond its bounds. */
+export function requirePlausible(field: MoneyField, kopecks: number, bounds: AmountBounds, inputField = 'amount'): void {
+  if (withinRow(field, kopecks, bounds)) return;
+  throw invalid('amount_implausible', rowBoundsReason(field, bounds), { field: inputField, min: bounds[field].min, max: bounds[field].max });
 }

@@ -113,6 +113,17 @@ describe('billing over HTTP: tariffs with history, a run as a job, review, close
     expect(res.json().period).toBe('2026-11-01');
     const noReason = await post('operator', '/api/billing/adjustments', { accountId: A.p1Cold, amount: -1500, reason: '' });
     expect(noReason.statusCode).toBe(422);
+    // −99 999 999 999,99 ₴ by a slip of the keyboard: refused, naming the field and the bounds.
+    const typo = await post('operator', '/api/billing/adjustments', { accountId: A.p1Cold, amount: -9_999_999_999_999, reason: 'Помилка в показнику за жовтень' });
+    expect(typo.statusCode).toBe(422);
+    expect(typo.json()).toMatchObject({ code: 'amount_implausible', field: 'amount', message_en: expect.stringMatching(/^adjustment outside/) });
+    // The community sets its own bounds: corrections of at most 10,00 ₴ either way.
+    const put = (payload: unknown) => app.inject({ method: 'PUT', url: '/api/billing/settings', payload: payload as string, headers: as.admin!.headers });
+    const own = await put({ amountBounds: { adjustment: { min: -1000, max: 1000 } } });
+    expect(own.json().amountBounds.adjustment).toEqual({ min: -1000, max: 1000, perAccount: 10_000_000 });
+    expect((await put({ amountBounds: { adjustment: { min: 5000 } } })).json()).toMatchObject({ code: 'bounds_inverted' });
+    expect((await post('operator', '/api/billing/adjustments', { accountId: A.p1Cold, amount: -1500, reason: 'Помилка в показнику' })).statusCode).toBe(422);
+    await put({ amountBounds: { adjustment: { min: -10_000_000, max: 10_000_000 } } });
     const card = (await get('operator', `/api/billing/accounts/${A.p1Cold}`)).json();
     // 1,000.00 + 269.89 + 89.96 − 29.99 + 3.10 = 1,332.96 at the end of October; − 15.00 = 1,317.96
     expect(card.balance).toBe(131796);
