@@ -28,7 +28,7 @@ export async function findAppliedSameFile(db: DbOrTx, communityId: number, provi
     .where('kind', '=', kind)
     .where('file_hash', '=', fileHash)
     .where(sql<boolean>`settings = ${JSON.stringify(settings)}::jsonb`)
-    .where('status', '=', 'applied')
+    .where('status', 'in', ['applied', 'partial'])
     .where('dry_run', '=', false);
   q = providerId === null ? q.where('provider_id', 'is', null) : q.where('provider_id', '=', providerId);
   return q.orderBy('import_id', 'desc').executeTakeFirst();

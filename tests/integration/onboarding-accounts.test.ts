@@ -175,12 +175,12 @@ describe('accounts import with address matching', () => {
     expect(acc.premise_id).toBe(reg.premise('вулиця', 'Соборна', '12', 3));
   });
 
-  it('the same file twice changes nothing and says so (a partial import is read again: its failed rows may be fixed since)', async () => {
+  it('the same file twice changes nothing and says so', async () => {
     const before = { accounts: await count('account'), ledger: await count('ledger_entry') };
     const file = write('accounts-v1-again.csv', clean(['1 234,50', '-50,00', '0,00'], ['Петренко Петро', 'Коваль Ольга', 'Мельник Іван']));
     const summary = await runImport(h, queue, { providerId: reg.providerId, kind: 'accounts', filePath: file, settings: PROFILE });
-    expect(summary.status).toBe('partial');
-    expect(summary.message.en).toMatch(/^Nothing changed/);
+    expect(summary.status).toBe('unchanged');
+    expect(summary.message.en).toMatch(/already imported.*nothing changed/);
     expect({ accounts: await count('account'), ledger: await count('ledger_entry') }).toEqual(before);
   });
 
