@@ -6,58 +6,23 @@
  * scope — and never a 5xx, never another community's data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { execSql, type DatabaseHandle } from '../../src/db/index';
-import { buildApp } from '../../src/server/app';
 import { accessRules, roleAllowed, scopedKinds, type IdKind } from '../../src/server/access-rules';
-import type { AppContext, Role } from '../../src/server/context';
-import { createUser } from '../../src/auth/service';
-import { createTestDatabase } from '../helpers/db';
-import { signInAs, testContext, type Signed } from '../helpers/http';
-import { operationsOf, sampleOf, urlOf, type Operation } from '../helpers/openapi';
-import { createBillingFixture } from './billing-fixture';
-import { accessFixtureSql, FOREIGN_MARKER, idsOf, type IdCase } from './access-fixture';
+import type { Role } from '../../src/server/context';
+import { sampleOf, urlOf, type Operation } from '../helpers/openapi';
+import { FOREIGN_MARKER, idsOf, type IdCase } from './access-fixture';
+import { ROLES, startApiWorld, type ApiWorld } from './api-world';
 
-const PASSWORD = 'access-matrix-password';
-const ROLES: Role[] = ['admin', 'operator', 'city', 'provider', 'resident'];
 const CASES: IdCase[] = ['self', 'otherPremise', 'otherProvider', 'otherCommunity'];
 
 describe('access matrix over every route of the OpenAPI document', () => {
-  let h: DatabaseHandle;
-  let app: FastifyInstance;
-  let ctx: AppContext;
+  let world: ApiWorld;
   let operations: Operation[];
-  const as: Partial<Record<Role, Signed>> = {};
-  const errors: Array<{ requestId?: string; err?: { message?: string } }> = [];
 
   beforeAll(async () => {
-    h = await createTestDatabase();
-    await createBillingFixture(h.db);
-    const userIds: Record<string, number> = {};
-    for (const role of ROLES) {
-      userIds[role] = await createUser(h.db, {
-        communityId: 1,
-        login: `matrix-${role}`,
-        password: PASSWORD,
-        role,
-        providerId: role === 'provider' ? 1 : null,
-        displayName: role,
-        premiseIds: role === 'resident' ? [1] : [],
-      });
-    }
-    await execSql(h.db, accessFixtureSql(userIds.provider!));
-    ctx = testContext(h);
-    await ctx.jobs.start(); // no handlers: started jobs wait, the fixture stays as it is
-    app = await buildApp(ctx, { logger: { level: 'error', stream: { write: (line) => void errors.push(JSON.parse(line)) } } });
-    await app.ready();
-    operations = operationsOf(app.swagger());
-    for (const role of ROLES) as[role] = await signInAs(app, `matrix-${role}`, PASSWORD);
+    world = await startApiWorld();
+    operations = world.operations;
   }, 120_000);
-  afterAll(async () => {
-    await app?.close();
-    await ctx?.jobs.stop();
-    await h?.close();
-  });
+  afterAll(async () => world?.close());
 
   it('has a rule for every route the API serves, and a route for every rule', () => {
     const served = operations.map((op) => op.key).sort();
@@ -78,7 +43,7 @@ describe('access matrix over every route of the OpenAPI document', () => {
         for (const idCase of cases) {
           const res = await call(op, role, idCase);
           const outcome = `${op.key} as ${role ?? 'anonymous'} with ${idCase} ids → ${res.statusCode}`;
-          if (res.statusCode >= 500) wrong.push(`${outcome}: ${errors.find((e) => e.requestId === res.json().requestId)?.err?.message ?? res.body}`);
+          if (res.statusCode >= 500) wrong.push(`${outcome}: ${world.loggedError(res.json().requestId) ?? res.body}`);
           if (idCase === 'otherCommunity' && res.body.includes(FOREIGN_MARKER)) wrong.push(`${outcome}: another community's data`);
           const expected = expectedAnswer(role, idCase, rule.who === 'anyone', roleAllowed(rule, role), kinds);
           // A record the fixture lacks is 404 for a caller the rule allows.
@@ -130,7 +95,7 @@ describe('access matrix over every route of the OpenAPI document', () => {
       if (kind) query[name] = ids[kind];
       else if (op.requiredQuery.includes(name)) query[name] = sampleOf(schema, name);
     }
-    const headers: Record<string, string> = role ? { ...as[role]!.headers } : {};
+    const headers: Record<string, string> = role ? { ...world.as[role].headers } : {};
     let payload: string | undefined;
     if (op.body) {
       payload = JSON.stringify(withIds(sampleOf(op.body), idsOf('self')));
@@ -140,8 +105,8 @@ describe('access matrix over every route of the OpenAPI document', () => {
       payload = 'address;account\nСоборна 1, кв. 1;В-1\n';
       headers['content-type'] = 'application/octet-stream';
     }
-    const res = await app.inject({ method: op.method as 'GET', url: urlOf(op, pathValues, query), headers, payload });
-    if (op.key === 'POST /api/auth/sign-out' && role) as[role] = await signInAs(app, `matrix-${role}`, PASSWORD);
+    const res = await world.app.inject({ method: op.method as 'GET', url: urlOf(op, pathValues, query), headers, payload });
+    if (op.key === 'POST /api/auth/sign-out' && role) await world.signIn(role);
     return res;
   }
 });
