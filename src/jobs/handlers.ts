@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from '../db/index';
 import { JobQueue } from './queue';
 import { IMPORT_JOB, importJob } from '../onboarding/service';
-import { registerSeedJob } from '../registry/seed/cli';
+import { registerSeedJob } from '../registry/seed/job';
 import { registerBillingJobs } from '../billing/jobs';
 import { registerBillsJobs } from '../bills/print-run';
 

@@ -1,22 +1,11 @@
 import { Command, Option } from 'commander';
 import type { DatabaseHandle } from '../../db/index';
 import type { AppContext } from '../../server/context';
-import type { JobQueue } from '../../jobs/queue';
 import { openContext } from '../../server/start';
 import { invalid } from '../../shared/errors';
-import { DEMO_LOGINS, DEMO_PASSWORD_SUFFIX, prepareCommunity, seedCity, type SeedOptions, type SeedResult } from './seed';
+import { DEMO_LOGINS, DEMO_PASSWORD_SUFFIX, prepareCommunity, type SeedOptions, type SeedResult } from './seed';
+import { SEED_JOB } from './job';
 import { SCALES, SCALE_NAMES, isScale, type ScaleName } from './plan';
-
-export const SEED_JOB = 'registry.seed';
-
-/** The seed job: COPY runs on the queue's raw database handle. */
-export function registerSeedJob(jobs: JobQueue): void {
-  jobs.register<SeedOptions>(SEED_JOB, (run) =>
-    seedCity(jobs.handle, { ...run.params, communityId: run.communityId, force: false }, (done, total, message) =>
-      run.progress(done, total, message),
-    ),
-  );
-}
 
 /** Prints one progress line: rewritten in place on a terminal, every 10% in a log. */
 function progressPrinter() {
