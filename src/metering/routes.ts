@@ -144,7 +144,13 @@ function defaultChannel(role: string, bulk: boolean): ReadingChannel {
 export function readingsFromCsv(text: string): ReadingInput[] {
   const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  const records = parseCsv(text, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), delimiter, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+  let records: Record<string, string>[];
+  try {
+    records = parseCsv(text, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), delimiter, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+  } catch (err) {
+    const e = err as { lines?: number; message?: string };
+    throw invalid('csv_unreadable', { uk: `Файл: рядок ${e.lines ?? '?'} не читається як CSV (${e.message})`, en: `File: row ${e.lines ?? '?'} cannot be read as CSV (${e.message})` }, { row: e.lines });
+  }
   const header = records.length ? Object.keys(records[0]!) : [];
   if (records.length && (!header.includes('value1') || (!header.includes('meter_id') && !header.includes('serial')))) {
     throw invalid('csv_header', {

@@ -176,20 +176,28 @@ async function openCsv(filePath: string, name: string, head: Buffer, size: numbe
       { encoding },
     );
   }
-  const delimiter = options.delimiter ?? detectDelimiter(sampleText);
+  // An empty delimiter means "find it", as none does.
+  const delimiter = options.delimiter || detectDelimiter(sampleText);
   const maxRowChars = options.maxRowChars ?? DEFAULT_MAX_ROW_CHARS;
+  const csv = parseCsv({
+    delimiter,
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    max_record_size: maxRowChars,
+  });
   const input = fs.createReadStream(filePath, { highWaterMark: 1 << 20 });
-  const text = encoding === 'utf-8' ? input.setEncoding('utf8') : input.pipe(iconv.decodeStream(encoding));
-  const parser = text.pipe(
-    parseCsv({
-      delimiter,
-      bom: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      max_record_size: maxRowChars,
-    }),
-  );
+  // pipe() does not pass errors on: a read error (the file gone, a bad byte) ends the parser with it.
+  input.on('error', (err: Error) => csv.destroy(err));
+  let text: NodeJS.ReadableStream;
+  if (encoding === 'utf-8') text = input.setEncoding('utf8');
+  else {
+    const decoder = iconv.decodeStream(encoding);
+    decoder.on('error', (err: Error) => csv.destroy(err));
+    text = input.pipe(decoder);
+  }
+  const parser = text.pipe(csv);
   const records = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
   const translate = (err: unknown): AppError => {
     const e = err as { code?: string; lines?: number; message?: string };
@@ -205,6 +213,7 @@ async function openCsv(filePath: string, name: string, head: Buffer, size: numbe
   try {
     first = await records.next();
   } catch (err) {
+    input.destroy();
     throw translate(err);
   }
   if (first.done) throw refuseFile(name, 'empty', 'у файлі немає рядків', 'the file has no rows');

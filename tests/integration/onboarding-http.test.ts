@@ -97,6 +97,10 @@ describe('onboarding over HTTP: upload, progress, report, review queue', () => {
       expect(res.json()).toMatchObject({ format: 'csv', encoding, headers: ['Рахунок', 'Вулиця', 'Будинок', 'Кв', 'Платник', 'Борг'] });
       expect(res.json().rows[0]).toEqual(['X1', 'вул. Соборна', '12', '1', 'Іваненко', '100,5']);
     }
+    // An empty delimiter means "find it" (the fuzz found it answering 500).
+    const found = await upload('/api/imports/preview?kind=accounts&fileName=semi.csv&delimiter=', Buffer.from('a;b\n1;2\n'));
+    expect(found.statusCode).toBe(200);
+    expect(found.json()).toMatchObject({ delimiter: ';', headers: ['a', 'b'] });
   });
 
   let importId: number;
