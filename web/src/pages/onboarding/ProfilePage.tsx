@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Alert, Button, FileInput, Group, Paper, ScrollArea, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Code, FileInput, Group, Paper, ScrollArea, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { api, errorMessages } from '../../api';
 import { useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
@@ -17,6 +17,7 @@ export function ProfilePage() {
   const t = useT();
   const navigate = useNavigate();
   const providers = useApiGet<{ items: ProviderOption[] }>('/providers', { limit: 200 });
+  const services = useApiGet<{ items: ServiceOption[] }>('/services');
   const [kind, setKind] = useState<FileKind>('accounts');
   const [providerId, setProviderId] = useState<string | null>(null);
   const [file, setFile] = useState<File | null>(null);
@@ -162,8 +163,16 @@ export function ProfilePage() {
               <Group grow>
                 <Select label={t({ uk: 'Десятковий роздільник', en: 'Decimal separator' })} data={[',', '.']} value={decimalSeparator} onChange={(v) => v && setDecimalSeparator(v)} />
                 <Select label={t({ uk: 'Формат дати', en: 'Date format' })} data={['DD.MM.YYYY', 'YYYY-MM-DD', 'DD/MM/YYYY', 'YYYYMMDD']} value={dateFormat} onChange={(v) => v && setDateFormat(v)} />
-                <TextInput label={t({ uk: 'Послуга за замовчуванням (код)', en: 'Default service (code)' })} value={defaultService} onChange={(e) => setDefaultService(e.currentTarget.value)} />
+                <Select
+                  label={t({ uk: 'Послуга за замовчуванням', en: 'Default service' })}
+                  data={(services.data?.items ?? []).map((s) => ({ value: s.code, label: `${t({ uk: s.nameUk, en: s.nameEn })} (${s.code})` }))}
+                  value={defaultService || null}
+                  onChange={(v) => setDefaultService(v ?? '')}
+                  clearable
+                  searchable
+                />
               </Group>
+              {kind !== 'addresses' && <AcceptedServices items={services.data?.items ?? []} />}
               <Group align="flex-end">
                 <TextInput label={t({ uk: 'Назва профілю', en: 'Profile name' })} value={name} onChange={(e) => setName(e.currentTarget.value)} style={{ flexGrow: 1 }} />
                 <Button onClick={save} loading={busy} disabled={!name}>
@@ -175,5 +184,46 @@ export function ProfilePage() {
         </Stack>
       )}
     </>
+  );
+}
+
+interface ServiceOption {
+  code: string;
+  nameUk: string;
+  nameEn: string;
+}
+
+/** What the service column may say: the code, or the name in either language (onboarding/service-names.ts). */
+function AcceptedServices({ items }: { items: ServiceOption[] }) {
+  const t = useT();
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={500}>
+        {t({ uk: 'Стовпець послуги приймає код або назву українською чи англійською', en: 'The service column takes the code or the name in Ukrainian or English' })}
+      </Text>
+      <Text size="sm" c="dimmed">
+        {t({ uk: 'Великі й малі літери, апостроф і пробіли не важать.', en: 'Case, apostrophes and spacing do not matter.' })}
+      </Text>
+      <Table withTableBorder>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t({ uk: 'Код', en: 'Code' })}</Table.Th>
+            <Table.Th>{t({ uk: 'Назва українською', en: 'Name in Ukrainian' })}</Table.Th>
+            <Table.Th>{t({ uk: 'Назва англійською', en: 'Name in English' })}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.map((s) => (
+            <Table.Tr key={s.code}>
+              <Table.Td>
+                <Code>{s.code}</Code>
+              </Table.Td>
+              <Table.Td>{s.nameUk}</Table.Td>
+              <Table.Td>{s.nameEn}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
   );
 }
