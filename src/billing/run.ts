@@ -97,6 +97,16 @@ export function runPeriodProblem(period: Period, firstPeriod: Period | null, tod
       en: `Period ${month} is before the community's first billing period (${first}): it cannot be run`,
     };
   }
+  // Before the first period is set (by an administrator, or by the first close), a typo of a
+  // year such as 1999 is still refused: at most three years back.
+  const earliest = `${Number(today.slice(0, 4)) - 3}${today.slice(4, 7)}-01`;
+  if (firstPeriod === null && period < earliest) {
+    return {
+      code: 'too_early_without_first_period',
+      uk: `Період ${month} більш як на три роки раніший за поточний місяць: щоб рахувати такі давні місяці, спершу задайте перший розрахунковий період громади`,
+      en: `Period ${month} is more than three years before this month: to bill months that old, set the community's first billing period first`,
+    };
+  }
   const latest = nextPeriod(periodOf(today));
   if (period > latest) {
     return {

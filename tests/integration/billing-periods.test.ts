@@ -24,7 +24,10 @@ describe('runPeriodProblem', () => {
   it.each([
     ['2026-10-01', '2026-10-01', '2026-12-04', null],
     ['2026-09-01', '2026-10-01', '2026-12-04', 'before_first_period'],
-    ['1999-01-01', null, '2026-12-04', null], // no first period yet: no lower bound (the first close sets one)
+    ['1999-01-01', null, '2026-12-04', 'too_early_without_first_period'], // no first period yet: three years back at most
+    ['2023-12-01', null, '2026-12-04', null],
+    ['2023-11-01', null, '2026-12-04', 'too_early_without_first_period'],
+    ['1999-01-01', '1998-01-01', '2026-12-04', null], // a community that set an old first period may bill from it
     ['2027-01-01', null, '2026-12-04', null], // next month: allowed (bills prepared ahead)
     ['2027-02-01', null, '2026-12-31', 'period_too_far'],
     ['2027-02-01', null, '2027-01-01', null],
@@ -84,20 +87,26 @@ describe('billing periods cannot be poisoned', () => {
   });
 
   it('a typo month run by mistake is discarded by an administrator, and billing goes on', async () => {
-    const typo = await run('1999-01');
+    // A typo of the year, decades back, is refused at once even before a first period is set.
+    const decades = await run('1999-01');
+    expect(decades.res.statusCode).toBe(422);
+    expect(decades.res.json()).toMatchObject({ code: 'too_early_without_first_period', message_en: expect.stringContaining('set the community') });
+    expect(await periodStatus('1999-01-01')).toBeUndefined();
+    // One that looks plausible (2024 for 2026) is run, and can be undone.
+    const typo = await run('2024-10');
     expect(typo.job.status).toBe('succeeded');
     const typoRun = typo.job.result.billingRunId as number;
     // Before the fix this blocked every later month for good.
     const blocked = await run('2026-10');
     expect(blocked.job.status).toBe('failed');
-    expect(JSON.stringify(blocked.job.error)).toContain('1999-01');
+    expect(JSON.stringify(blocked.job.error)).toContain('2024-10');
 
-    const reason = { reason: 'Помилка в місяці: мали на увазі 2026-10' };
+    const reason = { reason: 'Помилка в році: мали на увазі 2026-10' };
     expect((await send('operator', 'POST', `/api/billing/runs/${typoRun}/discard`, reason)).statusCode).toBe(403);
     const discarded = await send('admin', 'POST', `/api/billing/runs/${typoRun}/discard`, reason);
     expect(discarded.statusCode).toBe(200);
-    expect(discarded.json()).toEqual({ billingRunId: typoRun, period: '1999-01-01', linesRemoved: 0 });
-    expect(await periodStatus('1999-01-01')).toBe('open');
+    expect(discarded.json()).toEqual({ billingRunId: typoRun, period: '2024-10-01', linesRemoved: 0 }); // no tariff was in force in 2024
+    expect(await periodStatus('2024-10-01')).toBe('open');
     const audit = await sql<{ user_id: number; after: { reason: string; lines_removed: number } }>`
       select user_id, after from audit_log where action = 'discard' and entity = 'billing_run' and entity_id = ${String(typoRun)}`.execute(h.db);
     expect(audit.rows).toHaveLength(1);
