@@ -30,6 +30,11 @@ import * as payments from './service';
 import { exportSettlement, exportSettlementDay } from './settlement';
 
 const kopecks = z.number().int();
+const agentReadingSchema = z.object({
+  meterId: z.number().int().positive().optional(),
+  serial: z.string().min(1).max(64).optional(),
+  values: z.array(z.string().max(20)).min(1).max(3),
+});
 const splitSchema = z.array(z.object({ serviceCode: z.string().min(1).max(64), amount: kopecks })).max(50).optional();
 const partSchema = z.object({ serviceCode: z.string(), service: z.string(), provider: z.string(), accountNumber: z.string(), amount: z.number() });
 const paymentSchema = z.object({
@@ -42,6 +47,11 @@ const paymentSchema = z.object({
   businessDate: z.string(),
   parts: z.array(partSchema),
   receiptCode: z.string(),
+});
+const paidSchema = paymentSchema.extend({
+  replayed: z.boolean(),
+  /** The verdict on each reading brought with the payment, in order. */
+  readings: z.array(z.object({ meterId: z.number().nullable(), status: z.string(), message_uk: z.string(), message_en: z.string() })).optional(),
 });
 const debtSchema = z.object({
   unifiedAccount: z.string(),
@@ -91,14 +101,27 @@ function agentRoutes(ctx: AppContext) {
       {
         schema: {
           ...signed,
-          body: z.object({ txnId: z.string().min(1).max(64), unifiedAccount: z.string().min(1).max(20), amount: kopecks, split: splitSchema, reference: z.string().max(64).optional() }),
-          response: { 200: paymentSchema.extend({ replayed: z.boolean() }), 201: paymentSchema.extend({ replayed: z.boolean() }) },
+          body: z.object({
+            txnId: z.string().min(1).max(64),
+            unifiedAccount: z.string().min(1).max(20),
+            amount: kopecks,
+            split: splitSchema,
+            reference: z.string().max(64).optional(),
+            // Meter readings the payer gave at the counter: each meter by id or serial.
+            readings: z.array(agentReadingSchema).max(20).optional(),
+          }),
+          response: { 200: paidSchema, 201: paidSchema },
         },
       },
       async (request, reply) => {
-        const result = await payments.pay(ctx.db, await agentOf(request), request.body);
+        const agent = await agentOf(request);
+        const result = await payments.pay(ctx.db, agent, request.body);
         reply.status(result.replayed ? 200 : 201);
-        return result;
+        // A retried call does not bring its readings twice: they went with the first.
+        const readings = request.body.readings?.length && !result.replayed
+          ? (await payments.readingsWithPayment(ctx.db, agent, request.body.unifiedAccount, request.body.txnId, request.body.readings)).map((r) => ({ meterId: r.meterId, status: r.status, message_uk: r.message_uk, message_en: r.message_en }))
+          : undefined;
+        return { ...result, ...(readings ? { readings } : {}) };
       },
     );
 

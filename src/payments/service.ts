@@ -19,6 +19,8 @@ import { canonicalPayment, canonicalReversal, chainHash, verificationCode, verif
 import type { PaymentChannel } from './tables';
 import * as repo from './repo';
 import type { ReceiptData } from './receipt';
+import { submitReadingsForUnifiedAccount, type ReadingInput, type ReadingResult } from '../metering/service';
+import type { SessionUser } from '../server/context';
 
 /** The agent behind a verified request (see agent-auth.ts). */
 export interface Agent {
@@ -358,3 +360,14 @@ export async function receiptOf(db: DbOrTx, communityId: number, paymentId: numb
 
 /** The staff search and the per-day chart read the rows as they are. */
 export { dailyByChannel, searchPayments, type PaymentRow } from './repo';
+
+/**
+ * Meter readings brought with a payment (a cash desk or terminal asks for them at the counter):
+ * through the metering rules like any other channel, keyed by the unified account, each naming its
+ * meter by id or serial; only that household's meters are taken. The payment stands whatever the
+ * readings' verdicts are.
+ */
+export async function readingsWithPayment(db: Db, agent: Agent, unifiedAccount: string, txnId: string, readings: ReadingInput[]): Promise<ReadingResult[]> {
+  const actor: SessionUser = { userId: 0, communityId: agent.communityId, login: `agent:${agent.code}`, displayName: agent.name, role: 'operator', providerId: null };
+  return submitReadingsForUnifiedAccount(db, actor, unifiedAccount.replace(/\s+/g, ''), readings, { channel: 'cash_desk', paymentRef: `${agent.code}:${txnId}` });
+}

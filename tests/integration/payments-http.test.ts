@@ -164,6 +164,26 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     expect(inv.rows[0]!.bad).toBe(0);
   });
 
+  it('takes meter readings with a payment through the metering rules, once, only for that household', async () => {
+    const body = { txnId: 'bank-with-readings', unifiedAccount: UA[0], amount: 2500, readings: [{ serial: 'CW-1', values: ['150'] }, { meterId: 2, values: ['5'] }] };
+    const first = await call('POST', '/api/agent/v1/pay', body);
+    expect(first.statusCode).toBe(201);
+    const [own, foreign] = first.json().readings;
+    // CW-1 is premise 1's meter; meter 2 is premise 2's, so it is not taken.
+    expect(own).toMatchObject({ meterId: 1 });
+    expect(own.status).not.toBe('rejected');
+    expect(foreign.status).toBe('rejected');
+    const stored = await sql<{ meter_id: number; channel: string; external_ref: string }>`
+      select meter_id, channel, external_ref from meter_reading where external_ref like 'bank:bank-with-readings%'`.execute(h.db);
+    expect(stored.rows).toEqual([{ meter_id: 1, channel: 'cash_desk', external_ref: 'bank:bank-with-readings' }]);
+    // The retry pays nothing more and brings no reading again.
+    const retry = await call('POST', '/api/agent/v1/pay', body);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().readings).toBeUndefined();
+    const again = await sql<{ n: number }>`select count(*)::int as n from meter_reading where external_ref like 'bank:bank-with-readings%'`.execute(h.db);
+    expect(again.rows[0]!.n).toBe(1);
+  });
+
   it('checks an amount with a split and pays it by the reference', async () => {
     const check = await call('POST', '/api/agent/v1/check', { unifiedAccount: UA[0], amount: 3000, split: [{ serviceCode: 'intercom', amount: 3000 }] });
     expect(check.statusCode).toBe(200);
