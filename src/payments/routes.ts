@@ -17,10 +17,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requireRole, STAFF } from '../server/access';
 import type { SessionUser } from '../server/context';
-import { forbidden } from '../shared/errors';
+import { AppError, forbidden, invalid } from '../shared/errors';
 import type { AppContext } from '../server/context';
 import type { RouteModule } from '../server/routes';
-import { AppError } from '../shared/errors';
 import { authenticateAgent } from './agent-auth';
 import { debtErrorXml, handleDebtXml } from './debt';
 import { createAgent, issueKey, listAgents } from './agents';
@@ -85,10 +84,24 @@ function agentRoutes(ctx: AppContext) {
     const api = scope.withTypeProvider<ZodTypeProvider>();
     const agentOf = (request: Parameters<typeof authenticateAgent>[1]) => authenticateAgent(ctx.db, request);
 
-    api.get('/debt', { schema: { ...signed, querystring: z.object({ unifiedAccount: z.string().min(1).max(20) }), response: { 200: debtSchema } } }, async (request) => {
-      const agent = await agentOf(request);
-      return payments.findDebt(ctx.db, agent.communityId, request.query.unifiedAccount);
-    });
+    api.get(
+      '/debt',
+      {
+        schema: {
+          ...signed,
+          description: 'By the unified account number, or by the address as the payer says it (only one household must fit)',
+          querystring: z.object({ unifiedAccount: z.string().min(1).max(20).optional(), address: z.string().min(3).max(200).optional() }),
+          response: { 200: debtSchema },
+        },
+      },
+      async (request) => {
+        const agent = await agentOf(request);
+        const { unifiedAccount, address } = request.query;
+        if (unifiedAccount) return payments.findDebt(ctx.db, agent.communityId, unifiedAccount);
+        if (address) return payments.findDebtByAddress(ctx.db, agent.communityId, address);
+        throw invalid('account_or_address', { uk: 'Вкажіть єдиний рахунок (unifiedAccount) або адресу (address)', en: 'Give the unified account (unifiedAccount) or the address (address)' }, { field: 'unifiedAccount' });
+      },
+    );
 
     api.post(
       '/check',

@@ -21,6 +21,7 @@ import * as repo from './repo';
 import type { ReceiptData } from './receipt';
 import { submitReadingsForUnifiedAccount, type ReadingInput, type ReadingResult } from '../metering/service';
 import type { SessionUser } from '../server/context';
+import { searchAddresses } from '../registry/search';
 
 /** The agent behind a verified request (see agent-auth.ts). */
 export interface Agent {
@@ -117,6 +118,34 @@ export async function findDebt(db: DbOrTx, communityId: number, unifiedAccount: 
     advance: due.advance,
   };
 }
+
+/**
+ * The debt of the household at an address as a payer says it («Соборна 12 кв 5», a former street
+ * name, Latin letters): only when the address names exactly one flat (or a private house) and the
+ * street matched surely. Several that fit → 409 with them to choose from; none → 404. Never a guess.
+ */
+export async function findDebtByAddress(db: Db, communityId: number, address: string, now = new Date()): Promise<HouseholdDebt> {
+  const searcher: SessionUser = { userId: 0, communityId, login: 'agent', displayName: 'agent', role: 'operator', providerId: null };
+  const found = await searchAddresses(db, searcher, address, 10);
+  const wanted = found.parsed?.apartment ?? null;
+  const house = found.parsed?.houseKey ?? null;
+  // A flat, or a private house (a building of one premise) when no flat was said.
+  const households = found.items.filter((i) => i.unifiedAccount !== null && i.score >= SURE_STREET_SCORE && (i.kind === 'premise' || (i.kind === 'building' && wanted === null && i.premiseId !== null)));
+  // The house and flat must be those said: «12 кв 5» is never 12а, nor flat 15.
+  const exact = households.filter((p) => house !== null && p.houseKey === house && (wanted === null || p.apartment === wanted));
+  const best = exact.length > 1 && exact[0]!.score > exact[1]!.score ? [exact[0]!] : exact;
+  if (best.length === 0) throw notFound({ uk: `Адреса «${address}»`, en: `Address "${address}"` }, { field: 'address' });
+  if (best.length > 1) {
+    throw conflict('address_ambiguous', { uk: `Адресі «${address}» відповідає кілька помешкань: уточніть або вкажіть єдиний рахунок`, en: `Several households fit "${address}": be more precise or give the unified account` }, {
+      field: 'address',
+      candidates: best.slice(0, 10).map((p) => ({ address: p.address, unifiedAccount: p.unifiedAccount })),
+    });
+  }
+  return findDebt(db, communityId, best[0]!.unifiedAccount!, now);
+}
+
+/** A street matched at least this well (1 = its exact name) is taken as the one meant. */
+const SURE_STREET_SCORE = 0.8;
 
 function checkAmount(agent: Agent, amount: number): void {
   if (!Number.isSafeInteger(amount) || amount <= 0) {

@@ -101,6 +101,23 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     expect([unknown.statusCode, unknown.json().code]).toEqual([404, 'unknown_account']);
   });
 
+  it('finds the household by its address as the payer says it, never by a guess', async () => {
+    const byAccount = (await call('GET', `/api/agent/v1/debt?unifiedAccount=${UA[1]}`)).json();
+    for (const said of ['вул. Соборна, буд. 1, кв. 2', 'Соборна 1 кв 2', 'СОБОРНА,1,КВ.2', 'Soborna 1 kv 2']) {
+      const res = await call('GET', `/api/agent/v1/debt?address=${encodeURIComponent(said)}`);
+      expect(res.statusCode, said).toBe(200);
+      expect(res.json()).toEqual(byAccount);
+    }
+    // A house of many flats, a flat that does not exist, a house that does not: not found, nothing guessed.
+    for (const said of ['Соборна 1', 'Соборна 1 кв 7', 'Соборна 9 кв 2', 'Невідома 1 кв 2']) {
+      const res = await call('GET', `/api/agent/v1/debt?address=${encodeURIComponent(said)}`);
+      expect(res.statusCode, said).toBe(404);
+    }
+    const neither = await call('GET', '/api/agent/v1/debt');
+    expect(neither.statusCode).toBe(422);
+    expect(neither.json().code).toBe('account_or_address');
+  });
+
   it('refuses bad amounts and splits with the field named, posting nothing', async () => {
     const pay = (extra: object) => call('POST', '/api/agent/v1/pay', { txnId: `bad-${Math.random()}`, unifiedAccount: UA[0], amount: 1000, ...extra });
     expect((await pay({ amount: 0 })).json()).toMatchObject({ code: 'amount_invalid', field: 'amount' });
