@@ -11,7 +11,7 @@ import { decodeQrUrl } from '../../src/bills/qr';
 import type { AppContext } from '../../src/server/context';
 import { kyivToday, periodOf, prevPeriod } from '../../src/shared/period';
 import { decodeQrCodes, pdfText, plainSpaces } from '../helpers/pdf-tools';
-import { signInAsOperator, startDemoServer, type DemoServer } from './demo-server';
+import { signInAsAdmin, signInAsOperator, startDemoServer, type DemoServer } from './demo-server';
 // The bill pages format money with this helper, so the test does too.
 import { money } from '../../web/src/pages/billing/labels';
 
@@ -59,15 +59,6 @@ select p.premise_id, ua.number
 
   afterAll(() => server?.close());
 
-  async function signInAsAdmin(page: Page) {
-    await page.goto(baseUrl);
-    await page.getByRole('heading', { name: 'Вхід до системи' }).waitFor();
-    await page.getByLabel('Логін').fill('admin');
-    await page.getByLabel('Пароль', { exact: true }).fill('admin-demo');
-    await page.getByRole('button', { name: 'Увійти' }).click();
-    await page.getByRole('heading', { name: 'Огляд громади' }).waitFor();
-  }
-
   /** The iframe's PDF (a blob: URL the page made from the server's answer), read in the page. */
   async function shownPdf(page: Page, src: string): Promise<Buffer> {
     const base64 = await page.evaluate(async (url) => {
@@ -100,7 +91,7 @@ select p.premise_id, ua.number
   it('an administrator designs the bill and the live preview follows', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, locale: 'uk-UA' });
     try {
-      await signInAsAdmin(page);
+      await signInAsAdmin(page, baseUrl);
       await page.getByRole('link', { name: 'Дизайн рахунку' }).click();
       await page.getByRole('heading', { name: 'Дизайн рахунку' }).waitFor();
       const form = page.getByRole('form', { name: 'Дизайн рахунку' });

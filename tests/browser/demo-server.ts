@@ -79,13 +79,16 @@ export async function startDemoServer(prepare?: (ctx: AppContext) => Promise<voi
   };
 }
 
-/** Signs in on the sign-in form as the demo operator, as a person would, and waits for the home page. */
-export async function signInAsOperator(page: Page, baseUrl: string) {
+/** Signs in on the sign-in form as a demo staff member, as a person would, and waits for the home page. */
+async function signInAsStaff(page: Page, baseUrl: string, login: 'operator' | 'admin', displayName: string) {
   await page.goto(baseUrl);
   await page.getByRole('heading', { name: 'Вхід до системи' }).waitFor();
-  await page.getByLabel('Логін').fill('operator');
-  await page.getByLabel('Пароль', { exact: true }).fill('operator-demo');
+  await page.getByLabel('Логін').fill(login);
+  await page.getByLabel('Пароль', { exact: true }).fill(`${login}-demo`);
   await page.getByRole('button', { name: 'Увійти' }).click();
   await page.getByRole('heading', { name: 'Огляд громади' }).waitFor();
-  await page.getByRole('banner').getByText('Оператор ЦОД (демо)').waitFor();
+  await page.getByRole('banner').getByText(displayName).waitFor();
 }
+
+export const signInAsOperator = (page: Page, baseUrl: string) => signInAsStaff(page, baseUrl, 'operator', 'Оператор ЦОД (демо)');
+export const signInAsAdmin = (page: Page, baseUrl: string) => signInAsStaff(page, baseUrl, 'admin', 'Адміністратор (демо)');

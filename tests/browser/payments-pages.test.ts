@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { AppContext } from '../../src/server/context';
+import { pay } from '../../src/payments/service';
+import { agentHeaders } from '../../src/payments/signature';
+import { signInAsAdmin, startDemoServer, type DemoServer } from './demo-server';
+import { money } from '../../web/src/pages/billing/labels';
+
+// Issue 14's agents and settlement pages, as an administrator uses them: adds a bank as a payment
+// agent and issues its key (the secret shown once); the bank pays with that key over the signed
+// API; yesterday's money is formed into each provider's registry on the settlement page, whose
+// totals are the payment, with the CSV to download.
+
+const squash = (text: string) => text.replace(/[\s\u00a0\u202f\u2007\u2009]+/g, ' ').trim();
+
+describe('payment agents and settlement in the browser', () => {
+  let server: DemoServer;
+  let ctx: AppContext;
+  let browser: Browser;
+  let baseUrl: string;
+  let household: { premise_id: number; number: string };
+
+  beforeAll(async () => {
+    server = await startDemoServer(async (c) => {
+      const r = await sql<{ premise_id: number; number: string }>`
+select p.premise_id, ua.number
+  from premise p join unified_account ua on ua.community_id = p.community_id and ua.premise_id = p.premise_id
+ where p.community_id = ${c.communityId}
+   and (select count(*) from account a where a.community_id = p.community_id and a.premise_id = p.premise_id and a.closed_on is null) >= 2
+ order by p.premise_id limit 1`.execute(c.db);
+      household = r.rows[0]!;
+      // The household owes two providers, so the payment splits.
+      const accounts = await c.db.selectFrom('account').select('account_id').where('community_id', '=', c.communityId).where('premise_id', '=', household.premise_id).where('closed_on', 'is', null).orderBy('account_id').execute();
+      await c.db
+        .insertInto('ledger_entry')
+        .values(accounts.map((a, i) => ({ community_id: c.communityId, account_id: a.account_id, period: '2026-01-01', kind: 'opening_balance' as const, amount: 40_000 + i * 1_000, source: 'import' as const })))
+        .execute();
+    });
+    ({ ctx, browser, baseUrl } = server);
+  });
+  afterAll(() => server?.close());
+
+  it('an agent and its key on the agents page; the key pays; the settlement page forms yesterday’s registries', async () => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 1000 }, locale: 'uk-UA' });
+    try {
+      await signInAsAdmin(page, baseUrl);
+      await page.getByRole('link', { name: 'Платіжні агенти' }).click();
+      await page.getByRole('heading', { name: 'Платіжні агенти' }).waitFor();
+      const form = page.getByRole('form', { name: 'Новий агент' });
+      await form.getByLabel('Код (латиниця)').fill('testbank');
+      await form.getByLabel('Назва').fill('Тест-Банк');
+      await form.getByRole('button', { name: 'Додати' }).click();
+      await form.getByText('Агента testbank додано').waitFor();
+      const row = page.getByRole('table', { name: 'Платіжні агенти' }).getByRole('row').filter({ hasText: 'Тест-Банк' });
+      await row.getByText('немає').waitFor();
+      await row.getByRole('button', { name: 'Новий ключ' }).click();
+      const secret = (await page.getByTestId('agent-secret').innerText()).trim();
+      const notice = squash(await page.getByRole('status').filter({ hasText: 'Секрет' }).innerText());
+      const keyId = notice.match(/Агент testbank, ключ (\S+)/)![1]!;
+      await expect.poll(async () => (await row.innerText()).includes(keyId)).toBe(true);
+
+      // The bank pays with the key from the page, signed as its client would.
+      const body = JSON.stringify({ txnId: 'tb-1', unifiedAccount: household.number, amount: 5_000 });
+      const paid = await fetch(`${baseUrl}/api/agent/v1/pay`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...agentHeaders(keyId, secret, 'POST', '/api/agent/v1/pay', body) } });
+      expect(paid.status).toBe(201);
+
+      // Yesterday's payment (the day is over, so it can be settled).
+      const agent = await ctx.db.selectFrom('payment_agent').selectAll().where('code', '=', 'testbank').executeTakeFirstOrThrow();
+      const yesterday = new Date(Date.now() - 86_400_000);
+      await pay(ctx.db, { communityId: ctx.communityId, agentId: agent.agent_id, code: agent.code, name: agent.name, maxAmount: agent.max_amount }, { txnId: 'tb-0', unifiedAccount: household.number, amount: 30_000 }, yesterday);
+      const parts = await sql<{ provider: string; amount: number }>`
+select v.name as provider, sum(pa.amount)::int as amount from payment p
+  join payment_allocation pa on pa.community_id = p.community_id and pa.payment_id = p.payment_id
+  join account a on a.community_id = pa.community_id and a.account_id = pa.account_id
+  join provider v on v.community_id = a.community_id and v.provider_id = a.provider_id
+ where p.txn_id = 'tb-0' group by v.name order by v.name`.execute(ctx.db);
+      expect(parts.rows.length).toBeGreaterThanOrEqual(2);
+
+      await page.getByRole('link', { name: 'Розрахунки з постачальниками' }).click();
+      await page.getByRole('heading', { name: 'Розрахунки з постачальниками' }).waitFor();
+      await page.getByRole('button', { name: 'Сформувати реєстри' }).click();
+      const table = page.getByRole('table', { name: 'Реєстри розрахунків' });
+      await table.waitFor();
+      for (const p of parts.rows) {
+        const line = squash(await table.getByRole('row').filter({ hasText: p.provider }).innerText());
+        expect(line).toContain(squash(money(p.amount, 'uk-UA')));
+      }
+      const totalRow = squash(await table.getByRole('row').filter({ hasText: 'Разом' }).innerText());
+      expect(totalRow).toContain(squash(money(30_000, 'uk-UA')));
+      const csvHref = await table.getByRole('link', { name: 'CSV' }).first().getAttribute('href');
+      const csv = await page.request.get(`${baseUrl}${csvHref}`);
+      expect(csv.status()).toBe(200);
+      expect(csv.headers()['content-type']).toContain('text/csv');
+    } finally {
+      await page.close();
+    }
+  });
+});

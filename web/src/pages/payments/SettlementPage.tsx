@@ -1,0 +1,127 @@
+import { useState } from 'react';
+import { Alert, Anchor, Button, Group, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
+import { api, errorMessages } from '../../api';
+import { useFormat, useT } from '../../i18n';
+import { useSession } from '../../session';
+import { useApiGet } from '../../useApiGet';
+import { PageHeader } from '../../components/PageHeader';
+import { money } from '../billing/labels';
+
+interface Registry {
+  registryId: number;
+  providerId: number;
+  businessDate: string;
+  lines: number;
+  gross: number;
+  commission: number;
+  net: number;
+  transfer: { recipient: string; edrpou: string; iban: string; amount: number; purpose: string };
+  exportedAt: string;
+}
+
+/** Yesterday in Kyiv: the day whose money is settled this morning. */
+function yesterday(): string {
+  const kyiv = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Kyiv' }).format(new Date(Date.now() - 86_400_000));
+  return kyiv;
+}
+
+/**
+ * Settlement with providers: a day's registry per provider (CSV and DBF), the commission by
+ * contract, and the transfer order to make. Once formed a registry is frozen: forming the day
+ * again gives the same bytes.
+ */
+export function SettlementPage() {
+  const t = useT();
+  const format = useFormat();
+  const { user } = useSession();
+  const canExport = user?.role === 'admin' || user?.role === 'operator';
+  const providers = useApiGet<{ items: Array<{ providerId: number; name: string }> }>('/providers', { limit: 200 });
+  const [day, setDay] = useState(yesterday());
+  const [items, setItems] = useState<Registry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(day);
+  const nameOf = (id: number) => providers.data?.items.find((p) => p.providerId === id)?.name ?? `#${id}`;
+
+  async function form() {
+    setBusy(true);
+    setError(null);
+    try {
+      setItems((await api.post<{ items: Registry[] }>(`/payments/settlement/${day}/export`, {})).items);
+    } catch (e) {
+      setError(t(errorMessages(e)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const total = (pick: (r: Registry) => number) => (items ?? []).reduce((s, r) => s + pick(r), 0);
+  return (
+    <Stack>
+      <PageHeader
+        title={t({ uk: 'Розрахунки з постачальниками', en: 'Settlement with providers' })}
+        subtitle={t({ uk: 'Реєстр за день для кожного постачальника, комісія за договором і платіжне доручення', en: "A day's registry per provider, the commission by contract and the transfer order" })}
+      />
+      <Paper withBorder p="md">
+        <Group align="flex-end">
+          <TextInput label={t({ uk: 'Операційний день (РРРР-ММ-ДД)', en: 'Business day (YYYY-MM-DD)' })} value={day} onChange={(e) => setDay(e.currentTarget.value)} error={valid ? undefined : t({ uk: 'Дата у вигляді 2026-12-03', en: 'A date such as 2026-12-03' })} />
+          {canExport && (
+            <Button onClick={() => void form()} loading={busy} disabled={!valid}>
+              {t({ uk: 'Сформувати реєстри', en: 'Form the registries' })}
+            </Button>
+          )}
+        </Group>
+      </Paper>
+      {error && <Alert color="red">{error}</Alert>}
+      {items && items.length === 0 && <Text c="dimmed">{t({ uk: 'Цього дня грошей для постачальників не надходило.', en: 'No money for providers arrived that day.' })}</Text>}
+      {items && items.length > 0 && (
+        <Table.ScrollContainer minWidth={760}>
+          <Table striped aria-label={t({ uk: 'Реєстри розрахунків', en: 'Settlement registries' })}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t({ uk: 'Постачальник', en: 'Provider' })}</Table.Th>
+                <Table.Th ta="right">{t({ uk: 'Рядків', en: 'Lines' })}</Table.Th>
+                <Table.Th ta="right">{t({ uk: 'Надійшло', en: 'Gross' })}</Table.Th>
+                <Table.Th ta="right">{t({ uk: 'Комісія', en: 'Commission' })}</Table.Th>
+                <Table.Th ta="right">{t({ uk: 'До перерахування', en: 'To transfer' })}</Table.Th>
+                <Table.Th>IBAN</Table.Th>
+                <Table.Th>{t({ uk: 'Файли', en: 'Files' })}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((r) => (
+                <Table.Tr key={r.registryId}>
+                  <Table.Td>{nameOf(r.providerId)}</Table.Td>
+                  <Table.Td ta="right">{format.number(r.lines)}</Table.Td>
+                  <Table.Td ta="right">{money(r.gross, format.locale)}</Table.Td>
+                  <Table.Td ta="right">{money(r.commission, format.locale)}</Table.Td>
+                  <Table.Td ta="right">{money(r.net, format.locale)}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm" ff="monospace">{r.transfer.iban}</Text>
+                    <Text size="xs" c="dimmed">{r.transfer.purpose}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap="xs" wrap="nowrap">
+                      <Anchor href={`/api/payments/settlement/${r.providerId}/${r.businessDate}.csv`}>CSV</Anchor>
+                      <Anchor href={`/api/payments/settlement/${r.providerId}/${r.businessDate}.dbf`}>DBF</Anchor>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+            <Table.Tfoot>
+              <Table.Tr>
+                <Table.Th>{t({ uk: 'Разом', en: 'Total' })}</Table.Th>
+                <Table.Th ta="right">{format.number(total((r) => r.lines))}</Table.Th>
+                <Table.Th ta="right">{money(total((r) => r.gross), format.locale)}</Table.Th>
+                <Table.Th ta="right">{money(total((r) => r.commission), format.locale)}</Table.Th>
+                <Table.Th ta="right">{money(total((r) => r.net), format.locale)}</Table.Th>
+                <Table.Th colSpan={2} />
+              </Table.Tr>
+            </Table.Tfoot>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Stack>
+  );
+}
