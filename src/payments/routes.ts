@@ -24,7 +24,7 @@ import { authenticateAgent } from './agent-auth';
 import { debtErrorXml, handleDebtXml } from './debt';
 import { createAgent, issueKey, listAgents } from './agents';
 import { acquirerSettingsFromEnv, cardOrderStatus, handleCardCallback, startCardPayment } from './card';
-import { receiptHtml } from './receipt';
+import { receiptHtml, renderReceiptPdf } from './receipt';
 import * as payments from './service';
 import { exportSettlement, exportSettlementDay } from './settlement';
 
@@ -291,10 +291,14 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
     return ext === 'csv' ? r.csv : r.dbf;
   });
 
-  api.get('/receipts/:code', { schema: { tags: ['receipts'], params: z.object({ code: z.string().regex(/^[0-9A-Fa-f-]{14}(\.json)?$/) }) } }, async (request, reply) => {
-    const json = request.params.code.endsWith('.json');
-    const receipt = await payments.receiptByCode(ctx.db, ctx.communityId, request.params.code.replace(/\.json$/, ''));
-    if (json) return receipt;
+  api.get('/receipts/:code', { schema: { tags: ['receipts'], summary: 'The receipt by its verification code: HTML, or .json, or .pdf', params: z.object({ code: z.string().regex(/^[0-9A-Fa-f-]{14}(\.json|\.pdf)?$/) }) } }, async (request, reply) => {
+    const [code, ext] = request.params.code.split('.') as [string, 'json' | 'pdf' | undefined];
+    const receipt = await payments.receiptByCode(ctx.db, ctx.communityId, code);
+    if (ext === 'json') return receipt;
+    if (ext === 'pdf') {
+      const pdf = await renderReceiptPdf(receipt, `${request.protocol}://${request.host}/api/receipts/${receipt.receiptCode}`);
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="receipt-${receipt.receiptCode}.pdf"`).send(pdf);
+    }
     reply.type('text/html; charset=utf-8');
     return receiptHtml(receipt);
   });

@@ -11,6 +11,7 @@ import { cancelByAgent } from '../../src/payments/service';
 import { exportSettlementDay } from '../../src/payments/settlement';
 import iconv from 'iconv-lite';
 import { kyivToday } from '../../src/shared/period';
+import { decodeQrCodes, pdfText, plainSpaces } from '../helpers/pdf-tools';
 import { createTestDatabase } from '../helpers/db';
 import { signInAs, testContext, type Signed } from '../helpers/http';
 import { A, createBillingFixture } from './billing-fixture';
@@ -254,7 +255,7 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     await expect(cancelByAgent(h.db, agent, 'bank-late', 'late', new Date(Date.now() + 2 * 86400_000))).rejects.toMatchObject({ code: 'cancel_day_closed' });
   });
 
-  it('gives a receipt by its verification code, in HTML and JSON', async () => {
+  it('gives a receipt by its verification code, in HTML, JSON and PDF', async () => {
     const html = await app.inject({ method: 'GET', url: `/api/receipts/${receiptCode}` });
     expect(html.statusCode).toBe(200);
     expect(html.headers['content-type']).toContain('text/html');
@@ -264,6 +265,18 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     const json = (await app.inject({ method: 'GET', url: `/api/receipts/${receiptCode}.json` })).json();
     expect([json.paymentId, json.amount, json.payer]).toEqual([paymentId, 158023, 'К***ь О.']);
     expect((await app.inject({ method: 'GET', url: '/api/receipts/0000-0000-0000' })).statusCode).toBe(404);
+    // The PDF: the same parts and total, and a QR of the address that verifies it.
+    const pdf = await app.inject({ method: 'GET', url: `/api/receipts/${receiptCode}.pdf`, headers: { host: 'hromada.test' } });
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const text = plainSpaces(pdfText(pdf.rawPayload));
+    expect(text).toContain('Квитанція про оплату');
+    expect(text).toContain('Теплоенерго');
+    expect(text).toContain(`Код перевірки: ${receiptCode}`);
+    expect(text).toMatch(/Разом\s+1 580,23/);
+    expect(decodeQrCodes(pdf.rawPayload)).toEqual([`http://hromada.test/api/receipts/${receiptCode}`]);
+    const again = await app.inject({ method: 'GET', url: `/api/receipts/${receiptCode}.pdf`, headers: { host: 'hromada.test' } });
+    expect(again.rawPayload.equals(pdf.rawPayload)).toBe(true);
   });
 
   it('rotates keys with an overlap and honours an IP allow-list', async () => {
