@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import type { Db } from '../db/index';
 import { openTable, refuseFile } from '../onboarding/readers';
 import type { TextEncoding } from '../onboarding/encoding';
-import { AppError } from '../shared/errors';
+import { AppError, notFound } from '../shared/errors';
+import { sql } from 'kysely';
 import { parseUah } from '../shared/money';
 import * as repo from './repo';
 import type { Agent } from './service';
@@ -138,4 +139,39 @@ export async function importAgentRegistry(db: Db, agent: Agent, businessDate: st
     .onConflict((oc) => oc.columns(['community_id', 'agent_id', 'business_date']).doUpdateSet(values))
     .execute();
   return report;
+}
+
+/** The agent of the community, as `pay` and the registry import take it; 404 for another's. */
+export async function agentOf(db: Db, communityId: number, agentId: number): Promise<Agent> {
+  const a = await db.selectFrom('payment_agent').selectAll().where('community_id', '=', communityId).where('agent_id', '=', agentId).executeTakeFirst();
+  if (!a) throw notFound({ uk: `Агент №${agentId}`, en: `Agent #${agentId}` });
+  return { communityId, agentId: a.agent_id, code: a.code, name: a.name, maxAmount: a.max_amount };
+}
+
+/** The agents' registries of recent days, newest first, with their reconciliation (the reconciliation page). */
+export async function listRegistries(db: Db, communityId: number, days = 31) {
+  const rows = await db
+    .selectFrom('agent_registry as r')
+    .innerJoin('payment_agent as a', (j) => j.onRef('a.community_id', '=', 'r.community_id').onRef('a.agent_id', '=', 'r.agent_id'))
+    .select(['r.agent_id', 'a.code', 'a.name', 'r.business_date', 'r.file_name', 'r.rows', 'r.total', 'r.matched', 'r.posted', 'r.amount_differs', 'r.missing_in_file', 'r.flags', 'r.imported_at'])
+    .where('r.community_id', '=', communityId)
+    .where('r.business_date', '>=', sql<string>`current_date - ${days}::int`)
+    .orderBy('r.business_date', 'desc')
+    .orderBy('a.code')
+    .execute();
+  return rows.map((r) => ({
+    agentId: r.agent_id,
+    agent: r.code,
+    agentName: r.name,
+    businessDate: String(r.business_date).slice(0, 10),
+    fileName: r.file_name,
+    rows: r.rows,
+    total: Number(r.total),
+    matched: r.matched,
+    posted: r.posted,
+    amountDiffers: r.amount_differs,
+    missingInFile: r.missing_in_file,
+    flags: r.flags as RegistryFlag[],
+    importedAt: new Date(r.imported_at).toISOString(),
+  }));
 }

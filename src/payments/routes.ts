@@ -25,6 +25,11 @@ import { debtErrorXml, handleDebtXml } from './debt';
 import { createAgent, issueKey, listAgents } from './agents';
 import { acquirerSettingsFromEnv, cardOrderStatus, handleCardCallback, startCardPayment } from './card';
 import { receiptHtml, renderReceiptPdf } from './receipt';
+import { agentOf, importAgentRegistry, listRegistries } from './registry';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import * as payments from './service';
 import { exportSettlement, exportSettlementDay } from './settlement';
 
@@ -191,8 +196,41 @@ async function mayPayFor(ctx: AppContext, actor: SessionUser, premiseId: number)
   if (!own) throw forbidden();
 }
 
+/** An agent's daily registry file, uploaded as the raw body, reconciled against the API's payments. */
+function registryUploadRoutes(ctx: AppContext) {
+  return async (scope: FastifyInstance) => {
+    scope.addContentTypeParser(['application/octet-stream', 'text/csv'], { parseAs: 'buffer', bodyLimit: 50 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/payments/agents/:id/registries/:date',
+      {
+        schema: {
+          tags: ['payments'],
+          summary: "Imports an agent's registry of a day (DBF or CSV) and reconciles it: matched, posted now, amounts differ, missing from the file",
+          params: z.object({ id: z.coerce.number().int().positive(), date: isoDate }),
+          querystring: z.object({ fileName: z.string().min(1).max(200).default('registry.csv') }),
+        },
+      },
+      async (request) => {
+        const actor = actorOf(request);
+        requireRole(actor, 'admin', 'operator');
+        const agent = await agentOf(ctx.db, actor.communityId, request.params.id);
+        const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        if (bytes.length === 0) throw new AppError('file_missing', 400, { uk: 'Немає файлу реєстру в тілі запиту', en: 'No registry file in the request body' }, { field: 'body' });
+        const file = path.join(os.tmpdir(), `hromada-registry-${randomBytes(6).toString('hex')}${path.extname(request.query.fileName).toLowerCase().replace(/[^.a-z0-9]/g, '')}`);
+        fs.writeFileSync(file, bytes);
+        try {
+          return await importAgentRegistry(ctx.db, agent, request.params.date, file, request.query.fileName);
+        } finally {
+          fs.rmSync(file, { force: true });
+        }
+      },
+    );
+  };
+}
+
 export const paymentsRoutes: RouteModule = async (app, ctx) => {
   await app.register(agentRoutes(ctx), { prefix: '/agent/v1' });
+  await app.register(registryUploadRoutes(ctx));
   await app.register(debtRoutes(ctx), { prefix: '/debt/v1' });
   await app.register(cardCallbackRoutes(ctx), { prefix: '/payments/card' });
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -213,6 +251,11 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
     return { items: await payments.dailyByChannel(ctx.db, actor.communityId, request.query.days) };
   });
   api.get('/payments/agents', { schema: { tags } }, async (request) => ({ items: await listAgents(ctx.db, actorOf(request)) }));
+  api.get('/payments/registries', { schema: { tags, summary: "The agents' registries of recent days with their reconciliation", querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(31) }) } }, async (request) => {
+    const actor = actorOf(request);
+    requireRole(actor, ...STAFF);
+    return { items: await listRegistries(ctx.db, actor.communityId, request.query.days) };
+  });
   api.post(
     '/payments/agents',
     {

@@ -163,6 +163,8 @@ export const accessRules: Readonly<Record<string, AccessRule>> = {
   'GET /api/payments/agents': { who: DESK },
   'POST /api/payments/agents': { who: ADMIN },
   'POST /api/payments/agents/{id}/keys': { who: ADMIN, notInFixture: true },
+  'POST /api/payments/agents/{id}/registries/{date}': { who: DESK, notInFixture: true },
+  'GET /api/payments/registries': { who: STAFF },
   'POST /api/payments/card/start': { who: PAYERS },
   'GET /api/payments/card/orders/{orderId}': { who: PAYERS, notInFixture: true },
   'POST /api/payments/settlement/contracts': { who: ADMIN },

@@ -41,7 +41,7 @@ select p.premise_id, ua.number
   });
   afterAll(() => server?.close());
 
-  it('an agent and its key on the agents page; the key pays; the settlement page forms yesterday’s registries', async () => {
+  it('an agent and its key on the agents page; the key pays; yesterday’s registries formed for settlement and the bank’s registry reconciled', async () => {
     const page = await browser.newPage({ viewport: { width: 1300, height: 1000 }, locale: 'uk-UA' });
     try {
       await signInAsAdmin(page, baseUrl);
@@ -92,6 +92,23 @@ select v.name as provider, sum(pa.amount)::int as amount from payment p
       const csv = await page.request.get(`${baseUrl}${csvHref}`);
       expect(csv.status()).toBe(200);
       expect(csv.headers()['content-type']).toContain('text/csv');
+
+      // The bank's registry of yesterday, reconciled on its page: the API's payment matches, a desk payment the API never saw is posted.
+      await page.getByRole('link', { name: 'Звірка реєстрів' }).click();
+      await page.getByRole('heading', { name: 'Звірка реєстрів агентів' }).waitFor();
+      const upload = page.getByRole('form', { name: 'Завантажити реєстр' });
+      await upload.getByLabel(/^Агент/).click();
+      await page.getByRole('option', { name: 'Тест-Банк (testbank)' }).click();
+      const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Kyiv' }).format(yesterday);
+      await upload.getByLabel(/^Операційний день/).fill(day);
+      const registry = `TXN;UNIFIED;AMOUNT\r\ntb-0;${household.number};300.00\r\ntb-desk;${household.number};15.00\r\n`;
+      await page.locator('input[type="file"]').setInputFiles({ name: 'testbank.csv', mimeType: 'text/csv', buffer: Buffer.from(registry) });
+      await upload.getByRole('button', { name: 'Звірити' }).click();
+      await upload.getByText('Рядків 2: збіглися 1, проведено зараз 1, сума інша 0, немає у файлі 0').waitFor();
+      const listed = squash(await page.getByRole('table', { name: 'Реєстри агентів' }).getByRole('row').filter({ hasText: 'Тест-Банк' }).innerText());
+      expect(listed).toContain('збіглися 1');
+      expect(listed).toContain('проведено 1');
+      expect(listed).toContain(squash(money(31_500, 'uk-UA')));
     } finally {
       await page.close();
     }

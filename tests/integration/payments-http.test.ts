@@ -13,6 +13,7 @@ import iconv from 'iconv-lite';
 import { kyivToday } from '../../src/shared/period';
 import { decodeQrCodes, pdfText, plainSpaces } from '../helpers/pdf-tools';
 import { createTestDatabase } from '../helpers/db';
+import { formatUahPlain } from '../../src/shared/money';
 import { signInAs, testContext, type Signed } from '../helpers/http';
 import { A, createBillingFixture } from './billing-fixture';
 
@@ -277,6 +278,26 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     expect(decodeQrCodes(pdf.rawPayload)).toEqual([`http://hromada.test/api/receipts/${receiptCode}`]);
     const again = await app.inject({ method: 'GET', url: `/api/receipts/${receiptCode}.pdf`, headers: { host: 'hromada.test' } });
     expect(again.rawPayload.equals(pdf.rawPayload)).toBe(true);
+  });
+
+  it("reconciles an agent's registry of the day uploaded over HTTP, and lists it", async () => {
+    const known = (await sql<{ txn_id: string; amount: number }>`select txn_id, amount from payment where txn_id = 'bank-0001'`.execute(h.db)).rows[0]!;
+    const today = (await sql<{ d: string }>`select business_date::text as d from payment where txn_id = 'bank-0001'`.execute(h.db)).rows[0]!.d;
+    const csv = `TXN;UNIFIED;AMOUNT\r\n${known.txn_id};${UA[0]};${formatUahPlain(known.amount)}\r\nbank-desk-1;${UA[2]};12.34\r\n`;
+    const upload = (url: string, body: string | Buffer) => app.inject({ method: 'POST', url, payload: body, headers: { ...admin.headers, 'content-type': 'application/octet-stream' } });
+    const res = await upload(`/api/payments/agents/${agentId}/registries/${today}?fileName=bank.csv`, iconv.encode(csv, 'win1251'));
+    expect(res.statusCode).toBe(200);
+    const report = res.json();
+    expect(report).toMatchObject({ rows: 2, matched: 1, posted: 1, amountDiffers: 0, total: known.amount + 1234 });
+    expect(report.missingInFile).toBeGreaterThan(0); // the day's other API payments are not in this file
+    const listed = (await app.inject({ method: 'GET', url: '/api/payments/registries', headers: admin.headers })).json().items;
+    expect(listed[0]).toMatchObject({ agent: 'bank', businessDate: today, fileName: 'bank.csv', matched: 1, posted: 1 });
+    // A bad row refuses the whole file, naming it, and posts nothing.
+    const before = await paymentsCount();
+    const bad = await upload(`/api/payments/agents/${agentId}/registries/${today}?fileName=bad.csv`, 'TXN;UNIFIED;AMOUNT\r\nx-1;123;abc\r\n');
+    expect(bad.statusCode).toBe(422);
+    expect(await paymentsCount()).toBe(before);
+    expect((await upload(`/api/payments/agents/999/registries/${today}`, csv)).statusCode).toBe(404);
   });
 
   it('rotates keys with an overlap and honours an IP allow-list', async () => {

@@ -28,7 +28,8 @@ import { BillPreviewPage } from './pages/bills/BillPreviewPage';
 import { PaymentsPage } from './pages/payments/PaymentsPage';
 import { AgentsPage } from './pages/payments/AgentsPage';
 import { SettlementPage } from './pages/payments/SettlementPage';
-import { IconBuildingBank, IconKey } from '@tabler/icons-react';
+import { ReconciliationPage } from './pages/payments/ReconciliationPage';
+import { IconBuildingBank, IconFileCheck, IconKey } from '@tabler/icons-react';
 import { IconFileImport } from '@tabler/icons-react';
 import { IconCalculator, IconReceipt2, IconScale, IconWallet } from '@tabler/icons-react';
 import { IconGauge, IconListCheck, IconUsers } from '@tabler/icons-react';
@@ -76,6 +77,7 @@ export const nav: NavEntry[] = [
   { path: '/onboarding/imports/:id/queue', label: { uk: 'Черга перевірки імпорту', en: 'Import review queue' }, roles: ['admin', 'operator', 'provider'], element: <ImportQueuePage />, icon: IconFileImport, hidden: true },
   { path: '/payments', label: { uk: 'Платежі', en: 'Payments' }, roles: ['admin', 'operator', 'city'], element: <PaymentsPage />, icon: IconWallet },
   { path: '/payments/agents', label: { uk: 'Платіжні агенти', en: 'Payment agents' }, roles: ['admin', 'operator'], element: <AgentsPage />, icon: IconKey },
+  { path: '/payments/reconciliation', label: { uk: 'Звірка реєстрів', en: 'Reconciliation' }, roles: ['admin', 'operator', 'city'], element: <ReconciliationPage />, icon: IconFileCheck },
   { path: '/payments/settlement', label: { uk: 'Розрахунки з постачальниками', en: 'Settlement' }, roles: ['admin', 'operator', 'city'], element: <SettlementPage />, icon: IconBuildingBank },
   { path: '/onboarding/profiles/new', label: { uk: 'Профіль імпорту', en: 'Import profile' }, roles: ['admin', 'operator'], element: <ProfilePage />, icon: IconFileImport, hidden: true },
   { path: '/bills/preview', label: { uk: 'Перегляд рахунку', en: 'Bill preview' }, roles: ['admin', 'operator', 'city'], element: <BillPreviewPage />, icon: IconReceipt2 },
