@@ -4,6 +4,7 @@ import { actorOf } from '../server/access';
 import type { RouteModule } from '../server/routes';
 import { kyivToday } from '../shared/period';
 import { dashboardFor } from './service';
+import { providerAccounts, providerHome } from './provider';
 
 const dashboardSchema = z.object({
   today: z.string(),
@@ -32,5 +33,21 @@ export const dashboardRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (request) => dashboardFor(ctx.db, actorOf(request), kyivToday()),
+  );
+
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/provider/home', { schema: { tags: ['providers'], summary: "A provider's own figures: accounts, latest charges, readings, what waits for review (provider)" } }, async (request) =>
+    providerHome(ctx.db, actorOf(request), kyivToday()),
+  );
+  api.get(
+    '/provider/accounts',
+    {
+      schema: {
+        tags: ['providers'],
+        summary: "The provider's own accounts, by number; q searches the number, the address or the unified account (provider)",
+        querystring: z.object({ q: z.string().max(200).default(''), after: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      },
+    },
+    async (request) => providerAccounts(ctx.db, actorOf(request), request.query.q, request.query.after ?? null, request.query.limit),
   );
 };

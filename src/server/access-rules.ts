@@ -193,6 +193,8 @@ export const accessRules: Readonly<Record<string, AccessRule>> = {
   'GET /api/jobs/{id}': { who: STAFF_AND_PROVIDER, ids: { id: 'job' } },
   'GET /api/jobs': { who: STAFF_AND_PROVIDER },
   'GET /api/dashboard': { who: STAFF },
+  'GET /api/provider/home': { who: ['provider'] },
+  'GET /api/provider/accounts': { who: ['provider'] },
 };
 
 /** The table's key of a route as Fastify names it: `GET /api/premises/:id` → `GET /api/premises/{id}`. */

@@ -20,6 +20,7 @@ const PASSWORD = 'api-world-password';
 
 export interface ApiWorld {
   app: FastifyInstance;
+  db: DatabaseHandle['db'];
   operations: Operation[];
   /** The signed-in headers of each role (refresh with signIn after a sign-out). */
   as: Record<Role, Signed>;
@@ -57,6 +58,7 @@ export async function startApiWorld(): Promise<ApiWorld> {
   for (const role of ROLES) await signIn(role);
   return {
     app,
+    db: h.db,
     operations: operationsOf(app.swagger()),
     as,
     signIn,

@@ -26,6 +26,7 @@ import { ImportQueuePage } from './pages/onboarding/ImportQueuePage';
 import { ProfilePage } from './pages/onboarding/ProfilePage';
 import { BillPreviewPage } from './pages/bills/BillPreviewPage';
 import { PaymentsPage } from './pages/payments/PaymentsPage';
+import { ProviderHomePage } from './pages/providers/ProviderHomePage';
 import { AgentsPage } from './pages/payments/AgentsPage';
 import { SettlementPage } from './pages/payments/SettlementPage';
 import { ReconciliationPage } from './pages/payments/ReconciliationPage';
@@ -57,6 +58,7 @@ export interface NavEntry {
 
 export const nav: NavEntry[] = [
   { path: '/', label: { uk: 'Головна', en: 'Home' }, roles: STAFF, element: <DashboardPage />, icon: IconHome },
+  { path: '/', label: { uk: 'Головна', en: 'Home' }, roles: ['provider'], element: <ProviderHomePage />, icon: IconHome },
   { path: '/', label: { uk: 'Головна', en: 'Home' }, roles: ALL_ROLES, element: <HomePage />, icon: IconHome },
   { path: '/search', label: { uk: 'Пошук адреси', en: 'Address search' }, roles: REGISTRY_READERS, element: <AddressSearchPage />, icon: IconSearch },
   { path: '/buildings/:id', label: { uk: 'Будинок', en: 'Building' }, roles: REGISTRY_READERS, element: <BuildingPage />, icon: IconBuilding, hidden: true },
