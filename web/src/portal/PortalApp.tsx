@@ -45,20 +45,21 @@ export function PortalApp() {
             <Loader aria-label={t('app.loading')} />
           </Center>
         ) : (
+          // The portal's own route tree, outside the staff app's: every path is absolute under /portal.
           <Routes>
-            <Route path="sign-up" element={<PortalSignUp />} />
-            <Route path="confirm" element={<PortalConfirm />} />
-            <Route path="reset" element={<PortalReset />} />
+            <Route path="/portal/sign-up" element={<PortalSignUp />} />
+            <Route path="/portal/confirm" element={<PortalConfirm />} />
+            <Route path="/portal/reset" element={<PortalReset />} />
             {!user ? (
               <Route path="*" element={<PortalSignIn />} />
             ) : !resident ? (
               <Route path="*" element={<Navigate to="/" replace />} />
             ) : (
               <>
-                <Route index element={<PortalHome />} />
-                <Route path="sessions" element={<PortalSessions />} />
-                <Route path="premises/:id/:page" element={<PremisePage />} />
-                <Route path="premises/:id/bills/:period" element={<BillPage />} />
+                <Route path="/portal" element={<PortalHome />} />
+                <Route path="/portal/sessions" element={<PortalSessions />} />
+                <Route path="/portal/premises/:id/:page" element={<PremisePage />} />
+                <Route path="/portal/premises/:id/bills/:period" element={<BillPage />} />
                 <Route path="*" element={<Navigate to="/portal" replace />} />
               </>
             )}
