@@ -197,5 +197,20 @@ select ua.premise_id, ua.number, m.meter_id, m.serial, (select value1 from meter
     } finally {
       await context.setOffline(false);
     }
+    // Signing out removes what the service worker kept of this person's answers.
+    const cachedPersonal = () =>
+      page.evaluate(async () => {
+        const cache = await caches.open('portal-api');
+        return (await cache.keys()).map((r) => new URL(r.url).pathname).filter((p) => /^\/api\/(portal|bills|metering)\//.test(p));
+      });
+    expect((await cachedPersonal()).length).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Вийти' }).click();
+    await page.getByRole('heading', { name: 'Вхід до кабінету мешканця' }).waitFor();
+    await expect.poll(cachedPersonal).toEqual([]);
+    // The manifest offers PNG icons at the sizes installers ask for.
+    const manifest = await (await fetch(`${server.baseUrl}/manifest.webmanifest`)).json();
+    expect(manifest.icons.map((i: { sizes: string; type: string }) => `${i.sizes} ${i.type}`)).toEqual(expect.arrayContaining(['192x192 image/png', '512x512 image/png']));
+    const icon = await fetch(`${server.baseUrl}/icon-512.png`);
+    expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/png']);
   });
 });

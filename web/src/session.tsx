@@ -28,6 +28,9 @@ interface SessionValue {
 
 const SessionContext = createContext<SessionValue | null>(null);
 
+/** The service worker's cache of the portal's answers (web/vite.config.ts names it the same). */
+export const PORTAL_API_CACHE = 'portal-api';
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<SessionUser | null | undefined>(undefined);
 
@@ -74,6 +77,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } finally {
       setCsrfToken(null);
       setUser(null);
+      // The portal's answers the service worker kept for offline use are this person's: gone with them.
+      if (typeof caches !== 'undefined') await caches.delete(PORTAL_API_CACHE).catch(() => false);
       // A fresh anonymous session brings a fresh CSRF token for the next sign-in.
       await refresh().catch(() => undefined);
     }
