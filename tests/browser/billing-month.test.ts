@@ -210,6 +210,9 @@ select a.number, cur.charged, usual.usual
       const byService = page.locator('table').first();
       const line = await rowCells(byService, account.number);
       expect([line[1], line[2], line[5], line[6]]).toEqual([accountFigures.opening, accountFigures.charged + accountFigures.recalculations, -accountFigures.paid, accountFigures.closing].map((v) => squash(uk(v))));
+      // Its total row: the sum of the lines, which is the premise's month in the by-period table.
+      const total = (await byService.locator('tfoot tr').first().locator('th').allInnerTexts()).map(squash);
+      expect(total).toEqual(['Разом', ...cells.slice(1)]);
       await page.screenshot({ path: path.join(os.tmpdir(), 'hromada-unified-statement.png'), fullPage: true });
     } catch (error) {
       await page.screenshot({ path: path.join(os.tmpdir(), 'hromada-billing-failure.png'), fullPage: true });

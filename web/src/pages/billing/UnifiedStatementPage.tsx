@@ -22,6 +22,23 @@ function periodChoices(data: UnifiedStatement): string[] {
 }
 
 /** The unified account of a premise: every personal account together, by period and by service. */
+/** The sum of the per-service lines, column by column: the table's total row. */
+function totalOf(lines: StatementRow[], period: string): StatementRow {
+  const sum = (k: Exclude<keyof StatementRow, 'period'>) => lines.reduce((s, l) => s + l[k], 0);
+  return {
+    period,
+    opening: sum('opening'),
+    charged: sum('charged'),
+    recalculations: sum('recalculations'),
+    benefits: sum('benefits'),
+    subsidies: sum('subsidies'),
+    penalties: sum('penalties'),
+    adjustments: sum('adjustments'),
+    paid: sum('paid'),
+    closing: sum('closing'),
+  };
+}
+
 export function UnifiedStatementPage() {
   const t = useT();
   const format = useFormat();
@@ -104,7 +121,25 @@ export function UnifiedStatementPage() {
                   </Table.Tr>
                 ))}
               </Table.Tbody>
+              <Table.Tfoot>
+                <Table.Tr>
+                  <Table.Th>{t({ uk: 'Разом', en: 'Total' })}</Table.Th>
+                  {columns(totalOf(data.lines, data.period)).map((v, i) => (
+                    <Table.Th key={i} ta="right">
+                      {m(v)}
+                    </Table.Th>
+                  ))}
+                </Table.Tr>
+              </Table.Tfoot>
             </Table>
+          )}
+          {data.lines.some((l) => l.penalties !== 0) && (
+            <Text size="sm" c="dimmed" mb="lg" role="note">
+              {t({
+                uk: 'У цьому періоді є пеня: рядки пені за прострочений борг попереднього місяця нараховано окремо від послуг.',
+                en: "This period has penalties: the penalty on last month's overdue debt is charged apart from the services.",
+              })}
+            </Text>
           )}
           <Group mb="xs">
             <Title order={3}>{t({ uk: 'За періодами', en: 'By period' })}</Title>
