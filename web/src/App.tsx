@@ -1,6 +1,7 @@
-import { useState } from 'react';
-import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
+import { useEffect, useState } from 'react';
+import { Link, matchPath, Navigate, Route, Routes, useLocation } from 'react-router';
 import {
+  Anchor,
   AppShell,
   Burger,
   Button,
@@ -10,7 +11,6 @@ import {
   NavLink,
   Stack,
   Text,
-  Title,
   UnstyledButton,
 } from '@mantine/core';
 import { IconBuildingCommunity, IconLogout } from '@tabler/icons-react';
@@ -58,6 +58,12 @@ function Shell() {
   if (!user) return null;
   const entries = entriesFor(user.role);
 
+  // The tab's title names the page, so a person with many tabs (or a screen reader) knows which.
+  const current = entries.find((entry) => matchPath({ path: entry.path, end: true }, location.pathname));
+  useEffect(() => {
+    document.title = current ? `${t(current.label)} — ${t('app.name')}` : t('app.name');
+  }, [current, t]);
+
   return (
     <AppShell
       header={{ height: 68 }}
@@ -65,6 +71,9 @@ function Shell() {
       padding="lg"
     >
       <AppShell.Header>
+        <Anchor href="#main" className="skip-link">
+          {t('app.skipToContent')}
+        </Anchor>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={menuOpen} onClick={() => setMenuOpen((open) => !open)} hiddenFrom="sm" aria-label={t('app.menu')} />
@@ -72,9 +81,9 @@ function Shell() {
               <Group gap={8} wrap="nowrap">
                 <IconBuildingCommunity size={30} color="var(--mantine-color-blue-7)" />
                 <Stack gap={0}>
-                  <Title order={3} lh={1.1}>
+                  <Text fw={650} fz="xl" lh={1.1}>
                     {t('app.name')}
-                  </Title>
+                  </Text>
                   <Text size="xs" c="dimmed" lh={1.1} visibleFrom="xs">
                     {t('app.tagline')}
                   </Text>
@@ -134,7 +143,7 @@ function Shell() {
         </AppShell.Section>
       </AppShell.Navbar>
 
-      <AppShell.Main bg="gray.0">
+      <AppShell.Main bg="gray.0" id="main" tabIndex={-1}>
         <Routes>
           {entries.map((entry) => (
             <Route key={entry.path} path={entry.path} element={entry.element} />

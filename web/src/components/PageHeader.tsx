@@ -6,7 +6,10 @@ export function PageHeader({ title, subtitle, actions }: { title: ReactNode; sub
   return (
     <Group justify="space-between" align="flex-end" mb="lg" wrap="wrap">
       <Stack gap={4}>
-        <Title order={2}>{title}</Title>
+        {/* The page's one h1 (the header's app name is not a heading of the page). */}
+        <Title order={1} size="h2">
+          {title}
+        </Title>
         {subtitle && <Text c="dimmed">{subtitle}</Text>}
       </Stack>
       {actions && <Group>{actions}</Group>}

@@ -8,7 +8,7 @@ export function HomePage() {
   const { user } = useSession();
   return (
     <Paper p="xl" withBorder maw={720}>
-      <Title order={2} mb="sm">
+      <Title order={1} size="h2" mb="sm">
         {t('home.welcome', { name: user?.displayName ?? '' })}
       </Title>
       <Text>{t('home.noPages')}</Text>

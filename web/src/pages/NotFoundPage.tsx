@@ -6,7 +6,7 @@ export function NotFoundPage() {
   const t = useT();
   return (
     <Stack align="flex-start">
-      <Title order={2}>{t('app.notFound')}</Title>
+      <Title order={1} size="h2">{t('app.notFound')}</Title>
       <Button component={Link} to="/">
         {t('app.toHome')}
       </Button>

@@ -41,12 +41,12 @@ export function SignInPage() {
             <Group gap="sm" wrap="nowrap">
               <IconBuildingCommunity size={40} color="var(--mantine-color-blue-7)" />
               <Stack gap={0}>
-                <Title order={2}>{t('app.name')}</Title>
+                <Title order={1} size="h2">{t('app.name')}</Title>
                 <Text c="dimmed">{t('app.tagline')}</Text>
               </Stack>
             </Group>
             <Stack gap={4}>
-              <Title order={3}>{t('auth.signInTitle')}</Title>
+              <Title order={2} size="h3">{t('auth.signInTitle')}</Title>
               <Text c="dimmed">{t('auth.signInHint')}</Text>
             </Stack>
             <form onSubmit={submit} noValidate>

@@ -80,7 +80,8 @@ export function TariffControlPage() {
             data.items.length === 0 ? (
               <Text c="dimmed">{t({ uk: 'Невідповідностей не знайдено', en: 'No mismatches found' })}</Text>
             ) : (
-              <Table withTableBorder striped>
+              <Table.ScrollContainer minWidth={700}>
+                <Table withTableBorder striped>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>{t({ uk: 'Період', en: 'Period' })}</Table.Th>
@@ -110,13 +111,15 @@ export function TariffControlPage() {
                   ))}
                 </Table.Tbody>
               </Table>
+              </Table.ScrollContainer>
             )
           }
         </DataState>
         <Title order={3}>{t({ uk: 'Затверджені тарифи', en: 'Approved tariffs' })}</Title>
         <DataState state={approved}>
           {(data) => (
-            <Table withTableBorder striped>
+            <Table.ScrollContainer minWidth={640}>
+              <Table withTableBorder striped>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t({ uk: 'Послуга', en: 'Service' })}</Table.Th>
@@ -140,6 +143,7 @@ export function TariffControlPage() {
                 ))}
               </Table.Tbody>
             </Table>
+            </Table.ScrollContainer>
           )}
         </DataState>
       </Stack>

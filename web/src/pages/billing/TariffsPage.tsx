@@ -57,7 +57,7 @@ export function TariffsPage() {
                 return (
                   <Paper key={head.tariff_id} withBorder p="md">
                     <Group justify="space-between" align="flex-start" wrap="nowrap" mb="xs">
-                      <div>
+                      <div style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
                         <Title order={4}>{head.service}</Title>
                         <Text c="dimmed" size="sm">
                           {head.provider}
@@ -71,7 +71,8 @@ export function TariffsPage() {
                         </Button>
                       )}
                     </Group>
-                    <Table verticalSpacing={4}>
+                    <Table.ScrollContainer minWidth={460}>
+                      <Table verticalSpacing={4}>
                       <Table.Thead>
                         <Table.Tr>
                           <Table.Th>{t({ uk: 'Діє', en: 'In force' })}</Table.Th>
@@ -100,6 +101,7 @@ export function TariffsPage() {
                         ))}
                       </Table.Tbody>
                     </Table>
+                    </Table.ScrollContainer>
                   </Paper>
                 );
               })}

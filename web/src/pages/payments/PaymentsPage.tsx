@@ -71,7 +71,7 @@ export function PaymentsPage() {
 
   return (
     <Stack>
-      <Title order={2}>{t({ uk: 'Платежі', en: 'Payments' })}</Title>
+      <Title order={1} size="h2">{t({ uk: 'Платежі', en: 'Payments' })}</Title>
       <Card withBorder>
         <Title order={4} mb="sm">{t({ uk: 'Надходження за днями і каналами', en: 'Money in per day and channel' })}</Title>
         <DailyChart />
@@ -87,7 +87,8 @@ export function PaymentsPage() {
       {error && <Alert color="red">{error}</Alert>}
       <DataState state={list}>
         {(data) => (
-          <Table striped>
+          <Table.ScrollContainer minWidth={760}>
+            <Table striped>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t({ uk: 'Час', en: 'Time' })}</Table.Th>
@@ -122,6 +123,7 @@ export function PaymentsPage() {
               ))}
             </Table.Tbody>
           </Table>
+          </Table.ScrollContainer>
         )}
       </DataState>
     </Stack>
