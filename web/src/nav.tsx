@@ -39,6 +39,8 @@ import { UsersPage } from './pages/admin/UsersPage';
 import { BillDesignPage } from './pages/bills/BillDesignPage';
 import { PrintRunsPage } from './pages/bills/PrintRunsPage';
 import { EbillLogPage } from './pages/bills/EbillLogPage';
+import { NoticesPage } from './pages/bills/NoticesPage';
+import { IconSpeakerphone } from '@tabler/icons-react';
 import { IconMail, IconPalette, IconPrinter } from '@tabler/icons-react';
 
 /**
@@ -86,6 +88,7 @@ export const nav: NavEntry[] = [
   { path: '/bills/design', label: { uk: 'Дизайн рахунку', en: 'Bill design' }, roles: ['admin'], element: <BillDesignPage />, icon: IconPalette },
   { path: '/bills/print-runs', label: { uk: 'Друк рахунків', en: 'Print runs' }, roles: ['admin', 'operator', 'city'], element: <PrintRunsPage />, icon: IconPrinter },
   { path: '/bills/ebills', label: { uk: 'Електронні рахунки', en: 'E-bills' }, roles: ['admin', 'operator', 'city'], element: <EbillLogPage />, icon: IconMail },
+  { path: '/bills/notices', label: { uk: 'Оголошення на рахунках', en: 'Notices on bills' }, roles: ['admin', 'operator', 'city', 'provider'], element: <NoticesPage />, icon: IconSpeakerphone },
   { path: '/admin/users', label: { uk: 'Користувачі та ролі', en: 'Users and roles' }, roles: ['admin'], element: <UsersPage />, icon: IconUsers },
 ];
 
