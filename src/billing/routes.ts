@@ -290,7 +290,7 @@ export const billingRoutes: RouteModule = (app, ctx) => {
         params: idParams,
         response: {
           200: z.object({
-            account: z.object({ account_id: z.number(), number: z.string(), provider_id: z.number(), provider: z.string(), service: z.string(), premise_id: z.number(), address: z.string(), unified_account: z.string().nullable() }),
+            account: z.object({ account_id: z.number(), number: z.string(), provider_id: z.number(), provider: z.string(), service: z.string(), service_en: z.string(), premise_id: z.number(), address: z.string(), unified_account: z.string().nullable() }),
             balance: z.number(),
             statement: z.array(statementRow),
             entries: z.array(z.record(z.string(), z.unknown())),
@@ -310,7 +310,7 @@ export const billingRoutes: RouteModule = (app, ctx) => {
         summary: 'Statement of a unified account (all personal accounts of a premise)',
         params: idParams,
         querystring: z.object({ period: periodText.optional() }),
-        response: { 200: z.object({ period: z.string(), periods: z.array(statementRow), lines: z.array(statementRow.extend({ account_id: z.number(), number: z.string(), provider: z.string(), service: z.string() })) }) },
+        response: { 200: z.object({ period: z.string(), periods: z.array(statementRow), lines: z.array(statementRow.extend({ account_id: z.number(), number: z.string(), provider: z.string(), service: z.string(), service_en: z.string() })) }) },
       },
     },
     async (request) => billing.getPremiseStatement(ctx.db, actorOf(request), request.params.id, request.query.period ? toPeriod(request.query.period) : undefined),

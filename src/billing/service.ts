@@ -336,8 +336,8 @@ export async function getRunOutliers(db: DbOrTx, actor: SessionUser, billingRunI
 
 async function accountFor(db: DbOrTx, actor: SessionUser, accountId: number) {
   const scope = providerScope(actor);
-  const a = await sql<{ account_id: number; number: string; provider_id: number; provider: string; service: string; premise_id: number; address: string; unified_account: string | null }>`
-select a.account_id, a.number, a.provider_id, p.name as provider, s.name_uk as service, a.premise_id,
+  const a = await sql<{ account_id: number; number: string; provider_id: number; provider: string; service: string; service_en: string; premise_id: number; address: string; unified_account: string | null }>`
+select a.account_id, a.number, a.provider_id, p.name as provider, s.name_uk as service, s.name_en as service_en, a.premise_id,
        premise_address(st.type, st.name, b.house_key, pr.apartment_key) as address,
        ua.number as unified_account
   from account a

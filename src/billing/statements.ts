@@ -67,7 +67,9 @@ export interface PremiseAccountLine extends StatementRow {
   account_id: number;
   number: string;
   provider: string;
+  /** The service's name in Ukrainian and in English (the page shows the reader's). */
   service: string;
+  service_en: string;
 }
 
 /** One period of a unified account, line by personal account (what a bill prints). */
@@ -88,7 +90,7 @@ st as (
          row_number() over (partition by account_id order by period desc) as latest
     from per
 )
-select st.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.name_uk as service, ${period}::date::text as period,
+select st.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.name_uk as service, s.name_en as service_en, ${period}::date::text as period,
        case when st.period = ${period}::date then st.opening else st.closing end as opening,
        case when st.period = ${period}::date then st.charged else 0 end::bigint as charged,
        case when st.period = ${period}::date then st.recalculations else 0 end::bigint as recalculations,

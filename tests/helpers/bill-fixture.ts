@@ -10,7 +10,7 @@ export function balance(accountId: number, serviceCode: string, amount: number):
 }
 export function line(accountId: number, l: Partial<PremiseAccountLine>): PremiseAccountLine {
   return {
-    account_id: accountId, number: `A${accountId}`, provider: '', service: '', period: '2026-11-01', opening: 0, charged: 0, recalculations: 0,
+    account_id: accountId, number: `A${accountId}`, provider: '', service: '', service_en: '', period: '2026-11-01', opening: 0, charged: 0, recalculations: 0,
     benefits: 0, subsidies: 0, penalties: 0, adjustments: 0, paid: 0, closing: 0, ...l,
   };
 }

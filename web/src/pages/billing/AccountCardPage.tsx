@@ -27,7 +27,7 @@ export function AccountCardPage() {
       {(data) => (
         <>
           <PageHeader
-            title={`${data.account.service} · ${data.account.number}`}
+            title={`${t({ uk: data.account.service, en: data.account.service_en })} · ${data.account.number}`}
             subtitle={
               <>
                 {data.account.provider} · <Anchor component={Link} to={`/premises/${data.account.premise_id}`}>{data.account.address}</Anchor>

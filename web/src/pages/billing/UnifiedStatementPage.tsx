@@ -12,7 +12,7 @@ import type { Premise } from '../registry/types';
 interface UnifiedStatement {
   period: string;
   periods: StatementRow[];
-  lines: Array<StatementRow & { account_id: number; number: string; provider: string; service: string }>;
+  lines: Array<StatementRow & { account_id: number; number: string; provider: string; service: string; service_en: string }>;
 }
 
 /** The periods to choose from, newest first: those with entries, and the one shown. */
@@ -113,7 +113,7 @@ export function UnifiedStatementPage() {
                   <Table.Tr key={l.account_id}>
                     <Table.Td>
                       <Anchor component={Link} to={`/billing/accounts/${l.account_id}`}>
-                        {l.service}
+                        {t({ uk: l.service, en: l.service_en })}
                       </Anchor>{' '}
                       · {l.provider} · {l.number}
                     </Table.Td>

@@ -38,7 +38,7 @@ export interface PeriodRow {
 }
 
 export interface AccountCard {
-  account: { account_id: number; number: string; provider: string; service: string; premise_id: number; address: string; unified_account: string | null };
+  account: { account_id: number; number: string; provider: string; service: string; service_en: string; premise_id: number; address: string; unified_account: string | null };
   balance: number;
   statement: StatementRow[];
   entries: Array<{ entry_id: number; period: string; kind: string; amount: number; volume: string | null; tariff: string | null; source: string; reason: string | null; created_at: string }>;
