@@ -115,7 +115,8 @@ function Shell() {
             {t(`role.${user.role}`)}
           </Text>
         </AppShell.Section>
-        <AppShell.Section grow component="nav" aria-label={t('app.menu')}>
+        {/* The menu scrolls on its own when it is taller than the screen. */}
+        <AppShell.Section grow component="nav" aria-label={t('app.menu')} style={{ overflowY: 'auto' }}>
           {entries
             .filter((entry) => !entry.hidden)
             .map((entry) => {
