@@ -101,11 +101,18 @@ describe('sign in and find an address in the browser', () => {
         .execute();
       expect(accounts.length).toBeGreaterThan(0);
       await page.getByRole('heading', { name: `Особові рахунки (${accounts.length})` }).waitFor();
-      const accountsText = await page.locator('table').innerText();
+      const accountsText = await page.locator('table').first().innerText();
       for (const account of accounts) {
         expect(accountsText).toContain(account.number);
         expect(accountsText).toContain(account.name_uk);
       }
+      // Its meters, each with its serial, and the way to the desk for this flat.
+      const meters = await ctx.db.selectFrom('meter').select('serial').where('premise_id', '=', firstApartment.premiseId).where('status', '<>', 'retired').execute();
+      if (meters.length > 0) {
+        const metersText = await page.getByRole('table', { name: 'Лічильники приміщення' }).innerText();
+        for (const m of meters) expect(metersText).toContain(m.serial);
+      } else await page.getByText('Лічильників немає').waitFor();
+      expect(await page.getByRole('link', { name: 'Ввести показники' }).getAttribute('href')).toBe(`/metering/desk?premise=${firstApartment.premiseId}`);
       await expect.poll(() => page.getByRole('heading', { name: new RegExp(`Київська.*12а.*кв\\. ${firstApartment.number}`) }).isVisible()).toBe(true);
       await page.screenshot({ path: path.join(os.tmpdir(), 'hromada-premise.png'), fullPage: true });
 

@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { apartmentLabel } from '../../address';
 import { PREMISE_KIND_LABEL } from './labels';
 import type { Premise } from './types';
+import type { Meter } from '../metering/types';
 
 export function PremisePage() {
   const { id } = useParams();
@@ -134,8 +135,75 @@ export function PremisePage() {
             )}
           </Paper>
 
+          <PremiseMeters premiseId={premise.premiseId} />
         </>
       )}
     </DataState>
+  );
+}
+
+/** The premise's meters with their last reading and verification date, and the way to the desk for this flat. */
+function PremiseMeters({ premiseId }: { premiseId: number }) {
+  const t = useT();
+  const lang = useLang();
+  const format = useFormat();
+  const { user } = useSession();
+  const atDesk = user?.role === 'admin' || user?.role === 'operator';
+  const meters = useApiGet<Meter[]>(`/metering/premises/${premiseId}/meters`);
+  const today = new Date().toISOString().slice(0, 10);
+  return (
+    <>
+      <Group justify="space-between" mt="lg" mb="sm">
+        <Title order={3}>{t({ uk: 'Лічильники', en: 'Meters' })}</Title>
+        {atDesk && (
+          <Button component={Link} to={`/metering/desk?premise=${premiseId}`} variant="light">
+            {t({ uk: 'Ввести показники', en: 'Enter readings' })}
+          </Button>
+        )}
+      </Group>
+      <DataState state={meters}>
+        {(items) =>
+          items.length === 0 ? (
+            <Text c="dimmed">{t({ uk: 'Лічильників немає', en: 'No meters' })}</Text>
+          ) : (
+            <Paper withBorder>
+              <Table.ScrollContainer minWidth={640}>
+                <Table striped aria-label={t({ uk: 'Лічильники приміщення', en: "The premise's meters" })}>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t({ uk: 'Послуга', en: 'Service' })}</Table.Th>
+                      <Table.Th>{t({ uk: 'Заводський номер', en: 'Serial' })}</Table.Th>
+                      <Table.Th>{t({ uk: 'Останній показник', en: 'Last reading' })}</Table.Th>
+                      <Table.Th>{t({ uk: 'Повірка до', en: 'Verified until' })}</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {items.map((m) => {
+                      const last = [...m.readings].sort((a, b) => b.readOn.localeCompare(a.readOn))[0];
+                      const expired = m.verifiedUntil !== null && m.verifiedUntil < today;
+                      return (
+                        <Table.Tr key={m.meterId}>
+                          <Table.Td>{lang === 'uk' ? m.serviceNameUk : m.serviceNameEn}</Table.Td>
+                          <Table.Td ff="monospace">{m.serial}</Table.Td>
+                          <Table.Td>{last ? `${last.values.join(' / ')} ${m.unit} · ${format.date(last.readOn)}` : t({ uk: 'ще немає', en: 'none yet' })}</Table.Td>
+                          <Table.Td>
+                            {m.verifiedUntil ? format.date(m.verifiedUntil) : '—'}{' '}
+                            {expired && (
+                              <Badge color="red" variant="light">
+                                {t({ uk: 'прострочено', en: 'overdue' })}
+                              </Badge>
+                            )}
+                          </Table.Td>
+                        </Table.Tr>
+                      );
+                    })}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            </Paper>
+          )
+        }
+      </DataState>
+    </>
   );
 }
