@@ -8,7 +8,7 @@ import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
 import { FormCard, useSubmission } from '../../components/FormCard';
-import { KIND_LABELS, kyivMonth, label, METHOD_LABELS, money, SOURCE_LABELS } from './labels';
+import { KIND_LABELS, kyivMonth, label, ledgerReason, METHOD_LABELS, money, SOURCE_LABELS } from './labels';
 import type { AccountCard } from './types';
 
 /** A personal account: balance, statements per period, the ledger, the lines awaiting close; adjustments. */
@@ -161,7 +161,7 @@ export function AccountCardPage() {
                     <Table.Td>{e.period.slice(0, 7)}</Table.Td>
                     <Table.Td>
                       {t(label(KIND_LABELS, e.kind))}
-                      {e.reason ? <Text size="sm" c="dimmed">{e.reason}</Text> : null}
+                      {e.reason ? <Text size="sm" c="dimmed">{t(ledgerReason(e.reason))}</Text> : null}
                     </Table.Td>
                     <Table.Td>{t(label(SOURCE_LABELS, e.source))}</Table.Td>
                     <Table.Td ta="right">{e.volume ? `${format.number(e.volume, 3)} × ${e.tariff ? format.number(e.tariff, 4) : ''}` : ''}</Table.Td>

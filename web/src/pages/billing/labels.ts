@@ -64,3 +64,19 @@ export const PERIOD_STATUS: Record<string, Bilingual & { color: string }> = {
 };
 
 export const label = (labels: Record<string, Bilingual>, key: string): Bilingual => labels[key] ?? { uk: key, en: key };
+
+/**
+ * The reason of a ledger entry in words: the ones the system writes (an import's charges, a
+ * corrected import, a payment from a provider's file) are named; an operator's own text is shown
+ * as typed.
+ */
+export function ledgerReason(reason: string): Bilingual {
+  if (reason === 'provider charges') return { uk: 'нарахування з файлу постачальника', en: "charges from the provider's file" };
+  const corrected = /^import:(\w+):/.exec(reason);
+  if (corrected) {
+    const kind = label(KIND_LABELS, corrected[1]!);
+    return { uk: `виправлення імпорту (${kind.uk.toLowerCase()})`, en: `an import corrected (${kind.en.toLowerCase()})` };
+  }
+  if (/^payment:\d+:/.test(reason)) return { uk: 'оплата з файлу постачальника', en: "a payment from the provider's file" };
+  return { uk: reason, en: reason };
+}

@@ -8,7 +8,7 @@ import { useApiList } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
 import { ConsumptionChart } from './ConsumptionChart';
-import type { ReviewItem } from './types';
+import { READING_CHANNEL_LABELS, type ReviewItem } from './types';
 
 const values = (r: { value1: string; value2: string | null; value3: string | null }) =>
   [r.value1, r.value2, r.value3].filter((v): v is string => v !== null).map((v) => String(Number(v))).join(' / ');
@@ -80,7 +80,7 @@ export function ReviewQueuePage() {
                           )}
                           <Text size="sm">{t({ uk: item.service_name_uk, en: item.service_name_en })}</Text>
                           <Text size="xs" c="dimmed">
-                            № {item.serial} · {item.channel}
+                            № {item.serial} · {t(READING_CHANNEL_LABELS[item.channel] ?? { uk: item.channel, en: item.channel })}
                           </Text>
                           <Button size="compact-xs" variant="subtle" onClick={() => setOpened(opened === item.reading_id ? null : item.reading_id)}>
                             {opened === item.reading_id ? t({ uk: 'Сховати історію', en: 'Hide history' }) : t({ uk: 'Історія споживання', en: 'Consumption history' })}

@@ -88,3 +88,15 @@ export const STATUS_LABEL = {
   needs_review: { uk: 'на перевірці', en: 'in review' },
   rejected: { uk: 'відхилено', en: 'rejected' },
 } as const;
+
+/** How a reading came, in words (the database's channel codes never reach the page). */
+export const READING_CHANNEL_LABELS: Record<string, { uk: string; en: string }> = {
+  portal: { uk: 'кабінет мешканця', en: "residents' portal" },
+  app: { uk: 'мобільний застосунок', en: 'mobile app' },
+  chat_bot: { uk: 'чат-бот', en: 'chat bot' },
+  cash_desk: { uk: 'каса чи термінал', en: 'cash desk or terminal' },
+  call_centre: { uk: 'кол-центр', en: 'call centre' },
+  provider_file: { uk: 'файл постачальника', en: "provider's file" },
+  controller: { uk: 'контролер', en: 'meter inspector' },
+  estimate: { uk: 'розрахунково', en: 'estimated' },
+};
