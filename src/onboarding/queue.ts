@@ -8,7 +8,8 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/index';
 import { conflict, invalid, notFound } from '../shared/errors';
-import { profileSettingsSchema } from './profile';
+import { KIND_FIELDS, profileSettingsSchema } from './profile';
+import { formatUah } from '../shared/money';
 import * as repo from './repo';
 import { ensureUnifiedAccounts, openingBalancePeriod } from './service';
 
@@ -18,6 +19,8 @@ export interface QueueItem {
   addressRaw: string | null;
   accountNumber: string | null;
   data: Record<string, unknown>;
+  /** The row's fields as a person reads them: the field's label, and money in hryvnias. */
+  fields: Array<{ field: string; uk: string; en: string; value: string }>;
   reasonUk: string | null;
   reasonEn: string | null;
   confidence: number | null;
@@ -34,7 +37,8 @@ async function importOf(db: Db | Tx, communityId: number, importId: number) {
 
 /** Open queue rows of an import in row order, with each candidate's printed address. */
 export async function listQueue(db: Db, communityId: number, importId: number, afterRow = 0, limit = 50): Promise<QueueItem[]> {
-  await importOf(db, communityId, importId);
+  const imp = await importOf(db, communityId, importId);
+  const specs = new Map(KIND_FIELDS[profileSettingsSchema.parse(imp.settings).kind].map((f) => [f.name, f]));
   const rows = await sql<{
     row_no: number;
     status: 'review' | 'new';
@@ -70,6 +74,11 @@ export async function listQueue(db: Db, communityId: number, importId: number, a
     addressRaw: r.address_raw,
     accountNumber: r.account_number,
     data: r.data,
+    fields: Object.entries(r.data).flatMap(([field, value]) => {
+      const spec = specs.get(field);
+      if (!spec || value === null || value === undefined) return [];
+      return [{ field, uk: spec.label.uk, en: spec.label.en, value: spec.type === 'money' && typeof value === 'number' ? `${formatUah(value, { currency: false })} грн` : String(value) }];
+    }),
     reasonUk: r.reason_uk,
     reasonEn: r.reason_en,
     confidence: r.confidence,

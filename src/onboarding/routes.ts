@@ -317,6 +317,7 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
                 addressRaw: z.string().nullable(),
                 accountNumber: z.string().nullable(),
                 data: z.record(z.string(), z.unknown()),
+                fields: z.array(z.object({ field: z.string(), uk: z.string(), en: z.string(), value: z.string() })),
                 reasonUk: z.string().nullable(),
                 reasonEn: z.string().nullable(),
                 confidence: z.number().nullable(),

@@ -133,6 +133,11 @@ describe('onboarding over HTTP: upload, progress, report, review queue', () => {
       [4, 'new'],
     ]);
     expect(items[0]).toMatchObject({ accountNumber: 'X2', addressRaw: 'Мира, буд. 1, кв. 2', data: { payer: 'Петренко' } });
+    // What the page shows of the row: each field by its label, money in hryvnias (never kopecks or JSON).
+    expect(items[0].fields).toEqual(expect.arrayContaining([{ field: 'payer', uk: 'Платник (ПІБ)', en: 'Payer', value: 'Петренко' }]));
+    const newRow = items[1].fields.find((f: { field: string }) => f.field === 'opening_balance');
+    expect(newRow).toMatchObject({ uk: 'Вхідне сальдо', en: 'Opening balance' });
+    expect(newRow.value.replace(/\s/g, ' ')).toBe('10,00 грн');
     expect(items[0].candidates[0]).toMatchObject({ premiseId: reg.premise('вулиця', 'Миру', '1', 2), address: 'вул. Миру, буд. 1, кв. 2' });
 
     const accepted = await app.inject({ method: 'POST', url: `/api/imports/${importId}/queue/accept`, headers: operator.headers, payload: { rows: [{ rowNo: 3 }] } });

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Alert, Anchor, Badge, Button, Checkbox, Code, Group, Radio, Stack, Table, Text } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Checkbox, Group, Radio, Stack, Table, Text } from '@mantine/core';
 import { api, errorMessages } from '../../api';
 import { useSession } from '../../session';
 import { useT } from '../../i18n';
@@ -130,7 +130,11 @@ export function ImportQueuePage() {
                             {t({ uk: 'Рахунок', en: 'Account' })}: {item.accountNumber}
                           </Text>
                         )}
-                        <Code block>{JSON.stringify(item.data)}</Code>
+                        {item.fields.map((f) => (
+                          <Text size="sm" key={f.field}>
+                            {t({ uk: f.uk, en: f.en })}: {f.value}
+                          </Text>
+                        ))}
                         <Text size="sm" c="dimmed">
                           {t({ uk: item.reasonUk ?? '', en: item.reasonEn ?? '' })}
                         </Text>
