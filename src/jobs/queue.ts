@@ -34,8 +34,12 @@ export class JobQueue {
     this.handlers.set(kind, handler as JobHandler<any>);
   }
 
-  /** Starts the worker. On PGlite every query goes through Kysely's queue for the one connection. */
-  async start() {
+  /**
+   * Starts the queue and, unless `work` is false, its worker. On PGlite every query goes through
+   * Kysely's queue for the one connection. Without the worker jobs are recorded and queued for
+   * another process to run (the tests that walk the whole API use it: nothing changes under them).
+   */
+  async start(options: { work?: boolean } = {}) {
     this.boss =
       this.handle.kind === 'postgres'
         ? new PgBoss({ connectionString: this.handle.url, max: 3 })
@@ -43,6 +47,7 @@ export class JobQueue {
     this.boss.on('error', (err) => console.error('job queue:', err.message));
     await this.boss.start();
     await this.boss.createQueue(QUEUE, { name: QUEUE, retryLimit: 2, retryDelay: 2 });
+    if (options.work === false) return;
     await this.boss.work<{ communityId: number; jobId: number }>(QUEUE, { pollingIntervalSeconds: 1 }, async ([job]) => {
       await this.execute(job.data.communityId, job.data.jobId);
     });

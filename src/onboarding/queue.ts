@@ -8,7 +8,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/index';
 import { conflict, invalid, notFound } from '../shared/errors';
-import { KIND_FIELDS, profileSettingsSchema } from './profile';
+import { KIND_FIELDS, profileSettingsSchema, type FileKind } from './profile';
 import { formatUah } from '../shared/money';
 import * as repo from './repo';
 import { ensureUnifiedAccounts, openingBalancePeriod } from './service';
@@ -38,7 +38,7 @@ async function importOf(db: Db | Tx, communityId: number, importId: number) {
 /** Open queue rows of an import in row order, with each candidate's printed address. */
 export async function listQueue(db: Db, communityId: number, importId: number, afterRow = 0, limit = 50): Promise<QueueItem[]> {
   const imp = await importOf(db, communityId, importId);
-  const specs = new Map(KIND_FIELDS[profileSettingsSchema.parse(imp.settings).kind].map((f) => [f.name, f]));
+  const specs = new Map((KIND_FIELDS[imp.kind as FileKind] ?? []).map((f) => [f.name, f]));
   const rows = await sql<{
     row_no: number;
     status: 'review' | 'new';

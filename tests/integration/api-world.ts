@@ -47,7 +47,7 @@ export async function startApiWorld(): Promise<ApiWorld> {
   }
   await execSql(h.db, accessFixtureSql(userIds.provider!));
   const ctx: AppContext = testContext(h);
-  await ctx.jobs.start(); // no handlers: started jobs wait, the fixture stays as it is
+  await ctx.jobs.start({ work: false }); // jobs are queued, never run: the fixture stays as it is
   const logged: Array<{ requestId?: string; err?: { message?: string; stack?: string } }> = [];
   const app = await buildApp(ctx, { logger: { level: 'error', stream: { write: (line) => void logged.push(JSON.parse(line)) } } });
   await app.ready();
