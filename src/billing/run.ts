@@ -695,9 +695,3 @@ export async function setFirstPeriod(db: Db, actor: { communityId: number; userI
     await writeAudit(trx, actor, 'set_first_period', 'billing_settings', actor.communityId, { first_period: null }, { first_period: period });
   });
 }
-
-/** The community's bounds of plausible amounts (its own, or the defaults of each field). */
-export async function communityBounds(db: DbOrTx, communityId: number): Promise<AmountBounds> {
-  const row = await db.selectFrom('billing_settings').select('amount_bounds').where('community_id', '=', communityId).executeTakeFirst();
-  return boundsOf(row?.amount_bounds);
-}

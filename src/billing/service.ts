@@ -13,7 +13,7 @@ import { conflict, forbidden, invalid, notFound } from '../shared/errors';
 import { addDays, kyivToday, periodOf, type Period } from '../shared/period';
 import { postLedgerEntries } from './ledger';
 import { BILLING_CLOSE_JOB, BILLING_RUN_JOB, type BillingRunParams } from './jobs';
-import { checkRunPeriod, communityBounds, discardRun, loadSettings, openPeriodForCorrections, runOutliers, runSummary, setFirstPeriod, stepsDone } from './run';
+import { checkRunPeriod, discardRun, loadSettings, openPeriodForCorrections, runOutliers, runSummary, setFirstPeriod, stepsDone } from './run';
 import { accountBalance, accountStatement, premisePeriodLines, premiseStatement } from './statements';
 import type { TariffMethod } from './tables';
 import { boundsOf, requirePlausible, type Bounds, type MoneyField } from '../shared/amount-bounds';
@@ -402,7 +402,7 @@ export async function postAdjustment(db: Db, actor: SessionUser, input: { accoun
   if (input.reason.trim().length < 5) {
     throw invalid('reason_required', { uk: 'Вкажіть підставу коригування (не менше 5 символів)', en: 'Give the reason for the adjustment (at least 5 characters)' }, { field: 'reason' });
   }
-  requirePlausible('adjustment', input.amount, await communityBounds(db, actor.communityId));
+  requirePlausible('adjustment', input.amount, (await loadSettings(db, actor.communityId)).amountBounds);
   await accountFor(db, actor, input.accountId);
   const period = await openPeriodForCorrections(db, actor.communityId, periodOf(kyivToday()));
   return db.transaction().execute(async (trx) => {

@@ -34,7 +34,7 @@ import { submitReadingsBulk, upsertMetersBulk, type MeterInput } from '../meteri
 import * as repo from './repo';
 import { timed } from './trace';
 import { serviceResolver } from './service-names';
-import { communityBounds, openPeriodForCorrections } from '../billing/run';
+import { loadSettings, openPeriodForCorrections } from '../billing/run';
 
 export const IMPORT_JOB = 'onboarding.import';
 
@@ -447,7 +447,7 @@ async function matchImport(trx: Parameters<typeof repo.matchAddresses>[0], scope
       await repo.matchAccounts(trx, scope, providerId!, { service: cp.serviceColumn, account: cp.accountColumn });
   }
   // Implausible amounts wait for a person, whatever matched them.
-  await repo.holdImplausibleAmounts(trx, scope, settings.kind, await communityBounds(trx, scope.communityId));
+  await repo.holdImplausibleAmounts(trx, scope, settings.kind, (await loadSettings(trx, scope.communityId)).amountBounds);
 }
 
 

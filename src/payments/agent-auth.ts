@@ -8,7 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Db } from '../db/index';
 import { AppError } from '../shared/errors';
 import * as repo from './repo';
-import type { Agent } from './service';
+import { agentFromRow, type Agent } from './service';
 import { REPLAY_WINDOW_SECONDS, signatureMatches, timestampFresh } from './signature';
 
 declare module 'fastify' {
@@ -53,5 +53,5 @@ export async function authenticateAgent(db: Db, request: FastifyRequest, now = D
     throw refuse('replayed_nonce', 'Цей nonce вже використано (повтор запиту)', 'This nonce was used before (a replayed request)');
   }
   if (++calls % 1000 === 0) await repo.forgetOldNonces(db, key.community_id, REPLAY_WINDOW_SECONDS);
-  return { communityId: key.community_id, agentId: key.agent_id, code: key.code, name: key.name, maxAmount: key.max_amount };
+  return agentFromRow(key.community_id, key);
 }

@@ -38,7 +38,7 @@ async function acquirerOf(db: DbOrTx, communityId: number, code: string) {
   const agent = await repo.agentByCode(db, communityId, code);
   const key = agent && (await db.selectFrom('agent_key').select(['key_id', 'secret']).where('community_id', '=', communityId).where('agent_id', '=', agent.agent_id).where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', new Date())])).orderBy('valid_from', 'desc').executeTakeFirst());
   if (!agent || !key) throw notFound({ uk: `Еквайр «${code}»`, en: `Acquirer "${code}"` });
-  return { agent: { communityId, agentId: agent.agent_id, code: agent.code, name: agent.name, maxAmount: agent.max_amount } satisfies payments.Agent, publicKey: key.key_id, privateKey: key.secret };
+  return { agent: payments.agentFromRow(communityId, agent), publicKey: key.key_id, privateKey: key.secret };
 }
 
 /** Starts a card payment for a household: the portal (#16) calls this and sends the form to `checkoutUrl`. */

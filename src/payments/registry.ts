@@ -18,7 +18,7 @@ import { sql } from 'kysely';
 import { parseUah } from '../shared/money';
 import * as repo from './repo';
 import type { Agent } from './service';
-import { pay } from './service';
+import { agentFromRow, pay } from './service';
 import type { RegistryFlag } from './tables';
 
 const COLUMNS = {
@@ -145,7 +145,7 @@ export async function importAgentRegistry(db: Db, agent: Agent, businessDate: st
 export async function agentOf(db: Db, communityId: number, agentId: number): Promise<Agent> {
   const a = await db.selectFrom('payment_agent').selectAll().where('community_id', '=', communityId).where('agent_id', '=', agentId).executeTakeFirst();
   if (!a) throw notFound({ uk: `Агент №${agentId}`, en: `Agent #${agentId}` });
-  return { communityId, agentId: a.agent_id, code: a.code, name: a.name, maxAmount: a.max_amount };
+  return agentFromRow(communityId, a);
 }
 
 /** The agents' registries of recent days, newest first, with their reconciliation (the reconciliation page). */

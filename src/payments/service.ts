@@ -32,6 +32,16 @@ export interface Agent {
   maxAmount: number;
 }
 
+/** An agent as `pay` takes it, from its payment_agent row. */
+export function agentFromRow(communityId: number, row: { agent_id: number; code: string; name: string; max_amount: number }): Agent {
+  return { communityId, agentId: row.agent_id, code: row.code, name: row.name, maxAmount: row.max_amount };
+}
+
+/** The staff-like actor the metering and registry services see when an agent's call reaches them. */
+function agentActor(communityId: number, login: string, displayName: string): SessionUser {
+  return { userId: 0, communityId, login, displayName, role: 'operator', providerId: null };
+}
+
 export interface DebtLineView {
   serviceCode: string;
   service: string;
@@ -125,8 +135,7 @@ export async function findDebt(db: DbOrTx, communityId: number, unifiedAccount: 
  * street matched surely. Several that fit → 409 with them to choose from; none → 404. Never a guess.
  */
 export async function findDebtByAddress(db: Db, communityId: number, address: string, now = new Date()): Promise<HouseholdDebt> {
-  const searcher: SessionUser = { userId: 0, communityId, login: 'agent', displayName: 'agent', role: 'operator', providerId: null };
-  const found = await searchAddresses(db, searcher, address, 10);
+  const found = await searchAddresses(db, agentActor(communityId, 'agent', 'agent'), address, 10);
   const wanted = found.parsed?.apartment ?? null;
   const house = found.parsed?.houseKey ?? null;
   // A flat, or a private house (a building of one premise) when no flat was said.
@@ -397,6 +406,6 @@ export { dailyByChannel, searchPayments, type PaymentRow } from './repo';
  * readings' verdicts are.
  */
 export async function readingsWithPayment(db: Db, agent: Agent, unifiedAccount: string, txnId: string, readings: ReadingInput[]): Promise<ReadingResult[]> {
-  const actor: SessionUser = { userId: 0, communityId: agent.communityId, login: `agent:${agent.code}`, displayName: agent.name, role: 'operator', providerId: null };
+  const actor = agentActor(agent.communityId, `agent:${agent.code}`, agent.name);
   return submitReadingsForUnifiedAccount(db, actor, unifiedAccount.replace(/\s+/g, ''), readings, { channel: 'cash_desk', paymentRef: `${agent.code}:${txnId}` });
 }

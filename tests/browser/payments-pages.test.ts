@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { AppContext } from '../../src/server/context';
-import { pay } from '../../src/payments/service';
+import { agentFromRow, pay } from '../../src/payments/service';
 import { agentHeaders } from '../../src/payments/signature';
 import { signInAsAdmin, startDemoServer, type DemoServer } from './demo-server';
 import { money } from '../../web/src/pages/billing/labels';
@@ -68,7 +68,7 @@ select p.premise_id, ua.number
       // Yesterday's payment (the day is over, so it can be settled).
       const agent = await ctx.db.selectFrom('payment_agent').selectAll().where('code', '=', 'testbank').executeTakeFirstOrThrow();
       const yesterday = new Date(Date.now() - 86_400_000);
-      await pay(ctx.db, { communityId: ctx.communityId, agentId: agent.agent_id, code: agent.code, name: agent.name, maxAmount: agent.max_amount }, { txnId: 'tb-0', unifiedAccount: household.number, amount: 30_000 }, yesterday);
+      await pay(ctx.db, agentFromRow(ctx.communityId, agent), { txnId: 'tb-0', unifiedAccount: household.number, amount: 30_000 }, yesterday);
       const parts = await sql<{ provider: string; amount: number }>`
 select v.name as provider, sum(pa.amount)::int as amount from payment p
   join payment_allocation pa on pa.community_id = p.community_id and pa.payment_id = p.payment_id

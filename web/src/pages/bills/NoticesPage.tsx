@@ -8,9 +8,8 @@ import { DataState } from '../../components/DataState';
 import { FormCard, useSubmission } from '../../components/FormCard';
 import { PageHeader } from '../../components/PageHeader';
 import type { NoticeRow } from '../../../../src/bills/repo';
+import { kyivMonth } from '../billing/labels';
 
-/** This month as YYYY-MM (Kyiv): the default period of a new notice. */
-const thisMonth = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Kyiv', year: 'numeric', month: '2-digit' }).format(new Date());
 const COMMUNITY = 'community';
 
 /**
@@ -21,13 +20,13 @@ export function NoticesPage() {
   const t = useT();
   const { user } = useSession();
   const ownProvider = user?.role === 'provider' ? user.providerId : null;
-  const [month, setMonth] = useState(thisMonth());
+  const [month, setMonth] = useState(kyivMonth());
   const valid = /^\d{4}-\d{2}$/.test(month);
   const notices = useApiGet<{ items: NoticeRow[] }>(valid ? '/bills/notices' : null, { period: `${month}-01` });
   const providers = useApiGet<{ items: Array<{ providerId: number; name: string }> }>(ownProvider === null ? '/providers' : null, { limit: 200 });
   const [whose, setWhose] = useState<string>(COMMUNITY);
-  const [from, setFrom] = useState(thisMonth());
-  const [to, setTo] = useState(thisMonth());
+  const [from, setFrom] = useState(kyivMonth());
+  const [to, setTo] = useState(kyivMonth());
   const [textUk, setTextUk] = useState('');
   const [textEn, setTextEn] = useState('');
   const adding = useSubmission();

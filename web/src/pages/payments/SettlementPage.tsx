@@ -6,6 +6,7 @@ import { useSession } from '../../session';
 import { useApiGet } from '../../useApiGet';
 import { PageHeader } from '../../components/PageHeader';
 import { money } from '../billing/labels';
+import { addDays, kyivToday } from '../../../../src/shared/period';
 
 interface Registry {
   registryId: number;
@@ -20,10 +21,7 @@ interface Registry {
 }
 
 /** Yesterday in Kyiv: the day whose money is settled this morning. */
-function yesterday(): string {
-  const kyiv = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Kyiv' }).format(new Date(Date.now() - 86_400_000));
-  return kyiv;
-}
+const yesterday = () => addDays(kyivToday(), -1);
 
 /**
  * Settlement with providers: a day's registry per provider (CSV and DBF), the commission by
