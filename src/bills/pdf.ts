@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import encodeQR from 'qr';
 import { formatUah } from '../shared/money';
 import type { BillModel } from './model';
 
@@ -107,14 +107,14 @@ export function drawBill(doc: Doc, bill: BillModel, logo: PdfImage | null): void
   doc.font('regular').fontSize(10).text(`${bill.communityName} · за ${bill.periodLabel}`, mm(headerX), mm(14), { lineBreak: false });
   doc.font('bold').fontSize(12).text(`Особовий рахунок ${bill.unifiedAccount}`, mm(headerX), mm(20), { lineBreak: false });
   if (bill.dueDate) {
-    doc.font('regular').fontSize(10).text(`Сплатити до ${formatDate(bill.dueDate)}`, mm(140), mm(20), { width: mm(58), align: 'right', lineBreak: false });
+    textRight(doc.font('regular').fontSize(10), `Сплатити до ${formatDate(bill.dueDate)}`, mm(198), mm(20));
   }
 
   // Addressee block in the DL window.
   const a = ADDRESS_BLOCK;
-  doc.fillColor('#000000').font('bold').fontSize(11).text(bill.addressee.name, mm(a.x), mm(a.y + 4), { width: mm(a.width), lineBreak: false });
+  doc.fillColor('#000000').font('bold').fontSize(11).text(bill.addressee.name, mm(a.x), mm(a.y + 4), { lineBreak: false });
   doc.font('regular').fontSize(10);
-  bill.addressee.lines.forEach((line, i) => doc.text(line, mm(a.x), mm(a.y + 11 + i * 6), { width: mm(a.width), lineBreak: false }));
+  bill.addressee.lines.forEach((line, i) => doc.text(line, mm(a.x), mm(a.y + 11 + i * 6), { lineBreak: false }));
 
   // To pay, and the QR (or the line saying there is nothing to pay).
   doc.font('regular').fontSize(9).fillColor('#333333').text('До сплати', mm(112), mm(50), { lineBreak: false });
@@ -132,26 +132,29 @@ export function drawBill(doc: Doc, bill: BillModel, logo: PdfImage | null): void
 
   // Services table, below the first fold.
   let y = 104;
+  // Column titles broken into lines here (not by pdfkit's wrapper, which a print run cannot afford).
   const cols = [
-    { title: 'Послуга, постачальник', x: 12, w: 62 },
-    { title: 'Борг на початок', x: 74, w: 18 },
-    { title: 'Нараховано', x: 92, w: 18 },
-    { title: 'Перерахунок', x: 110, w: 17 },
-    { title: 'Пільга, субсидія', x: 127, w: 17 },
-    { title: 'Пеня', x: 144, w: 14 },
-    { title: 'Оплачено', x: 158, w: 18 },
-    { title: 'До сплати', x: 176, w: 22 },
+    { title: ['Послуга, постачальник'], x: 12, w: 62 },
+    { title: ['Борг на', 'початок'], x: 74, w: 18 },
+    { title: ['Нараховано'], x: 92, w: 18 },
+    { title: ['Перерахунок'], x: 110, w: 17 },
+    { title: ['Пільга,', 'субсидія'], x: 127, w: 17 },
+    { title: ['Пеня'], x: 144, w: 14 },
+    { title: ['Оплачено'], x: 158, w: 18 },
+    { title: ['До сплати'], x: 176, w: 22 },
   ];
   doc.rect(mm(10), mm(y - 2), mm(190), mm(8)).fill(d.accentColor);
   doc.fillColor('#000000').font('bold').fontSize(6);
-  for (const c of cols) doc.text(c.title, mm(c.x), mm(y - 1), { width: mm(c.w), align: c.x === 12 ? 'left' : 'right' });
+  for (const c of cols) {
+    c.title.forEach((t, i) => (c.x === 12 ? doc.text(t, mm(c.x), mm(y - 1 + i * 2.5), { lineBreak: false }) : textRight(doc, t, mm(c.x + c.w), mm(y - 1 + i * 2.5))));
+  }
   y += 8;
   const row = (label: string[], figures: number[], bold = false) => {
-    doc.font(bold ? 'bold' : 'regular').fontSize(8).fillColor('#000000').text(label[0], mm(12), mm(y), { width: mm(62), lineBreak: false });
+    doc.font(bold ? 'bold' : 'regular').fontSize(8).fillColor('#000000').text(label[0], mm(12), mm(y), { lineBreak: false });
     doc.font('condensed').fontSize(6.5).fillColor('#444444');
     label.slice(1).forEach((l, i) => doc.text(l, mm(12), mm(y + 3.6 + i * 3), { lineBreak: false }));
     doc.font(bold ? 'bold' : 'regular').fontSize(8).fillColor('#000000');
-    figures.forEach((f, i) => doc.text(formatUah(f, { currency: false }), mm(cols[i + 1].x), mm(y), { width: mm(cols[i + 1].w), align: 'right', lineBreak: false }));
+    figures.forEach((f, i) => textRight(doc, formatUah(f, { currency: false }), mm(cols[i + 1].x + cols[i + 1].w), mm(y)));
     y += 4 + Math.max(0, label.length - 1) * 3 + 1.5;
     doc.moveTo(mm(10), mm(y - 1)).lineTo(mm(200), mm(y - 1)).lineWidth(0.3).strokeColor('#cccccc').stroke();
   };
@@ -180,7 +183,7 @@ export function drawBill(doc: Doc, bill: BillModel, logo: PdfImage | null): void
     for (const m of bill.meters) {
       if (y > 262) break;
       doc.font('regular').fontSize(7.5);
-      doc.text(`${m.serviceUk}, № ${m.serial}${m.zone > 1 ? `, зона ${m.zone}` : ''}`, mm(12), mm(y), { width: mm(66), lineBreak: false });
+      doc.text(`${m.serviceUk}, № ${m.serial}${m.zone > 1 ? `, зона ${m.zone}` : ''}`, mm(12), mm(y), { lineBreak: false });
       doc.text(m.previous ?? '—', mm(80), mm(y), { lineBreak: false });
       doc.text(m.estimated ? 'за оцінкою' : (m.current ?? '—'), mm(105), mm(y), { lineBreak: false });
       doc.text(`${m.consumption} ${m.unit}`, mm(130), mm(y), { lineBreak: false });
@@ -199,40 +202,57 @@ export function drawBill(doc: Doc, bill: BillModel, logo: PdfImage | null): void
   for (const n of bill.notices) notes.push(`${n.provider}: ${n.text}`);
   if (bill.news) notes.push(bill.news);
   for (const n of notes.slice(0, 4)) {
-    doc.text(n, mm(12), mm(y), { width: mm(186), lineBreak: false });
+    doc.text(n, mm(12), mm(y), { lineBreak: false });
     y += 4;
   }
   doc.moveTo(mm(10), mm(280)).lineTo(mm(200), mm(280)).lineWidth(0.5).strokeColor(d.primaryColor).stroke();
-  doc.font('regular').fontSize(7).fillColor('#333333').text([...d.contacts, d.footer].filter(Boolean).join(' · '), mm(12), mm(282), { width: mm(186), lineBreak: false });
+  doc.font('regular').fontSize(7).fillColor('#333333').text([...d.contacts, d.footer].filter(Boolean).join(' · '), mm(12), mm(282), { lineBreak: false });
 }
 
 /** The QR as vector squares (runs of dark modules merged into one rectangle) with ₴ in a white circle. */
 export function drawQr(doc: Doc, text: string, xMm: number, yMm: number, sizeMm: number): void {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'Q' });
-  const n = qr.modules.size;
-  const quiet = 2;
-  const cell = mm(sizeMm) / (n + quiet * 2);
-  const ox = mm(xMm) + quiet * cell;
-  const oy = mm(yMm) + quiet * cell;
+  // Byte mode (the NBU URL is ASCII, and UTF-8 before base64): the `qr` encoder picks the
+  // version and the best of the eight masks by the standard's penalty, fast enough for a print run.
+  // The matrix comes with a quiet zone of two modules on every side.
+  const modules = encodeQR(text, 'raw', { ecc: 'quartile', encoding: 'byte', border: 2 });
+  const n = modules.length;
+  const cell = mm(sizeMm) / n;
+  const ox = mm(xMm);
+  const oy = mm(yMm);
   doc.rect(mm(xMm), mm(yMm), mm(sizeMm), mm(sizeMm)).fill('#ffffff');
+  // The dark modules, runs in a row merged, go into the page as one content string in module
+  // units under a scaling matrix: a print run draws hundreds per bill, and pdfkit's rect() would
+  // make a buffer and print four decimals for each.
+  const squares: string[] = [];
   for (let r = 0; r < n; r++) {
+    const row = modules[r];
     let c = 0;
     while (c < n) {
-      if (!qr.modules.data[r * n + c]) {
+      if (!row[c]) {
         c++;
         continue;
       }
       const start = c;
-      while (c < n && qr.modules.data[r * n + c]) c++;
-      doc.rect(ox + start * cell, oy + r * cell, (c - start) * cell, cell);
+      while (c < n && row[c]) c++;
+      squares.push(`${start} ${r} ${c - start} 1 re`);
     }
   }
-  doc.fill('#000000');
+  const scale = Math.round(cell * 1e6) / 1e6;
+  doc.addContent(`q ${scale} 0 0 ${scale} ${Math.round(ox * 1e6) / 1e6} ${Math.round(oy * 1e6) / 1e6} cm\n${squares.join('\n')}\n0 0 0 rg f Q`);
   const cx = ox + (n * cell) / 2;
   const cy = oy + (n * cell) / 2;
-  const radius = n * cell * 0.09;
+  const radius = (n - 4) * cell * 0.09; // 9 % of the symbol: well inside what error correction Q restores
   doc.circle(cx, cy, radius).fill('#ffffff');
-  doc.font('bold').fontSize(radius * 1.4).fillColor('#000000').text('₴', cx - radius, cy - radius * 0.82, { width: radius * 2, align: 'center', lineBreak: false });
+  doc.font('bold').fontSize(radius * 1.4).fillColor('#000000');
+  doc.text('₴', cx - doc.widthOfString('₴') / 2, cy - radius * 0.82, { lineBreak: false });
+}
+
+/**
+ * One line of text ending at `right`. Single lines are placed without pdfkit's width option:
+ * with a width every call goes through its line wrapper, the slowest part of a print run.
+ */
+function textRight(doc: Doc, text: string, right: number, y: number): void {
+  doc.text(text, right - doc.widthOfString(text), y, { lineBreak: false });
 }
 
 function formatDate(iso: string): string {
