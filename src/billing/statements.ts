@@ -74,12 +74,17 @@ export interface PremiseAccountLine extends StatementRow {
 
 /** One period of a unified account, line by personal account (what a bill prints). */
 export async function premisePeriodLines(db: DbOrTx, communityId: number, premiseId: number, period: string): Promise<PremiseAccountLine[]> {
-  const r = await sql<PremiseAccountLine>`
+  return (await premisesPeriodLines(db, communityId, [premiseId], period)).get(premiseId) ?? [];
+}
+
+/** `premisePeriodLines` of many premises in one statement (a print run's batch), by premise. */
+export async function premisesPeriodLines(db: DbOrTx, communityId: number, premiseIds: number[], period: string): Promise<Map<number, PremiseAccountLine[]>> {
+  const r = await sql<PremiseAccountLine & { premise_id: number }>`
 with per as (
   select le.account_id, le.period, ${PER_PERIOD}
     from ledger_entry le
     join account a on a.community_id = le.community_id and a.account_id = le.account_id
-   where le.community_id = ${communityId} and a.premise_id = ${premiseId} and le.period <= ${period}::date
+   where le.community_id = ${communityId} and a.premise_id = any(${premiseIds}::bigint[]) and le.period <= ${period}::date
    group by le.account_id, le.period
 ),
 st as (
@@ -90,7 +95,7 @@ st as (
          row_number() over (partition by account_id order by period desc) as latest
     from per
 )
-select st.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.name_uk as service, s.name_en as service_en, ${period}::date::text as period,
+select a.premise_id, st.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.name_uk as service, s.name_en as service_en, ${period}::date::text as period,
        case when st.period = ${period}::date then st.opening else st.closing end as opening,
        case when st.period = ${period}::date then st.charged else 0 end::bigint as charged,
        case when st.period = ${period}::date then st.recalculations else 0 end::bigint as recalculations,
@@ -105,8 +110,19 @@ select st.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.na
   join provider p on p.community_id = a.community_id and p.provider_id = a.provider_id
   join service s on s.community_id = a.community_id and s.service_id = a.service_id
  where st.latest = 1
- order by s.sort_order, s.service_id, a.number`.execute(db);
-  return r.rows;
+ order by a.premise_id, s.sort_order, s.service_id, a.number`.execute(db);
+  return byPremise(r.rows);
+}
+
+/** Rows of many premises grouped by premise, each group in the query's order, without the key. */
+export function byPremise<T extends { premise_id: number }>(rows: T[]): Map<number, Array<Omit<T, 'premise_id'>>> {
+  const groups = new Map<number, Array<Omit<T, 'premise_id'>>>();
+  for (const { premise_id, ...row } of rows) {
+    const group = groups.get(premise_id);
+    if (group) group.push(row);
+    else groups.set(premise_id, [row]);
+  }
+  return groups;
 }
 
 /** Balance of an account: what the resident owes (> 0) or has paid in advance (< 0). */
@@ -141,8 +157,13 @@ export async function premiseBalances(
   premiseId: number,
   throughPeriod?: string,
 ): Promise<PremiseAccountBalance[]> {
-  const r = await sql<PremiseAccountBalance>`
-select a.account_id as "accountId", a.number, p.provider_id as "providerId", coalesce(p.short_name, p.name) as provider,
+  return (await premisesBalances(db, communityId, [premiseId], throughPeriod)).get(premiseId) ?? [];
+}
+
+/** `premiseBalances` of many premises in one statement (a print run's batch), by premise. */
+export async function premisesBalances(db: DbOrTx, communityId: number, premiseIds: number[], throughPeriod?: string): Promise<Map<number, PremiseAccountBalance[]>> {
+  const r = await sql<PremiseAccountBalance & { premise_id: number }>`
+select a.premise_id, a.account_id as "accountId", a.number, p.provider_id as "providerId", coalesce(p.short_name, p.name) as provider,
        p.edrpou as "providerEdrpou", p.iban as "providerIban",
        s.service_id as "serviceId", s.code as "serviceCode", s.name_uk as "serviceUk", s.name_en as "serviceEn",
        coalesce((select sum(le.amount) from ledger_entry le
@@ -151,7 +172,7 @@ select a.account_id as "accountId", a.number, p.provider_id as "providerId", coa
   from account a
   join provider p on p.community_id = a.community_id and p.provider_id = a.provider_id
   join service s on s.community_id = a.community_id and s.service_id = a.service_id
- where a.community_id = ${communityId} and a.premise_id = ${premiseId}
- order by s.sort_order, s.service_id, a.number`.execute(db);
-  return r.rows;
+ where a.community_id = ${communityId} and a.premise_id = any(${premiseIds}::bigint[])
+ order by a.premise_id, s.sort_order, s.service_id, a.number`.execute(db);
+  return byPremise(r.rows);
 }

@@ -139,10 +139,17 @@ function orderServices<T extends { serviceCode: string }>(items: T[], order: str
   return [...items].sort((a, b) => rank(a.serviceCode) - rank(b.serviceCode));
 }
 
+/** What keeps a premise from having a bill at all (a print run lists it, and prints the rest). */
+export function missingForBill(premise: { street: string | null; unifiedAccount: string | null }): BillInputError | null {
+  if (!premise.street) return new BillInputError('no_address', 'The premise has no address for the addressee block');
+  if (!premise.unifiedAccount) return new BillInputError('no_unified_account', 'The premise has no unified account number');
+  return null;
+}
+
 export function composeBill(input: BillInput): BillModel {
   const { design } = input;
-  if (!input.addressee.street) throw new BillInputError('no_address', 'The premise has no address for the addressee block');
-  if (!input.unifiedAccount) throw new BillInputError('no_unified_account', 'The premise has no unified account number');
+  const missing = missingForBill({ street: input.addressee.street, unifiedAccount: input.unifiedAccount });
+  if (missing) throw missing;
 
   const due = amountDue(input.balances);
   const dueByAccount = new Map(due.lines.map((l) => [l.account.accountId, l]));

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/index';
+import { byPremise } from '../billing/statements';
 import { displayAddress } from '../registry/service';
 import { trimDecimal, type ChargeDetail, type MeterLine } from './model';
 import type { DeliveryMethod } from './tables';
@@ -78,20 +79,20 @@ select p.premise_id, c.name as community_name, s.type as street_type, s.name as 
   }));
 }
 
-/** The period's charges of the premise's accounts with volume and tariff, as billed. */
-export async function chargeDetails(db: DbOrTx, communityId: number, premiseId: number, period: string): Promise<ChargeDetail[]> {
-  const r = await sql<ChargeDetail>`
-select le.account_id as "accountId", le.volume, le.tariff, le.amount
+/** The period's charges of the premises' accounts with volume and tariff, as billed, by premise (a print run's batch at once). */
+export async function premisesChargeDetails(db: DbOrTx, communityId: number, premiseIds: number[], period: string): Promise<Map<number, ChargeDetail[]>> {
+  const r = await sql<ChargeDetail & { premise_id: number }>`
+select a.premise_id, le.account_id as "accountId", le.volume, le.tariff, le.amount
   from ledger_entry le join account a on a.community_id = le.community_id and a.account_id = le.account_id
- where le.community_id = ${communityId} and a.premise_id = ${premiseId} and le.period = ${period}::date and le.kind = 'charge'
- order by le.account_id, le.entry_id`.execute(db);
-  return r.rows;
+ where le.community_id = ${communityId} and a.premise_id = any(${premiseIds}::bigint[]) and le.period = ${period}::date and le.kind = 'charge'
+ order by a.premise_id, le.account_id, le.entry_id`.execute(db);
+  return byPremise(r.rows);
 }
 
-/** Each meter of the premise in the period: the readings consumption was taken from, or «estimated». */
-export async function meterLines(db: DbOrTx, communityId: number, premiseId: number, period: string): Promise<MeterLine[]> {
-  const r = await sql<MeterLine>`
-select s.code as "serviceCode", s.name_uk as "serviceUk", m.serial, mc.zone,
+/** Each meter of the premises in the period: the readings consumption was taken from, or «estimated»; by premise. */
+export async function premisesMeterLines(db: DbOrTx, communityId: number, premiseIds: number[], period: string): Promise<Map<number, MeterLine[]>> {
+  const r = await sql<MeterLine & { premise_id: number }>`
+select mc.premise_id, s.code as "serviceCode", s.name_uk as "serviceUk", m.serial, mc.zone,
        (case mc.zone when 1 then sr.value1 when 2 then sr.value2 else sr.value3 end)::text as previous,
        (case mc.zone when 1 then er.value1 when 2 then er.value2 else er.value3 end)::text as current,
        mc.estimated, mc.volume::text as consumption, s.unit
@@ -100,10 +101,14 @@ select s.code as "serviceCode", s.name_uk as "serviceUk", m.serial, mc.zone,
   join service s on s.community_id = mc.community_id and s.service_id = mc.service_id
   left join meter_reading sr on sr.community_id = mc.community_id and sr.reading_id = mc.start_reading_id
   left join meter_reading er on er.community_id = mc.community_id and er.reading_id = mc.end_reading_id
- where mc.community_id = ${communityId} and mc.premise_id = ${premiseId} and mc.period = ${period}::date
- order by s.sort_order, m.serial, mc.zone`.execute(db);
+ where mc.community_id = ${communityId} and mc.premise_id = any(${premiseIds}::bigint[]) and mc.period = ${period}::date
+ order by mc.premise_id, s.sort_order, m.serial, mc.zone`.execute(db);
   const trim = (v: string | null) => (v === null ? null : trimDecimal(v));
-  return r.rows.map((m) => ({ ...m, previous: trim(m.previous), current: trim(m.current), consumption: trimDecimal(m.consumption) }));
+  const lines = byPremise(r.rows);
+  for (const group of lines.values()) {
+    for (const m of group) Object.assign(m, { previous: trim(m.previous), current: trim(m.current), consumption: trimDecimal(m.consumption) });
+  }
+  return lines;
 }
 
 export interface NoticeRow {

@@ -4,7 +4,7 @@
  * a valid collecting IBAN and ЄДРПОУ, an address block), the community's design, e-bills.
  */
 import { writeAudit } from '../auth/audit';
-import { premiseBalances, premisePeriodLines } from '../billing/statements';
+import { premisesBalances, premisesPeriodLines, type PremiseAccountBalance, type PremiseAccountLine } from '../billing/statements';
 import type { Db, DbOrTx } from '../db/index';
 import type { Mailer } from '../mail/transport';
 import { linkedPremises } from '../metering/repo';
@@ -14,9 +14,9 @@ import { invalid, notFound } from '../shared/errors';
 import { validateEdrpou, validateUaIban } from '../shared/identifiers';
 import { formatPeriodUk } from '../shared/period';
 import { renderBillHtml } from './html';
-import { BILL_SECTIONS, BillInputError, composeBill, DEFAULT_DESIGN, type BillDesign, type BillModel, type BillSection } from './model';
+import { BILL_SECTIONS, BillInputError, composeBill, DEFAULT_DESIGN, type BillDesign, type BillModel, type BillSection, type ChargeDetail, type MeterLine } from './model';
 import { openBillDocument, openImage, renderBillPdf } from './pdf';
-import { chargeDetails, loadDesignRow, loadPeriod, meterLines, noticesInPeriod, premiseHeaders, type DesignRow, type NoticeRow, type PremiseHeader } from './repo';
+import { loadDesignRow, loadPeriod, noticesInPeriod, premiseHeaders, premisesChargeDetails, premisesMeterLines, type DesignRow, type NoticeRow, type PremiseHeader } from './repo';
 
 export const MAX_LOGO_BYTES = 1024 * 1024;
 
@@ -73,19 +73,31 @@ export function billInputReason(e: BillInputError) {
     : { uk: 'у приміщення немає номера єдиного рахунку', en: 'the premise has no unified account number' };
 }
 
-/** A premise's bill from the ledger, readings and design; `providerId` keeps only that provider's lines. */
-export async function buildBill(
-  db: DbOrTx, communityId: number, header: PremiseHeader, period: string, design: BillDesign & { locality: string }, dueDate: string | null,
-  providerId: number | null = null, periodNotices?: NoticeRow[],
-): Promise<BillModel> {
-  const [lines, balances, charges, meters, notices] = await Promise.all([
-    premisePeriodLines(db, communityId, header.premiseId, period),
-    premiseBalances(db, communityId, header.premiseId, period),
-    chargeDetails(db, communityId, header.premiseId, period),
-    meterLines(db, communityId, header.premiseId, period),
-    periodNotices ?? noticesInPeriod(db, communityId, period),
+/** What a premise's bill is made of, from the ledger and the readings. */
+export interface PremiseBillData {
+  lines: PremiseAccountLine[];
+  balances: PremiseAccountBalance[];
+  charges: ChargeDetail[];
+  meters: MeterLine[];
+}
+
+/** The bill data of many premises, four set-based statements in all (a print run loads a batch at once). */
+export async function loadBillData(db: DbOrTx, communityId: number, premiseIds: number[], period: string): Promise<(premiseId: number) => PremiseBillData> {
+  const [lines, balances, charges, meters] = await Promise.all([
+    premisesPeriodLines(db, communityId, premiseIds, period),
+    premisesBalances(db, communityId, premiseIds, period),
+    premisesChargeDetails(db, communityId, premiseIds, period),
+    premisesMeterLines(db, communityId, premiseIds, period),
   ]);
-  const own = providerId === null ? balances : balances.filter((b) => b.providerId === providerId);
+  return (id) => ({ lines: lines.get(id) ?? [], balances: balances.get(id) ?? [], charges: charges.get(id) ?? [], meters: meters.get(id) ?? [] });
+}
+
+/** A premise's bill from its data, the period's notices and the design; `providerId` keeps only that provider's lines. */
+export function billFromData(
+  header: PremiseHeader, data: PremiseBillData, period: string, design: BillDesign & { locality: string }, dueDate: string | null,
+  notices: NoticeRow[], providerId: number | null = null,
+): BillModel {
+  const own = providerId === null ? data.balances : data.balances.filter((b) => b.providerId === providerId);
   const ownServices = new Set(own.map((b) => b.serviceCode));
   const ownProviders = new Set(own.map((b) => b.providerId));
   return composeBill({
@@ -94,14 +106,26 @@ export async function buildBill(
     dueDate,
     unifiedAccount: header.unifiedAccount ?? '',
     addressee: { name: header.addresseeName, street: header.street, postalCode: header.postalCode, locality: design.locality },
-    lines,
+    lines: data.lines,
     balances: own,
-    charges,
-    meters: providerId === null ? meters : meters.filter((m) => ownServices.has(m.serviceCode)),
+    charges: data.charges,
+    meters: providerId === null ? data.meters : data.meters.filter((m) => ownServices.has(m.serviceCode)),
     notices: notices.filter((n) => n.providerId !== null && ownProviders.has(n.providerId)).map((n) => ({ provider: n.provider ?? '', text: n.textUk })),
     communityNews: notices.filter((n) => n.providerId === null).map((n) => n.textUk),
     design,
   });
+}
+
+/** A premise's bill from the ledger, readings and design; `providerId` keeps only that provider's lines. */
+export async function buildBill(
+  db: DbOrTx, communityId: number, header: PremiseHeader, period: string, design: BillDesign & { locality: string }, dueDate: string | null,
+  providerId: number | null = null, periodNotices?: NoticeRow[],
+): Promise<BillModel> {
+  const [data, notices] = await Promise.all([
+    loadBillData(db, communityId, [header.premiseId], period),
+    periodNotices ?? noticesInPeriod(db, communityId, period),
+  ]);
+  return billFromData(header, data(header.premiseId), period, design, dueDate, notices, providerId);
 }
 
 async function checkPremiseAccess(db: DbOrTx, actor: SessionUser, premiseId: number): Promise<number | null> {

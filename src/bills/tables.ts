@@ -64,6 +64,8 @@ export interface BillsTables {
     created_by: number | null;
     created_at: Timestamp;
     summary: Json | null;
+    /** The run's premises in print order, stored when it starts (a resumed run keeps them). */
+    plan: number[] | null;
   };
   print_file: {
     community_id: number;

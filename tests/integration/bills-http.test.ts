@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import QRCode from 'qrcode';
 import { sql } from 'kysely';
+import { execSql } from '../../src/db/index';
 import { createUser } from '../../src/auth/service';
 import { amountDue } from '../../src/billing/amount-due';
 import { BILLING_CLOSE_JOB, BILLING_RUN_JOB } from '../../src/billing/jobs';
@@ -207,6 +208,39 @@ describe('bills over HTTP: design, the bill of a closed period, its PDF and QR, 
     expect(second.run.files.map((f: { sha256: string }) => f.sha256)).toEqual(first.run.files.map((f: { sha256: string }) => f.sha256));
     await expect(sql`update print_file set size = 0`.execute(h.db)).rejects.toThrow(/immutable/);
   }, 60_000);
+
+  it('a print run on worker threads resumes after a crash: the batches stored are not rendered again, and the files equal a clean run', async () => {
+    for (const premise of [1, 2]) expect((await send('operator', 'PUT', `/api/bills/premises/${premise}/delivery`, { method: 'courier' })).statusCode).toBe(200);
+    // The third batch cannot be stored (a stand-in for a crash while the run is under way).
+    await execSql(h.db, `
+      create function fail_third_batch() returns trigger language plpgsql as $$
+      begin
+        if new.name = 'batch-0003.pdf' then raise exception 'simulated crash'; end if;
+        return new;
+      end $$;
+      create trigger fail_third_batch before insert on print_file for each row execute function fail_third_batch();`);
+    await expect(ctx.jobs.runNow(C, PRINT_RUN_JOB, { period: OCT, batchSize: 1 })).rejects.toThrow(/simulated crash/);
+    const job = await h.db.selectFrom('job').selectAll().where('kind', '=', PRINT_RUN_JOB).orderBy('job_id', 'desc').executeTakeFirstOrThrow();
+    expect(job.status).toBe('failed');
+    const run = await h.db.selectFrom('print_run').select(['print_run_id', 'plan']).where('job_id', '=', job.job_id).executeTakeFirstOrThrow();
+    const storedBefore = await h.db.selectFrom('print_file').select(['name', 'sha256']).where('print_run_id', '=', run.print_run_id).orderBy('name').execute();
+    expect(storedBefore.map((f) => f.name)).toEqual(['batch-0001.pdf', 'batch-0002.pdf']);
+    // The plan holds the paper premises in route order, the unprintable ones too (they go to skipped.csv).
+    expect(run.plan!.map(Number)).toEqual([1, 2, 3, 4, 5, 6]);
+
+    await execSql(h.db, `drop trigger fail_third_batch on print_file; drop function fail_third_batch();`);
+    const resumed = (await ctx.jobs.resume(C, job.job_id)) as { printRunId: number; printed: number; batches: number; rendered: number };
+    expect(resumed).toMatchObject({ printRunId: run.print_run_id, printed: 3, batches: 3, rendered: 1 });
+    const after = await h.db.selectFrom('print_file').select(['name', 'sha256']).where('print_run_id', '=', run.print_run_id).orderBy('name').execute();
+    expect(after.filter((f) => storedBefore.some((b) => b.name === f.name))).toEqual(storedBefore);
+    const manifest = (await send('operator', 'GET', `/api/bills/print-runs/${run.print_run_id}/files/manifest.csv`)).rawPayload.toString();
+    expect(manifest.split('\r\n').filter((l) => l.includes('batch-')).map((l) => l.split(',').slice(-3).join(','))).toEqual(['batch-0001.pdf,1,1', 'batch-0002.pdf,1,1', 'batch-0003.pdf,1,1']);
+
+    const { result: clean } = await ctx.jobs.runNow(C, PRINT_RUN_JOB, { period: OCT, batchSize: 1 });
+    const cleanFiles = await h.db.selectFrom('print_file').select(['name', 'sha256']).where('print_run_id', '=', (clean as { printRunId: number }).printRunId).orderBy('name').execute();
+    expect(cleanFiles).toEqual(after);
+    expect(pdfText((await send('operator', 'GET', `/api/bills/print-runs/${run.print_run_id}/files/batch-0003.pdf`)).rawPayload)).toContain('Шевчук Марія');
+  }, 120_000);
 
   it("notices: a provider's own on bills with its lines, the community's news on every bill, both in the period range", async () => {
     const notice = { providerId: null, periodFrom: OCT.slice(0, 7), periodTo: OCT.slice(0, 7), textUk: 'Планова заміна труб', textEn: 'Planned pipe works' };
