@@ -103,22 +103,22 @@ export function drawBill(doc: Doc, bill: BillModel, logo: PdfImage | null): void
     doc.image(logo as never, mm(12), mm(5), { fit: [mm(20), mm(20)] });
     headerX = 36;
   }
-  doc.fillColor('#ffffff').font('bold').fontSize(14).text('ЄДИНИЙ РАХУНОК', mm(headerX), mm(7), { lineBreak: false });
-  doc.font('regular').fontSize(10).text(`${bill.communityName} · за ${bill.periodLabel}`, mm(headerX), mm(14), { lineBreak: false });
-  doc.font('bold').fontSize(12).text(`Особовий рахунок ${bill.unifiedAccount}`, mm(headerX), mm(20), { lineBreak: false });
+  textAt(doc.fillColor('#ffffff').font('bold').fontSize(14), 'ЄДИНИЙ РАХУНОК', mm(headerX), mm(7));
+  textAt(doc.font('regular').fontSize(10), `${bill.communityName} · за ${bill.periodLabel}`, mm(headerX), mm(14));
+  textAt(doc.font('bold').fontSize(12), `Особовий рахунок ${bill.unifiedAccount}`, mm(headerX), mm(20));
   if (bill.dueDate) {
     textRight(doc.font('regular').fontSize(10), `Сплатити до ${formatDate(bill.dueDate)}`, mm(198), mm(20));
   }
 
   // Addressee block in the DL window.
   const a = ADDRESS_BLOCK;
-  doc.fillColor('#000000').font('bold').fontSize(11).text(bill.addressee.name, mm(a.x), mm(a.y + 4), { lineBreak: false });
+  textAt(doc.fillColor('#000000').font('bold').fontSize(11), bill.addressee.name, mm(a.x), mm(a.y + 4));
   doc.font('regular').fontSize(10);
-  bill.addressee.lines.forEach((line, i) => doc.text(line, mm(a.x), mm(a.y + 11 + i * 6), { lineBreak: false }));
+  bill.addressee.lines.forEach((line, i) => textAt(doc, line, mm(a.x), mm(a.y + 11 + i * 6)));
 
   // To pay, and the QR (or the line saying there is nothing to pay).
-  doc.font('regular').fontSize(9).fillColor('#333333').text('До сплати', mm(112), mm(50), { lineBreak: false });
-  doc.font('bold').fontSize(bill.toPay >= 1_000_000 ? 13 : 16).fillColor(d.primaryColor).text(formatUah(bill.toPay), mm(112), mm(55), { lineBreak: false });
+  textAt(doc.font('regular').fontSize(9).fillColor('#333333'), 'До сплати', mm(112), mm(50));
+  textAt(doc.font('bold').fontSize(bill.toPay >= 1_000_000 ? 13 : 16).fillColor(d.primaryColor), formatUah(bill.toPay), mm(112), mm(55));
   if (bill.advance > 0) {
     doc.font('regular').fontSize(8).fillColor('#333333').text(`Аванс: ${formatUah(bill.advance)}`, mm(112), mm(64), { width: mm(36) });
   }
@@ -146,13 +146,13 @@ export function drawBill(doc: Doc, bill: BillModel, logo: PdfImage | null): void
   doc.rect(mm(10), mm(y - 2), mm(190), mm(8)).fill(d.accentColor);
   doc.fillColor('#000000').font('bold').fontSize(6);
   for (const c of cols) {
-    c.title.forEach((t, i) => (c.x === 12 ? doc.text(t, mm(c.x), mm(y - 1 + i * 2.5), { lineBreak: false }) : textRight(doc, t, mm(c.x + c.w), mm(y - 1 + i * 2.5))));
+    c.title.forEach((t, i) => (c.x === 12 ? textAt(doc, t, mm(c.x), mm(y - 1 + i * 2.5)) : textRight(doc, t, mm(c.x + c.w), mm(y - 1 + i * 2.5))));
   }
   y += 8;
   const row = (label: string[], figures: number[], bold = false) => {
-    doc.font(bold ? 'bold' : 'regular').fontSize(8).fillColor('#000000').text(label[0], mm(12), mm(y), { lineBreak: false });
+    textAt(doc.font(bold ? 'bold' : 'regular').fontSize(8).fillColor('#000000'), label[0], mm(12), mm(y));
     doc.font('condensed').fontSize(6.5).fillColor('#444444');
-    label.slice(1).forEach((l, i) => doc.text(l, mm(12), mm(y + 3.6 + i * 3), { lineBreak: false }));
+    label.slice(1).forEach((l, i) => textAt(doc, l, mm(12), mm(y + 3.6 + i * 3)));
     doc.font(bold ? 'bold' : 'regular').fontSize(8).fillColor('#000000');
     figures.forEach((f, i) => textRight(doc, formatUah(f, { currency: false }), mm(cols[i + 1].x + cols[i + 1].w), mm(y)));
     y += 4 + Math.max(0, label.length - 1) * 3 + 1.5;
@@ -175,18 +175,18 @@ export function drawBill(doc: Doc, bill: BillModel, logo: PdfImage | null): void
   // Meters with boxes for the next readings.
   if (bill.meters.length && y < 240) {
     y += 3;
-    doc.font('bold').fontSize(9).fillColor(d.primaryColor).text('Показники лічильників', mm(12), mm(y));
+    textAt(doc.font('bold').fontSize(9).fillColor(d.primaryColor), 'Показники лічильників', mm(12), mm(y));
     y += 5;
     doc.font('bold').fontSize(7).fillColor('#000000');
-    for (const [title, x] of [['Лічильник', 12], ['Попередні', 80], ['Поточні', 105], ['Спожито', 130], ['Нові показники', 155]] as const) doc.text(title, mm(x), mm(y));
+    for (const [title, x] of [['Лічильник', 12], ['Попередні', 80], ['Поточні', 105], ['Спожито', 130], ['Нові показники', 155]] as const) textAt(doc, title, mm(x), mm(y));
     y += 4;
     for (const m of bill.meters) {
       if (y > 262) break;
       doc.font('regular').fontSize(7.5);
-      doc.text(`${m.serviceUk}, № ${m.serial}${m.zone > 1 ? `, зона ${m.zone}` : ''}`, mm(12), mm(y), { lineBreak: false });
-      doc.text(m.previous ?? '—', mm(80), mm(y), { lineBreak: false });
-      doc.text(m.estimated ? 'за оцінкою' : (m.current ?? '—'), mm(105), mm(y), { lineBreak: false });
-      doc.text(`${m.consumption} ${m.unit}`, mm(130), mm(y), { lineBreak: false });
+      textAt(doc, `${m.serviceUk}, № ${m.serial}${m.zone > 1 ? `, зона ${m.zone}` : ''}`, mm(12), mm(y));
+      textAt(doc, m.previous ?? '—', mm(80), mm(y));
+      textAt(doc, m.estimated ? 'за оцінкою' : (m.current ?? '—'), mm(105), mm(y));
+      textAt(doc, `${m.consumption} ${m.unit}`, mm(130), mm(y));
       if (d.sections.includes('readingBoxes')) {
         for (let i = 0; i < 6; i++) doc.rect(mm(155 + i * 6), mm(y - 0.8), mm(5), mm(4.2)).lineWidth(0.4).strokeColor('#888888').stroke();
       }
@@ -202,11 +202,11 @@ export function drawBill(doc: Doc, bill: BillModel, logo: PdfImage | null): void
   for (const n of bill.notices) notes.push(`${n.provider}: ${n.text}`);
   if (bill.news) notes.push(bill.news);
   for (const n of notes.slice(0, 4)) {
-    doc.text(n, mm(12), mm(y), { lineBreak: false });
+    textAt(doc, n, mm(12), mm(y));
     y += 4;
   }
   doc.moveTo(mm(10), mm(280)).lineTo(mm(200), mm(280)).lineWidth(0.5).strokeColor(d.primaryColor).stroke();
-  doc.font('regular').fontSize(7).fillColor('#333333').text([...d.contacts, d.footer].filter(Boolean).join(' · '), mm(12), mm(282), { lineBreak: false });
+  textAt(doc.font('regular').fontSize(7).fillColor('#333333'), [...d.contacts, d.footer].filter(Boolean).join(' · '), mm(12), mm(282));
 }
 
 /** The QR as vector squares (runs of dark modules merged into one rectangle) with ₴ in a white circle. */
@@ -244,15 +244,74 @@ export function drawQr(doc: Doc, text: string, xMm: number, yMm: number, sizeMm:
   const radius = (n - 4) * cell * 0.09; // 9 % of the symbol: well inside what error correction Q restores
   doc.circle(cx, cy, radius).fill('#ffffff');
   doc.font('bold').fontSize(radius * 1.4).fillColor('#000000');
-  doc.text('₴', cx - doc.widthOfString('₴') / 2, cy - radius * 0.82, { lineBreak: false });
+  textAt(doc, '₴', cx - doc.widthOfString('₴') / 2, cy - radius * 0.82);
 }
 
+/** What textAt needs of pdfkit's current font (its EmbeddedFont; pdfkit's types leave it out). */
+interface PdfFont {
+  id: string;
+  ascender: number;
+  ref(): unknown;
+  encode(text: string): [string[], Array<{ xAdvance: number; yAdvance: number; xOffset: number; yOffset: number; advanceWidth: number }>];
+}
+
+const pdfNumber = (n: number) => Math.round(n * 1e6) / 1e6;
+
 /**
- * One line of text ending at `right`. Single lines are placed without pdfkit's width option:
- * with a width every call goes through its line wrapper, the slowest part of a print run.
+ * One line of text with its top-left corner at (x, y), in the current font, size and colour: the
+ * same operators pdfkit's text() writes for a line (glyphs through the font's subset, kerning as
+ * TJ adjustments), as one content string. A print run draws about a hundred lines a bill, and
+ * text() spends most of its time on options, wrapping and a buffer per operator.
  */
+function textAt(doc: Doc, text: string, x: number, y: number): void {
+  if (!text) return;
+  const state = doc as unknown as { _font: PdfFont; _fontSize: number; page: { height: number; fonts: Record<string, unknown> } };
+  const font = state._font;
+  const size = state._fontSize;
+  const scale = size / 1000;
+  state.page.fonts[font.id] ??= font.ref();
+  const [glyphs, positions] = font.encode(text);
+  const baseline = state.page.height - y - (font.ascender / 1000) * size;
+  const parts: string[] = [];
+  const ops: string[] = [];
+  const flush = () => {
+    if (parts.length) ops.push(`[${parts.join(' ')}] TJ`);
+    parts.length = 0;
+  };
+  let start = 0;
+  let penX = x;
+  let moved = false;
+  for (let i = 0; i < positions.length; i++) {
+    const pos = positions[i];
+    if (pos.xOffset || pos.yOffset) {
+      // A glyph placed off the line (a mark): its own Tm, as pdfkit does.
+      if (start < i) parts.push(`<${glyphs.slice(start, i).join('')}> 0`);
+      flush();
+      ops.push(`1 0 0 1 ${pdfNumber(penX + pos.xOffset * scale)} ${pdfNumber(baseline + pos.yOffset * scale)} Tm`);
+      parts.push(`<${glyphs[i]}> ${pdfNumber(-(pos.xAdvance - pos.advanceWidth))}`);
+      flush();
+      start = i + 1;
+      moved = true;
+    } else {
+      if (moved) {
+        ops.push(`1 0 0 1 ${pdfNumber(penX)} ${pdfNumber(baseline)} Tm`);
+        moved = false;
+      }
+      if (pos.xAdvance !== pos.advanceWidth) {
+        parts.push(`<${glyphs.slice(start, i + 1).join('')}> ${pdfNumber(-(pos.xAdvance - pos.advanceWidth))}`);
+        start = i + 1;
+      }
+    }
+    penX += pos.xAdvance * scale;
+  }
+  if (start < positions.length) parts.push(`<${glyphs.slice(start).join('')}> 0`);
+  flush();
+  doc.addContent(`q\n1 0 0 -1 0 ${pdfNumber(state.page.height)} cm\nBT\n1 0 0 1 ${pdfNumber(x)} ${pdfNumber(baseline)} Tm\n/${font.id} ${pdfNumber(size)} Tf\n${ops.join('\n')}\nET\nQ`);
+}
+
+/** One line of text ending at `right` (figures in their columns). */
 function textRight(doc: Doc, text: string, right: number, y: number): void {
-  doc.text(text, right - doc.widthOfString(text), y, { lineBreak: false });
+  textAt(doc, text, right - doc.widthOfString(text), y);
 }
 
 function formatDate(iso: string): string {
