@@ -27,7 +27,7 @@ import { BENCH_COMMUNITY, openBenchCity, printResult } from './lib';
 
 const C = BENCH_COMMUNITY;
 const TARGET = 600;
-const SAMPLE = Number(process.env.PRINT_BASELINE_SAMPLE ?? 300);
+const SAMPLE = Number(process.env.PRINT_BASELINE_SAMPLE ?? 100);
 
 const ctx = await openBenchCity();
 const { db } = ctx;
