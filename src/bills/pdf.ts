@@ -266,68 +266,61 @@ interface PdfFont {
   id: string;
   ascender: number;
   ref(): unknown;
-  encode(text: string): [string[], Array<{ xAdvance: number; yAdvance: number; xOffset: number; yOffset: number; advanceWidth: number }>];
+  encode(text: string): [string[], Array<{ xAdvance: number }>];
 }
 
 const pdfNumber = (n: number) => Math.round(n * 1e6) / 1e6;
 
 /**
- * One line of text with its top-left corner at (x, y), in the current font, size and colour: the
- * glyphs as pdfkit's text() encodes them (through the font's subset, kerning as TJ adjustments),
- * as one content string. A print run draws about a hundred lines a bill, and
- * text() spends most of its time on options, wrapping and a buffer per operator.
+ * Each character's glyph in a document's font: its hex code in the font's subset and its advance
+ * (1/1000 em), taken once through pdfkit's own encode (which also adds the glyph to the subset
+ * with its width and Unicode, so the text stays extractable). A print run lays out about a
+ * hundred lines a bill, most of them figures, names and numbers seen once; shaping each through
+ * the font's layout engine was a third of a bill's time.
+ */
+const glyphCache = new WeakMap<PdfFont, Map<string, { hex: string; advance: number }>>();
+
+function glyphsOf(font: PdfFont, text: string) {
+  let known = glyphCache.get(font);
+  if (!known) glyphCache.set(font, (known = new Map()));
+  let hex = '';
+  let advance = 0;
+  for (const ch of text) {
+    let glyph = known.get(ch);
+    if (!glyph) {
+      const [codes, positions] = font.encode(ch);
+      glyph = { hex: codes.join(''), advance: positions.reduce((sum, p) => sum + p.xAdvance, 0) };
+      known.set(ch, glyph);
+    }
+    hex += glyph.hex;
+    advance += glyph.advance;
+  }
+  return { hex, advance };
+}
+
+const docFont = (doc: Doc) => doc as unknown as { _font: PdfFont; _fontSize: number; page: { fonts: Record<string, unknown> } };
+
+/**
+ * One line of text with its top-left corner at (x, y), in the current font, size and colour, as
+ * one content string: glyph by glyph (no kerning pairs, no ligatures — none that a bill's
+ * Cyrillic, Latin and figures need), without text()'s options, wrapping and buffer per operator.
  */
 function textAt(doc: Doc, text: string, x: number, y: number): void {
   if (!text) return;
-  const state = doc as unknown as { _font: PdfFont; _fontSize: number; page: { height: number; fonts: Record<string, unknown> } };
+  const state = docFont(doc);
   const font = state._font;
   const size = state._fontSize;
-  const scale = size / 1000;
   state.page.fonts[font.id] ??= font.ref();
-  const [glyphs, positions] = font.encode(text);
   // The page's own matrix has y pointing down (pdfkit's); a text matrix flipped the same way puts
   // glyphs upright, with no save, transform and restore around each line as text() writes.
   const baseline = y + (font.ascender / 1000) * size;
-  const parts: string[] = [];
-  const ops: string[] = [];
-  const flush = () => {
-    if (parts.length) ops.push(`[${parts.join(' ')}] TJ`);
-    parts.length = 0;
-  };
-  let start = 0;
-  let penX = x;
-  let moved = false;
-  for (let i = 0; i < positions.length; i++) {
-    const pos = positions[i];
-    if (pos.xOffset || pos.yOffset) {
-      // A glyph placed off the line (a mark): its own Tm, as pdfkit does.
-      if (start < i) parts.push(`<${glyphs.slice(start, i).join('')}> 0`);
-      flush();
-      ops.push(`1 0 0 -1 ${pdfNumber(penX + pos.xOffset * scale)} ${pdfNumber(baseline - pos.yOffset * scale)} Tm`);
-      parts.push(`<${glyphs[i]}> ${pdfNumber(-(pos.xAdvance - pos.advanceWidth))}`);
-      flush();
-      start = i + 1;
-      moved = true;
-    } else {
-      if (moved) {
-        ops.push(`1 0 0 -1 ${pdfNumber(penX)} ${pdfNumber(baseline)} Tm`);
-        moved = false;
-      }
-      if (pos.xAdvance !== pos.advanceWidth) {
-        parts.push(`<${glyphs.slice(start, i + 1).join('')}> ${pdfNumber(-(pos.xAdvance - pos.advanceWidth))}`);
-        start = i + 1;
-      }
-    }
-    penX += pos.xAdvance * scale;
-  }
-  if (start < positions.length) parts.push(`<${glyphs.slice(start).join('')}> 0`);
-  flush();
-  doc.addContent(`BT\n1 0 0 -1 ${pdfNumber(x)} ${pdfNumber(baseline)} Tm\n/${font.id} ${pdfNumber(size)} Tf\n${ops.join('\n')}\nET`);
+  doc.addContent(`BT\n1 0 0 -1 ${pdfNumber(x)} ${pdfNumber(baseline)} Tm\n/${font.id} ${pdfNumber(size)} Tf\n[<${glyphsOf(font, text).hex}> 0] TJ\nET`);
 }
 
-/** One line of text ending at `right` (figures in their columns). */
+/** One line of text ending at `right` (figures in their columns), measured as textAt draws it. */
 function textRight(doc: Doc, text: string, right: number, y: number): void {
-  textAt(doc, text, right - doc.widthOfString(text), y);
+  const state = docFont(doc);
+  textAt(doc, text, right - (glyphsOf(state._font, text).advance * state._fontSize) / 1000, y);
 }
 
 function formatDate(iso: string): string {
