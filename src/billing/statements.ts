@@ -4,7 +4,7 @@
  * periods + opening balances imported into this one; closing = opening + everything else of the
  * period = Σ of every entry up to and including the period.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../db/index';
 
 export interface StatementRow {
@@ -141,7 +141,16 @@ export async function premiseBalances(
   premiseId: number,
   throughPeriod?: string,
 ): Promise<PremiseAccountBalance[]> {
-  const r = await sql<PremiseAccountBalance>`
+  const r = await premiseBalancesQuery(communityId, sql`${premiseId}`, throughPeriod).execute(db);
+  return r.rows;
+}
+
+/**
+ * The query of `premiseBalances` for the premise `premiseId` (an SQL expression), so that a
+ * caller may fold it into a larger statement (the agents' pay reads it beside the household).
+ */
+export function premiseBalancesQuery(communityId: number, premiseId: RawBuilder<unknown>, throughPeriod?: string) {
+  return sql<PremiseAccountBalance>`
 select a.account_id as "accountId", a.number, p.provider_id as "providerId", coalesce(p.short_name, p.name) as provider,
        p.edrpou as "providerEdrpou", p.iban as "providerIban",
        s.service_id as "serviceId", s.code as "serviceCode", s.name_uk as "serviceUk", s.name_en as "serviceEn",
@@ -152,6 +161,5 @@ select a.account_id as "accountId", a.number, p.provider_id as "providerId", coa
   join provider p on p.community_id = a.community_id and p.provider_id = a.provider_id
   join service s on s.community_id = a.community_id and s.service_id = a.service_id
  where a.community_id = ${communityId} and a.premise_id = ${premiseId}
- order by s.sort_order, s.service_id, a.number`.execute(db);
-  return r.rows;
+ order by s.sort_order, s.service_id, a.number`;
 }
