@@ -147,11 +147,13 @@ export async function premiseBalances(
 
 /**
  * The query of `premiseBalances` for the premise `premiseId` (an SQL expression), so that a
- * caller may fold it into a larger statement (the agents' pay reads it beside the household).
+ * caller may fold it into a larger statement (the agents' pay reads it beside the household);
+ * `ordinal` adds `ord`, the row's place in that order (1, 2, …).
  */
-export function premiseBalancesQuery(communityId: number, premiseId: RawBuilder<unknown>, throughPeriod?: string) {
+export function premiseBalancesQuery(communityId: number, premiseId: RawBuilder<unknown>, throughPeriod?: string, options: { ordinal?: boolean } = {}) {
   return sql<PremiseAccountBalance>`
-select a.account_id as "accountId", a.number, p.provider_id as "providerId", coalesce(p.short_name, p.name) as provider,
+select ${options.ordinal ? sql`row_number() over (order by s.sort_order, s.service_id, a.number) as ord,` : sql``}
+       a.account_id as "accountId", a.number, p.provider_id as "providerId", coalesce(p.short_name, p.name) as provider,
        p.edrpou as "providerEdrpou", p.iban as "providerIban",
        s.service_id as "serviceId", s.code as "serviceCode", s.name_uk as "serviceUk", s.name_en as "serviceEn",
        coalesce((select sum(le.amount) from ledger_entry le

@@ -260,6 +260,57 @@ export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(
     return { ...(await paymentView(db, c, existing.payment_id)), replayed: true };
   };
   nonceTaken = true;
+  const paidAt = new Date(now.getTime());
+  const businessDate = kyivDateOf(paidAt);
+  const receiptCode = verificationCode(randomBytes(6).toString('hex'));
+  if (!input.split?.length && !input.reference) {
+    // The plain pay (the payer's own split and check references take the two-statement path below).
+    const r = (
+      await repo.payAtOnceQuery({
+        communityId: c,
+        agentId: agent.agentId,
+        channel: input.channel ?? 'api',
+        txnId: input.txnId,
+        requestHash,
+        amount: input.amount,
+        reference: null,
+        paidAt,
+        businessDate,
+        verifyCode: receiptCode,
+        reason: `${agent.code} ${input.txnId}`,
+        number,
+        nonce: proof?.nonce ?? null,
+        keyId: proof?.keyId ?? null,
+        fallbackPeriod: periodOf(now),
+      }).execute(db)
+    ).rows[0];
+    if (!r) throw new Error(`payment agent ${agent.agentId} of community ${c} not found`);
+    if (r.payment_id !== null) {
+      scheduleSeal(db, c);
+      return {
+        paymentId: r.payment_id,
+        txnId: input.txnId,
+        status: 'posted',
+        unifiedAccount: r.unified_account!,
+        amount: input.amount,
+        paidAt: paidAt.toISOString(),
+        businessDate,
+        parts: r.parts!.map((p) => ({ serviceCode: p.serviceCode, service: p.serviceUk, provider: p.provider, accountNumber: p.number, amount: Number(p.amount) })),
+        receiptCode,
+        replayed: false,
+      };
+    }
+    // Nothing posted: say why, in the order of the checks.
+    if (r.nonce_new === false) throw replayedNonce();
+    if (r.key_ok === false) throw unknownKey();
+    checkAmount({ ...agent, maxAmount: r.max_amount }, input.amount);
+    if (r.existing_id !== null) return replay({ request_hash: r.existing_hash!, payment_id: r.existing_id });
+    if (!/^\d{10}$/.test(number) || !isValidUnifiedAccountNumber(number)) throw invalidUnifiedAccount(input.unifiedAccount);
+    if (r.premise_id === null) throw unknownAccount(number);
+    if (!r.has_accounts) splitOf([], input.amount); // allocate's own refusal (no accounts)
+    // A concurrent call with the same txnId committed first: answer from its row.
+    return replay((await repo.paymentByTxn(db, c, agent.agentId, input.txnId))!);
+  }
   const look = await repo.payLookup(db, { communityId: c, agentId: agent.agentId, txnId: input.txnId, number, reference: input.reference ?? null, nonce: proof?.nonce ?? null, keyId: proof?.keyId ?? null, at: now });
   if (look.nonce_new === false) throw replayedNonce();
   if (look.key_ok === false) throw unknownKey();
@@ -277,9 +328,6 @@ export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(
   }
   const parts = splitOf(look.balances, input.amount, splitParts);
   const period = choosePeriodForCorrections(look.last_closed, look.first_open, periodOf(now));
-  const paidAt = new Date(now.getTime());
-  const businessDate = kyivDateOf(paidAt);
-  const receiptCode = verificationCode(randomBytes(6).toString('hex'));
   const id = await repo.insertPayment(db, {
     communityId: c,
     agentId: agent.agentId,
