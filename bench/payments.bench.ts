@@ -6,18 +6,20 @@
  *
  * Each pay is a real call with its own transaction id and nonce: the server verifies the
  * signature, remembers the nonce, reads the household's balances, splits the amount and writes
- * the payment, its ledger entries and allocations (two statements); the chain is sealed after the
- * commits, in batches. The client keeps its connections alive (node:http, one socket per client)
- * and signs every request itself; a short warm-up (CLIENTS × 8 pays, not counted) lets each
- * pooled connection prepare its statements before the clock starts.
+ * the payment, its ledger entries and allocations (one statement); the chain is sealed after the
+ * commits, in batches. The client runs in a process of its own (payments-client.ts, as a bank's
+ * would), keeps its connections alive (node:http, one socket per client) and signs every request;
+ * a short warm-up (CLIENTS × 8 pays, not counted) lets each pooled connection prepare its
+ * statements before the clock starts. After the run the whole chain is verified.
  */
 import type { AddressInfo } from 'node:net';
-import http from 'node:http';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { BENCH_COMMUNITY, BENCH_URL, openBenchCity, printResult } from './lib';
 import { buildApp } from '../src/server/app';
-import { agentHeaders } from '../src/payments/signature';
+import type { LoadOrder, LoadReport } from './payments-client';
 import { flushSeals, verifyPaymentsChain } from '../src/payments/service';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
@@ -54,16 +56,16 @@ async function baseline(): Promise<number> {
   return rate;
 }
 
-/** One POST over a kept-alive connection: the status and the time to the answer's last byte. */
-function post(agent: http.Agent, port: number, path: string, body: string, headers: Record<string, string>): Promise<number> {
+/** Runs one load in a client process of its own (payments-client.ts). */
+function loadFromClient(order: LoadOrder): Promise<LoadReport> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ agent, host: '127.0.0.1', port, path, method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.on('data', () => undefined);
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
+    const child = fork(fileURLToPath(new URL('./payments-client.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
+    child.once('message', (report) => {
+      child.kill();
+      resolve(report as LoadReport);
     });
-    req.on('error', reject);
-    req.end(body);
+    child.once('error', reject);
+    child.send(order);
   });
 }
 
@@ -80,36 +82,21 @@ async function main() {
   const app = await buildApp(ctx);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
   const run = randomBytes(4).toString('hex');
-  const path = '/api/agent/v1/pay';
 
-  /** `count` pays from `CLIENTS` clients at once, each signed and with its own txn id; the latencies. */
+  /** `count` pays from `CLIENTS` clients at once, each signed and with its own txn id. */
   async function load(label: string, count: number, offset: number) {
-    const latencies: number[] = [];
-    let failures = 0;
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        while (next < count) {
-          const i = offset + next++;
-          const body = JSON.stringify({ txnId: `${run}-${label}-${i}`, unifiedAccount: households[i % households.length], amount: 10000 + (i % 5000) });
-          const t0 = performance.now();
-          const status = await post(httpAgent, port, path, body, agentHeaders(key.keyId, key.secret, 'POST', path, body));
-          latencies.push(performance.now() - t0);
-          if (status !== 201) failures++;
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    if (failures) throw new Error(`${failures} of ${count} pay calls failed`);
-    return { rate: count / seconds, latencies: latencies.sort((a, b) => a - b) };
+    const calls = Array.from({ length: count }, (_, n): [string, string, number] => {
+      const i = offset + n;
+      return [`${run}-${label}-${i}`, households[i % households.length]!, 10000 + (i % 5000)];
+    });
+    const report = await loadFromClient({ port, keyId: key.keyId, secret: key.secret, clients: CLIENTS, calls });
+    if (report.failures.length) throw new Error(`pay calls failed, e.g. ${JSON.stringify(report.failures)}`);
+    return { rate: count / report.seconds, latencies: report.latencies.sort((a, b) => a - b) };
   }
 
   await load('warm', WARMUP, 0);
   const { rate, latencies } = await load('pay', REQUESTS, WARMUP);
-  httpAgent.destroy();
   await app.close();
   await flushSeals(ctx.db);
   const chain = await verifyPaymentsChain(ctx.db, C);
