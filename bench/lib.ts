@@ -23,9 +23,9 @@ export async function ensureDatabase(url = BENCH_URL, { fresh = false } = {}) {
 }
 
 /** The bench database with the vinnytsia city in it (seeded once, then reused by every benchmark). */
-export async function openBenchCity(url = BENCH_URL): Promise<AppContext> {
+export async function openBenchCity(url = BENCH_URL, options: { poolSize?: number } = {}): Promise<AppContext> {
   await ensureDatabase(url);
-  const ctx = await openContext({ url });
+  const ctx = await openContext({ url, poolSize: options.poolSize });
   if (!(await communityHasData(ctx.handle, BENCH_COMMUNITY))) {
     console.log('Seeding the vinnytsia city (once)…');
     await runSeed(ctx, { scale: 'vinnytsia', communityId: BENCH_COMMUNITY, users: false }, true);

@@ -631,9 +631,17 @@ export async function openPeriodForCorrections(db: DbOrTx, communityId: number, 
     .where('status', '<>', 'closed')
     .$if(Boolean(last?.period), (qb) => qb.where('period', '>', last!.period!))
     .executeTakeFirst();
-  if (open?.period) return open.period;
-  if (!last?.period) return fallback;
-  const next = nextPeriod(last.period);
+  return choosePeriodForCorrections(last?.period ?? null, open?.period ?? null, fallback);
+}
+
+/**
+ * The rule of `openPeriodForCorrections` on its two figures (the last closed period, the first
+ * one after it not closed), for a caller that read them in a larger statement.
+ */
+export function choosePeriodForCorrections(lastClosed: Period | null, firstOpen: Period | null, fallback: Period): Period {
+  if (firstOpen) return firstOpen;
+  if (!lastClosed) return fallback;
+  const next = nextPeriod(lastClosed);
   return next > fallback ? next : fallback;
 }
 

@@ -4,7 +4,7 @@
  * periods + opening balances imported into this one; closing = opening + everything else of the
  * period = Σ of every entry up to and including the period.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../db/index';
 
 export interface StatementRow {
@@ -157,13 +157,27 @@ export async function premiseBalances(
   premiseId: number,
   throughPeriod?: string,
 ): Promise<PremiseAccountBalance[]> {
-  return (await premisesBalances(db, communityId, [premiseId], throughPeriod)).get(premiseId) ?? [];
+  const r = await premiseBalancesQuery(communityId, sql`${premiseId}`, throughPeriod).execute(db);
+  return r.rows;
 }
 
 /** `premiseBalances` of many premises in one statement (a print run's batch), by premise. */
 export async function premisesBalances(db: DbOrTx, communityId: number, premiseIds: number[], throughPeriod?: string): Promise<Map<number, PremiseAccountBalance[]>> {
-  const r = await sql<PremiseAccountBalance & { premise_id: number }>`
-select a.premise_id, a.account_id as "accountId", a.number, p.provider_id as "providerId", coalesce(p.short_name, p.name) as provider,
+  const r = await premiseBalancesQuery(communityId, sql`any(${premiseIds}::bigint[])`, throughPeriod, { withPremise: true }).execute(db);
+  return byPremise(r.rows as Array<PremiseAccountBalance & { premise_id: number }>);
+}
+
+/**
+ * The query of `premiseBalances` for the premise `premiseId` (an SQL expression after
+ * `premise_id =`, or `any(…)` for many), so that a caller may fold it into a larger statement
+ * (the agents' pay reads it beside the household); `ordinal` adds `ord`, the row's place in that
+ * order (1, 2, …); `withPremise` adds `premise_id` (rows of many premises come ordered by it).
+ */
+export function premiseBalancesQuery(communityId: number, premiseId: RawBuilder<unknown>, throughPeriod?: string, options: { ordinal?: boolean; withPremise?: boolean } = {}) {
+  return sql<PremiseAccountBalance>`
+select ${options.ordinal ? sql`row_number() over (order by s.sort_order, s.service_id, a.number) as ord,` : sql``}
+       ${options.withPremise ? sql`a.premise_id,` : sql``}
+       a.account_id as "accountId", a.number, p.provider_id as "providerId", coalesce(p.short_name, p.name) as provider,
        p.edrpou as "providerEdrpou", p.iban as "providerIban",
        s.service_id as "serviceId", s.code as "serviceCode", s.name_uk as "serviceUk", s.name_en as "serviceEn",
        coalesce((select sum(le.amount) from ledger_entry le
@@ -172,7 +186,6 @@ select a.premise_id, a.account_id as "accountId", a.number, p.provider_id as "pr
   from account a
   join provider p on p.community_id = a.community_id and p.provider_id = a.provider_id
   join service s on s.community_id = a.community_id and s.service_id = a.service_id
- where a.community_id = ${communityId} and a.premise_id = any(${premiseIds}::bigint[])
- order by a.premise_id, s.sort_order, s.service_id, a.number`.execute(db);
-  return byPremise(r.rows);
+ where a.community_id = ${communityId} and a.premise_id = ${premiseId}
+ order by ${options.withPremise ? sql`a.premise_id, ` : sql``}s.sort_order, s.service_id, a.number`;
 }

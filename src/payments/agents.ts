@@ -9,6 +9,7 @@ import { writeAudit } from '../auth/audit';
 import { requireRole } from '../server/access';
 import type { SessionUser } from '../server/context';
 import { conflict, notFound } from '../shared/errors';
+import { forgetAgentKeys } from './agent-auth';
 
 export interface AgentInput {
   code: string;
@@ -61,7 +62,7 @@ export async function issueKey(db: Db, actor: SessionUser, agentId: number, over
     await trx.insertInto('agent_key').values({ community_id: actor.communityId, agent_id: agentId, key_id: keyId, secret, valid_from: now }).execute();
     await writeAudit(trx, actor, 'issue_key', 'payment_agent', agentId, null, { keyId, retiredAt: until.toISOString() });
     return { keyId, secret };
-  });
+  }).finally(() => forgetAgentKeys(db));
 }
 
 export async function listAgents(db: Db, actor: SessionUser): Promise<AgentView[]> {

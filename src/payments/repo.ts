@@ -1,7 +1,8 @@
 /** SQL of the payments domain. */
-import { sql } from 'kysely';
-import type { DbOrTx, Tx } from '../db/index';
+import { sql, type RawBuilder } from 'kysely';
+import { prepared, type DbOrTx, type Tx } from '../db/index';
 import { GENESIS_HASH, type ChainRecord, canonicalPayment, canonicalReversal, canonicalSettlement } from './chain';
+import { premiseBalancesQuery, type PremiseAccountBalance } from '../billing/statements';
 
 export async function agentByKey(db: DbOrTx, keyId: string) {
   return db
@@ -25,6 +26,272 @@ export async function rememberNonce(db: DbOrTx, communityId: number, agentId: nu
 /** Nonces older than twice the window can no longer come with a fresh timestamp: forget them. */
 export async function forgetOldNonces(db: DbOrTx, communityId: number, windowSeconds: number): Promise<void> {
   await sql`delete from agent_nonce where community_id = ${communityId} and seen_at < now() - make_interval(secs => ${windowSeconds * 2})`.execute(db);
+}
+
+/** What `pay` reads before it splits, in one statement (see `payLookup`). */
+export interface PayLookup {
+  /** The nonce was new and is now remembered; null when none was given. */
+  nonce_new: boolean | null;
+  /** The key is in force and its agent active at `at`; null when no key was given. */
+  key_ok: boolean | null;
+  /** The agent's limit as it is now. */
+  max_amount: number;
+  existing_id: number | null;
+  existing_hash: string | null;
+  premise_id: number | null;
+  unified_account: string | null;
+  last_name: string | null;
+  first_name: string | null;
+  balances: PremiseAccountBalance[] | null;
+  last_closed: string | null;
+  first_open: string | null;
+  check_premise_id: number | null;
+  check_amount: number | null;
+  check_split: unknown;
+  check_found: boolean;
+}
+
+/**
+ * One round trip for everything `pay` needs to know: remembers the request's nonce (a data-
+ * modifying CTE, committed with the statement, as `rememberNonce` would), re-checks the key and
+ * the agent as they are now, finds an earlier payment with this txnId, the household and its
+ * payer, the balances of its accounts (`premiseBalancesQuery`, the figures `amountDue` takes),
+ * the two figures of `openPeriodForCorrections`, and the check a reference names.
+ */
+export async function payLookup(
+  db: DbOrTx,
+  q: { communityId: number; agentId: number; txnId: string; number: string; reference: string | null; nonce: string | null; keyId: string | null; at: Date },
+): Promise<PayLookup> {
+  const r = await payLookupQuery(q).execute(db);
+  const row = r.rows[0];
+  if (!row) throw new Error(`payment agent ${q.agentId} of community ${q.communityId} not found`);
+  // Numbers inside JSON come as the driver gives them: make them plain.
+  if (row.balances) row.balances = row.balances.map((b) => ({ ...b, accountId: Number(b.accountId), providerId: Number(b.providerId), serviceId: Number(b.serviceId), balance: Number(b.balance) }));
+  return row;
+}
+
+export type PayLookupParams = Parameters<typeof payLookup>[1];
+
+export function payLookupQuery(q: PayLookupParams) {
+  const c = q.communityId;
+  return prepared(sql<PayLookup>`
+with nonce as (
+  insert into agent_nonce (community_id, agent_id, nonce)
+  select ${c}::int, ${q.agentId}::int, ${q.nonce}::text where ${q.nonce}::text is not null
+  on conflict do nothing returning 1
+), h as (
+  select p.premise_id, ua.number as unified_account, per.last_name, per.first_name
+    from unified_account ua
+    join premise p on p.community_id = ua.community_id and p.premise_id = ua.premise_id
+    left join lateral (select pe.last_name, pe.first_name from registration r
+                         join person pe on pe.community_id = r.community_id and pe.person_id = r.person_id
+                        where r.community_id = p.community_id and r.premise_id = p.premise_id
+                          and r.registered_from <= current_date and (r.registered_to is null or r.registered_to >= current_date)
+                        order by r.registered_from, pe.person_id limit 1) per on true
+   where ua.community_id = ${c} and ua.number = ${q.number}
+), closed as (
+  select max(period) as period from billing_period where community_id = ${c} and status = 'closed'
+)
+select case when ${q.nonce}::text is null then null else exists (select 1 from nonce) end as nonce_new,
+       case when ${q.keyId}::text is null then null
+            else exists (select 1 from agent_key k
+                          where k.community_id = ${c} and k.agent_id = ${q.agentId} and k.key_id = ${q.keyId}
+                            and k.valid_from <= ${q.at} and (k.valid_until is null or k.valid_until > ${q.at})) and ag.active end as key_ok,
+       ag.max_amount,
+       ex.payment_id as existing_id, ex.request_hash as existing_hash,
+       h.premise_id, h.unified_account, h.last_name, h.first_name,
+       case when h.premise_id is null then null
+            else coalesce((select json_agg(b) from (${premiseBalancesQuery(c, sql`h.premise_id`)}) b), '[]'::json) end as balances,
+       closed.period as last_closed,
+       (select min(period) from billing_period where community_id = ${c} and status <> 'closed'
+           and (closed.period is null or period > closed.period)) as first_open,
+       chk.premise_id as check_premise_id, chk.amount as check_amount, chk.split as check_split, chk.reference is not null as check_found
+  from payment_agent ag
+  cross join closed
+  left join h on true
+  left join payment ex on ex.community_id = ${c} and ex.agent_id = ${q.agentId} and ex.txn_id = ${q.txnId}
+  left join payment_check chk on chk.community_id = ${c} and chk.reference = ${q.reference}::text and chk.agent_id = ${q.agentId}
+ where ag.community_id = ${c} and ag.agent_id = ${q.agentId}`);
+}
+
+/**
+ * `allocate`'s proportional split (allocate.ts, its specification and property tests) in SQL, for
+ * the one-statement pay: `lines` is a relation of (ord, account_id, to_pay) in the statement's
+ * order; the answer (ord, account_id, amount) gives each line the floor of its exact share and the
+ * kopecks left one each to the largest remainders, ties to the lower ord; nothing owed → all on
+ * the first line; parts of 0 left out. Exact in numeric (no overflow, no rounding).
+ */
+export function proportionalSplitSql(amount: RawBuilder<unknown>, lines: RawBuilder<unknown>) {
+  return sql`
+select ord, account_id, amount from (
+  select w.ord, w.account_id,
+         case when w.total = 0 then (case when w.ord = w.first_ord then ${amount}::numeric else 0 end)
+              else w.share + case when row_number() over (order by w.rem desc, w.ord) <= w.total_left then 1 else 0 end end as amount
+    from (
+      select l.*, sum(l.share) over () as share_sum,
+             ${amount}::numeric - sum(l.share) over () as total_left
+        from (
+          select x.ord, x.account_id, x.total, x.first_ord,
+                 case when x.total = 0 then 0 else floor(${amount}::numeric * x.weight / x.total) end as share,
+                 case when x.total = 0 then 0 else mod(${amount}::numeric * x.weight, x.total) end as rem
+            from (select li.ord, li.account_id, greatest(li.to_pay, 0)::numeric as weight,
+                         sum(greatest(li.to_pay, 0)::numeric) over () as total, min(li.ord) over () as first_ord
+                    from ${lines} li) x
+        ) l
+    ) w
+) parts where amount > 0`;
+}
+
+/** `maskName` (service.ts) in SQL: «Коваль», «Олена» → «К***ь О.»; null without both names. */
+export function maskedNameSql(last: RawBuilder<unknown>, first: RawBuilder<unknown>) {
+  return sql`case when coalesce(${last}, '') = '' or coalesce(${first}, '') = '' then null
+              when char_length(${last}) <= 2 then left(${last}, 1) || '* ' || left(${first}, 1) || '.'
+              else left(${last}, 1) || '***' || right(${last}, 1) || ' ' || left(${first}, 1) || '.' end`;
+}
+
+/** What the one-statement pay (`payAtOnce`) answers. */
+export interface PayAtOnce {
+  nonce_new: boolean | null;
+  key_ok: boolean | null;
+  max_amount: number;
+  existing_id: number | null;
+  existing_hash: string | null;
+  premise_id: number | null;
+  unified_account: string | null;
+  has_accounts: boolean;
+  payment_id: number | null;
+  parts: Array<{ accountId: number; amount: number; serviceCode: string; serviceUk: string; provider: string; number: string }> | null;
+}
+
+/**
+ * The whole of a plain pay (no split of the payer's, no check reference) in one statement: the
+ * lookup of `payLookup`, the proportional split (`proportionalSplitSql`), the open period
+ * (`choosePeriodForCorrections`), the masked payer (`maskName`), and the inserts of
+ * `insertPayment` — made only when every check passes (nonce new, key in force, amount within
+ * the agent's limit, no payment with this txnId, a household with accounts). The caller reads the
+ * flags to say why nothing was posted.
+ */
+export function payAtOnceQuery(p: Omit<NewPayment, 'premiseId' | 'payer' | 'period' | 'parts'> & { number: string; nonce: string | null; keyId: string | null; fallbackPeriod: string }) {
+  const c = p.communityId;
+  return prepared(sql<PayAtOnce>`
+with nonce as (
+  insert into agent_nonce (community_id, agent_id, nonce)
+  select ${c}::int, ${p.agentId}::int, ${p.nonce}::text where ${p.nonce}::text is not null
+  on conflict do nothing returning 1
+), ag as (
+  select ag.max_amount,
+         case when ${p.keyId}::text is null then null
+              else exists (select 1 from agent_key k
+                            where k.community_id = ${c} and k.agent_id = ${p.agentId} and k.key_id = ${p.keyId}
+                              and k.valid_from <= ${p.paidAt} and (k.valid_until is null or k.valid_until > ${p.paidAt})) and ag.active end as key_ok,
+         case when ${p.nonce}::text is null then null else exists (select 1 from nonce) end as nonce_new
+    from payment_agent ag where ag.community_id = ${c} and ag.agent_id = ${p.agentId}
+), ex as (
+  select payment_id, request_hash from payment where community_id = ${c} and agent_id = ${p.agentId} and txn_id = ${p.txnId}
+), h as (
+  select p.premise_id, ua.number as unified_account,
+         ${maskedNameSql(sql`per.last_name`, sql`per.first_name`)} as payer
+    from unified_account ua
+    join premise p on p.community_id = ua.community_id and p.premise_id = ua.premise_id
+    left join lateral (select pe.last_name, pe.first_name from registration r
+                         join person pe on pe.community_id = r.community_id and pe.person_id = r.person_id
+                        where r.community_id = p.community_id and r.premise_id = p.premise_id
+                          and r.registered_from <= current_date and (r.registered_to is null or r.registered_to >= current_date)
+                        order by r.registered_from, pe.person_id limit 1) per on true
+   where ua.community_id = ${c} and ua.number = ${p.number}
+), bal as (
+  select b.* from h cross join lateral (${premiseBalancesQuery(c, sql`h.premise_id`, undefined, { ordinal: true })}) b
+), closed as (
+  select max(period) as period from billing_period where community_id = ${c} and status = 'closed'
+), per as (
+  select coalesce(
+           (select min(period) from billing_period where community_id = ${c} and status <> 'closed' and (closed.period is null or period > closed.period)),
+           case when closed.period is null then ${p.fallbackPeriod}::date
+                else greatest((closed.period + interval '1 month')::date, ${p.fallbackPeriod}::date) end) as period
+    from closed
+), go as (
+  select h.premise_id, h.payer, per.period from ag, h, per
+   where (ag.nonce_new is null or ag.nonce_new) and (ag.key_ok is null or ag.key_ok) and ${p.amount} <= ag.max_amount
+     and not exists (select 1 from ex) and exists (select 1 from bal)
+), parts as (
+  ${proportionalSplitSql(sql`${p.amount}`, sql`(select ord, "accountId" as account_id, balance as to_pay from bal)`)}
+), pay as (
+  insert into payment (community_id, agent_id, channel, txn_id, request_hash, premise_id, amount, reference, payer, paid_at, business_date, period, verify_code)
+  select ${c}::int, ${p.agentId}::int, ${p.channel}::text, ${p.txnId}::text, ${p.requestHash}::text, go.premise_id, ${p.amount}::bigint, null, go.payer,
+         ${p.paidAt}::timestamptz, ${p.businessDate}::date, go.period, ${p.verifyCode}::text
+    from go
+  on conflict (community_id, agent_id, txn_id) do nothing
+  returning payment_id, period
+), entries as (
+  insert into ledger_entry (community_id, account_id, period, kind, amount, source, reason)
+  select ${c}::int, parts.account_id, pay.period, 'payment', -parts.amount, 'payment', ${p.reason}::text
+    from parts cross join pay order by parts.ord
+  returning entry_id, account_id
+), allocations as (
+  insert into payment_allocation (community_id, payment_id, account_id, amount, entry_id)
+  select ${c}::int, pay.payment_id, parts.account_id, parts.amount, entries.entry_id
+    from parts join entries on entries.account_id = parts.account_id cross join pay
+)
+select ag.nonce_new, ag.key_ok, ag.max_amount, ex.payment_id as existing_id, ex.request_hash as existing_hash,
+       h.premise_id, h.unified_account, exists (select 1 from bal) as has_accounts,
+       pay.payment_id,
+       case when pay.payment_id is null then null else
+         (select json_agg(json_build_object('accountId', bal."accountId", 'amount', parts.amount, 'serviceCode', bal."serviceCode",
+                                            'serviceUk', bal."serviceUk", 'provider', bal.provider, 'number', bal.number) order by parts.ord)
+            from parts join bal on bal.ord = parts.ord) end as parts
+  from ag
+  left join h on true
+  left join ex on true
+  left join pay on true`);
+}
+
+export interface NewPayment {
+  communityId: number;
+  agentId: number;
+  channel: string;
+  txnId: string;
+  requestHash: string;
+  premiseId: number;
+  amount: number;
+  reference: string | null;
+  payer: string | null;
+  paidAt: Date;
+  businessDate: string;
+  period: string;
+  verifyCode: string;
+  /** The ledger entries' reason. */
+  reason: string;
+  parts: ReadonlyArray<{ accountId: number; amount: number }>;
+}
+
+/**
+ * The payment, a ledger entry (kind 'payment', negative) per part and the allocations pointing at
+ * them, in one statement (one transaction). When a payment with this (agent, txnId) exists or is
+ * being committed, nothing is written and the answer is null (the insert waits for the other).
+ */
+export async function insertPayment(db: DbOrTx, p: NewPayment): Promise<number | null> {
+  const c = p.communityId;
+  const parts = JSON.stringify(p.parts.map((x, i) => ({ ord: i, account_id: x.accountId, amount: x.amount })));
+  const r = await prepared(sql<{ payment_id: number }>`
+with pay as (
+  insert into payment (community_id, agent_id, channel, txn_id, request_hash, premise_id, amount, reference, payer, paid_at, business_date, period, verify_code)
+  values (${c}, ${p.agentId}, ${p.channel}, ${p.txnId}, ${p.requestHash}, ${p.premiseId}, ${p.amount}, ${p.reference}, ${p.payer}, ${p.paidAt}, ${p.businessDate}::date, ${p.period}::date, ${p.verifyCode})
+  on conflict (community_id, agent_id, txn_id) do nothing
+  returning payment_id
+), parts as (
+  select * from json_to_recordset(${parts}::json) as x(ord int, account_id bigint, amount bigint)
+), entries as (
+  insert into ledger_entry (community_id, account_id, period, kind, amount, source, reason)
+  select ${c}, parts.account_id, ${p.period}::date, 'payment', -parts.amount, 'payment', ${p.reason}
+    from parts cross join pay order by parts.ord
+  returning entry_id, account_id
+), allocations as (
+  insert into payment_allocation (community_id, payment_id, account_id, amount, entry_id)
+  select ${c}, pay.payment_id, parts.account_id, parts.amount, entries.entry_id
+    from parts join entries on entries.account_id = parts.account_id cross join pay
+)
+select payment_id from pay`).execute(db);
+  return r.rows[0]?.payment_id ?? null;
 }
 
 /** The household behind a unified account number, with its current payer (the first registered person). */

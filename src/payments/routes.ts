@@ -20,7 +20,7 @@ import type { SessionUser } from '../server/context';
 import { AppError, forbidden, invalid } from '../shared/errors';
 import type { AppContext } from '../server/context';
 import type { RouteModule } from '../server/routes';
-import { authenticateAgent } from './agent-auth';
+import { authenticateAgent, authenticateAgentForPay } from './agent-auth';
 import { debtErrorXml, handleDebtXml } from './debt';
 import { createAgent, issueKey, listAgents } from './agents';
 import { acquirerSettingsFromEnv, cardOrderStatus, handleCardCallback, startCardPayment } from './card';
@@ -132,8 +132,8 @@ function agentRoutes(ctx: AppContext) {
         },
       },
       async (request, reply) => {
-        const agent = await agentOf(request);
-        const result = await payments.pay(ctx.db, agent, request.body);
+        const { agent, proof } = await authenticateAgentForPay(ctx.db, request);
+        const result = await payments.pay(ctx.db, agent, request.body, new Date(), proof);
         reply.status(result.replayed ? 200 : 201);
         // A retried call does not bring its readings twice: they went with the first.
         const readings = request.body.readings?.length && !result.replayed
@@ -229,6 +229,8 @@ function registryUploadRoutes(ctx: AppContext) {
 }
 
 export const paymentsRoutes: RouteModule = async (app, ctx) => {
+  // Payments are sealed into the chain in the background: let the seals under way finish first.
+  app.addHook('onClose', async () => payments.flushSeals(ctx.db));
   await app.register(agentRoutes(ctx), { prefix: '/agent/v1' });
   await app.register(registryUploadRoutes(ctx));
   await app.register(debtRoutes(ctx), { prefix: '/debt/v1' });

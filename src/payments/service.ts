@@ -8,8 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Db, DbOrTx } from '../db/index';
 import { amountDue } from '../billing/amount-due';
 import { postLedgerEntriesReturningIds } from '../billing/ledger';
-import { openPeriodForCorrections } from '../billing/run';
-import { premiseBalances } from '../billing/statements';
+import { choosePeriodForCorrections, openPeriodForCorrections } from '../billing/run';
+import { premiseBalances, type PremiseAccountBalance } from '../billing/statements';
 import { displayAddress } from '../registry/service';
 import { AppError, conflict, invalid, notFound, type Bilingual } from '../shared/errors';
 import { isValidUnifiedAccountNumber } from '../shared/identifiers';
@@ -18,6 +18,7 @@ import { allocate, type SplitPart } from './allocate';
 import { canonicalPayment, canonicalReversal, chainHash, verificationCode, verifyChain, type ChainProblem } from './chain';
 import type { PaymentChannel } from './tables';
 import * as repo from './repo';
+import { replayedNonce, unknownKey } from './agent-errors';
 import type { ReceiptData } from './receipt';
 import { submitReadingsForUnifiedAccount, type ReadingInput, type ReadingResult } from '../metering/service';
 import type { SessionUser } from '../server/context';
@@ -95,11 +96,12 @@ export function maskName(lastName: string, firstName: string): string {
 const unknownAccount = (number: string) =>
   new AppError('unknown_account', 404, { uk: `Єдиний рахунок ${number} не знайдено`, en: `Unified account ${number} not found` }, { field: 'unifiedAccount' });
 
+const invalidUnifiedAccount = (unifiedAccount: string) =>
+  invalid('invalid_unified_account', { uk: `«${unifiedAccount}» — не номер єдиного рахунку (10 цифр з контрольною)`, en: `"${unifiedAccount}" is not a unified account number (10 digits with a check digit)` }, { field: 'unifiedAccount' });
+
 async function household(db: DbOrTx, communityId: number, unifiedAccount: string) {
   const number = unifiedAccount.replace(/\s+/g, '');
-  if (!/^\d{10}$/.test(number) || !isValidUnifiedAccountNumber(number)) {
-    throw invalid('invalid_unified_account', { uk: `«${unifiedAccount}» — не номер єдиного рахунку (10 цифр з контрольною)`, en: `"${unifiedAccount}" is not a unified account number (10 digits with a check digit)` }, { field: 'unifiedAccount' });
-  }
+  if (!/^\d{10}$/.test(number) || !isValidUnifiedAccountNumber(number)) throw invalidUnifiedAccount(unifiedAccount);
   const h = await repo.householdByUnifiedAccount(db, communityId, number);
   if (!h) throw unknownAccount(number);
   return h;
@@ -167,7 +169,11 @@ function checkAmount(agent: Agent, amount: number): void {
 
 /** The split of `amount` over the household's accounts, or the reason it cannot be made. */
 async function split(db: DbOrTx, communityId: number, premiseId: number, amount: number, parts?: readonly SplitPart[]) {
-  const balances = await premiseBalances(db, communityId, premiseId);
+  return splitOf(await premiseBalances(db, communityId, premiseId), amount, parts);
+}
+
+/** The same on balances already read (`premiseBalances`, or pay's lookup). */
+function splitOf(balances: readonly PremiseAccountBalance[], amount: number, parts?: readonly SplitPart[]) {
   const due = amountDue(balances);
   const r = allocate(amount, due.lines.map((l) => ({ accountId: l.account.accountId, serviceCode: l.account.serviceCode, toPay: l.toPay })), parts);
   if (!r.ok) throw invalid(r.code, r.reason, r.field ? { field: r.field } : undefined);
@@ -209,77 +215,200 @@ const txnConflict = (txnId: string) =>
   conflict('txn_conflict', { uk: `Транзакція ${txnId} вже є з іншими даними`, en: `Transaction ${txnId} already exists with other data` }, { field: 'txnId' });
 
 /**
- * Posts a payment, once: the same agent and txnId with the same request return the first answer;
- * with another request, 409. A concurrent retry's insert waits on the first's unique key and then
- * answers from its row. The chain is sealed after the commit (`sealChain`), in batches, so
- * payments do not queue on the chain head while they post.
+ * What the agent's signed request proved, handed to `pay` so that the nonce is remembered and the
+ * key re-checked in pay's own first statement rather than in a round trip of their own.
  */
-export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date()): Promise<PaymentView & { replayed: boolean }> {
-  if (!/^[\x21-\x7e]{1,64}$/.test(input.txnId)) {
-    throw invalid('invalid_txn_id', { uk: 'Ідентифікатор транзакції: 1–64 друкованих символи ASCII', en: 'The transaction id must be 1–64 printable ASCII characters' }, { field: 'txnId' });
-  }
-  checkAmount(agent, input.amount);
-  const requestHash = createHash('sha256')
-    .update(JSON.stringify([input.unifiedAccount.replace(/\s+/g, ''), input.amount, input.split ?? null, input.reference ?? null]))
-    .digest('hex');
+export interface AgentProof {
+  keyId: string;
+  nonce: string;
+}
+
+/**
+ * Posts a payment, once: the same agent and txnId with the same request return the first answer;
+ * with another request, 409. Two statements: `payLookup` (the nonce, the key, an earlier payment,
+ * the household, its balances and the open period) and, after `allocate` has split the amount,
+ * `insertPayment` (the payment, its ledger entries and allocations, atomically). A concurrent
+ * retry's insert waits on the first's unique key, writes nothing, and answers from its row. The
+ * chain is sealed after the commit, in batches (`scheduleSeal`), so payments never queue on the
+ * chain head.
+ */
+export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(), proof?: AgentProof): Promise<PaymentView & { replayed: boolean }> {
   const c = agent.communityId;
-  const replay = (existing: { request_hash: string; payment_id: number }) => {
-    if (existing.request_hash !== requestHash) throw txnConflict(input.txnId);
-    return -existing.payment_id;
-  };
-  const paymentId = await db.transaction().execute(async (trx) => {
-    const existing = await repo.paymentByTxn(trx, c, agent.agentId, input.txnId);
-    if (existing) return replay(existing);
-    const h = await household(trx, c, input.unifiedAccount);
-    let splitParts = input.split;
-    if (input.reference) {
-      const check = await trx.selectFrom('payment_check').selectAll().where('community_id', '=', c).where('reference', '=', input.reference).where('agent_id', '=', agent.agentId).executeTakeFirst();
-      if (!check || check.premise_id !== h.premise_id || check.amount !== input.amount) {
-        throw invalid('reference_mismatch', { uk: 'Посилання перевірки не відповідає рахунку або сумі', en: 'The check reference does not match the account or amount' }, { field: 'reference' });
-      }
-      splitParts ??= (check.split as SplitPart[] | null) ?? undefined;
+  let nonceTaken = false;
+  // A request refused before the lookup still spends its nonce (and a replayed one is told so first).
+  const refuseEarly = async (error: unknown): Promise<never> => {
+    if (proof && !nonceTaken) {
+      nonceTaken = true;
+      if (!(await repo.rememberNonce(db, c, agent.agentId, proof.nonce))) throw replayedNonce();
     }
-    const parts = await split(trx, c, h.premise_id, input.amount, splitParts);
-    const period = await openPeriodForCorrections(trx, c, periodOf(now));
-    const paidAt = new Date(now.getTime());
-    const inserted = await trx
-      .insertInto('payment')
-      .values({
-        community_id: c,
-        agent_id: agent.agentId,
+    throw error;
+  };
+  try {
+    if (!/^[\x21-\x7e]{1,64}$/.test(input.txnId)) {
+      throw invalid('invalid_txn_id', { uk: 'Ідентифікатор транзакції: 1–64 друкованих символи ASCII', en: 'The transaction id must be 1–64 printable ASCII characters' }, { field: 'txnId' });
+    }
+    checkAmount(agent, input.amount);
+  } catch (error) {
+    return refuseEarly(error);
+  }
+  const number = input.unifiedAccount.replace(/\s+/g, '');
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify([number, input.amount, input.split ?? null, input.reference ?? null]))
+    .digest('hex');
+  const replay = async (existing: { request_hash: string; payment_id: number }) => {
+    if (existing.request_hash !== requestHash) throw txnConflict(input.txnId);
+    return { ...(await paymentView(db, c, existing.payment_id)), replayed: true };
+  };
+  nonceTaken = true;
+  const paidAt = new Date(now.getTime());
+  const businessDate = kyivDateOf(paidAt);
+  const receiptCode = verificationCode(randomBytes(6).toString('hex'));
+  if (!input.split?.length && !input.reference) {
+    // The plain pay (the payer's own split and check references take the two-statement path below).
+    const r = (
+      await repo.payAtOnceQuery({
+        communityId: c,
+        agentId: agent.agentId,
         channel: input.channel ?? 'api',
-        txn_id: input.txnId,
-        request_hash: requestHash,
-        premise_id: h.premise_id,
+        txnId: input.txnId,
+        requestHash,
         amount: input.amount,
-        reference: input.reference ?? null,
-        payer: h.last_name && h.first_name ? maskName(h.last_name, h.first_name) : null,
-        paid_at: paidAt,
-        business_date: kyivDateOf(paidAt),
-        period,
-        verify_code: verificationCode(randomBytes(6).toString('hex')),
-      })
-      .onConflict((oc) => oc.columns(['community_id', 'agent_id', 'txn_id']).doNothing())
-      .returning('payment_id')
-      .executeTakeFirst();
+        reference: null,
+        paidAt,
+        businessDate,
+        verifyCode: receiptCode,
+        reason: `${agent.code} ${input.txnId}`,
+        number,
+        nonce: proof?.nonce ?? null,
+        keyId: proof?.keyId ?? null,
+        fallbackPeriod: periodOf(now),
+      }).execute(db)
+    ).rows[0];
+    if (!r) throw new Error(`payment agent ${agent.agentId} of community ${c} not found`);
+    if (r.payment_id !== null) {
+      scheduleSeal(db, c);
+      return {
+        paymentId: r.payment_id,
+        txnId: input.txnId,
+        status: 'posted',
+        unifiedAccount: r.unified_account!,
+        amount: input.amount,
+        paidAt: paidAt.toISOString(),
+        businessDate,
+        parts: r.parts!.map((p) => ({ serviceCode: p.serviceCode, service: p.serviceUk, provider: p.provider, accountNumber: p.number, amount: Number(p.amount) })),
+        receiptCode,
+        replayed: false,
+      };
+    }
+    // Nothing posted: say why, in the order of the checks.
+    if (r.nonce_new === false) throw replayedNonce();
+    if (r.key_ok === false) throw unknownKey();
+    checkAmount({ ...agent, maxAmount: r.max_amount }, input.amount);
+    if (r.existing_id !== null) return replay({ request_hash: r.existing_hash!, payment_id: r.existing_id });
+    if (!/^\d{10}$/.test(number) || !isValidUnifiedAccountNumber(number)) throw invalidUnifiedAccount(input.unifiedAccount);
+    if (r.premise_id === null) throw unknownAccount(number);
+    if (!r.has_accounts) splitOf([], input.amount); // allocate's own refusal (no accounts)
     // A concurrent call with the same txnId committed first: answer from its row.
-    if (!inserted) return replay((await repo.paymentByTxn(trx, c, agent.agentId, input.txnId))!);
-    const id = inserted.payment_id;
-    const entryIds = await postLedgerEntriesReturningIds(
-      trx,
-      parts.map((p) => ({ communityId: c, accountId: p.accountId, period, kind: 'payment', amount: -p.amount, source: 'payment', reason: `${agent.code} ${input.txnId}` })),
-    );
-    await trx.insertInto('payment_allocation').values(parts.map((p, i) => ({ community_id: c, payment_id: id, account_id: p.accountId, amount: p.amount, entry_id: entryIds[i]! }))).execute();
-    return id;
+    return replay((await repo.paymentByTxn(db, c, agent.agentId, input.txnId))!);
+  }
+  const look = await repo.payLookup(db, { communityId: c, agentId: agent.agentId, txnId: input.txnId, number, reference: input.reference ?? null, nonce: proof?.nonce ?? null, keyId: proof?.keyId ?? null, at: now });
+  if (look.nonce_new === false) throw replayedNonce();
+  if (look.key_ok === false) throw unknownKey();
+  checkAmount({ ...agent, maxAmount: look.max_amount }, input.amount);
+  if (look.existing_id !== null) return replay({ request_hash: look.existing_hash!, payment_id: look.existing_id });
+  if (!/^\d{10}$/.test(number) || !isValidUnifiedAccountNumber(number)) throw invalidUnifiedAccount(input.unifiedAccount);
+  if (look.premise_id === null || look.balances === null) throw unknownAccount(number);
+  const premiseId = look.premise_id;
+  let splitParts = input.split;
+  if (input.reference) {
+    if (!look.check_found || look.check_premise_id !== premiseId || look.check_amount !== input.amount) {
+      throw invalid('reference_mismatch', { uk: 'Посилання перевірки не відповідає рахунку або сумі', en: 'The check reference does not match the account or amount' }, { field: 'reference' });
+    }
+    splitParts ??= (look.check_split as SplitPart[] | null) ?? undefined;
+  }
+  const parts = splitOf(look.balances, input.amount, splitParts);
+  const period = choosePeriodForCorrections(look.last_closed, look.first_open, periodOf(now));
+  const id = await repo.insertPayment(db, {
+    communityId: c,
+    agentId: agent.agentId,
+    channel: input.channel ?? 'api',
+    txnId: input.txnId,
+    requestHash,
+    premiseId,
+    amount: input.amount,
+    reference: input.reference ?? null,
+    payer: look.last_name && look.first_name ? maskName(look.last_name, look.first_name) : null,
+    paidAt,
+    businessDate,
+    period,
+    verifyCode: receiptCode,
+    reason: `${agent.code} ${input.txnId}`,
+    parts,
   });
-  if (paymentId > 0) await sealChain(db, c);
-  return { ...(await paymentView(db, c, Math.abs(paymentId))), replayed: paymentId < 0 };
+  // A concurrent call with the same txnId committed first: answer from its row.
+  if (id === null) return replay((await repo.paymentByTxn(db, c, agent.agentId, input.txnId))!);
+  scheduleSeal(db, c);
+  return {
+    paymentId: id,
+    txnId: input.txnId,
+    status: 'posted',
+    unifiedAccount: look.unified_account!,
+    amount: input.amount,
+    paidAt: paidAt.toISOString(),
+    businessDate,
+    // The same parts, in the same order, as `paymentView` reads back (the statement's order).
+    parts: parts.map((p) => ({ serviceCode: p.account.serviceCode, service: p.account.serviceUk, provider: p.account.provider, accountNumber: p.account.number, amount: p.amount })),
+    receiptCode,
+    replayed: false,
+  };
+}
+
+interface SealState {
+  running: Promise<void> | null;
+  again: boolean;
+}
+const sealStates = new WeakMap<Db, Map<number, SealState>>();
+
+/**
+ * Seals the community's committed payments soon, in the background: one seal runs at a time per
+ * database and community, and the payments committed while it runs are sealed by the next one,
+ * together. A seal that fails (the server going away) leaves its payments for the next seal;
+ * `verifyPaymentsChain` seals everything before it reads.
+ */
+export function scheduleSeal(db: Db, communityId: number): void {
+  let states = sealStates.get(db);
+  if (!states) sealStates.set(db, (states = new Map()));
+  let state = states.get(communityId);
+  if (!state) states.set(communityId, (state = { running: null, again: false }));
+  if (state.running) {
+    state.again = true;
+    return;
+  }
+  const s = state;
+  s.running = (async () => {
+    do {
+      s.again = false;
+      try {
+        await sealChain(db, communityId);
+      } catch {
+        s.again = false; // left unsealed: the next payment's seal, or verify, takes them
+      }
+    } while (s.again);
+    s.running = null;
+  })();
+}
+
+/** Waits for the seals under way (before the database is closed, and before the chain is read). */
+export async function flushSeals(db: Db): Promise<void> {
+  const states = sealStates.get(db);
+  if (!states) return;
+  await Promise.all([...states.values()].map((s) => s.running));
 }
 
 /**
  * Appends every committed payment not yet in the chain, in one transaction on the chain head:
- * concurrent payers' seals queue here and the first seals everyone's rows, so the chain costs
- * one short transaction per batch rather than a lock held through every payment.
+ * the first seal after a batch of commits links them all, so the chain costs one short
+ * transaction per batch rather than a lock held through every payment.
  */
 export async function sealChain(db: Db, communityId: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
@@ -364,6 +493,7 @@ export async function cancelByAgent(db: Db, agent: Agent, txnId: string, reason:
 
 /** Recomputes the community's chain: null when intact, else the first record changed or removed. */
 export async function verifyPaymentsChain(db: Db, communityId: number): Promise<{ records: number; problem: ChainProblem | null }> {
+  await flushSeals(db);
   await sealChain(db, communityId);
   const { records, headSeq } = await repo.chainRecords(db, communityId);
   return { records: records.length, problem: verifyChain(records, headSeq) };

@@ -243,10 +243,20 @@ function kyivParts(instant: Date): Record<'year' | 'month' | 'day' | 'hour' | 'm
   return out;
 }
 
+// Kyiv is always a whole number of hours from UTC, so its date cannot change inside a UTC hour:
+// the last hour's date is remembered (every payment asks it; formatToParts is slow).
+let lastUtcHour = Number.NaN;
+let lastKyivDate = '';
+
 /** The Kyiv calendar date of an instant, 'YYYY-MM-DD'. */
 export function kyivDateOf(instant: Date): IsoDate {
+  const hour = Math.floor(instant.getTime() / 3_600_000);
+  if (hour === lastUtcHour) return lastKyivDate;
   const p = kyivParts(instant);
-  return `${String(p.year).padStart(4, '0')}-${pad2(p.month)}-${pad2(p.day)}`;
+  const date = `${String(p.year).padStart(4, '0')}-${pad2(p.month)}-${pad2(p.day)}`;
+  lastUtcHour = hour;
+  lastKyivDate = date;
+  return date;
 }
 
 /** Today in Kyiv, 'YYYY-MM-DD' (whatever the process time zone is). */
