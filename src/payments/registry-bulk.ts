@@ -339,6 +339,10 @@ function requestHash(unifiedAccount: string, amount: number): string {
 /** `n` values of a sequence, in order, taken in one statement. */
 async function nextIds(client: pg.Client, sequence: string, n: number): Promise<number[]> {
   if (n === 0) return [];
-  const r = await client.query<{ id: string }>(`select nextval(${sequence}) as id from generate_series(1, $1::int)`, [n]);
-  return r.rows.map((x) => Number(x.id)).sort((x, y) => x - y);
+  // One row back, not n: the values as one text, in the order they were drawn.
+  const r = await client.query<{ ids: string }>(`select string_agg(nextval(${sequence})::text, ',') as ids from generate_series(1, $1::int)`, [n]);
+  return r.rows[0]!.ids
+    .split(',')
+    .map(Number)
+    .sort((x, y) => x - y);
 }
