@@ -216,6 +216,7 @@ export async function importAgentRegistryBulk(
     let posted = earlier.rows.length;
     let after = 0;
     let allocateMs = 0;
+    let prepareMs = 0;
     let writeMs = 0;
     const part: Record<string, number> = {};
     let t1 = 0;
@@ -224,58 +225,82 @@ export async function importAgentRegistryBulk(
       part[name] = (part[name] ?? 0) + (now - t1);
       t1 = now;
     };
-    for (;;) {
+    type ChunkRow = { row_no: number; txn_id: string; unified: string; amount: number; premise_id: number };
+    const fetchChunk = async () => {
       const chunk = (
-        await client.query<{ row_no: number; txn_id: string; unified: string; amount: number; premise_id: number }>(
-          `select row_no, txn_id, unified, amount::bigint as amount, premise_id from registry_match where payment_id is null and row_no > $1 order by row_no limit $2`,
-          [after, chunkRows],
-        )
+        await client.query<ChunkRow>(`select row_no, txn_id, unified, amount::bigint as amount, premise_id from registry_match where payment_id is null and row_no > $1 order by row_no limit $2`, [after, chunkRows])
       ).rows;
-      if (chunk.length === 0) break;
-      after = chunk[chunk.length - 1]!.row_no;
+      if (chunk.length) after = chunk[chunk.length - 1]!.row_no;
+      return chunk;
+    };
+    const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+    /**
+     * Everything of a chunk that does not depend on the chain head: the split (carrying the
+     * balances forward), the ids (drawn on the second connection), the rows' COPY lines and the
+     * payments' canonical texts. It runs while the chunk before is being written, yielding now and
+     * then so that the COPY streams keep flowing.
+     */
+    const prepare = async (chunk: ChunkRow[]) => {
       let t0 = performance.now();
-      const payments = chunk.map((r) => {
+      const payments: Array<ChunkRow & { premiseId: number; payer: string | null; parts: Array<{ accountId: number; amount: number }> }> = [];
+      for (const [i, r] of chunk.entries()) {
         const amount = Number(r.amount);
         const h = households.get(Number(r.premise_id))!;
         const result = allocate(amount, h.lines.map((l) => ({ accountId: l.accountId, serviceCode: l.serviceCode, toPay: Math.max(l.balance, 0) })));
         if (!result.ok) throw invalid(result.code, result.reason);
-        for (const part of result.parts) h.lines.find((l) => l.accountId === part.accountId)!.balance -= part.amount;
-        return { ...r, amount, premiseId: Number(r.premise_id), payer: h.payer, parts: result.parts };
-      });
+        for (const x of result.parts) h.lines.find((l) => l.accountId === x.accountId)!.balance -= x.amount;
+        payments.push({ ...r, amount, premiseId: Number(r.premise_id), payer: h.payer, parts: result.parts });
+        if (i % 2_000 === 1_999) await breathe();
+      }
       allocateMs += performance.now() - t0;
       t0 = performance.now();
+      const partsCount = payments.reduce((sum, x) => sum + x.parts.length, 0);
+      const paymentIds = await nextIds(ids, `pg_get_serial_sequence('payment', 'payment_id')`, payments.length);
+      const entryIds = await nextIds(ids, `pg_get_serial_sequence('ledger_entry', 'entry_id')`, partsCount);
+      const paidAt = new Date();
+      const paidAtText = paidAt.toISOString();
+      const day = kyivDateOf(paidAt);
+      const lines: string[] = [];
+      const texts: string[] = [];
+      const entries: Array<{ accountId: number; line: string }> = [];
+      const allocationLines: string[] = [];
+      let e = 0;
+      for (const [i, x] of payments.entries()) {
+        const id = paymentIds[i]!;
+        texts.push(canonicalPayment({ paymentId: id, agentId: a, txnId: x.txn_id, premiseId: x.premiseId, amount: x.amount, paidAt, allocations: x.parts }));
+        lines.push(`${c}\t${id}\t${a}\tregistry\t${cell(x.txn_id)}\t${requestHash(x.unified, x.amount)}\t${x.premiseId}\t${x.amount}\t\\N\t${cell(x.payer)}\t${paidAtText}\t${day}\t${period}\tposted\t`);
+        const reason = cell(`${agent.code} ${x.txn_id}`);
+        for (const y of x.parts) {
+          const entryId = entryIds[e++]!;
+          entries.push({ accountId: y.accountId, line: `${c}\t${entryId}\t${y.accountId}\t${period}\tpayment\t${-y.amount}\tpayment\t${reason}\n` });
+          allocationLines.push(`${c}\t${id}\t${y.accountId}\t${y.amount}\t${entryId}\n`);
+        }
+        if (i % 2_000 === 1_999) await breathe();
+      }
+      // In account order, so the account index and the account key checks walk their pages in order.
+      entries.sort((x, y) => x.accountId - y.accountId);
+      prepareMs += performance.now() - t0;
+      return { count: payments.length, lines, texts, entryLines: entries.map((x) => x.line), allocationLines };
+    };
+
+    /** One chunk in one transaction holding the chain head: sealed payments, ledger entries, allocations. */
+    const write = async (p: Awaited<ReturnType<typeof prepare>>) => {
+      const t0 = performance.now();
       t1 = t0;
       await client.query('begin');
       try {
         await client.query('insert into payment_chain_head (community_id, seq, hash) values ($1, 0, $2) on conflict do nothing', [c, GENESIS_HASH]);
         const head = (await client.query<{ seq: string; hash: string }>('select seq, hash from payment_chain_head where community_id = $1 for update', [c])).rows[0]!;
-        const partsCount = payments.reduce((s, p) => s + p.parts.length, 0);
-        const paymentIds = await nextIds(client, `pg_get_serial_sequence('payment', 'payment_id')`, payments.length);
-        const entryIds = await nextIds(client, `pg_get_serial_sequence('ledger_entry', 'entry_id')`, partsCount);
-        step('ids');
-        const paidAt = new Date();
-        const paidAtText = paidAt.toISOString();
-        const day = kyivDateOf(paidAt);
+        step('head');
         let seq = Number(head.seq);
         let hash = head.hash;
-        const sealed: Array<{ fixed: string; sealed: string }> = [];
-        const entries: Array<{ accountId: number; line: string }> = [];
-        const allocationLines: string[] = [];
-        let e = 0;
-        for (const [i, p] of payments.entries()) {
-          const id = paymentIds[i]!;
+        const sealed = p.texts.map((text) => {
           const prev = hash;
-          hash = chainHash(prev, canonicalPayment({ paymentId: id, agentId: a, txnId: p.txn_id, premiseId: p.premiseId, amount: p.amount, paidAt, allocations: p.parts }));
+          hash = chainHash(prev, text);
           seq += 1;
-          const fixed = `${c}\t${id}\t${a}\tregistry\t${cell(p.txn_id)}\t${requestHash(p.unified, p.amount)}\t${p.premiseId}\t${p.amount}\t\\N\t${cell(p.payer)}\t${paidAtText}\t${day}\t${period}\tposted\t`;
-          sealed.push({ fixed, sealed: `\t${seq}\t${prev}\t${hash}\n` });
-          const reason = cell(`${agent.code} ${p.txn_id}`);
-          for (const part of p.parts) {
-            const entryId = entryIds[e++]!;
-            entries.push({ accountId: part.accountId, line: `${c}\t${entryId}\t${part.accountId}\t${period}\tpayment\t${-part.amount}\tpayment\t${reason}\n` });
-            allocationLines.push(`${c}\t${id}\t${part.accountId}\t${part.amount}\t${entryId}\n`);
-          }
-        }
+          return `\t${seq}\t${prev}\t${hash}\n`;
+        });
         step('chain');
         // The receipt codes are random (48 bits); on the rare clash with one already given, draw again.
         for (let attempt = 1; ; attempt++) {
@@ -284,7 +309,7 @@ export async function importAgentRegistryBulk(
             await copyLines(
               client,
               'copy payment (community_id, payment_id, agent_id, channel, txn_id, request_hash, premise_id, amount, reference, payer, paid_at, business_date, period, status, verify_code, chain_seq, prev_hash, hash) from stdin',
-              sealed.map((s) => `${s.fixed}${verificationCode(randomBytes(6).toString('hex'))}${s.sealed}`),
+              p.lines.map((line, i) => `${line}${verificationCode(randomBytes(6).toString('hex'))}${sealed[i]}`),
             );
             await client.query('release savepoint codes');
             break;
@@ -294,11 +319,9 @@ export async function importAgentRegistryBulk(
           }
         }
         step('copy_payment');
-        // In account order, so the account index and the account key checks walk their pages in order.
-        entries.sort((x, y) => x.accountId - y.accountId);
-        await copyLines(client, 'copy ledger_entry (community_id, entry_id, account_id, period, kind, amount, source, reason) from stdin', entries.map((x) => x.line));
+        await copyLines(client, 'copy ledger_entry (community_id, entry_id, account_id, period, kind, amount, source, reason) from stdin', p.entryLines);
         step('copy_ledger');
-        await copyLines(client, 'copy payment_allocation (community_id, payment_id, account_id, amount, entry_id) from stdin', allocationLines);
+        await copyLines(client, 'copy payment_allocation (community_id, payment_id, account_id, amount, entry_id) from stdin', p.allocationLines);
         await client.query('update payment_chain_head set seq = $2, hash = $3 where community_id = $1', [c, seq, hash]);
         step('copy_allocation');
         await client.query('commit');
@@ -308,8 +331,28 @@ export async function importAgentRegistryBulk(
         throw err;
       }
       writeMs += performance.now() - t0;
-      posted += payments.length;
+    };
+
+    // Chunk n is written while chunk n + 1 is prepared.
+    const ids = new pg.Client({ connectionString: url });
+    await ids.connect();
+    const loopStarted = performance.now();
+    try {
+      const first = await fetchChunk();
+      let ready = first.length ? await prepare(first) : null;
+      while (ready) {
+        const nextRows = await fetchChunk();
+        const [written, next] = await Promise.allSettled([write(ready), nextRows.length ? prepare(nextRows) : Promise.resolve(null)]);
+        if (written.status === 'rejected') throw written.reason;
+        if (next.status === 'rejected') throw next.reason;
+        posted += ready.count;
+        ready = next.value;
+      }
+    } finally {
+      await ids.end();
     }
+    timings.post = Math.round(performance.now() - loopStarted) / 1000;
+    timings.prepare = Math.round(prepareMs) / 1000;
     timings.allocate = Math.round(allocateMs) / 1000;
     timings.write = Math.round(writeMs) / 1000;
     for (const [k, v] of Object.entries(part)) timings[`write.${k}`] = Math.round(v) / 1000;
