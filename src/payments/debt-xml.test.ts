@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
-import { DebtProtocolError, debtPackXml, errorInfoXml, parseDebtRequest } from './debt-xml';
+import { DebtProtocolError, debtPackXml, errorInfoXml, gatewayXml, parseDebtRequest } from './debt-xml';
 
 const transfer = (action: string, data: string) => `<?xml version="1.0" encoding="UTF-8"?><Transfer xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" interface="Debt" action="${action}">${data}</Transfer>`;
 
@@ -18,6 +18,68 @@ describe('Debt XML', () => {
         { serviceCode: 'waste', amount: 5823 },
       ],
     });
+  });
+
+  it('reads meter readings in MeterData, inside a Service (with its service) or directly in Data', () => {
+    const xml = transfer(
+      'Pay',
+      '<Data xsi:type="Payment" id="PB-2" billIdentifier="1000011"><TotalSum>100.00</TotalSum>' +
+        '<ServiceGroup><Service serviceCode="cold_water" sum="60.00"><MeterData><Meter serial="CW-1" currentValue="150"/><Meter meterId="12" currentValue="7.125"/></MeterData></Service>' +
+        '<Service serviceCode="electricity" sum="40.00"/></ServiceGroup>' +
+        '<MeterData><Meter serial="EL-9" currentValue="1200" currentValue2="800.5"/></MeterData></Data>',
+    );
+    const req = parseDebtRequest(xml);
+    expect(req.split).toEqual([
+      { serviceCode: 'cold_water', amount: 6000 },
+      { serviceCode: 'electricity', amount: 4000 },
+    ]);
+    expect(req.readings).toEqual([
+      { serial: 'EL-9', values: ['1200', '800.5'] },
+      { serial: 'CW-1', serviceCode: 'cold_water', values: ['150'] },
+      { meterId: 12, serviceCode: 'cold_water', values: ['7.125'] },
+    ]);
+  });
+
+  it('a Pay without MeterData has no readings', () => {
+    expect(parseDebtRequest(transfer('Pay', '<Data id="PB-3" billIdentifier="1"><TotalSum>1.00</TotalSum></Data>')).readings).toBeUndefined();
+  });
+
+  const payWith = (meter: string) => transfer('Pay', `<Data id="PB-4" billIdentifier="1"><TotalSum>1.00</TotalSum><MeterData>${meter}</MeterData></Data>`);
+  it.each([
+    ['a reading naming no meter', payWith('<Meter currentValue="5"/>'), /no meter serial or meterId/],
+    ['a reading with no value', payWith('<Meter serial="A"/>'), /no currentValue/],
+    ['a value with a comma', payWith('<Meter serial="A" currentValue="5,5"/>'), /currentValue "5,5" is not a reading/],
+    ['a negative value', payWith('<Meter serial="A" currentValue="-5"/>'), /is not a reading/],
+    ['four decimals', payWith('<Meter serial="A" currentValue="5.1234"/>'), /is not a reading/],
+    ['a bad second zone', payWith('<Meter serial="A" currentValue="5" currentValue2="x"/>'), /currentValue2 "x"/],
+    ['a third zone without a second', payWith('<Meter serial="A" currentValue="5" currentValue3="6"/>'), /currentValue3 without currentValue2/],
+    ['a meter id that is no number', payWith('<Meter meterId="7a" currentValue="5"/>'), /meterId "7a"/],
+    ['more than twenty readings', payWith('<Meter serial="A" currentValue="5"/>'.repeat(21)), /more than 20/],
+    ['readings with a Search', transfer('Search', '<Data billIdentifier="1"><MeterData><Meter serial="A" currentValue="5"/></MeterData></Data>'), /only with a Pay/],
+  ])('refuses %s with code 99, naming where', (_what, xml, message) => {
+    let caught: unknown;
+    try {
+      parseDebtRequest(xml);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(DebtProtocolError);
+    expect((caught as DebtProtocolError).code).toBe(99);
+    expect((caught as Error).message).toMatch(message);
+  });
+
+  it('writes a Pay answer with a verdict per reading, and none when there were none', () => {
+    const xml = gatewayXml('Pay', '41', [
+      { serial: 'CW-1', meterId: 1, status: 'accepted', message: '' },
+      { serial: 'XX', meterId: null, status: 'rejected', message: 'Невідомий лічильник / unknown meter' },
+    ]);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, isArray: (n) => n === 'Meter' }).parse(xml);
+    expect(doc.Transfer.Data['@reference']).toBe('41');
+    expect(doc.Transfer.Data.MeterData.Meter).toEqual([
+      { '@serial': 'CW-1', '@meterId': '1', '@status': 'accepted' },
+      { '@serial': 'XX', '@status': 'rejected', Message: 'Невідомий лічильник / unknown meter' },
+    ]);
+    expect(gatewayXml('Pay', '41')).not.toContain('MeterData');
   });
 
   it.each([

@@ -7,6 +7,13 @@
  *                         <ServiceGroup><Service serviceCode="heating" sum="12.50"/></ServiceGroup></Data>
  *   Pay                 <Data xsi:type="Payment" id="BANK-TXN" billIdentifier="…" checkReference="…"><TotalSum>…</TotalSum>…</Data>
  *   Cancel              <Data xsi:type="Payment" id="BANK-TXN"/>
+ * Meter readings ride in a Pay (or Check) the way the protocol carries counters: a `MeterData`
+ * block of `Meter` elements, inside the `Service` they belong to or directly in `Data`:
+ *   <MeterData><Meter serial="CW-1" currentValue="150"/></MeterData>
+ *   (or meterId="7" instead of serial; a two- or three-zone meter adds currentValue2/currentValue3;
+ *   values in the meter's units, a dot before up to three decimals).
+ * A Pay's answer carries a verdict per reading: <Gateway reference="…"><MeterData><Meter serial=…
+ * meterId=… status="accepted|needs_review|rejected"><Message>…</Message></Meter></MeterData>.
  * Answers: PayersTable (Presearch), DebtPack (Search), Gateway with a reference (Check, Pay,
  * Cancel), and ErrorInfo code 2 (not found), 7 (duplicate: the id was used with other data) or
  * 99 (anything else, with a message). Parsing and building only; debt.ts runs the actions.
@@ -20,6 +27,16 @@ import type { HouseholdDebt } from './service';
 export const DEBT_ACTIONS = ['Presearch', 'Search', 'Check', 'Pay', 'Cancel'] as const;
 export type DebtAction = (typeof DEBT_ACTIONS)[number];
 
+/** A meter reading as the Debt protocol brings it (see the head of this file). */
+export interface DebtReading {
+  meterId?: number;
+  serial?: string;
+  /** The service whose `Service` element carried it (tells meters of two services apart). */
+  serviceCode?: string;
+  /** One per zone, as written: 1 to 3. */
+  values: string[];
+}
+
 export interface DebtRequest {
   action: DebtAction;
   billIdentifier?: string;
@@ -27,7 +44,18 @@ export interface DebtRequest {
   checkReference?: string;
   amount?: number;
   split?: SplitPart[];
+  readings?: DebtReading[];
 }
+
+/** A reading's verdict as a Pay's answer gives it back. */
+export interface DebtReadingVerdict {
+  serial?: string;
+  meterId: number | null;
+  status: string;
+  message: string;
+}
+
+export const MAX_DEBT_READINGS = 20;
 
 export class DebtProtocolError extends Error {
   constructor(
@@ -38,7 +66,38 @@ export class DebtProtocolError extends Error {
   }
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseAttributeValue: false, parseTagValue: false, isArray: (name) => name === 'Service' });
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseAttributeValue: false, parseTagValue: false, isArray: (name) => name === 'Service' || name === 'Meter' || name === 'MeterData' });
+
+const READING_VALUE = /^\d{1,11}(\.\d{1,3})?$/;
+
+/** The `Meter` elements of the `MeterData` blocks under `node`; a malformed one refuses the request. */
+function meters(node: Record<string, any> | undefined, where: string, serviceCode?: string): DebtReading[] {
+  const blocks = (node?.MeterData as Array<Record<string, any>> | undefined) ?? [];
+  const out: DebtReading[] = [];
+  for (const block of blocks) {
+    for (const [i, m] of ((typeof block === 'object' && (block.Meter as Array<Record<string, unknown>>)) || []).entries()) {
+      const at = `${where}MeterData/Meter[${i}]`;
+      const bad = (uk: string, en: string) => new DebtProtocolError(99, `${at}: ${uk} / ${en}`);
+      const serial = m['@serial'] === undefined ? undefined : String(m['@serial']).trim();
+      const idText = m['@meterId'] === undefined ? undefined : String(m['@meterId']).trim();
+      if (!serial && !idText) throw bad('немає serial чи meterId лічильника', 'no meter serial or meterId');
+      if (serial !== undefined && (serial.length === 0 || serial.length > 64)) throw bad(`serial «${serial}» — 1–64 символи`, `serial "${serial}" must be 1–64 characters`);
+      if (idText !== undefined && !/^[1-9]\d{0,9}$/.test(idText)) throw bad(`meterId «${idText}» — не номер лічильника`, `meterId "${idText}" is not a meter id`);
+      const values: string[] = [];
+      for (const [z, attr] of ['@currentValue', '@currentValue2', '@currentValue3'].entries()) {
+        const v = m[attr];
+        if (v === undefined) break;
+        const text = String(v).trim();
+        if (!READING_VALUE.test(text)) throw bad(`${attr.slice(1)} «${text}» — не показник (цифри, крапка, до 3 знаків після неї)`, `${attr.slice(1)} "${text}" is not a reading (digits, a dot, up to 3 decimals)`);
+        values.push(text);
+        if (z === 0 && m['@currentValue2'] === undefined && m['@currentValue3'] !== undefined) throw bad('є currentValue3 без currentValue2', 'currentValue3 without currentValue2');
+      }
+      if (values.length === 0) throw bad('немає currentValue', 'no currentValue');
+      out.push({ ...(idText ? { meterId: Number(idText) } : { serial: serial! }), ...(serviceCode ? { serviceCode } : {}), values });
+    }
+  }
+  return out;
+}
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', suppressEmptyNode: true, format: false });
 
 function kopecks(text: unknown, where: string): number {
@@ -62,6 +121,12 @@ export function parseDebtRequest(xml: string): DebtRequest {
   if (data.TotalSum !== undefined) req.amount = kopecks(data.TotalSum, 'TotalSum');
   const services = data.ServiceGroup?.Service as Array<Record<string, unknown>> | undefined;
   if (services?.length) req.split = services.map((s, i) => ({ serviceCode: String(s['@serviceCode'] ?? ''), amount: kopecks(s['@sum'], `Service[${i}]/@sum`) }));
+  const readings = [...meters(data, ''), ...(services ?? []).flatMap((s, i) => meters(s as Record<string, any>, `Service[${i}]/`, s['@serviceCode'] ? String(s['@serviceCode']) : undefined))];
+  if (readings.length > 0) {
+    if (action !== 'Pay' && action !== 'Check') throw new DebtProtocolError(99, `${action}: показники лічильників приймаються лише з Pay / meter readings come only with a Pay`);
+    if (readings.length > MAX_DEBT_READINGS) throw new DebtProtocolError(99, `Показників ${readings.length}, більше за ${MAX_DEBT_READINGS} / ${readings.length} readings, more than ${MAX_DEBT_READINGS}`);
+    req.readings = readings;
+  }
   const need = (field: keyof DebtRequest, name: string) => {
     if (req[field] === undefined) throw new DebtProtocolError(99, `${action}: немає ${name} / ${name} is missing`);
   };
@@ -100,8 +165,23 @@ export function payersTableXml(debt: HouseholdDebt): string {
   });
 }
 
-export function gatewayXml(action: DebtAction, reference: string): string {
-  return transfer(action, { '@xsi:type': 'Gateway', '@reference': reference });
+export function gatewayXml(action: DebtAction, reference: string, verdicts?: readonly DebtReadingVerdict[]): string {
+  return transfer(action, {
+    '@xsi:type': 'Gateway',
+    '@reference': reference,
+    ...(verdicts?.length
+      ? {
+          MeterData: {
+            Meter: verdicts.map((v) => ({
+              ...(v.serial !== undefined ? { '@serial': v.serial } : {}),
+              ...(v.meterId !== null ? { '@meterId': String(v.meterId) } : {}),
+              '@status': v.status,
+              ...(v.message ? { Message: v.message } : {}),
+            })),
+          },
+        }
+      : {}),
+  });
 }
 
 export function errorInfoXml(action: string, code: number, message: string): string {

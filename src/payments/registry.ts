@@ -45,10 +45,16 @@ export interface RegistryReport {
   amountDiffers: number;
   missingInFile: number;
   flags: RegistryFlag[];
+  /** Seconds per phase of the set-based path (registry-bulk.ts), when it ran. */
+  timings?: Record<string, number>;
 }
 
-/** Reads and checks every row; refuses the whole file on the first bad one. */
-export async function readRegistry(filePath: string, displayName: string, encoding?: TextEncoding): Promise<RegistryRow[]> {
+/**
+ * Reads the file's rows, checking each as it comes (a bad one refuses the file, naming row and
+ * field). `seen` catches a transaction id given twice; the bulk path passes none and checks that in
+ * SQL instead (a set of millions of ids does not belong in memory).
+ */
+export async function* registryRows(filePath: string, displayName: string, encoding?: TextEncoding, seen?: Set<string>): AsyncGenerator<RegistryRow> {
   const table = await openTable(filePath, { displayName, ...(encoding ? { encoding } : {}) });
   try {
     const headers = table.headers.map((h) => h.trim().toUpperCase());
@@ -59,29 +65,60 @@ export async function readRegistry(filePath: string, displayName: string, encodi
         return [field, i];
       }),
     ) as Record<keyof typeof COLUMNS, number>;
-    const rows: RegistryRow[] = [];
-    const seen = new Set<string>();
     for await (const r of table.rows()) {
       const cell = (f: keyof typeof COLUMNS) => (r.values[index[f]] ?? '').trim();
-      const bad = (field: string, uk: string, en: string) => new AppError('registry_row', 422, { uk: `«${displayName}», рядок ${r.rowNo}, ${field}: ${uk}`, en: `"${displayName}", row ${r.rowNo}, ${field}: ${en}` }, { file: displayName, row: r.rowNo, field });
+      const bad = (field: string, uk: string, en: string) => registryRowError(displayName, r.rowNo, field, uk, en);
       const txnId = cell('txnId');
       if (!txnId) throw bad('txnId', 'немає ідентифікатора транзакції', 'no transaction id');
-      if (seen.has(txnId)) throw bad('txnId', `транзакція ${txnId} повторюється`, `transaction ${txnId} appears twice`);
-      seen.add(txnId);
+      if (!/^[\x21-\x7e]{1,64}$/.test(txnId)) throw bad('txnId', `«${txnId}» — не 1–64 друкованих символи ASCII`, `"${txnId}" is not 1–64 printable ASCII characters`);
+      if (seen) {
+        if (seen.has(txnId)) throw bad('txnId', `транзакція ${txnId} повторюється`, `transaction ${txnId} appears twice`);
+        seen.add(txnId);
+      }
       const unifiedAccount = cell('unifiedAccount');
       if (!/^\d{10}$/.test(unifiedAccount)) throw bad('unifiedAccount', `«${unifiedAccount}» — не номер єдиного рахунку`, `"${unifiedAccount}" is not a unified account number`);
       const amount = parseUah(cell('amount'));
       if (!amount.ok || amount.value <= 0) throw bad('amount', `«${cell('amount')}» — не сума більша за нуль`, `"${cell('amount')}" is not an amount above zero`);
-      rows.push({ rowNo: r.rowNo, txnId, unifiedAccount, amount: amount.value });
+      yield { rowNo: r.rowNo, txnId, unifiedAccount, amount: amount.value };
     }
-    return rows;
   } finally {
     await table.close();
   }
 }
 
+export function registryRowError(displayName: string, rowNo: number, field: string, uk: string, en: string): AppError {
+  return new AppError('registry_row', 422, { uk: `«${displayName}», рядок ${rowNo}, ${field}: ${uk}`, en: `"${displayName}", row ${rowNo}, ${field}: ${en}` }, { file: displayName, row: rowNo, field });
+}
+
+/** Reads and checks every row; refuses the whole file on the first bad one. */
+export async function readRegistry(filePath: string, displayName: string, encoding?: TextEncoding): Promise<RegistryRow[]> {
+  const rows: RegistryRow[] = [];
+  for await (const row of registryRows(filePath, displayName, encoding, new Set())) rows.push(row);
+  return rows;
+}
+
+/** Files from this size up go the set-based way on PostgreSQL (registry-bulk.ts). */
+export const BULK_MIN_BYTES = 256 * 1024;
+
+export interface RegistryImportOptions {
+  encoding?: TextEncoding;
+  /** The PostgreSQL connection string: with it, a large file (or any, with `bulk`) is imported set-based. */
+  bulkUrl?: string;
+  /** Force the set-based path (needs `bulkUrl`); `false` forces the row-by-row one. */
+  bulk?: boolean;
+  /** Rows per transaction on the set-based path. */
+  chunkRows?: number;
+}
+
 /** Imports and reconciles a day's file of an agent; the report replaces any earlier one of that day. */
-export async function importAgentRegistry(db: Db, agent: Agent, businessDate: string, filePath: string, displayName: string, encoding?: TextEncoding): Promise<RegistryReport> {
+export async function importAgentRegistry(db: Db, agent: Agent, businessDate: string, filePath: string, displayName: string, encodingOrOptions?: TextEncoding | RegistryImportOptions): Promise<RegistryReport> {
+  const options: RegistryImportOptions = typeof encodingOrOptions === 'string' ? { encoding: encodingOrOptions } : (encodingOrOptions ?? {});
+  const encoding = options.encoding;
+  if (options.bulkUrl && options.bulk !== false && (options.bulk || fs.statSync(filePath).size >= BULK_MIN_BYTES)) {
+    const { importAgentRegistryBulk } = await import('./registry-bulk');
+    const { timings, ...counts } = await importAgentRegistryBulk(db, options.bulkUrl, agent, businessDate, filePath, displayName, { encoding, chunkRows: options.chunkRows });
+    return { ...(await saveReport(db, agent, businessDate, filePath, displayName, counts)), timings };
+  }
   const rows = await readRegistry(filePath, displayName, encoding);
   const c = agent.communityId;
   let matched = 0;
@@ -109,12 +146,19 @@ export async function importAgentRegistry(db: Db, agent: Agent, businessDate: st
     .orderBy('payment_id')
     .execute();
   for (const p of api) if (!inFile.has(p.txn_id)) flags.push({ problem: 'missing_in_file', txnId: p.txn_id, rowNo: null, fileAmount: null, apiAmount: p.amount });
+  return saveReport(db, agent, businessDate, filePath, displayName, { rows: rows.length, total: rows.reduce((s, r) => s + r.amount, 0), matched, posted, flags });
+}
+
+/** The day's report, stored (replacing an earlier one of that day) and returned. */
+export async function saveReport(db: Db, agent: Agent, businessDate: string, filePath: string, displayName: string, r: { rows: number; total: number; matched: number; posted: number; flags: RegistryFlag[] }): Promise<RegistryReport> {
+  const c = agent.communityId;
+  const { matched, posted, flags } = r;
   const report: RegistryReport = {
     agentId: agent.agentId,
     businessDate,
     fileName: displayName,
-    rows: rows.length,
-    total: rows.reduce((s, r) => s + r.amount, 0),
+    rows: r.rows,
+    total: r.total,
     matched,
     posted,
     amountDiffers: flags.filter((f) => f.problem === 'amount_differs').length,
@@ -123,7 +167,7 @@ export async function importAgentRegistry(db: Db, agent: Agent, businessDate: st
   };
   const values = {
     file_name: displayName,
-    file_sha256: createHash('sha256').update(fs.readFileSync(filePath)).digest('hex'),
+    file_sha256: await fileSha256(filePath),
     rows: report.rows,
     total: report.total,
     matched,
@@ -139,6 +183,12 @@ export async function importAgentRegistry(db: Db, agent: Agent, businessDate: st
     .onConflict((oc) => oc.columns(['community_id', 'agent_id', 'business_date']).doUpdateSet(values))
     .execute();
   return report;
+}
+
+async function fileSha256(filePath: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(filePath)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /** The agent of the community, as `pay` and the registry import take it; 404 for another's. */

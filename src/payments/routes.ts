@@ -219,7 +219,9 @@ function registryUploadRoutes(ctx: AppContext) {
         const file = path.join(os.tmpdir(), `hromada-registry-${randomBytes(6).toString('hex')}${path.extname(request.query.fileName).toLowerCase().replace(/[^.a-z0-9]/g, '')}`);
         fs.writeFileSync(file, bytes);
         try {
-          return await importAgentRegistry(ctx.db, agent, request.params.date, file, request.query.fileName);
+          // A large file on PostgreSQL goes the set-based way (registry-bulk.ts); the report is the same.
+          const { timings: _timings, ...report } = await importAgentRegistry(ctx.db, agent, request.params.date, file, request.query.fileName, ctx.handle.kind === 'postgres' && ctx.handle.url ? { bulkUrl: ctx.handle.url } : {});
+          return report;
         } finally {
           fs.rmSync(file, { force: true });
         }

@@ -7,6 +7,7 @@ import { startDemoServer, type DemoServer } from './demo-server';
 import { amountDue } from '../../src/billing/amount-due';
 import { premiseBalances } from '../../src/billing/statements';
 import { defaultDueDate, loadSettings } from '../../src/billing/run';
+import { formatUah } from '../../src/shared/money';
 import { startSandboxAcquirer, type SandboxAcquirer } from '../../src/payments/sandbox-acquirer';
 import { kyivToday, periodOf, prevPeriod } from '../../src/shared/period';
 // The portal formats money with this helper, so the test does too.
@@ -149,6 +150,19 @@ select ua.premise_id, ua.number, m.meter_id, m.serial, (select value1 from meter
     expect(await due()).toBe(0);
     const receipt = await ctx.db.selectFrom('payment').select(['amount', 'verify_code']).where('premise_id', '=', target.premise_id).executeTakeFirstOrThrow();
     expect(receipt.amount).toBe(before);
+    // The receipt, from the link beside the confirmation: the whole payment, with its code.
+    const receiptHref = await page.getByRole('status').getByRole('link', { name: 'Квитанція' }).getAttribute('href');
+    expect(receiptHref).toBe(`/api/receipts/${receipt.verify_code}`);
+    const receiptPage = await context.newPage();
+    try {
+      await receiptPage.goto(`${server.baseUrl}${receiptHref}`);
+      await receiptPage.getByRole('heading', { name: 'Квитанція про оплату' }).waitFor();
+      const receiptText = squash(await receiptPage.locator('body').innerText());
+      expect(receiptText).toContain(`Код перевірки: ${receipt.verify_code}`);
+      expect(receiptText).toContain(`Разом ${squash(formatUah(before))}`);
+    } finally {
+      await receiptPage.close();
+    }
     await page.getByRole('status').getByRole('link', { name: 'На головну' }).click();
     await expect.poll(async () => squash(await page.getByTestId('to-pay').innerText())).toBe(squash(uk(0)));
     expect(squash(await page.getByTestId('last-payment').innerText())).toContain(squash(uk(before)));

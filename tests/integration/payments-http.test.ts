@@ -243,6 +243,45 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     expect(await paymentsCount()).toBe(before);
   });
 
+  it('takes meter readings with a Debt Pay through the metering rules, once, with a verdict each; a malformed one is ErrorInfo 99 and posts nothing', async () => {
+    const debtCall = (action: string, data: string) => {
+      const body = `<?xml version="1.0" encoding="UTF-8"?><Transfer xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" interface="Debt" action="${action}">${data}</Transfer>`;
+      return app.inject({ method: 'POST', url: '/api/debt/v1', payload: body, headers: { 'content-type': 'application/xml', ...agentHeaders(key.keyId, key.secret, 'POST', '/api/debt/v1', body) } });
+    };
+    const readingsOf = async (ref: string) =>
+      (await sql<{ meter_id: number; channel: string; external_ref: string; status: string }>`select meter_id, channel, external_ref, status from meter_reading where external_ref = ${ref}`.execute(h.db)).rows;
+    const before = await paymentsCount();
+    // A malformed reading refuses the whole Pay before anything is posted.
+    const bad = await debtCall('Pay', `<Data xsi:type="Payment" id="PB-R0" billIdentifier="${UA[0]}"><TotalSum>10.00</TotalSum><MeterData><Meter serial="CW-1" currentValue="16O"/></MeterData></Data>`);
+    expect(bad.body).toContain('xsi:type="ErrorInfo"');
+    expect(bad.body).toContain('code="99"');
+    expect(bad.body).toContain('MeterData/Meter[0]: ');
+    expect(await paymentsCount()).toBe(before);
+    expect(await readingsOf('bank:PB-R0')).toEqual([]);
+
+    const payXml = `<Data xsi:type="Payment" id="PB-R1" billIdentifier="${UA[0]}"><TotalSum>25.00</TotalSum><ServiceGroup><Service serviceCode="cold_water" sum="25.00"><MeterData><Meter serial="CW-1" currentValue="160"/><Meter meterId="2" currentValue="9"/></MeterData></Service></ServiceGroup></Data>`;
+    const paid = await debtCall('Pay', payXml);
+    expect(paid.body).toContain('xsi:type="Gateway"');
+    expect(await paymentsCount()).toBe(before + 1);
+    const verdicts = [...paid.body.matchAll(/<Meter ([^>]*?)\/?>/g)].map((m) => m[1]!);
+    expect(verdicts).toHaveLength(2);
+    // CW-1 is premise 1's meter and is taken; meter 2 is premise 2's, so it is rejected with its reason.
+    expect(verdicts[0]).toContain('serial="CW-1"');
+    expect(verdicts[0]).toContain('meterId="1"');
+    expect(verdicts[0]).not.toContain('status="rejected"');
+    expect(verdicts[1]).toContain('status="rejected"');
+    expect(paid.body).toMatch(/<Message>[^<]+ \/ [^<]+<\/Message>/);
+    const stored = await readingsOf('bank:PB-R1');
+    expect(stored.map((r) => [r.meter_id, r.channel])).toEqual([[1, 'cash_desk']]);
+    expect(stored[0]!.status).toBe(/status="([a-z_]+)"/.exec(verdicts[0]!)![1]);
+    // The retried Pay answers the same payment, brings no reading again, and pays nothing more.
+    const retried = await debtCall('Pay', payXml);
+    expect(/reference="(\d+)"/.exec(retried.body)![1]).toBe(/reference="(\d+)"/.exec(paid.body)![1]);
+    expect(retried.body).not.toContain('MeterData');
+    expect(await readingsOf('bank:PB-R1')).toHaveLength(1);
+    expect(await paymentsCount()).toBe(before + 1);
+  });
+
   it('cancels on the day of payment only, restoring the balances', async () => {
     await call('POST', '/api/agent/v1/pay', { txnId: 'bank-cancel', unifiedAccount: UA[2], amount: 7000 });
     const before = await balance(A.p3Cold);

@@ -1,0 +1,391 @@
+/**
+ * The set-based way of a large agent registry (millions of rows) on PostgreSQL, with the same
+ * outcome as posting row by row through `pay` (registry.ts):
+ *   1. the rows are checked as they are read and COPYed into a session-temporary staging table
+ *      (a transaction id given twice is found there, in SQL);
+ *   2. they are matched against the agent's payments by transaction id in one join: matched,
+ *      amount_differs (flagged), already posted by an earlier run of this file (counted posted,
+ *      as `pay` would replay it), or missing — and everything the missing rows need is checked
+ *      before anything is posted (a known unified account, the agent's limit, a household with
+ *      accounts), so a bad row refuses the file with nothing posted;
+ *   3. the missing rows are allocated in file order with `allocate` (allocate.ts: largest
+ *      remainder, to the kopeck) over balances loaded once and carried forward in memory, exactly
+ *      as successive `pay` calls would see them; per chunk of rows, in one transaction holding the
+ *      chain head, the payments (already sealed into the hash chain as `sealChain` would seal
+ *      them: `canonicalPayment`, `chainHash`), their ledger entries (kind `payment`, in the open
+ *      period) and their `payment_allocation` rows are written with COPY;
+ *   4. the agent's API payments of the day that the file lacks are found in SQL.
+ * A run killed mid-way leaves whole chunks committed; run again, their rows are "already posted"
+ * and the balances are read afresh, so each row is posted exactly once.
+ *
+ * Like `pay`, the balances are read without a lock: payments to the same households arriving by
+ * API while the file is posted split over the balances as they were read.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import type { Db } from '../db/index';
+import { openPeriodForCorrections } from '../billing/run';
+import { conflict, invalid } from '../shared/errors';
+import type { TextEncoding } from '../onboarding/encoding';
+import { kyivDateOf, periodOf } from '../shared/period';
+import { allocate } from './allocate';
+import { canonicalPayment, chainHash, GENESIS_HASH, verificationCode } from './chain';
+import { registryRowError, registryRows } from './registry';
+import type { Agent } from './service';
+import { maskName } from './service';
+import type { RegistryFlag } from './tables';
+
+const { from: copyFrom } = copyStreams;
+
+export interface BulkCounts {
+  rows: number;
+  total: number;
+  matched: number;
+  posted: number;
+  flags: RegistryFlag[];
+  /** Seconds per phase, for the benchmark. */
+  timings: Record<string, number>;
+}
+
+const DEFAULT_CHUNK = 100_000;
+
+/** COPY text format: backslash, tab, newline and carriage return escaped; null as \N. */
+function cell(v: string | number | null): string {
+  if (v === null) return '\\N';
+  if (typeof v === 'number') return String(v);
+  if (!/[\\\t\n\r]/.test(v)) return v;
+  return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+/** Writes lines (already in COPY text format, each ending in \n) through COPY … FROM STDIN. */
+async function copyLines(client: pg.Client, statement: string, lines: AsyncIterable<string> | Iterable<string>): Promise<void> {
+  const stream = client.query(copyFrom(statement));
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('finish', () => resolve());
+    stream.on('error', reject);
+  });
+  let batch: string[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    if (!stream.write(batch.join(''))) await once(stream, 'drain');
+    batch = [];
+  };
+  try {
+    for await (const line of lines) {
+      batch.push(line);
+      if (batch.length >= 5_000) await flush();
+    }
+    await flush();
+  } catch (err) {
+    stream.destroy(err as Error);
+    await done.catch(() => undefined);
+    throw err;
+  }
+  stream.end();
+  await done;
+}
+
+interface Line {
+  accountId: number;
+  serviceCode: string;
+  balance: number;
+}
+
+export async function importAgentRegistryBulk(
+  db: Db,
+  url: string,
+  agent: Agent,
+  businessDate: string,
+  filePath: string,
+  displayName: string,
+  options: { encoding?: TextEncoding; chunkRows?: number } = {},
+): Promise<BulkCounts> {
+  const c = agent.communityId;
+  const a = agent.agentId;
+  const chunkRows = options.chunkRows ?? DEFAULT_CHUNK;
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - mark) / 1000;
+    mark = now;
+  };
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // 1. Read, check, COPY into staging.
+    await client.query('create temp table registry_row (row_no int not null, txn_id text not null, unified text not null, amount bigint not null) on commit preserve rows');
+    let rows = 0;
+    let total = 0;
+    await copyLines(
+      client,
+      'copy registry_row (row_no, txn_id, unified, amount) from stdin',
+      (async function* () {
+        for await (const r of registryRows(filePath, displayName, options.encoding)) {
+          rows++;
+          total += r.amount;
+          yield `${r.rowNo}\t${cell(r.txnId)}\t${r.unifiedAccount}\t${r.amount}\n`;
+        }
+      })(),
+    );
+    lap('read_and_copy');
+    const dup = await client.query<{ txn_id: string; row_no: number }>(
+      `select txn_id, (array_agg(row_no order by row_no))[2] as row_no from registry_row group by txn_id having count(*) > 1 order by 2 limit 1`,
+    );
+    if (dup.rows[0]) throw registryRowError(displayName, dup.rows[0].row_no, 'txnId', `транзакція ${dup.rows[0].txn_id} повторюється`, `transaction ${dup.rows[0].txn_id} appears twice`);
+    lap('duplicates');
+
+    // 2. Match by transaction id, in one join.
+    await client.query(
+      `create temp table registry_match as
+       select r.row_no, r.txn_id, r.unified, r.amount, p.payment_id, p.channel, p.amount as api_amount, p.request_hash, ua.premise_id
+         from registry_row r
+         left join payment p on p.community_id = $1 and p.agent_id = $2 and p.txn_id = r.txn_id
+         left join unified_account ua on ua.community_id = $1 and ua.number = r.unified`,
+      [c, a],
+    );
+    await client.query('create index on registry_match (row_no) where payment_id is null');
+    await client.query('analyze registry_match');
+    lap('match');
+    const firstBad = async (where: string, params: unknown[] = []) =>
+      (await client.query<{ row_no: number; unified: string; amount: number }>(`select row_no, unified, amount::bigint as amount from registry_match where payment_id is null and ${where} order by row_no limit 1`, params)).rows[0];
+    const unknown = await firstBad('premise_id is null');
+    if (unknown) throw registryRowError(displayName, unknown.row_no, 'unifiedAccount', `єдиний рахунок ${unknown.unified} не знайдено`, `unified account ${unknown.unified} not found`);
+    const over = await firstBad('amount > $1', [agent.maxAmount]);
+    if (over) throw registryRowError(displayName, over.row_no, 'amount', `сума ${over.amount} коп. більша за ліміт агента ${agent.maxAmount} коп.`, `the amount ${over.amount} exceeds the agent's limit of ${agent.maxAmount} kopecks`);
+    const empty = await firstBad(`not exists (select 1 from account x where x.community_id = $1 and x.premise_id = registry_match.premise_id)`, [c]);
+    if (empty) throw registryRowError(displayName, empty.row_no, 'unifiedAccount', `у помешкання ${empty.unified} немає особових рахунків`, `the household ${empty.unified} has no personal accounts`);
+    // A row an earlier run posted must be the same request, as `pay` demands of a retry.
+    const earlier = await client.query<{ row_no: number; txn_id: string; unified: string; amount: number; request_hash: string }>(
+      `select row_no, txn_id, unified, amount::bigint as amount, request_hash from registry_match where channel = 'registry' order by row_no`,
+    );
+    for (const r of earlier.rows) {
+      if (r.request_hash !== requestHash(r.unified, Number(r.amount))) {
+        throw conflict('txn_conflict', { uk: `Транзакція ${r.txn_id} вже є з іншими даними (рядок ${r.row_no})`, en: `Transaction ${r.txn_id} already exists with other data (row ${r.row_no})` }, { field: 'txnId', row: r.row_no });
+      }
+    }
+    const counts = (
+      await client.query<{ matched: number }>(`select count(*) filter (where payment_id is not null and channel <> 'registry' and amount = api_amount)::int as matched from registry_match`)
+    ).rows[0]!;
+    const flags: RegistryFlag[] = (
+      await client.query<{ txn_id: string; row_no: number; amount: number; api_amount: number }>(
+        `select txn_id, row_no, amount::bigint as amount, api_amount::bigint as api_amount from registry_match where payment_id is not null and channel <> 'registry' and amount <> api_amount order by row_no`,
+      )
+    ).rows.map((r) => ({ problem: 'amount_differs', txnId: r.txn_id, rowNo: r.row_no, fileAmount: Number(r.amount), apiAmount: Number(r.api_amount) }));
+    lap('checks');
+
+    // 3. Allocate the missing rows in file order over balances carried forward, and post them in chunks.
+    const period = await openPeriodForCorrections(db, c, periodOf(new Date()));
+    const households = new Map<number, { lines: Line[]; payer: string | null }>();
+    const loaded = await client.query<{ premise_id: number; account_id: number; service_code: string; balance: number }>(
+      `with wanted as (select distinct premise_id from registry_match where payment_id is null),
+            bal as (select le.account_id, sum(le.amount) as balance from ledger_entry le
+                     where le.community_id = $1 and le.account_id in (select x.account_id from account x join wanted w on w.premise_id = x.premise_id where x.community_id = $1)
+                     group by le.account_id)
+       select x.premise_id, x.account_id, s.code as service_code, coalesce(bal.balance, 0)::bigint as balance
+         from account x join wanted w on w.premise_id = x.premise_id
+         join service s on s.community_id = x.community_id and s.service_id = x.service_id
+         join provider v on v.community_id = x.community_id and v.provider_id = x.provider_id
+         left join bal on bal.account_id = x.account_id
+        where x.community_id = $1
+        order by x.premise_id, s.sort_order, s.service_id, x.number`,
+      [c],
+    );
+    for (const r of loaded.rows) {
+      let h = households.get(Number(r.premise_id));
+      if (!h) households.set(Number(r.premise_id), (h = { lines: [], payer: null }));
+      h.lines.push({ accountId: Number(r.account_id), serviceCode: r.service_code, balance: Number(r.balance) });
+    }
+    // The payer as `pay` names it: the first person registered there now, masked.
+    const payers = await client.query<{ premise_id: number; last_name: string; first_name: string }>(
+      `select distinct on (r.premise_id) r.premise_id, pe.last_name, pe.first_name
+         from registration r join person pe on pe.community_id = r.community_id and pe.person_id = r.person_id
+        where r.community_id = $1 and r.premise_id in (select distinct premise_id from registry_match where payment_id is null)
+          and r.registered_from <= current_date and (r.registered_to is null or r.registered_to >= current_date)
+        order by r.premise_id, r.registered_from, pe.person_id`,
+      [c],
+    );
+    for (const p of payers.rows) {
+      const h = households.get(Number(p.premise_id));
+      if (h && p.last_name && p.first_name) h.payer = maskName(p.last_name, p.first_name);
+    }
+    lap('balances');
+
+    let posted = earlier.rows.length;
+    let after = 0;
+    let allocateMs = 0;
+    let prepareMs = 0;
+    let writeMs = 0;
+    const part: Record<string, number> = {};
+    let t1 = 0;
+    const step = (name: string) => {
+      const now = performance.now();
+      part[name] = (part[name] ?? 0) + (now - t1);
+      t1 = now;
+    };
+    type ChunkRow = { row_no: number; txn_id: string; unified: string; amount: number; premise_id: number };
+    const fetchChunk = async () => {
+      const chunk = (
+        await client.query<ChunkRow>(`select row_no, txn_id, unified, amount::bigint as amount, premise_id from registry_match where payment_id is null and row_no > $1 order by row_no limit $2`, [after, chunkRows])
+      ).rows;
+      if (chunk.length) after = chunk[chunk.length - 1]!.row_no;
+      return chunk;
+    };
+    const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+    /**
+     * Everything of a chunk that does not depend on the chain head: the split (carrying the
+     * balances forward), the ids (drawn on the second connection), the rows' COPY lines and the
+     * payments' canonical texts. It runs while the chunk before is being written, yielding now and
+     * then so that the COPY streams keep flowing.
+     */
+    const prepare = async (chunk: ChunkRow[]) => {
+      let t0 = performance.now();
+      const payments: Array<ChunkRow & { premiseId: number; payer: string | null; parts: Array<{ accountId: number; amount: number }> }> = [];
+      for (const [i, r] of chunk.entries()) {
+        const amount = Number(r.amount);
+        const h = households.get(Number(r.premise_id))!;
+        const result = allocate(amount, h.lines.map((l) => ({ accountId: l.accountId, serviceCode: l.serviceCode, toPay: Math.max(l.balance, 0) })));
+        if (!result.ok) throw invalid(result.code, result.reason);
+        for (const x of result.parts) h.lines.find((l) => l.accountId === x.accountId)!.balance -= x.amount;
+        payments.push({ ...r, amount, premiseId: Number(r.premise_id), payer: h.payer, parts: result.parts });
+        if (i % 2_000 === 1_999) await breathe();
+      }
+      allocateMs += performance.now() - t0;
+      t0 = performance.now();
+      const partsCount = payments.reduce((sum, x) => sum + x.parts.length, 0);
+      const paymentIds = await nextIds(ids, `pg_get_serial_sequence('payment', 'payment_id')`, payments.length);
+      const entryIds = await nextIds(ids, `pg_get_serial_sequence('ledger_entry', 'entry_id')`, partsCount);
+      const paidAt = new Date();
+      const paidAtText = paidAt.toISOString();
+      const day = kyivDateOf(paidAt);
+      const lines: string[] = [];
+      const texts: string[] = [];
+      const entries: Array<{ accountId: number; line: string }> = [];
+      const allocationLines: string[] = [];
+      let e = 0;
+      for (const [i, x] of payments.entries()) {
+        const id = paymentIds[i]!;
+        texts.push(canonicalPayment({ paymentId: id, agentId: a, txnId: x.txn_id, premiseId: x.premiseId, amount: x.amount, paidAt, allocations: x.parts }));
+        lines.push(`${c}\t${id}\t${a}\tregistry\t${cell(x.txn_id)}\t${requestHash(x.unified, x.amount)}\t${x.premiseId}\t${x.amount}\t\\N\t${cell(x.payer)}\t${paidAtText}\t${day}\t${period}\tposted\t`);
+        const reason = cell(`${agent.code} ${x.txn_id}`);
+        for (const y of x.parts) {
+          const entryId = entryIds[e++]!;
+          entries.push({ accountId: y.accountId, line: `${c}\t${entryId}\t${y.accountId}\t${period}\tpayment\t${-y.amount}\tpayment\t${reason}\n` });
+          allocationLines.push(`${c}\t${id}\t${y.accountId}\t${y.amount}\t${entryId}\n`);
+        }
+        if (i % 2_000 === 1_999) await breathe();
+      }
+      // In account order, so the account index and the account key checks walk their pages in order.
+      entries.sort((x, y) => x.accountId - y.accountId);
+      prepareMs += performance.now() - t0;
+      return { count: payments.length, lines, texts, entryLines: entries.map((x) => x.line), allocationLines };
+    };
+
+    /** One chunk in one transaction holding the chain head: sealed payments, ledger entries, allocations. */
+    const write = async (p: Awaited<ReturnType<typeof prepare>>) => {
+      const t0 = performance.now();
+      t1 = t0;
+      await client.query('begin');
+      try {
+        await client.query('insert into payment_chain_head (community_id, seq, hash) values ($1, 0, $2) on conflict do nothing', [c, GENESIS_HASH]);
+        const head = (await client.query<{ seq: string; hash: string }>('select seq, hash from payment_chain_head where community_id = $1 for update', [c])).rows[0]!;
+        step('head');
+        let seq = Number(head.seq);
+        let hash = head.hash;
+        const sealed = p.texts.map((text) => {
+          const prev = hash;
+          hash = chainHash(prev, text);
+          seq += 1;
+          return `\t${seq}\t${prev}\t${hash}\n`;
+        });
+        step('chain');
+        // The receipt codes are random (48 bits); on the rare clash with one already given, draw again.
+        for (let attempt = 1; ; attempt++) {
+          await client.query('savepoint codes');
+          try {
+            await copyLines(
+              client,
+              'copy payment (community_id, payment_id, agent_id, channel, txn_id, request_hash, premise_id, amount, reference, payer, paid_at, business_date, period, status, verify_code, chain_seq, prev_hash, hash) from stdin',
+              p.lines.map((line, i) => `${line}${verificationCode(randomBytes(6).toString('hex'))}${sealed[i]}`),
+            );
+            await client.query('release savepoint codes');
+            break;
+          } catch (err) {
+            await client.query('rollback to savepoint codes');
+            if (attempt >= 5 || (err as { constraint?: string }).constraint !== 'payment_verify_code_key') throw err;
+          }
+        }
+        step('copy_payment');
+        await copyLines(client, 'copy ledger_entry (community_id, entry_id, account_id, period, kind, amount, source, reason) from stdin', p.entryLines);
+        step('copy_ledger');
+        await copyLines(client, 'copy payment_allocation (community_id, payment_id, account_id, amount, entry_id) from stdin', p.allocationLines);
+        await client.query('update payment_chain_head set seq = $2, hash = $3 where community_id = $1', [c, seq, hash]);
+        step('copy_allocation');
+        await client.query('commit');
+        step('commit');
+      } catch (err) {
+        await client.query('rollback').catch(() => undefined);
+        throw err;
+      }
+      writeMs += performance.now() - t0;
+    };
+
+    // Chunk n is written while chunk n + 1 is prepared.
+    const ids = new pg.Client({ connectionString: url });
+    await ids.connect();
+    const loopStarted = performance.now();
+    try {
+      const first = await fetchChunk();
+      let ready = first.length ? await prepare(first) : null;
+      while (ready) {
+        const nextRows = await fetchChunk();
+        const [written, next] = await Promise.allSettled([write(ready), nextRows.length ? prepare(nextRows) : Promise.resolve(null)]);
+        if (written.status === 'rejected') throw written.reason;
+        if (next.status === 'rejected') throw next.reason;
+        posted += ready.count;
+        ready = next.value;
+      }
+    } finally {
+      await ids.end();
+    }
+    timings.post = Math.round(performance.now() - loopStarted) / 1000;
+    timings.prepare = Math.round(prepareMs) / 1000;
+    timings.allocate = Math.round(allocateMs) / 1000;
+    timings.write = Math.round(writeMs) / 1000;
+    for (const [k, v] of Object.entries(part)) timings[`write.${k}`] = Math.round(v) / 1000;
+    mark = performance.now();
+
+    // 4. The agent's API payments of the day that the file lacks.
+    const missing = await client.query<{ txn_id: string; amount: number }>(
+      `select p.txn_id, p.amount::bigint as amount from payment p
+        where p.community_id = $1 and p.agent_id = $2 and p.business_date = $3::date and p.channel <> 'registry' and p.status = 'posted'
+          and not exists (select 1 from registry_row r where r.txn_id = p.txn_id)
+        order by p.payment_id`,
+      [c, a, businessDate],
+    );
+    for (const p of missing.rows) flags.push({ problem: 'missing_in_file', txnId: p.txn_id, rowNo: null, fileAmount: null, apiAmount: Number(p.amount) });
+    lap('missing_in_file');
+    return { rows, total, matched: counts.matched, posted, flags, timings };
+  } finally {
+    await client.end();
+  }
+}
+
+/** The request hash `pay` stores for a registry row (no split, no reference). */
+function requestHash(unifiedAccount: string, amount: number): string {
+  return createHash('sha256').update(JSON.stringify([unifiedAccount, amount, null, null])).digest('hex');
+}
+
+/** `n` values of a sequence, in order, taken in one statement. */
+async function nextIds(client: pg.Client, sequence: string, n: number): Promise<number[]> {
+  if (n === 0) return [];
+  // One row back, not n: the values as one text, in the order they were drawn.
+  const r = await client.query<{ ids: string }>(`select string_agg(nextval(${sequence})::text, ',') as ids from generate_series(1, $1::int)`, [n]);
+  return r.rows[0]!.ids
+    .split(',')
+    .map(Number)
+    .sort((x, y) => x - y);
+}
