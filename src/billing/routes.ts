@@ -56,6 +56,7 @@ const tariffSchema = z.object({
   service_id: z.number(),
   provider: z.string(),
   service: z.string(),
+  service_en: z.string(),
   service_code: z.string(),
   building_id: z.number().nullable(),
   consumer_category: z.string().nullable(),
@@ -240,6 +241,7 @@ export const billingRoutes: RouteModule = (app, ctx) => {
                 provider: z.string(),
                 service_id: z.number(),
                 service: z.string(),
+                service_en: z.string(),
                 accounts: z.number(),
                 charged: z.number(),
                 estimated: z.number(),
@@ -267,7 +269,7 @@ export const billingRoutes: RouteModule = (app, ctx) => {
         response: {
           200: z.object({
             factor: z.string(),
-            items: z.array(z.object({ account_id: z.number(), number: z.string(), provider: z.string(), service: z.string(), address: z.string(), charged: z.number(), usual: z.number() })),
+            items: z.array(z.object({ account_id: z.number(), number: z.string(), provider: z.string(), service: z.string(), service_en: z.string(), address: z.string(), charged: z.number(), usual: z.number() })),
           }),
         },
       },

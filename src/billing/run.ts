@@ -381,6 +381,7 @@ export interface ServiceSummary {
   provider: string;
   service_id: number;
   service: string;
+  service_en: string;
   accounts: number;
   charged: number;
   /** Of `charged`, what metered lines charged on estimated volumes (no reading this month). */
@@ -414,7 +415,7 @@ prev as (
    group by a.provider_id, a.service_id
 )
 select coalesce(cur.provider_id, prev.provider_id) as provider_id, coalesce(p.short_name, p.name) as provider,
-       coalesce(cur.service_id, prev.service_id) as service_id, s.name_uk as service,
+       coalesce(cur.service_id, prev.service_id) as service_id, s.name_uk as service, s.name_en as service_en,
        coalesce(cur.accounts, 0) as accounts, coalesce(cur.charged, 0) as charged, coalesce(cur.estimated, 0) as estimated,
        coalesce(cur.benefits, 0) as benefits,
        coalesce(cur.subsidies, 0) as subsidies, coalesce(cur.recalculations, 0) as recalculations,
@@ -431,6 +432,7 @@ export interface Outlier {
   number: string;
   provider: string;
   service: string;
+  service_en: string;
   address: string;
   charged: number;
   usual: number;
@@ -509,7 +511,7 @@ flagged as materialized (
    order by cur.charged::numeric / u.usual desc, cur.account_id
    limit ${limit}
 )
-select f.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.name_uk as service,
+select f.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.name_uk as service, s.name_en as service_en,
        premise_address(st.type, st.name, b.house_key, pr.apartment_key) as address,
        f.charged, f.usual
   from flagged f

@@ -44,7 +44,9 @@ function agentActor(communityId: number, login: string, displayName: string): Se
 
 export interface DebtLineView {
   serviceCode: string;
+  /** The service's name in Ukrainian and in English (a page shows the reader's). */
   service: string;
+  serviceEn: string;
   provider: string;
   providerEdrpou: string;
   accountNumber: string;
@@ -118,6 +120,7 @@ export async function findDebt(db: DbOrTx, communityId: number, unifiedAccount: 
     lines: due.lines.map((l) => ({
       serviceCode: l.account.serviceCode,
       service: l.account.serviceUk,
+      serviceEn: l.account.serviceEn,
       provider: l.account.provider,
       providerEdrpou: l.account.providerEdrpou,
       accountNumber: l.account.number,

@@ -214,12 +214,12 @@ function RunReview({ runId, period }: { runId: number; period: string }) {
       <Title order={3}>{t({ uk: 'Огляд нарахування за {p}', en: 'Review of {p}' }, { p: period.slice(0, 7) })}</Title>
       <DataState state={summary}>
         {(data) => {
-          const byService = new Map<string, { service: string; charged: number; previous: number }>();
+          const byService = new Map<number, { service: string; charged: number; previous: number }>();
           for (const row of data.items) {
-            const s = byService.get(row.service) ?? { service: row.service, charged: 0, previous: 0 };
+            const s = byService.get(row.service_id) ?? { service: t({ uk: row.service, en: row.service_en }), charged: 0, previous: 0 };
             s.charged += row.charged / 100;
             s.previous += row.previous_charged / 100;
-            byService.set(row.service, s);
+            byService.set(row.service_id, s);
           }
           return (
             <>
@@ -261,7 +261,7 @@ function RunReview({ runId, period }: { runId: number; period: string }) {
                       const change = row.previous_charged ? ((row.charged - row.previous_charged) * 100) / row.previous_charged : null;
                       return (
                         <Table.Tr key={`${row.service_id}/${row.provider_id}`}>
-                          <Table.Td>{row.service}</Table.Td>
+                          <Table.Td>{t({ uk: row.service, en: row.service_en })}</Table.Td>
                           <Table.Td>{row.provider}</Table.Td>
                           <Table.Td ta="right">{format.number(row.accounts)}</Table.Td>
                           <Table.Td ta="right">{money(row.charged, format.locale)}</Table.Td>
@@ -314,7 +314,7 @@ function RunReview({ runId, period }: { runId: number; period: string }) {
                       </Table.Td>
                       <Table.Td>{o.address}</Table.Td>
                       <Table.Td>
-                        {o.service} · {o.provider}
+                        {t({ uk: o.service, en: o.service_en })} · {o.provider}
                       </Table.Td>
                       <Table.Td ta="right">{money(o.charged, format.locale)}</Table.Td>
                       <Table.Td ta="right">{money(o.usual, format.locale)}</Table.Td>

@@ -10,6 +10,7 @@ import { decimal, kyivMonth, money } from './labels';
 interface Approved {
   approved_id: number;
   service: string;
+  service_en: string;
   provider: string | null;
   price: string;
   valid_from: string;
@@ -21,6 +22,7 @@ interface Flag {
   flag_id: number;
   provider: string;
   service: string;
+  service_en: string;
   period: string;
   implied_price: string;
   approved_price: string;
@@ -97,7 +99,7 @@ export function TariffControlPage() {
                     <Table.Tr key={f.flag_id}>
                       <Table.Td>{f.period.slice(0, 7)}</Table.Td>
                       <Table.Td>
-                        {f.provider} · {f.service}
+                        {f.provider} · {t({ uk: f.service, en: f.service_en })}
                       </Table.Td>
                       <Table.Td ta="right">{decimal(f.implied_price, format.locale, 2)}</Table.Td>
                       <Table.Td ta="right">{decimal(f.approved_price, format.locale, 2)}</Table.Td>
@@ -132,7 +134,7 @@ export function TariffControlPage() {
               <Table.Tbody>
                 {data.items.map((a) => (
                   <Table.Tr key={a.approved_id}>
-                    <Table.Td>{a.service}</Table.Td>
+                    <Table.Td>{t({ uk: a.service, en: a.service_en })}</Table.Td>
                     <Table.Td>{a.provider ?? t({ uk: 'усі', en: 'all' })}</Table.Td>
                     <Table.Td ta="right">{decimal(a.price, format.locale, 2)}</Table.Td>
                     <Table.Td>

@@ -58,7 +58,7 @@ export function TariffsPage() {
                   <Paper key={head.tariff_id} withBorder p="md">
                     <Group justify="space-between" align="flex-start" wrap="nowrap" mb="xs">
                       <div style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
-                        <Title order={4}>{head.service}</Title>
+                        <Title order={4}>{t({ uk: head.service, en: head.service_en })}</Title>
                         <Text c="dimmed" size="sm">
                           {head.provider}
                           {head.consumer_category ? ` · ${t({ uk: 'категорія', en: 'category' })} «${t(label(CONSUMER_CATEGORY_LABELS, head.consumer_category))}»` : ''}
@@ -163,7 +163,7 @@ function NewPriceModal({ base, onClose }: { base: Tariff; onClose: (saved: boole
   }
 
   return (
-    <Modal opened onClose={() => onClose(false)} title={`${base.service} — ${base.provider}`}>
+    <Modal opened onClose={() => onClose(false)} title={`${t({ uk: base.service, en: base.service_en })} — ${base.provider}`}>
       <Stack>
         <Select
           label={t({ uk: 'Спосіб нарахування', en: 'Method' })}
