@@ -7,6 +7,7 @@ import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
 import { CONSUMER_CATEGORY_LABELS, decimal, label, METHOD_LABELS } from './labels';
+import { DayInput } from './DayInput';
 import type { Tariff } from './types';
 
 /** Tariffs per provider and service with their history; operators add a new price from a date. */
@@ -174,13 +175,7 @@ function NewPriceModal({ base, onClose }: { base: Tariff; onClose: (saved: boole
           onChange={(v) => v && setMethod(v)}
         />
         <TextInput label={t({ uk: 'Ціна, ₴ за {unit}', en: 'Price, ₴ per {unit}' }, { unit: base.unit })} value={price} onChange={(e) => setPrice(e.currentTarget.value)} error={fieldErrors.price} />
-        <TextInput
-          label={t({ uk: 'Діє з', en: 'Valid from' })}
-          placeholder="2026-12-01"
-          value={validFrom}
-          onChange={(e) => setValidFrom(e.currentTarget.value)}
-          error={fieldErrors.validFrom}
-        />
+        <DayInput label={t({ uk: 'Діє з', en: 'Valid from' })} value={validFrom || null} onChange={(v) => setValidFrom(v ?? '')} error={fieldErrors.validFrom} />
         {error && <Alert color="red">{error}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={() => onClose(false)}>
