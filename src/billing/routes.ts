@@ -17,7 +17,7 @@
  * GET  /billing/premises/:id/statement?period         → {periods, lines, period} (the unified account)
  * POST /billing/adjustments {accountId, amount, reason} → 201 {entryId, period}
  * POST /billing/recalculations {accountId, period, days, percent?, reason} → 201 {requestId}
- * GET  /billing/settings, PUT /billing/settings {penaltyEnabled?, penaltyMoratorium?, dueDay?, outlierFactor?}
+ * GET  /billing/settings, PUT /billing/settings {penaltyEnabled?, penaltyMoratorium?, dueDay?, outlierFactor?, amountBounds?, tariffExcess?}
  * POST /billing/benefits {personId, premiseId, serviceId?, category, percent, validFrom, validTo?} → 201 {grantId}
  * POST /billing/subsidies {accountId, monthlyAmount, mode: credited|monetised, validFrom, validTo?} → 201 {awardId}
  * GET  /billing/premises/:id/support → {benefits, subsidies}
@@ -354,6 +354,7 @@ export const billingRoutes: RouteModule = (app, ctx) => {
     outlierFactor: z.string(),
     firstPeriod: z.string().nullable(),
     amountBounds: z.record(z.string(), z.object({ min: z.number(), max: z.number(), perAccount: z.number() })),
+    tariffExcess: z.enum(['flag', 'hold']),
   });
   api.get(
     '/billing/settings',
@@ -377,6 +378,8 @@ export const billingRoutes: RouteModule = (app, ctx) => {
           outlierFactor: decimal.optional(),
           // The community's own bounds of plausible amounts, field by field (kopecks).
           amountBounds: z.partialRecord(z.enum(MONEY_FIELDS), z.object({ min: safeKopecks, max: safeKopecks, perAccount: safeKopecks.min(0) }).partial()).optional(),
+          // A provider's imported charge above the approved tariff: 'flag' (posted, flagged) or 'hold' (review queue).
+          tariffExcess: z.enum(['flag', 'hold']).optional(),
         }),
         response: { 200: settingsSchema },
       },

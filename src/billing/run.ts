@@ -20,6 +20,7 @@ import { flagTariffMismatches } from './flags';
 import { computeConsumption } from '../metering/consumption';
 import { lockLedgerForSnapshot, writeLedgerSnapshot } from './snapshot';
 import { boundsOf, type AmountBounds } from '../shared/amount-bounds';
+import type { TariffExcess } from './tables';
 
 export interface BillingSettings {
   dueDay: number;
@@ -32,6 +33,8 @@ export interface BillingSettings {
   firstPeriod: Period | null;
   /** Bounds of plausible amounts per money field (the community's own, or the defaults). */
   amountBounds: AmountBounds;
+  /** A provider's imported charge above the approved tariff: posted and flagged, or held for a decision. */
+  tariffExcess: TariffExcess;
 }
 
 export async function loadSettings(db: DbOrTx, communityId: number): Promise<BillingSettings> {
@@ -45,6 +48,7 @@ export async function loadSettings(db: DbOrTx, communityId: number): Promise<Bil
     outlierFactor: row?.outlier_factor ?? '3',
     firstPeriod: row?.first_period ? periodOf(row.first_period) : null,
     amountBounds: boundsOf(row?.amount_bounds),
+    tariffExcess: row?.tariff_excess ?? 'flag',
   };
 }
 

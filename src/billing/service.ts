@@ -451,7 +451,7 @@ export async function getSettings(db: DbOrTx, actor: SessionUser) {
 export async function updateSettings(
   db: Db,
   actor: SessionUser,
-  input: { penaltyEnabled?: boolean; penaltyMoratorium?: boolean; dueDay?: number; outlierFactor?: string; amountBounds?: Partial<Record<MoneyField, Partial<Bounds>>> },
+  input: { penaltyEnabled?: boolean; penaltyMoratorium?: boolean; dueDay?: number; outlierFactor?: string; amountBounds?: Partial<Record<MoneyField, Partial<Bounds>>>; tariffExcess?: 'flag' | 'hold' },
 ) {
   requireRole(actor, 'admin');
   return db.transaction().execute(async (trx) => {
@@ -462,6 +462,7 @@ export async function updateSettings(
     if (input.penaltyMoratorium !== undefined) set.penalty_moratorium = input.penaltyMoratorium;
     if (input.dueDay !== undefined) set.due_day = input.dueDay;
     if (input.outlierFactor !== undefined) set.outlier_factor = input.outlierFactor;
+    if (input.tariffExcess !== undefined) set.tariff_excess = input.tariffExcess;
     if (input.amountBounds !== undefined) {
       const merged = { ...(boundsOf(before?.amount_bounds) as Record<string, Bounds>) };
       for (const [field, b] of Object.entries(input.amountBounds)) merged[field] = { ...merged[field]!, ...b };

@@ -112,7 +112,9 @@ export function BillingRunsPage() {
                 : t({ uk: 'Ще не розраховано жодного місяця.', en: 'No month has been billed yet.' })}
             </Text>
           ) : (
-            <Table withTableBorder mb="lg">
+            // On a phone the buttons of a row do not fit beside its figures: the table scrolls in its own box.
+            <Table.ScrollContainer minWidth={600} mb="lg">
+            <Table withTableBorder>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t({ uk: 'Період', en: 'Period' })}</Table.Th>
@@ -161,6 +163,7 @@ export function BillingRunsPage() {
                 ))}
               </Table.Tbody>
             </Table>
+            </Table.ScrollContainer>
           )
         }
       </DataState>
@@ -294,6 +297,7 @@ function RunReview({ runId, period }: { runId: number; period: string }) {
             {data.items.length === 0 ? (
               <Text c="dimmed">{t({ uk: 'Незвичних нарахувань немає', en: 'No unusual charges' })}</Text>
             ) : (
+              <Table.ScrollContainer minWidth={640}>
               <Table striped>
                 <Table.Thead>
                   <Table.Tr>
@@ -322,6 +326,7 @@ function RunReview({ runId, period }: { runId: number; period: string }) {
                   ))}
                 </Table.Tbody>
               </Table>
+              </Table.ScrollContainer>
             )}
           </Paper>
         )}
