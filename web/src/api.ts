@@ -42,9 +42,11 @@ export class ApiError extends Error {
     for (const issue of this.problem.issues ?? []) {
       const field = issue.field ?? issue.path;
       if (!field) continue;
+      // Beside its field a request-validation issue says only that the value is wrong: the field's
+      // label already says which (the server's English words are for API clients).
       errors[field] = {
-        uk: issue.message_uk ?? this.messages.uk,
-        en: issue.message_en ?? issue.message ?? this.messages.en,
+        uk: issue.message_uk ?? 'Некоректне значення',
+        en: issue.message_en ?? 'Invalid value',
       };
     }
     return errors;

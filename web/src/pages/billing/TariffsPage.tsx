@@ -153,11 +153,10 @@ function NewPriceModal({ base, onClose }: { base: Tariff; onClose: (saved: boole
       });
       onClose(true);
     } catch (e) {
-      if (e instanceof ApiError) {
-        const fields = e.fieldErrors();
-        setFieldErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, t(v)])));
-      }
-      setError(t(errorMessages(e)));
+      // An error beside its field is shown there only (once); the rest above the buttons, by label.
+      const shown = e instanceof ApiError ? Object.entries(e.fieldErrors()).filter(([k]) => k === 'price' || k === 'validFrom') : [];
+      setFieldErrors(Object.fromEntries(shown.map(([k, v]) => [k, t(v)])));
+      setError(shown.length ? null : t(errorMessages(e, { price: { uk: 'Ціна', en: 'Price' }, validFrom: { uk: 'Діє з', en: 'Valid from' }, method: { uk: 'Спосіб нарахування', en: 'Method' } })));
     } finally {
       setSaving(false);
     }
