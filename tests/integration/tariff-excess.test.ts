@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/db';
 import type { DatabaseHandle } from '../../src/db/index';
 import type { JobQueue } from '../../src/jobs/queue';
-import { listQueue } from '../../src/onboarding/queue';
+import { acceptRows, listQueue } from '../../src/onboarding/queue';
 import { COMMUNITY, importQueue, runImport, seedRegistry, type Registry } from './onboarding-fixtures';
 
 // #17: a provider's imported charge priced above the city's approved tariff is posted and flagged
@@ -62,5 +62,12 @@ describe('imported charges above the approved tariff', () => {
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ rowNo: 3, status: 'review' }); // the file's third line: T2
     expect(items[0]!.reasonUk).toBe('Ціна 35 ₴ вища за затверджений тариф 30 ₴ (№ 5/2026): чекає рішення');
+
+    // The desk (or the provider itself) cannot wave it through; the administrator, on the community's decision, can.
+    await expect(acceptRows(h.db, { communityId: COMMUNITY, userId: null, role: 'operator' }, r.importId, [{ rowNo: 3 }])).rejects.toMatchObject({ status: 403 });
+    await expect(acceptRows(h.db, { communityId: COMMUNITY, userId: null, role: 'provider' }, r.importId, [{ rowNo: 3 }])).rejects.toMatchObject({ status: 403 });
+    expect(await posted(r.importId)).toEqual([{ number: 'T1', amount: 6000 }]);
+    await acceptRows(h.db, { communityId: COMMUNITY, userId: null, role: 'admin' }, r.importId, [{ rowNo: 3 }]);
+    expect(await posted(r.importId)).toEqual([{ number: 'T1', amount: 6000 }, { number: 'T2', amount: 7000 }]);
   });
 });
