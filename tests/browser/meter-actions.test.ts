@@ -44,7 +44,8 @@ select m.premise_id, p.number, m.meter_id, m.serial,
       const verify = page.getByRole('dialog');
       const until = verify.getByLabel('Повірка дійсна до');
       await until.fill('01.06.2032');
-      await until.press('Escape');
+      // Escape would close the dialog itself: click its title to close the calendar.
+      await verify.getByRole('heading').click();
       await verify.getByRole('button', { name: 'Зберегти дату повірки' }).click();
       await row.getByText('01.06.2032').waitFor();
       const verified = await ctx.db.selectFrom('meter').select('verified_until').where('meter_id', '=', target.meter_id).executeTakeFirstOrThrow();
