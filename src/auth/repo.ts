@@ -150,7 +150,7 @@ export async function insertAudit(
 export async function listAudit(
   db: DbOrTx,
   communityId: number,
-  filter: { entity?: string; entityId?: string; userId?: number; beforeId?: number },
+  filter: { entity?: string; entityId?: string; userId?: number; action?: string; from?: string; to?: string; beforeId?: number },
   limit: number,
 ): Promise<AuditRow[]> {
   let q = db
@@ -161,6 +161,10 @@ export async function listAudit(
   if (filter.entity !== undefined) q = q.where('a.entity', '=', filter.entity);
   if (filter.entityId !== undefined) q = q.where('a.entity_id', '=', filter.entityId);
   if (filter.userId !== undefined) q = q.where('a.user_id', '=', filter.userId);
+  if (filter.action !== undefined) q = q.where('a.action', '=', filter.action);
+  // Days in Kyiv, both ends included.
+  if (filter.from !== undefined) q = q.where(sql<boolean>`(a.at at time zone 'Europe/Kyiv')::date >= ${filter.from}::date`);
+  if (filter.to !== undefined) q = q.where(sql<boolean>`(a.at at time zone 'Europe/Kyiv')::date <= ${filter.to}::date`);
   if (filter.beforeId !== undefined) q = q.where('a.audit_id', '<', filter.beforeId);
   return q.orderBy('a.audit_id', 'desc').limit(limit + 1).execute();
 }

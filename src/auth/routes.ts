@@ -1,3 +1,4 @@
+import { isIsoDate } from '../shared/period';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteModule } from '../server/routes';
@@ -19,6 +20,9 @@ export const sessionUserSchema = z.object({
 
 const sessionSchema = z.object({ user: sessionUserSchema.nullable(), csrfToken: z.string().nullable() });
 
+/** A real calendar day, YYYY-MM-DD (2026-02-30 refused). */
+const isoDateText = z.string().refine((s) => isIsoDate(s), { message: 'a date YYYY-MM-DD' });
+
 const auditEntrySchema = z.object({
   auditId: z.number(),
   at: z.string(),
@@ -35,7 +39,7 @@ const auditEntrySchema = z.object({
  * POST /api/auth/sign-in {login, password} → {user, csrfToken} + cookie hromada_session
  * POST /api/auth/sign-out → 204
  * GET  /api/session → {user | null, csrfToken | null}
- * GET  /api/audit?entity&entityId&userId&cursor&limit → {items, nextCursor} (admin, city)
+ * GET  /api/audit?entity&entityId&userId&action&from&to&cursor&limit → {items, nextCursor} (admin, city)
  * GET  /api/users → the community's users with role, provider, last sign-in (admin)
  * POST /api/users {login, password?, role, providerId?, displayName, premiseIds?} → 201 {userId, password?} (admin;
  *      without a password the server makes a one-time one and answers it, once)
@@ -108,6 +112,9 @@ export const authRoutes: RouteModule = (app, ctx) => {
           entity: z.string().max(100).optional(),
           entityId: z.string().max(100).optional(),
           userId: z.coerce.number().int().optional(),
+          action: z.string().max(100).optional(),
+          from: isoDateText.optional().describe('first day, Kyiv time (YYYY-MM-DD)'),
+          to: isoDateText.optional().describe('last day, Kyiv time (YYYY-MM-DD)'),
         }),
         response: { 200: pageSchema(auditEntrySchema) },
       },

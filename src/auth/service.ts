@@ -281,13 +281,13 @@ export interface AuditEntry {
 export async function listAudit(
   db: Db,
   actor: SessionUser,
-  query: { entity?: string; entityId?: string; userId?: number; cursor?: string; limit: number },
+  query: { entity?: string; entityId?: string; userId?: number; action?: string; from?: string; to?: string; cursor?: string; limit: number },
 ): Promise<Page<AuditEntry>> {
   const key = decodeCursor(query.cursor, ['number']);
   const rows = await repo.listAudit(
     db,
     actor.communityId,
-    { entity: query.entity, entityId: query.entityId, userId: query.userId, beforeId: key?.[0] as number | undefined },
+    { entity: query.entity, entityId: query.entityId, userId: query.userId, action: query.action, from: query.from, to: query.to, beforeId: key?.[0] as number | undefined },
     query.limit,
   );
   return pageOf(

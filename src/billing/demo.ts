@@ -7,6 +7,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index';
 import type { TariffMethod } from './tables';
+import type { Period } from '../shared/period';
+import { closePeriod, finishRun, runRemainingSteps, scopeOf, startRun } from './run';
 
 interface DemoRule {
   method: TariffMethod;
@@ -39,6 +41,9 @@ const RULES: Record<string, DemoRule> = {
 
 /** Electric heating households (about one in twenty premises): the first 2,000 kWh at 2.64. */
 const ELECTRIC_HEATING_CATEGORY = 'electric_heating';
+
+/** The city decision the demo's approved tariffs cite. */
+export const DEMO_DECISION = '№ 1/2026';
 
 export async function seedDemoTariffs(db: Db, communityId: number, validFrom = '2026-01-01'): Promise<number> {
   return db.transaction().execute(async (trx) => {
@@ -99,10 +104,11 @@ select x.provider_id, x.service_id, s.code,
         created++;
       }
     }
-    // The city's register: the approved price of each service is its first provider's.
+    // The city's register: the approved price of each service is its first provider's. The decision
+    // is a document's number, which reads the same in either language (no «uk / en» pair in one field).
     await sql`
 insert into approved_tariff (community_id, service_id, provider_id, price, valid_from, decision)
-select t.community_id, t.service_id, t.provider_id, t.price, t.valid_from, 'Рішення виконкому (демо) / city decision (demo)'
+select t.community_id, t.service_id, t.provider_id, t.price, t.valid_from, ${DEMO_DECISION}
   from tariff t
  where t.community_id = ${communityId} and t.consumer_category is null and t.building_id is null
    and not exists (select 1 from approved_tariff a where a.community_id = t.community_id
@@ -127,4 +133,18 @@ on conflict (community_id, account_id) do nothing`.execute(trx);
     await sql`insert into billing_settings (community_id) values (${communityId}) on conflict do nothing`.execute(trx);
     return created;
   });
+}
+
+/**
+ * The demo city's first month: `period` (last month on a first start) is run from the seeded
+ * tariffs and meter readings and closed, the way an operator would on the billing page, so that
+ * statements, account cards and bills have a month to show on the first visit. The close also
+ * fixes the community's first billing period. Returns the lines calculated and posted.
+ */
+export async function runDemoMonth(db: Db, communityId: number, period: Period): Promise<{ lines: number; posted: number }> {
+  const billingRunId = await startRun(db, communityId, period);
+  const lines = await runRemainingSteps(db, scopeOf(communityId, billingRunId, period), undefined, { refreshConsumption: true });
+  await finishRun(db, communityId, billingRunId, period, lines);
+  const { posted } = await closePeriod(db, communityId, period);
+  return { lines, posted };
 }

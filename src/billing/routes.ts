@@ -17,7 +17,7 @@
  * GET  /billing/premises/:id/statement?period         → {periods, lines, period} (the unified account)
  * POST /billing/adjustments {accountId, amount, reason} → 201 {entryId, period}
  * POST /billing/recalculations {accountId, period, days, percent?, reason} → 201 {requestId}
- * GET  /billing/settings, PUT /billing/settings {penaltyEnabled?, penaltyMoratorium?, dueDay?, outlierFactor?}
+ * GET  /billing/settings, PUT /billing/settings {penaltyEnabled?, penaltyMoratorium?, dueDay?, outlierFactor?, amountBounds?, tariffExcess?}
  * POST /billing/benefits {personId, premiseId, serviceId?, category, percent, validFrom, validTo?} → 201 {grantId}
  * POST /billing/subsidies {accountId, monthlyAmount, mode: credited|monetised, validFrom, validTo?} → 201 {awardId}
  * GET  /billing/premises/:id/support → {benefits, subsidies}
@@ -56,6 +56,7 @@ const tariffSchema = z.object({
   service_id: z.number(),
   provider: z.string(),
   service: z.string(),
+  service_en: z.string(),
   service_code: z.string(),
   building_id: z.number().nullable(),
   consumer_category: z.string().nullable(),
@@ -240,6 +241,7 @@ export const billingRoutes: RouteModule = (app, ctx) => {
                 provider: z.string(),
                 service_id: z.number(),
                 service: z.string(),
+                service_en: z.string(),
                 accounts: z.number(),
                 charged: z.number(),
                 estimated: z.number(),
@@ -267,7 +269,7 @@ export const billingRoutes: RouteModule = (app, ctx) => {
         response: {
           200: z.object({
             factor: z.string(),
-            items: z.array(z.object({ account_id: z.number(), number: z.string(), provider: z.string(), service: z.string(), address: z.string(), charged: z.number(), usual: z.number() })),
+            items: z.array(z.object({ account_id: z.number(), number: z.string(), provider: z.string(), service: z.string(), service_en: z.string(), address: z.string(), charged: z.number(), usual: z.number() })),
           }),
         },
       },
@@ -352,6 +354,7 @@ export const billingRoutes: RouteModule = (app, ctx) => {
     outlierFactor: z.string(),
     firstPeriod: z.string().nullable(),
     amountBounds: z.record(z.string(), z.object({ min: z.number(), max: z.number(), perAccount: z.number() })),
+    tariffExcess: z.enum(['flag', 'hold']),
   });
   api.get(
     '/billing/settings',
@@ -375,6 +378,8 @@ export const billingRoutes: RouteModule = (app, ctx) => {
           outlierFactor: decimal.optional(),
           // The community's own bounds of plausible amounts, field by field (kopecks).
           amountBounds: z.partialRecord(z.enum(MONEY_FIELDS), z.object({ min: safeKopecks, max: safeKopecks, perAccount: safeKopecks.min(0) }).partial()).optional(),
+          // A provider's imported charge above the approved tariff: 'flag' (posted, flagged) or 'hold' (review queue).
+          tariffExcess: z.enum(['flag', 'hold']).optional(),
         }),
         response: { 200: settingsSchema },
       },

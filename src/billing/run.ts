@@ -20,6 +20,7 @@ import { flagTariffMismatches } from './flags';
 import { computeConsumption } from '../metering/consumption';
 import { lockLedgerForSnapshot, writeLedgerSnapshot } from './snapshot';
 import { boundsOf, type AmountBounds } from '../shared/amount-bounds';
+import type { TariffExcess } from './tables';
 
 export interface BillingSettings {
   dueDay: number;
@@ -32,6 +33,8 @@ export interface BillingSettings {
   firstPeriod: Period | null;
   /** Bounds of plausible amounts per money field (the community's own, or the defaults). */
   amountBounds: AmountBounds;
+  /** A provider's imported charge above the approved tariff: posted and flagged, or held for a decision. */
+  tariffExcess: TariffExcess;
 }
 
 export async function loadSettings(db: DbOrTx, communityId: number): Promise<BillingSettings> {
@@ -45,6 +48,7 @@ export async function loadSettings(db: DbOrTx, communityId: number): Promise<Bil
     outlierFactor: row?.outlier_factor ?? '3',
     firstPeriod: row?.first_period ? periodOf(row.first_period) : null,
     amountBounds: boundsOf(row?.amount_bounds),
+    tariffExcess: row?.tariff_excess ?? 'flag',
   };
 }
 
@@ -381,6 +385,7 @@ export interface ServiceSummary {
   provider: string;
   service_id: number;
   service: string;
+  service_en: string;
   accounts: number;
   charged: number;
   /** Of `charged`, what metered lines charged on estimated volumes (no reading this month). */
@@ -414,7 +419,7 @@ prev as (
    group by a.provider_id, a.service_id
 )
 select coalesce(cur.provider_id, prev.provider_id) as provider_id, coalesce(p.short_name, p.name) as provider,
-       coalesce(cur.service_id, prev.service_id) as service_id, s.name_uk as service,
+       coalesce(cur.service_id, prev.service_id) as service_id, s.name_uk as service, s.name_en as service_en,
        coalesce(cur.accounts, 0) as accounts, coalesce(cur.charged, 0) as charged, coalesce(cur.estimated, 0) as estimated,
        coalesce(cur.benefits, 0) as benefits,
        coalesce(cur.subsidies, 0) as subsidies, coalesce(cur.recalculations, 0) as recalculations,
@@ -431,6 +436,7 @@ export interface Outlier {
   number: string;
   provider: string;
   service: string;
+  service_en: string;
   address: string;
   charged: number;
   usual: number;
@@ -509,7 +515,7 @@ flagged as materialized (
    order by cur.charged::numeric / u.usual desc, cur.account_id
    limit ${limit}
 )
-select f.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.name_uk as service,
+select f.account_id, a.number, coalesce(p.short_name, p.name) as provider, s.name_uk as service, s.name_en as service_en,
        premise_address(st.type, st.name, b.house_key, pr.apartment_key) as address,
        f.charged, f.usual
   from flagged f

@@ -61,6 +61,7 @@ export async function listTariffs(db: DbOrTx, actor: SessionUser, filter: { prov
       't.service_id',
       'p.name as provider',
       's.name_uk as service',
+      's.name_en as service_en',
       's.code as service_code',
       't.building_id',
       't.consumer_category',
@@ -199,7 +200,7 @@ export async function listApprovedTariffs(db: DbOrTx, actor: SessionUser) {
     .selectFrom('approved_tariff as a')
     .innerJoin('service as s', (j) => j.onRef('s.community_id', '=', 'a.community_id').onRef('s.service_id', '=', 'a.service_id'))
     .leftJoin('provider as p', (j) => j.onRef('p.community_id', '=', 'a.community_id').onRef('p.provider_id', '=', 'a.provider_id'))
-    .select(['a.approved_id', 'a.service_id', 's.name_uk as service', 'a.provider_id', 'p.name as provider', 'a.price', 'a.valid_from', 'a.valid_to', 'a.decision'])
+    .select(['a.approved_id', 'a.service_id', 's.name_uk as service', 's.name_en as service_en', 'a.provider_id', 'p.name as provider', 'a.price', 'a.valid_from', 'a.valid_to', 'a.decision'])
     .where('a.community_id', '=', actor.communityId)
     .orderBy('s.sort_order')
     .orderBy('a.valid_from', 'desc')
@@ -241,7 +242,7 @@ export async function listTariffFlags(db: DbOrTx, actor: SessionUser, period?: s
     .selectFrom('tariff_flag as f')
     .innerJoin('provider as p', (j) => j.onRef('p.community_id', '=', 'f.community_id').onRef('p.provider_id', '=', 'f.provider_id'))
     .innerJoin('service as s', (j) => j.onRef('s.community_id', '=', 'f.community_id').onRef('s.service_id', '=', 'f.service_id'))
-    .select(['f.flag_id', 'f.provider_id', 'p.name as provider', 'f.service_id', 's.name_uk as service', 'f.period', 'f.implied_price', 'f.approved_price', 'f.entries', 'f.amount', 'f.overcharge', 'f.status'])
+    .select(['f.flag_id', 'f.provider_id', 'p.name as provider', 'f.service_id', 's.name_uk as service', 's.name_en as service_en', 'f.period', 'f.implied_price', 'f.approved_price', 'f.entries', 'f.amount', 'f.overcharge', 'f.status'])
     .where('f.community_id', '=', actor.communityId);
   if (period) q = q.where('f.period', '=', period);
   return q.orderBy('f.period', 'desc').orderBy('f.overcharge', 'desc').execute();
@@ -450,7 +451,7 @@ export async function getSettings(db: DbOrTx, actor: SessionUser) {
 export async function updateSettings(
   db: Db,
   actor: SessionUser,
-  input: { penaltyEnabled?: boolean; penaltyMoratorium?: boolean; dueDay?: number; outlierFactor?: string; amountBounds?: Partial<Record<MoneyField, Partial<Bounds>>> },
+  input: { penaltyEnabled?: boolean; penaltyMoratorium?: boolean; dueDay?: number; outlierFactor?: string; amountBounds?: Partial<Record<MoneyField, Partial<Bounds>>>; tariffExcess?: 'flag' | 'hold' },
 ) {
   requireRole(actor, 'admin');
   return db.transaction().execute(async (trx) => {
@@ -461,6 +462,7 @@ export async function updateSettings(
     if (input.penaltyMoratorium !== undefined) set.penalty_moratorium = input.penaltyMoratorium;
     if (input.dueDay !== undefined) set.due_day = input.dueDay;
     if (input.outlierFactor !== undefined) set.outlier_factor = input.outlierFactor;
+    if (input.tariffExcess !== undefined) set.tariff_excess = input.tariffExcess;
     if (input.amountBounds !== undefined) {
       const merged = { ...(boundsOf(before?.amount_bounds) as Record<string, Bounds>) };
       for (const [field, b] of Object.entries(input.amountBounds)) merged[field] = { ...merged[field]!, ...b };

@@ -2,6 +2,9 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { Json, Numeric, Timestamp } from '../registry/tables';
 
+/** What an imported charge above the approved tariff becomes (billing_settings.tariff_excess). */
+export type TariffExcess = 'flag' | 'hold';
+
 export type PeriodStatus = 'open' | 'calculated' | 'closed';
 export type BillingRunStatus = 'running' | 'calculated' | 'superseded' | 'posted' | 'failed' | 'discarded';
 export type LedgerKind =
@@ -96,6 +99,8 @@ export interface BillingTables {
     first_period: ColumnType<Date | string | null, string | null | undefined, string | null>;
     /** The community's own bounds of plausible amounts, field by field (shared/amount-bounds.ts). */
     amount_bounds: ColumnType<unknown, string | undefined, string>;
+    /** An imported charge above the approved tariff: 'flag' (posted and flagged) or 'hold' (review queue). */
+    tariff_excess: ColumnType<TariffExcess, TariffExcess | undefined, TariffExcess>;
   };
   tariff: {
     community_id: number;

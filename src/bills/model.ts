@@ -85,7 +85,9 @@ export interface BillInput {
 export interface BillServiceLine {
   accountId: number;
   accountNumber: string;
+  /** The service's name in Ukrainian (what the printed bill says) and in English (a page in English). */
   service: string;
+  serviceEn: string;
   serviceCode: string;
   provider: { name: string; edrpou: string; iban: string };
   opening: Kopecks;
@@ -109,7 +111,7 @@ export interface BillModel {
   unifiedAccount: string;
   addressee: { name: string; lines: string[] };
   services: BillServiceLine[];
-  totals: Omit<BillServiceLine, 'accountId' | 'accountNumber' | 'service' | 'serviceCode' | 'provider' | 'chargedAs'>;
+  totals: Omit<BillServiceLine, 'accountId' | 'accountNumber' | 'service' | 'serviceEn' | 'serviceCode' | 'provider' | 'chargedAs'>;
   toPay: Kopecks;
   advance: Kopecks;
   /** The purpose printed and put into the QR. */
@@ -163,6 +165,7 @@ export function composeBill(input: BillInput): BillModel {
         accountId: b.accountId,
         accountNumber: b.number,
         service: b.serviceUk,
+        serviceEn: b.serviceEn,
         serviceCode: b.serviceCode,
         provider: { name: b.provider, edrpou: b.providerEdrpou, iban: b.providerIban },
         opening: line?.opening ?? b.balance,

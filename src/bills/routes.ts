@@ -59,7 +59,7 @@ const designInput = z.object({
 const designView = designInput.extend({ hasLogo: z.boolean(), configured: z.boolean() });
 
 const serviceLine = z.object({
-  accountId: z.number(), accountNumber: z.string(), service: z.string(), serviceCode: z.string(),
+  accountId: z.number(), accountNumber: z.string(), service: z.string(), serviceEn: z.string(), serviceCode: z.string(),
   provider: z.object({ name: z.string(), edrpou: z.string(), iban: z.string() }),
   opening: money, chargedAs: z.array(z.string()), charged: money, recalculation: money, benefitOrSubsidy: money, penalty: money, paid: money, closing: money, toPay: money, advance: money,
 });
@@ -67,7 +67,7 @@ const billModel = z.object({
   communityName: z.string(), period: z.string(), periodLabel: z.string(), dueDate: z.string().nullable(), unifiedAccount: z.string(),
   addressee: z.object({ name: z.string(), lines: z.array(z.string()) }),
   services: z.array(serviceLine),
-  totals: serviceLine.omit({ accountId: true, accountNumber: true, service: true, serviceCode: true, provider: true, chargedAs: true }),
+  totals: serviceLine.omit({ accountId: true, accountNumber: true, service: true, serviceEn: true, serviceCode: true, provider: true, chargedAs: true }),
   toPay: money, advance: money, purpose: z.string(),
   qr: z.object({ format: z.string(), url: z.string(), payload: z.string() }).nullable(),
   nothingToPay: z.boolean(), debtReminder: z.boolean(),

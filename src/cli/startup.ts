@@ -1,13 +1,14 @@
 import type { AppContext } from '../server/context';
-import { seedDemoTariffs } from '../billing/demo';
+import { runDemoMonth, seedDemoTariffs } from '../billing/demo';
 import { seedDemoOnFirstStart } from '../registry/seed/cli';
 import { seedCityMeters } from '../metering/seed';
-import { kyivToday } from '../shared/period';
+import { kyivToday, periodOf, prevPeriod } from '../shared/period';
 
 /**
  * On the first start (an empty database) the demo city is seeded with tariffs for every service
  * and with its meters and their last months of readings, so that a person can take readings and
- * bill it at once; a database that holds a real community is left alone.
+ * bill it at once, and last month is billed and closed, so that statements, account cards and bills
+ * are not empty on the first visit; a database that holds a real community is left alone.
  */
 async function demoOnFirstStart(ctx: AppContext): Promise<void> {
   if (!(await seedDemoOnFirstStart(ctx))) return;
@@ -15,6 +16,10 @@ async function demoOnFirstStart(ctx: AppContext): Promise<void> {
   console.log(`Демо-тарифи створено / demo tariffs created: ${tariffs}`);
   const meters = await seedCityMeters(ctx.db, ctx.communityId, kyivToday());
   console.log(`Демо-лічильники з показниками створено / demo meters with readings created: ${meters}`);
+  const month = prevPeriod(periodOf(kyivToday()));
+  const started = Date.now();
+  const { posted } = await runDemoMonth(ctx.db, ctx.communityId, month);
+  console.log(`Демо-місяць ${month.slice(0, 7)} нараховано й закрито / demo month billed and closed: ${posted} entries, ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /** Work done once when the server starts, before it listens. */

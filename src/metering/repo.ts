@@ -332,7 +332,7 @@ export interface PremiseHit {
 
 /**
  * Premises for the desk's search box: by unified account number, personal account number, a
- * resident's surname (with first name), or a street with house and flat (`flat` is an apartment
+ * meter's serial, a resident's surname (with first name), or a street with house and flat (`flat` is an apartment
  * key: '5', 'п1' for «прим. 1»).
  */
 export async function searchPremises(
@@ -358,6 +358,9 @@ where p.community_id = ${communityId}
   and (
     ua.number = ${q.text}
     or p.premise_id in (select a.premise_id from account a where a.community_id = ${communityId} and a.number = ${q.text})
+    -- A meter's serial as typed or in capitals (serials are printed in capitals): the meter's premise.
+    or p.premise_id in (select m.premise_id from meter m where m.community_id = ${communityId} and m.status <> 'retired'
+                          and m.serial in (${q.text}, upper(${q.text})))
     or (${q.lastName}::text is not null and p.premise_id in (
           select g.premise_id from registration g join person pe on pe.community_id = g.community_id and pe.person_id = g.person_id
            where g.community_id = ${communityId} and g.registered_to is null

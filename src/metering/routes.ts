@@ -182,7 +182,7 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext) {
     {
       schema: {
         tags,
-        summary: 'Find a premise by unified or personal account number, surname, or street + house (+ flat)',
+        summary: 'Find a premise by unified or personal account number, meter serial, surname, or street + house (+ flat)',
         querystring: z.object({ q: z.string().min(1).max(200), limit: z.coerce.number().int().min(1).max(50).default(20) }),
         response: {
           200: z.array(

@@ -89,6 +89,24 @@ describe('columns', () => {
   });
 });
 
+describe('a date cell', () => {
+  const s = profileSettingsSchema.parse({ kind: 'accounts', columns: { account: 'ls', address: 'adr', opened_on: 'd' }, defaultService: 'water' });
+  const plan = planColumns(s, ['ls', 'adr', 'd']);
+  it.each([
+    ['31.02.2026', 'дати 31.02.2026 не існує'],
+    ['29.02.2026', 'дати 29.02.2026 не існує'],
+    ['2026-04-31', 'дати 2026-04-31 не існує'],
+    ['2026/04/01', 'очікується дата у форматі DD.MM.YYYY'],
+    ['вчора', 'очікується дата у форматі DD.MM.YYYY'],
+  ])('%s: %s', (text, uk) => {
+    const { errors } = readRow(plan, s, ['1', 'вул. Соборна 1', text]);
+    expect(errors.map((e) => e.uk)).toEqual([expect.stringContaining(uk)]);
+  });
+  it('a real date is read', () => {
+    expect(readRow(plan, s, ['1', 'вул. Соборна 1', '28.02.2026']).record.opened_on).toBe('2026-02-28');
+  });
+});
+
 describe('addressText', () => {
   it.each([
     [{ street_type: 'вулиця', street: 'Зодчих', house: '3', apartment: '5' }, 'вулиця Зодчих, буд. 3, кв. 5'],

@@ -202,7 +202,7 @@ function isRealDate(y: number, m: number, d: number): boolean {
 }
 
 /** A date in the profile's format (ISO dates from XLSX cells are always accepted) → 'YYYY-MM-DD'. */
-export function parseDate(text: string, format: ProfileSettings['dateFormat']): string | null {
+export function parseDate(text: string, format: ProfileSettings['dateFormat'], { shapeOnly = false } = {}): string | null {
   const s = text.trim();
   let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   let y: number, mo: number, d: number;
@@ -211,7 +211,7 @@ export function parseDate(text: string, format: ProfileSettings['dateFormat']): 
   else if (format === 'DD/MM/YYYY' && (m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s))) [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
   else if (format === 'YYYYMMDD' && (m = /^(\d{4})(\d{2})(\d{2})$/.exec(s))) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   else return null;
-  return isRealDate(y, mo, d) ? `${y}-${pad(mo)}-${pad(d)}` : null;
+  return shapeOnly || isRealDate(y, mo, d) ? `${y}-${pad(mo)}-${pad(d)}` : null;
 }
 
 /** A month in the profile's format (or a full date) → its first day 'YYYY-MM-01'. */
@@ -284,7 +284,9 @@ export function readRow(plan: ColumnPlan, settings: ProfileSettings, values: str
       }
       case 'date': {
         const d = parseDate(raw, settings.dateFormat);
-        if (d === null) bad = [`очікується дата у форматі ${settings.dateFormat}`, `a date in the format ${settings.dateFormat} is expected`];
+        // A date of the right shape that the calendar does not have (31.02.2026) is called that.
+        if (d === null && parseDate(raw, settings.dateFormat, { shapeOnly: true }) !== null) bad = [`дати ${raw.trim()} не існує`, `there is no such date: ${raw.trim()}`];
+        else if (d === null) bad = [`очікується дата у форматі ${settings.dateFormat}`, `a date in the format ${settings.dateFormat} is expected`];
         else record[spec.name] = d;
         break;
       }

@@ -7,7 +7,7 @@
  */
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/index';
-import { conflict, invalid, notFound } from '../shared/errors';
+import { conflict, forbidden, invalid, notFound } from '../shared/errors';
 import { KIND_FIELDS, profileSettingsSchema, type FileKind } from './profile';
 import { formatUah } from '../shared/money';
 import * as repo from './repo';
@@ -27,7 +27,8 @@ export interface QueueItem {
   candidates: Array<{ premiseId: number; confidence: number; method: string; address: string; unifiedAccount: string | null }>;
 }
 
-type Actor = { communityId: number; userId: number | null };
+/** Who decides; `role` matters for rows held above the approved tariff (only an administrator accepts them). */
+type Actor = { communityId: number; userId: number | null; role?: string };
 
 async function importOf(db: Db | Tx, communityId: number, importId: number) {
   const imp = await repo.findImport(db, communityId, importId);
@@ -157,6 +158,13 @@ async function acceptInTransaction(
     for (const d of decisions) {
       const row = byRow.get(d.rowNo);
       if (!row) throw invalid('row_not_in_queue', { uk: `Рядка ${d.rowNo} немає в черзі перевірки`, en: `Row ${d.rowNo} is not in the review queue` }, { row: d.rowNo });
+      // A charge held above the approved tariff is the community's decision, not the desk's nor the provider's.
+      if ((row.candidates as Array<{ method?: string }> | null)?.[0]?.method === 'tariff' && actor.role !== 'admin') {
+        throw forbidden({
+          uk: `Рядок ${d.rowNo} затримано через ціну понад затверджений тариф: прийняти його може лише адміністратор за рішенням громади`,
+          en: `Row ${d.rowNo} is held for a price above the approved tariff: only an administrator may accept it, on the community's decision`,
+        });
+      }
       const premiseId = d.premiseId ?? (row.candidates as Array<{ premiseId: number }> | null)?.[0]?.premiseId;
       if (!premiseId) {
         throw invalid('no_candidate', { uk: `Для рядка ${d.rowNo} немає кандидата: оберіть приміщення`, en: `Row ${d.rowNo} has no candidate: choose a premise` }, { row: d.rowNo });

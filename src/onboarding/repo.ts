@@ -773,3 +773,43 @@ export async function holdImplausibleAmounts(trx: Tx, s: Scope, kind: ImportKind
      where m.community_id = ${s.communityId} and m.import_id = ${s.importId} and m.row_no = x.row_no`.execute(trx);
   return Number(held.numAffectedRows ?? 0);
 }
+
+/**
+ * Holds matched charge rows priced above the city's approved tariff (the community chose 'hold',
+ * billing_settings.tariff_excess): more than a rounding kopeck above volume × the approved price in
+ * force for the row's month (the provider's own approved price wins over the service-wide one, as
+ * in billing/flags.ts). They wait in the review queue, with the prices and the decision in the
+ * reason, and nothing of them is posted until someone accepts them. Returns how many were held.
+ */
+export async function holdAboveApprovedTariff(trx: Tx, s: Scope, providerId: number): Promise<number> {
+  const held = await sql`
+    with rows as (
+      select r.row_no, sv.service_id, (r.data->>'period')::date as period, (r.data->>'amount')::bigint as amount,
+             (r.data->>'volume')::numeric as volume,
+             round(coalesce((r.data->>'tariff')::numeric, (r.data->>'amount')::numeric / 100 / (r.data->>'volume')::numeric), 4) as price
+        from import_row r
+        join import_match m on m.community_id = r.community_id and m.import_id = r.import_id and m.row_no = r.row_no
+        join service sv on sv.community_id = r.community_id and sv.code = r.service_code
+       where r.community_id = ${s.communityId} and r.import_id = ${s.importId} and m.status = 'matched'
+         and r.data ? 'amount' and r.data ? 'period' and (r.data->>'volume')::numeric > 0),
+    above as (
+      select x.row_no, x.price, ap.price as approved, ap.decision
+        from rows x
+        cross join lateral (
+          select a.price, a.decision from approved_tariff a
+           where a.community_id = ${s.communityId} and a.service_id = x.service_id
+             and (a.provider_id is null or a.provider_id = ${providerId}::bigint)
+             and a.valid_from <= x.period and (a.valid_to is null or a.valid_to >= x.period)
+           order by a.provider_id nulls last, a.valid_from desc limit 1) ap
+       where x.amount > round(x.volume * ap.price * 100) + 1)
+    update import_match m
+       set status = 'review',
+           reason_uk = 'Ціна ' || replace(trim_scale(x.price)::text, '.', ',') || ' ₴ вища за затверджений тариф '
+                       || replace(trim_scale(x.approved)::text, '.', ',') || ' ₴ (' || x.decision || '): чекає рішення',
+           reason_en = 'Price ' || trim_scale(x.price)::text || ' UAH is above the approved tariff '
+                       || trim_scale(x.approved)::text || ' UAH (' || x.decision || '): awaiting a decision',
+           candidates = jsonb_build_array(jsonb_build_object('premiseId', m.premise_id, 'confidence', 1, 'method', 'tariff'))
+      from above x
+     where m.community_id = ${s.communityId} and m.import_id = ${s.importId} and m.row_no = x.row_no`.execute(trx);
+  return Number(held.numAffectedRows ?? 0);
+}

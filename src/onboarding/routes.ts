@@ -142,7 +142,7 @@ async function listImports(db: Parameters<RouteModule>[1]['db'], communityId: nu
   }));
 }
 
-const actorFor = (u: SessionUser) => ({ communityId: u.communityId, userId: u.userId });
+const actorFor = (u: SessionUser) => ({ communityId: u.communityId, userId: u.userId, role: u.role });
 
 export const onboardingRoutes: RouteModule = async (app, ctx) => {
   await app.register(async (scope) => {

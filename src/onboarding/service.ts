@@ -35,6 +35,7 @@ import * as repo from './repo';
 import { timed } from './trace';
 import { serviceResolver } from './service-names';
 import { loadSettings, openPeriodForCorrections } from '../billing/run';
+import { flagTariffMismatches } from '../billing/flags';
 
 export const IMPORT_JOB = 'onboarding.import';
 
@@ -446,8 +447,11 @@ async function matchImport(trx: Parameters<typeof repo.matchAddresses>[0], scope
     default:
       await repo.matchAccounts(trx, scope, providerId!, { service: cp.serviceColumn, account: cp.accountColumn });
   }
-  // Implausible amounts wait for a person, whatever matched them.
-  await repo.holdImplausibleAmounts(trx, scope, settings.kind, (await loadSettings(trx, scope.communityId)).amountBounds);
+  // Implausible amounts wait for a person, whatever matched them; so do charges above the approved
+  // tariff when the community chose to hold them (else they are posted and flagged, see applyImport).
+  const billingSettings = await loadSettings(trx, scope.communityId);
+  await repo.holdImplausibleAmounts(trx, scope, settings.kind, billingSettings.amountBounds);
+  if (settings.kind === 'charges' && billingSettings.tariffExcess === 'hold' && providerId) await repo.holdAboveApprovedTariff(trx, scope, providerId);
 }
 
 
@@ -476,9 +480,13 @@ async function applyImport(
       applied = { accountsCreated: accounts.created, accountsMoved: accounts.moved, reportsChanged: reports, ledgerEntries: ledger };
       break;
     }
-    case 'charges':
+    case 'charges': {
       applied = { ledgerEntries: await repo.postCharges(trx, scope, providerId!) };
+      // What was posted above the approved tariff shows on the city's tariff control at once.
+      const periods = await sql<{ period: string }>`select distinct (data->>'period') as period from import_row where community_id = ${scope.communityId} and import_id = ${scope.importId} and data ? 'period'`.execute(trx);
+      for (const { period } of periods.rows) await flagTariffMismatches(trx, scope.communityId, period);
       break;
+    }
     case 'payments':
       applied = { ledgerEntries: await repo.postPayments(trx, scope, providerId!) };
       break;

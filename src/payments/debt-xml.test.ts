@@ -109,7 +109,7 @@ describe('Debt XML', () => {
       address: 'вул. Соборна, буд. 1, кв. 1',
       payer: 'К***ь О.',
       period: '2026-12-01',
-      lines: [{ serviceCode: 'heating', service: 'Опалення', provider: 'Теплоенерго', providerEdrpou: '03341316', accountNumber: 'Т-1', toPay: 45678, advance: 0 }],
+      lines: [{ serviceCode: 'heating', service: 'Опалення', serviceEn: 'Heating', provider: 'Теплоенерго', providerEdrpou: '03341316', accountNumber: 'Т-1', toPay: 45678, advance: 0 }],
       total: 45678,
       advance: 0,
     });

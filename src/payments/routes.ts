@@ -63,7 +63,7 @@ const debtSchema = z.object({
   address: z.string(),
   payer: z.string().nullable(),
   period: z.string(),
-  lines: z.array(z.object({ serviceCode: z.string(), service: z.string(), provider: z.string(), providerEdrpou: z.string(), accountNumber: z.string(), toPay: z.number(), advance: z.number() })),
+  lines: z.array(z.object({ serviceCode: z.string(), service: z.string(), serviceEn: z.string(), provider: z.string(), providerEdrpou: z.string(), accountNumber: z.string(), toPay: z.number(), advance: z.number() })),
   total: z.number(),
   advance: z.number(),
 });

@@ -45,7 +45,9 @@ function agentActor(communityId: number, login: string, displayName: string): Se
 
 export interface DebtLineView {
   serviceCode: string;
+  /** The service's name in Ukrainian and in English (a page shows the reader's). */
   service: string;
+  serviceEn: string;
   provider: string;
   providerEdrpou: string;
   accountNumber: string;
@@ -120,6 +122,7 @@ export async function findDebt(db: DbOrTx, communityId: number, unifiedAccount: 
     lines: due.lines.map((l) => ({
       serviceCode: l.account.serviceCode,
       service: l.account.serviceUk,
+      serviceEn: l.account.serviceEn,
       provider: l.account.provider,
       providerEdrpou: l.account.providerEdrpou,
       accountNumber: l.account.number,

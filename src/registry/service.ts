@@ -90,31 +90,28 @@ const providerView = (r: repo.ProviderRow): ProviderView => ({
   address: r.address,
 });
 
-/** Checks each given field and returns the columns to write; a bad field is refused by name. */
+/**
+ * Checks each given field and returns the columns to write. Every bad field is reported at once,
+ * by its label (never its internal name): one bad field is refused with its own code and `field`;
+ * several with `invalid_fields` and one issue per field (`issues`, what a form shows beside each).
+ */
 function providerColumns(input: Partial<ProviderInput>): Partial<repo.ProviderFields> {
   const out: Partial<repo.ProviderFields> = {};
+  const problems: Array<{ code: string; field: string; uk: string; en: string; value?: unknown }> = [];
+  if (input.name !== undefined) {
+    const name = input.name.trim();
+    if (!name) problems.push({ code: 'invalid_name', field: 'name', uk: 'Поле «Повна назва» не заповнене', en: 'The field "Full name" is empty' });
+    out.name = name;
+  }
   if (input.edrpou !== undefined) {
     const r = validateEdrpou(input.edrpou);
-    if (!r.ok) {
-      throw invalid(
-        'invalid_edrpou',
-        { uk: `Поле «ЄДРПОУ» (edrpou): ${r.reason.uk}`, en: `Field "EDRPOU" (edrpou): ${r.reason.en}` },
-        { field: 'edrpou', value: input.edrpou },
-      );
-    }
-    out.edrpou = r.value;
+    if (!r.ok) problems.push({ code: 'invalid_edrpou', field: 'edrpou', uk: `Поле «Код ЄДРПОУ»: ${r.reason.uk}`, en: `The field "EDRPOU code": ${r.reason.en}`, value: input.edrpou });
+    else out.edrpou = r.value;
   }
   if (input.iban !== undefined) {
     const r = validateUaIban(input.iban);
-    if (!r.ok) {
-      throw invalid('invalid_iban', { uk: `Поле «IBAN» (iban): ${r.reason.uk}`, en: `Field "IBAN" (iban): ${r.reason.en}` }, { field: 'iban', value: input.iban });
-    }
-    out.iban = r.value;
-  }
-  if (input.name !== undefined) {
-    const name = input.name.trim();
-    if (!name) throw invalid('invalid_name', { uk: 'Поле «Назва» (name) не заповнене', en: 'Field "Name" (name) is empty' }, { field: 'name' });
-    out.name = name;
+    if (!r.ok) problems.push({ code: 'invalid_iban', field: 'iban', uk: `Поле «IBAN»: ${r.reason.uk}`, en: `The field "IBAN": ${r.reason.en}`, value: input.iban });
+    else out.iban = r.value;
   }
   const optional = (v: string | null | undefined) => (v === undefined ? undefined : v === null || v.trim() === '' ? null : v.trim());
   if (input.shortName !== undefined) out.short_name = optional(input.shortName)!;
@@ -123,9 +120,20 @@ function providerColumns(input: Partial<ProviderInput>): Partial<repo.ProviderFi
   if (input.email !== undefined) {
     const email = optional(input.email);
     if (email !== null && email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-      throw invalid('invalid_email', { uk: `Поле «E-mail» (email): «${email}» не схоже на адресу`, en: `Field "E-mail" (email): "${email}" is not an address` }, { field: 'email' });
+      problems.push({ code: 'invalid_email', field: 'email', uk: `Поле «Електронна пошта»: «${email}» не схоже на адресу`, en: `The field "E-mail": "${email}" is not an address` });
     }
     out.email = email!;
+  }
+  if (problems.length === 1) {
+    const [p] = problems;
+    throw invalid(p.code, { uk: p.uk, en: p.en }, { field: p.field, ...(p.value !== undefined ? { value: p.value } : {}) });
+  }
+  if (problems.length > 1) {
+    throw invalid(
+      'invalid_fields',
+      { uk: problems.map((p) => p.uk).join('; '), en: problems.map((p) => p.en).join('; ') },
+      { fields: problems.map((p) => p.field), issues: problems.map((p) => ({ field: p.field, code: p.code, message_uk: p.uk, message_en: p.en })) },
+    );
   }
   return out;
 }
@@ -246,8 +254,8 @@ function serviceColumns(input: Partial<ServiceInput>): Partial<repo.ServiceField
       throw invalid(
         'invalid_service_code',
         {
-          uk: `Поле «Код» (code): «${input.code}» — лише малі латинські літери, цифри та _, починаючи з літери`,
-          en: `Field "Code" (code): "${input.code}" — lower-case Latin letters, digits and _ only, starting with a letter`,
+          uk: `Поле «Код»: «${input.code}» — лише малі латинські літери, цифри та _, починаючи з літери`,
+          en: `The field "Code": "${input.code}" — lower-case Latin letters, digits and _ only, starting with a letter`,
         },
         { field: 'code' },
       );
@@ -257,7 +265,7 @@ function serviceColumns(input: Partial<ServiceInput>): Partial<repo.ServiceField
   const text = (field: 'nameUk' | 'nameEn' | 'unit', column: 'name_uk' | 'name_en' | 'unit', uk: string, en: string) => {
     const v = input[field];
     if (v === undefined) return;
-    if (v.trim() === '') throw invalid(`invalid_${column}`, { uk: `Поле «${uk}» (${field}) не заповнене`, en: `Field "${en}" (${field}) is empty` }, { field });
+    if (v.trim() === '') throw invalid(`invalid_${column}`, { uk: `Поле «${uk}» не заповнене`, en: `The field "${en}" is empty` }, { field });
     out[column] = v.trim();
   };
   text('nameUk', 'name_uk', 'Назва українською', 'Name in Ukrainian');
@@ -503,13 +511,13 @@ export interface CommunityInput {
 /** A new community; the deployment's admin does this once per community, before anything else. */
 export async function createCommunity(db: Db, input: CommunityInput): Promise<{ communityId: number; name: string; katottg: string }> {
   if (!Number.isSafeInteger(input.communityId) || input.communityId <= 0) {
-    throw invalid('invalid_community_id', { uk: `Поле «Номер громади» (id): «${input.communityId}» — не ціле додатне число`, en: `Field "Community id" (id): "${input.communityId}" is not a positive whole number` }, { field: 'id' });
+    throw invalid('invalid_community_id', { uk: `Поле «Номер громади»: «${input.communityId}» — не ціле додатне число`, en: `The field "Community id": "${input.communityId}" is not a positive whole number` }, { field: 'id' });
   }
   const name = input.name.trim();
-  if (!name) throw invalid('invalid_name', { uk: 'Поле «Назва» (name) не заповнене', en: 'Field "Name" (name) is empty' }, { field: 'name' });
+  if (!name) throw invalid('invalid_name', { uk: 'Поле «Назва» не заповнене', en: 'The field "Name" is empty' }, { field: 'name' });
   const katottg = input.katottg.trim().toUpperCase();
   if (!/^UA\d{17}$/.test(katottg)) {
-    throw invalid('invalid_katottg', { uk: `Поле «КАТОТТГ» (katottg): «${input.katottg}» — очікується UA і 17 цифр`, en: `Field "KATOTTG" (katottg): "${input.katottg}" — UA and 17 digits expected` }, { field: 'katottg' });
+    throw invalid('invalid_katottg', { uk: `Поле «КАТОТТГ»: «${input.katottg}» — очікується UA і 17 цифр`, en: `The field "KATOTTG": "${input.katottg}" — UA and 17 digits expected` }, { field: 'katottg' });
   }
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('community').select('community_id').where('community_id', '=', input.communityId).executeTakeFirst();

@@ -89,13 +89,15 @@ export function installErrorHandler(app: FastifyInstance) {
       appError = dbProblem;
     } else if (hasZodFastifySchemaValidationErrors(error)) {
       const issues = error.validation.map((v) => ({ field: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '', message: v.message }));
-      const where = issues.map((i) => i.field).filter(Boolean).join(', ');
+      // The message a person reads names no internal field: `issues` names them for the form,
+      // which shows each beside its field under its own label (web/src/api.ts, labelledMessages).
+      const count = new Set(issues.map((i) => i.field).filter(Boolean)).size;
       appError = new AppError(
         'validation',
         400,
         {
-          uk: `Некоректні дані${where ? ` у полях: ${where}` : ''}`,
-          en: `Invalid input${where ? ` in: ${where}` : ''}`,
+          uk: count > 1 ? `Некоректні дані: перевірте поля (${count})` : count === 1 ? 'Некоректні дані: перевірте поле' : 'Некоректні дані',
+          en: count > 1 ? `Invalid input: check the fields (${count})` : count === 1 ? 'Invalid input: check the field' : 'Invalid input',
         },
         { issues },
       );

@@ -6,7 +6,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import type { AppContext } from '../../src/server/context';
 import { signInAsOperator, startDemoServer, type DemoServer } from './demo-server';
 import { kyivToday, periodOf, prevPeriod } from '../../src/shared/period';
-import { defaultDueDate, loadSettings } from '../../src/billing/run';
+import { loadSettings } from '../../src/billing/run';
 // The billing pages format money with this helper (Intl, «1 234,50 ₴»), so the test does too.
 import { money } from '../../web/src/pages/billing/labels';
 
@@ -14,10 +14,10 @@ import { money } from '../../web/src/pages/billing/labels';
 // totals per service and the outliers, closes the period, and sees an account's card and its
 // premise's unified statement agree with the ledger. Figures come from the database, never typed in.
 //
-// The demo city has no billing history, so `prepare` gives one account a history the way it would
-// have arrived from the previous system: last month (closed) charged 1,00 грн and was partly paid,
-// and a payment came this month. Its charge this month is then far above "usual" (an outlier), it
-// opens with a debt and has a payment in the month — every figure of its statement is non-zero.
+// The demo city starts with last month billed and closed (src/cli/startup.ts). `prepare` gives one
+// cold-water account what makes it worth a look: this month's reading is 4,000 m³ above the last (a
+// typo or a burst pipe), so its charge is far above its usual one (an outlier), and a payment came
+// this month; it opens with last month's bill as its debt — every figure of its statement is non-zero.
 
 const uk = (kopecks: number) => money(kopecks, 'uk-UA');
 /** Browsers and Node may differ in the kind of space they group digits with; compare without it. */
@@ -43,27 +43,22 @@ describe('a billing month in the browser', () => {
   beforeAll(async () => {
     server = await startDemoServer(async (c) => {
       const communityId = c.communityId;
-      account = await c.db
-        .selectFrom('account as a')
-        .innerJoin('service as s', (j) => j.onRef('s.community_id', '=', 'a.community_id').onRef('s.service_id', '=', 'a.service_id'))
-        .where('a.community_id', '=', communityId)
-        .where('s.code', '=', 'intercom')
-        .select(['a.account_id', 'a.premise_id', 'a.number'])
-        .orderBy('a.account_id')
-        .executeTakeFirstOrThrow();
+      const r = await sql<{ account_id: number; premise_id: number; number: string; meter_id: number; last: string }>`
+select a.account_id, a.premise_id, a.number, m.meter_id,
+       (select value1 from meter_reading mr where mr.community_id = m.community_id and mr.meter_id = m.meter_id order by read_on desc, reading_id desc limit 1)::text as last
+  from account a
+  join service s on s.community_id = a.community_id and s.service_id = a.service_id and s.code = 'cold_water'
+  join meter m on m.community_id = a.community_id and m.premise_id = a.premise_id and m.service_id = a.service_id
+ where a.community_id = ${communityId} and a.closed_on is null and m.status = 'active' and m.verified_until > ${kyivToday()}::date
+   and exists (select 1 from ledger_entry le where le.community_id = a.community_id and le.account_id = a.account_id and le.period = ${previous}::date and le.kind = 'charge')
+ order by a.account_id limit 1`.execute(c.db);
+      const row = r.rows[0]!;
+      account = { account_id: row.account_id, premise_id: row.premise_id, number: row.number };
       await c.db
-        .insertInto('ledger_entry')
-        .values([
-          { community_id: communityId, account_id: account.account_id, period: previous, kind: 'charge', amount: 100, source: 'import' },
-          { community_id: communityId, account_id: account.account_id, period: previous, kind: 'payment', amount: -60, source: 'payment' },
-          { community_id: communityId, account_id: account.account_id, period, kind: 'payment', amount: -1500, source: 'payment' },
-        ])
+        .insertInto('meter_reading')
+        .values({ community_id: communityId, meter_id: row.meter_id, read_on: kyivToday(), period, kind: 'regular', value1: String(Number(row.last) + 4000), channel: 'call_centre', status: 'accepted' })
         .execute();
-      const settings = await loadSettings(c.db, communityId);
-      await c.db
-        .insertInto('billing_period')
-        .values({ community_id: communityId, period: previous, status: 'closed', due_date: defaultDueDate(previous, settings.dueDay), closed_at: new Date() })
-        .execute();
+      await c.db.insertInto('ledger_entry').values({ community_id: communityId, account_id: account.account_id, period, kind: 'payment', amount: -1500, source: 'payment' }).execute();
     });
     ({ ctx, browser, baseUrl } = server);
   });
@@ -188,7 +183,9 @@ select a.number, cur.charged, usual.usual
       await page.getByRole('link', { name: account.number, exact: true }).first().click();
       await page.waitForURL(`${baseUrl}/billing/accounts/${account.account_id}`);
       const accountFigures = await ledgerFigures({ accountId: account.account_id });
-      expect(accountFigures.opening).toBe(40);
+      const lastMonth = await ctx.db.selectFrom('ledger_entry').select((eb) => eb.fn.sum<string>('amount').as('sum')).where('account_id', '=', account.account_id).where('period', '<=', previous).executeTakeFirstOrThrow();
+      expect(accountFigures.opening).toBe(Number(lastMonth.sum));
+      expect(accountFigures.opening).toBeGreaterThan(0);
       expect(accountFigures.paid).toBe(-1500);
       expect(accountFigures.charged).toBeGreaterThan(0);
       const cardTable = page.locator('table').filter({ has: page.getByRole('columnheader', { name: 'Сальдо на кінець' }) });

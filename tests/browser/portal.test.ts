@@ -6,7 +6,6 @@ import type { AppContext } from '../../src/server/context';
 import { startDemoServer, type DemoServer } from './demo-server';
 import { amountDue } from '../../src/billing/amount-due';
 import { premiseBalances } from '../../src/billing/statements';
-import { defaultDueDate, loadSettings } from '../../src/billing/run';
 import { formatUah } from '../../src/shared/money';
 import { startSandboxAcquirer, type SandboxAcquirer } from '../../src/payments/sandbox-acquirer';
 import { kyivToday, periodOf, prevPeriod } from '../../src/shared/period';
@@ -19,8 +18,8 @@ import { money } from '../../web/src/pages/billing/labels';
 // balance; then offline: a reading typed is queued and sent on reconnect, once. axe-core on every
 // portal page: no serious or critical violation.
 //
-// The demo city has no billing history, so `prepare` gives one premise last month's charges (a
-// closed period: its bill) and the community a bill design; the sandbox acquirer runs locally.
+// The demo city starts with last month billed and closed (src/cli/startup.ts): a premise's bill for
+// it is what the person reads; `prepare` gives the community a bill design; the sandbox acquirer runs locally.
 
 const uk = (kopecks: number) => money(kopecks, 'uk-UA');
 const squash = (text: string) => text.replace(/[\s\u00a0\u202f\u2007\u2009]+/g, ' ').trim();
@@ -55,14 +54,12 @@ select ua.premise_id, ua.number, m.meter_id, m.serial, (select value1 from meter
  where ua.community_id = ${communityId}
    and not exists (select 1 from user_premise up where up.community_id = ua.community_id and up.premise_id = ua.premise_id)
    and exists (select 1 from meter_reading mr where mr.community_id = m.community_id and mr.meter_id = m.meter_id)
+   and exists (select 1 from account a join ledger_entry le on le.community_id = a.community_id and le.account_id = a.account_id
+                where a.community_id = ua.community_id and a.premise_id = ua.premise_id and le.period = ${previous}::date and le.kind = 'charge')
    and (select count(*) from meter m2 where m2.community_id = m.community_id and m2.premise_id = m.premise_id) = 1
  order by ua.premise_id limit 1`.execute(c.db);
       const row = r.rows[0]!;
       target = { ...row, last: Math.floor(Number(row.last)) };
-      const accounts = await c.db.selectFrom('account').select('account_id').where('community_id', '=', communityId).where('premise_id', '=', target.premise_id).orderBy('account_id').execute();
-      await c.db.insertInto('ledger_entry').values(accounts.slice(0, 3).map((a, i) => ({ community_id: communityId, account_id: a.account_id, period: previous, kind: 'charge' as const, amount: 12_345 + i * 10_000, source: 'import' }))).execute();
-      const settings = await loadSettings(c.db, communityId);
-      await c.db.insertInto('billing_period').values({ community_id: communityId, period: previous, status: 'closed', due_date: defaultDueDate(previous, settings.dueDay), closed_at: new Date() }).execute();
       await c.db.insertInto('bill_design').values({ community_id: communityId, recipient_name: 'КП «Інформаційний центр»', collecting_iban: 'UA213223130000026007233566001', recipient_code: '32855961' }).execute();
       const agent = await c.db.insertInto('payment_agent').values({ community_id: communityId, code: 'sandbox', name: 'Пісочниця еквайра' }).returning('agent_id').executeTakeFirstOrThrow();
       await c.db.insertInto('agent_key').values({ community_id: communityId, agent_id: agent.agent_id, key_id: 'sandbox_public', secret: 'sandbox_private_key_for_tests' }).execute();

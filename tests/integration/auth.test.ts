@@ -215,6 +215,17 @@ describe('sign-in, sessions, CSRF, roles and audit', () => {
     expect(all).toEqual([...all].sort((a, b) => b - a));
     const system = (await app.inject({ method: 'GET', url: '/api/audit?entity=test_entity', headers: admin.headers })).json().items[0];
     expect(system).toMatchObject({ userId: null, before: { a: 1 }, after: { a: 2 } });
+
+    // Filters by action and by day (Kyiv), both ends included; a day that does not exist is refused.
+    const rows = await h.db.selectFrom('audit_log').select(['audit_id', 'action', sql<string>`(at at time zone 'Europe/Kyiv')::date::text`.as('day')]).execute();
+    const today = rows[0].day;
+    const byAction = (await app.inject({ method: 'GET', url: '/api/audit?action=update&limit=200', headers: admin.headers })).json().items;
+    expect(byAction.map((i: any) => i.auditId).sort()).toEqual(rows.filter((r) => r.action === 'update').map((r) => Number(r.audit_id)).sort());
+    const sameDay = (await app.inject({ method: 'GET', url: `/api/audit?from=${today}&to=${today}&limit=200`, headers: admin.headers })).json().items;
+    expect(sameDay).toHaveLength(rows.filter((r) => r.day === today).length);
+    const tomorrow = new Date(Date.parse(`${today}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    expect((await app.inject({ method: 'GET', url: `/api/audit?from=${tomorrow}`, headers: admin.headers })).json().items).toEqual([]);
+    expect((await app.inject({ method: 'GET', url: '/api/audit?from=2026-02-30', headers: admin.headers })).statusCode).toBe(400);
   });
 
   it('signs out: the session row is deleted and the cookie no longer works', async () => {

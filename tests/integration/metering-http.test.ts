@@ -73,10 +73,12 @@ describe('metering over HTTP: every channel, permissions, review queue, the desk
     expect(await h.db.selectFrom('meter_reading').select('reading_id').execute()).toHaveLength(before.length);
   });
 
-  it('zod refuses a malformed request with the field named', async () => {
+  it('zod refuses a malformed request with the field named in its issues (the message a person reads names no internal field)', async () => {
     const res = await post('operator', `/api/metering/meters/${meters[0]}/readings`, { values: [] });
     expect(res.statusCode).toBe(400);
-    expect(res.json().message_en).toContain('values');
+    expect(res.json().issues.map((i: { field: string }) => i.field)).toContain('values');
+    expect(res.json().message_en).not.toContain('values');
+    expect(res.json().message_uk).toBe('Некоректні дані: перевірте поле');
   });
 
   it('a provider uploads a CSV file: only its own meters are taken, each row answered', async () => {
@@ -138,11 +140,14 @@ describe('metering over HTTP: every channel, permissions, review queue, the desk
     expect((await get('operator', '/api/metering/review')).json().items).toEqual([]);
   });
 
-  it('the desk finds a premise by unified number, account number, surname and address', async () => {
+  it('the desk finds a premise by unified number, account number, meter serial, surname and address', async () => {
     await h.db.insertInto('account').values({ community_id: 1, provider_id: w.vodokanalId, premise_id: w.flats[1]!, service_id: w.water, number: 'VK-777', opened_on: '2020-01-01' }).execute();
     const find = async (q: string) => (await get('operator', `/api/metering/lookup?q=${encodeURIComponent(q)}`)).json().map((p: { premiseId: number }) => p.premiseId);
     expect(await find('1000000002')).toEqual([w.flats[2]]);
     expect(await find('VK-777')).toEqual([w.flats[1]]);
+    // A meter's serial, as printed or typed in small letters: the meter's premise (both meters of flat 0 are its).
+    expect(await find('W-2')).toEqual([w.flats[1]]);
+    expect(await find('e-1')).toEqual([w.flats[0]]);
     expect(await find('коваленко')).toEqual([w.flats[0]]);
     expect(await find('Коваленко Петро')).toEqual([w.flats[0]]);
     expect(await find('вул. Соборна 5, кв. 10')).toEqual([w.flats[2]]);

@@ -403,6 +403,19 @@ describe('registry API', () => {
       expect(shortIban.json().message_en).toMatch(/29 characters/);
     });
 
+    it('an empty form is refused for its name, ЄДРПОУ and IBAN at once, each by its label', async () => {
+      const empty = await send(operator, 'POST', '/api/providers', { name: ' ', edrpou: '', iban: '' });
+      expect(empty.statusCode).toBe(422);
+      const body = empty.json();
+      expect(body.code).toBe('invalid_fields');
+      expect(body.issues.map((i: { field: string }) => i.field)).toEqual(['name', 'edrpou', 'iban']);
+      expect(body.issues.map((i: { message_uk: string }) => i.message_uk.match(/^Поле «([^»]+)»/)?.[1])).toEqual(['Повна назва', 'Код ЄДРПОУ', 'IBAN']);
+      // Labels, never the internal names.
+      for (const text of [body.message_uk, body.message_en, ...body.issues.flatMap((i: { message_uk: string; message_en: string }) => [i.message_uk, i.message_en])]) {
+        expect(text).not.toMatch(/\((name|edrpou|iban)\)/);
+      }
+    });
+
     it('creates, changes and deletes a provider, auditing each write with before and after', async () => {
       const created = await send(operator, 'POST', '/api/providers', { ...valid(), iban: valid().iban.replace(/(.{4})/g, '$1 ').toLowerCase() });
       expect(created.statusCode).toBe(201);

@@ -42,20 +42,53 @@ export class ApiError extends Error {
     for (const issue of this.problem.issues ?? []) {
       const field = issue.field ?? issue.path;
       if (!field) continue;
+      // Beside its field a request-validation issue says only that the value is wrong: the field's
+      // label already says which (the server's English words are for API clients).
       errors[field] = {
-        uk: issue.message_uk ?? this.messages.uk,
-        en: issue.message_en ?? issue.message ?? this.messages.en,
+        uk: issue.message_uk ?? 'Некоректне значення',
+        en: issue.message_en ?? 'Invalid value',
       };
     }
     return errors;
   }
 }
 
-/** Anything thrown while calling the API, as a pair of texts a person can read. */
-export function errorMessages(error: unknown): Bilingual {
-  if (error instanceof ApiError) return error.messages;
+/**
+ * Anything thrown while calling the API, as a pair of texts a person can read. Given the form's
+ * labels (by field), a refusal that names fields says which by their labels — «Сума, ₴», never
+ * `amount` — each once, with the field's own reason when the server gave one.
+ */
+export function errorMessages(error: unknown, labels?: Record<string, Bilingual>): Bilingual {
+  if (error instanceof ApiError) return labels ? labelledMessages(error, labels) : error.messages;
   const text = error instanceof Error ? error.message : String(error);
   return { uk: `Сталася помилка: ${text}`, en: `Something went wrong: ${text}` };
+}
+
+/** An ApiError's message with the faulty fields named by their labels (see errorMessages). */
+export function labelledMessages(error: ApiError, labels: Record<string, Bilingual>): Bilingual {
+  // A refusal in the server's own words about one field («Період 2026-11 закрито…») is already a
+  // sentence: only request validation, or per-field issues, need the labels.
+  const perField = (error.problem.issues ?? []).some((i) => i.message_uk || i.message_en);
+  if (error.code !== 'validation' && !perField) return error.messages;
+  const fields = error.fieldErrors();
+  const named = Object.keys(fields).filter((field) => labels[field]);
+  if (named.length === 0) return error.messages;
+  const line = (lang: 'uk' | 'en') =>
+    named
+      .map((field) => {
+        const own = error.problem.issues?.find((i) => (i.field ?? i.path) === field);
+        const reason = lang === 'uk' ? own?.message_uk : own?.message_en;
+        const label = lang === 'uk' ? `«${labels[field].uk}»` : `“${labels[field].en}”`;
+        // The server's own words, when it gave them per field, already name the field.
+        if (reason && reason.includes(labels[field][lang])) return reason;
+        return reason ? `${label}: ${reason}` : label;
+      })
+      .join('; ');
+  const anyReason = named.some((field) => error.problem.issues?.some((i) => (i.field ?? i.path) === field && (i.message_uk || i.message_en)));
+  if (anyReason) return { uk: line('uk'), en: line('en') };
+  return named.length === 1
+    ? { uk: `Перевірте поле ${line('uk')}`, en: `Check the field ${line('en')}` }
+    : { uk: `Перевірте поля: ${line('uk')}`, en: `Check the fields: ${line('en')}` };
 }
 
 let csrfToken: string | null = null;

@@ -35,6 +35,8 @@ import { IconFileImport } from '@tabler/icons-react';
 import { IconCalculator, IconReceipt2, IconScale, IconWallet } from '@tabler/icons-react';
 import { IconGauge, IconListCheck, IconUsers } from '@tabler/icons-react';
 import { UsersPage } from './pages/admin/UsersPage';
+import { AuditPage } from './pages/admin/AuditPage';
+import { IconHistory } from '@tabler/icons-react';
 // Bills (issue 13)
 import { BillDesignPage } from './pages/bills/BillDesignPage';
 import { PrintRunsPage } from './pages/bills/PrintRunsPage';
@@ -90,6 +92,7 @@ export const nav: NavEntry[] = [
   { path: '/bills/ebills', label: { uk: 'Електронні рахунки', en: 'E-bills' }, roles: ['admin', 'operator', 'city'], element: <EbillLogPage />, icon: IconMail },
   { path: '/bills/notices', label: { uk: 'Оголошення на рахунках', en: 'Notices on bills' }, roles: ['admin', 'operator', 'city', 'provider'], element: <NoticesPage />, icon: IconSpeakerphone },
   { path: '/admin/users', label: { uk: 'Користувачі та ролі', en: 'Users and roles' }, roles: ['admin'], element: <UsersPage />, icon: IconUsers },
+  { path: '/admin/audit', label: { uk: 'Журнал дій', en: 'Audit log' }, roles: ['admin', 'city'], element: <AuditPage />, icon: IconHistory },
 ];
 
 /** The entries a role may open, one per path (the first wins). */

@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Alert, Paper, Text } from '@mantine/core';
 import { errorMessages } from '../api';
-import { useT } from '../i18n';
+import { useT, type Bilingual } from '../i18n';
 
 export interface FormMessage {
   color: 'red' | 'green';
@@ -11,9 +11,10 @@ export interface FormMessage {
 /**
  * The state of a small form's submission. `submit` clears the last message and marks the form
  * busy while `action` runs; an error the action throws (the API's) becomes a red message in the
- * reader's language. The action reports its own outcome with `fail` or `succeed`.
+ * reader's language, naming faulty fields by the form's `labels` (never by their internal names).
+ * The action reports its own outcome with `fail` or `succeed`.
  */
-export function useSubmission() {
+export function useSubmission(labels?: Record<string, Bilingual>) {
   const t = useT();
   const [message, setMessage] = useState<FormMessage | null>(null);
   const [saving, setSaving] = useState(false);
@@ -23,7 +24,7 @@ export function useSubmission() {
     try {
       await action();
     } catch (e) {
-      setMessage({ color: 'red', text: t(errorMessages(e)) });
+      setMessage({ color: 'red', text: t(errorMessages(e, labels)) });
     } finally {
       setSaving(false);
     }

@@ -75,7 +75,7 @@ export function PortalPay({ premiseId }: { premiseId: number }) {
                     <Checkbox size="md" label={t({ uk: 'Змінити суми за послугами', en: 'Edit the amounts per service' })} checked={perService} onChange={(e) => setPerService(e.currentTarget.checked)} />
                     {perService ? (
                       premise.lines.map((l) => (
-                        <NumberInput key={l.accountNumber} label={`${l.service} (${l.provider})`} value={amounts[l.serviceCode] ?? 0} onChange={(v) => setAmounts((a) => ({ ...a, [l.serviceCode]: Number(v) || 0 }))} decimalScale={2} decimalSeparator="," min={0} suffix=" ₴" />
+                        <NumberInput key={l.accountNumber} label={`${t({ uk: l.service, en: l.serviceEn })} (${l.provider})`} value={amounts[l.serviceCode] ?? 0} onChange={(v) => setAmounts((a) => ({ ...a, [l.serviceCode]: Number(v) || 0 }))} decimalScale={2} decimalSeparator="," min={0} suffix=" ₴" />
                       ))
                     ) : (
                       <NumberInput label={t({ uk: 'Сума, ₴', en: 'Amount, ₴' })} value={total ?? 0} onChange={(v) => setTotal(Number(v) || 0)} decimalScale={2} decimalSeparator="," />

@@ -68,7 +68,7 @@ export function PortalHome() {
                     {p.lines.map((l) => (
                       <Table.Tr key={l.accountNumber}>
                         <Table.Td>
-                          {l.service}
+                          {t({ uk: l.service, en: l.serviceEn })}
                           <Text fz="sm" c="gray.8">
                             {l.provider}
                           </Text>
@@ -314,7 +314,7 @@ export function PortalBill({ premiseId, period }: { premiseId: number; period: s
             <Table.Tbody>
               {model.services.map((s) => (
                 <Table.Tr key={s.accountId}>
-                  <Table.Td>{s.service}</Table.Td>
+                  <Table.Td>{t({ uk: s.service, en: s.serviceEn })}</Table.Td>
                   <Table.Td ta="right">{fmt(s.charged)}</Table.Td>
                   <Table.Td ta="right">{fmt(s.toPay)}</Table.Td>
                 </Table.Tr>

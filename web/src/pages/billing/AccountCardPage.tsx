@@ -177,11 +177,19 @@ export function AccountCardPage() {
   );
 }
 
+const ADJUSTMENT_LABELS = { amount: { uk: 'Сума, ₴', en: 'Amount, ₴' }, reason: { uk: 'Підстава', en: 'Reason' } };
+const RECALCULATION_LABELS = {
+  period: { uk: 'Період (РРРР-ММ)', en: 'Period (YYYY-MM)' },
+  days: { uk: 'Днів', en: 'Days' },
+  percent: { uk: 'Відсоток зменшення', en: 'Reduction, %' },
+  reason: { uk: 'Підстава', en: 'Reason' },
+};
+
 function AdjustmentForm({ accountId, onSaved }: { accountId: number; onSaved: () => void }) {
   const t = useT();
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
-  const { message, saving, submit, fail, succeed } = useSubmission();
+  const { message, saving, submit, fail, succeed } = useSubmission(ADJUSTMENT_LABELS);
 
   const save = () =>
     submit(async () => {
@@ -197,8 +205,8 @@ function AdjustmentForm({ accountId, onSaved }: { accountId: number; onSaved: ()
   return (
     <FormCard title={t({ uk: 'Коригування (у відкритий період)', en: 'Adjustment (to the open period)' })} onSubmit={save} message={message}>
       <Group align="flex-end">
-        <TextInput w={120} label={t({ uk: 'Сума, ₴', en: 'Amount, ₴' })} placeholder="-15,00" value={amount} onChange={(e) => setAmount(e.currentTarget.value)} />
-        <TextInput style={{ flex: 1 }} label={t({ uk: 'Підстава', en: 'Reason' })} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+        <TextInput w={120} label={t(ADJUSTMENT_LABELS.amount)} placeholder="-15,00" value={amount} onChange={(e) => setAmount(e.currentTarget.value)} />
+        <TextInput style={{ flex: 1 }} label={t(ADJUSTMENT_LABELS.reason)} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
         <Button type="submit" loading={saving}>
           {t({ uk: 'Записати', en: 'Post' })}
         </Button>
@@ -217,16 +225,17 @@ function RecalculationForm({ accountId }: { accountId: number }) {
   const [days, setDays] = useState<number | string>('');
   const [percent, setPercent] = useState<number | string>('');
   const [reason, setReason] = useState('');
-  const { message, saving, submit, fail, succeed } = useSubmission();
+  const { message, saving, submit, fail, succeed } = useSubmission(RECALCULATION_LABELS);
 
   const save = () =>
     submit(async () => {
-      if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 31) {
-        return fail(t({ uk: 'Кількість днів — ціле число від 1 до 31', en: 'Days is a whole number from 1 to 31' }));
-      }
-      if (percent !== '' && (typeof percent !== 'number' || percent <= 0 || percent > 100)) {
-        return fail(t({ uk: 'Відсоток — від 0 до 100 (порожньо — 100 %)', en: 'Percent is between 0 and 100 (empty means 100 %)' }));
-      }
+      // Every problem of the form at once, not one per try.
+      const problems = [
+        typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 31 ? t({ uk: 'Кількість днів — ціле число від 1 до 31', en: 'Days is a whole number from 1 to 31' }) : null,
+        percent !== '' && (typeof percent !== 'number' || percent <= 0 || percent > 100) ? t({ uk: 'Відсоток — від 0 до 100 (порожньо — 100 %)', en: 'Percent is between 0 and 100 (empty means 100 %)' }) : null,
+        reason.trim().length < 3 ? t({ uk: 'Вкажіть підставу (щонайменше 3 символи)', en: 'Give the reason (3 characters at least)' }) : null,
+      ].filter((p): p is string => p !== null);
+      if (problems.length > 0) return fail(problems.join('; '));
       const body = { accountId, period: period.trim(), days, reason: reason.trim(), ...(percent === '' ? {} : { percent: String(percent) }) };
       const res = await api.post<{ requestId: number }>('/billing/recalculations', body);
       succeed(
@@ -243,11 +252,11 @@ function RecalculationForm({ accountId }: { accountId: number }) {
   return (
     <FormCard title={t(TITLE)} onSubmit={save} message={message} mb="md">
       <Group align="flex-start">
-        <TextInput w={200} label={t({ uk: 'Період (РРРР-ММ)', en: 'Period (YYYY-MM)' })} placeholder="2026-11" value={period} onChange={(e) => setPeriod(e.currentTarget.value)} />
-        <NumberInput w={110} label={t({ uk: 'Днів', en: 'Days' })} min={1} max={31} allowDecimal={false} allowNegative={false} value={days} onChange={setDays} />
+        <TextInput w={200} label={t(RECALCULATION_LABELS.period)} placeholder="2026-11" value={period} onChange={(e) => setPeriod(e.currentTarget.value)} />
+        <NumberInput w={110} label={t(RECALCULATION_LABELS.days)} min={1} max={31} allowDecimal={false} allowNegative={false} value={days} onChange={setDays} />
         <NumberInput
           w={220}
-          label={t({ uk: 'Відсоток зменшення', en: 'Reduction, %' })}
+          label={t(RECALCULATION_LABELS.percent)}
           placeholder="100"
           min={0}
           max={100}
@@ -256,7 +265,7 @@ function RecalculationForm({ accountId }: { accountId: number }) {
           value={percent}
           onChange={setPercent}
         />
-        <Textarea style={{ flex: 1 }} minRows={1} autosize label={t({ uk: 'Підстава', en: 'Reason' })} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+        <Textarea style={{ flex: 1 }} minRows={1} autosize label={t(RECALCULATION_LABELS.reason)} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
       </Group>
       <Group justify="flex-end" mt="sm">
         <Button type="submit" loading={saving}>

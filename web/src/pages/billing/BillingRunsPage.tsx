@@ -112,7 +112,9 @@ export function BillingRunsPage() {
                 : t({ uk: 'Ще не розраховано жодного місяця.', en: 'No month has been billed yet.' })}
             </Text>
           ) : (
-            <Table withTableBorder mb="lg">
+            // On a phone the buttons of a row do not fit beside its figures: the table scrolls in its own box.
+            <Table.ScrollContainer minWidth={600} mb="lg">
+            <Table withTableBorder>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t({ uk: 'Період', en: 'Period' })}</Table.Th>
@@ -161,6 +163,7 @@ export function BillingRunsPage() {
                 ))}
               </Table.Tbody>
             </Table>
+            </Table.ScrollContainer>
           )
         }
       </DataState>
@@ -214,12 +217,12 @@ function RunReview({ runId, period }: { runId: number; period: string }) {
       <Title order={3}>{t({ uk: 'Огляд нарахування за {p}', en: 'Review of {p}' }, { p: period.slice(0, 7) })}</Title>
       <DataState state={summary}>
         {(data) => {
-          const byService = new Map<string, { service: string; charged: number; previous: number }>();
+          const byService = new Map<number, { service: string; charged: number; previous: number }>();
           for (const row of data.items) {
-            const s = byService.get(row.service) ?? { service: row.service, charged: 0, previous: 0 };
+            const s = byService.get(row.service_id) ?? { service: t({ uk: row.service, en: row.service_en }), charged: 0, previous: 0 };
             s.charged += row.charged / 100;
             s.previous += row.previous_charged / 100;
-            byService.set(row.service, s);
+            byService.set(row.service_id, s);
           }
           return (
             <>
@@ -261,7 +264,7 @@ function RunReview({ runId, period }: { runId: number; period: string }) {
                       const change = row.previous_charged ? ((row.charged - row.previous_charged) * 100) / row.previous_charged : null;
                       return (
                         <Table.Tr key={`${row.service_id}/${row.provider_id}`}>
-                          <Table.Td>{row.service}</Table.Td>
+                          <Table.Td>{t({ uk: row.service, en: row.service_en })}</Table.Td>
                           <Table.Td>{row.provider}</Table.Td>
                           <Table.Td ta="right">{format.number(row.accounts)}</Table.Td>
                           <Table.Td ta="right">{money(row.charged, format.locale)}</Table.Td>
@@ -294,6 +297,7 @@ function RunReview({ runId, period }: { runId: number; period: string }) {
             {data.items.length === 0 ? (
               <Text c="dimmed">{t({ uk: 'Незвичних нарахувань немає', en: 'No unusual charges' })}</Text>
             ) : (
+              <Table.ScrollContainer minWidth={640}>
               <Table striped>
                 <Table.Thead>
                   <Table.Tr>
@@ -314,7 +318,7 @@ function RunReview({ runId, period }: { runId: number; period: string }) {
                       </Table.Td>
                       <Table.Td>{o.address}</Table.Td>
                       <Table.Td>
-                        {o.service} · {o.provider}
+                        {t({ uk: o.service, en: o.service_en })} · {o.provider}
                       </Table.Td>
                       <Table.Td ta="right">{money(o.charged, format.locale)}</Table.Td>
                       <Table.Td ta="right">{money(o.usual, format.locale)}</Table.Td>
@@ -322,6 +326,7 @@ function RunReview({ runId, period }: { runId: number; period: string }) {
                   ))}
                 </Table.Tbody>
               </Table>
+              </Table.ScrollContainer>
             )}
           </Paper>
         )}

@@ -11,6 +11,12 @@ import { PageHeader } from '../../components/PageHeader';
 import { FormCard, useSubmission } from '../../components/FormCard';
 import type { Premise, PremiseAccount } from '../registry/types';
 import { DayInput } from './DayInput';
+
+/** The problems found (false where none), joined into one message, or null. */
+function allProblems(found: Array<Bilingual | false>): Bilingual | null {
+  const list = found.filter((p): p is Bilingual => p !== false);
+  return list.length ? { uk: list.map((p) => p.uk).join('; '), en: list.map((p) => p.en).join('; ') } : null;
+}
 import { label, money } from './labels';
 
 /** Shapes of GET /billing/premises/:id/support and /persons (src/billing/service.ts). */
@@ -186,18 +192,15 @@ function BenefitForm({ premiseId, persons, accounts, onSaved }: { premiseId: num
   const save = () =>
     submit(async () => {
       const pct = typeof percent === 'number' ? percent : NaN;
-      const problem: Bilingual | null = !personId
-        ? { uk: 'Оберіть особу', en: 'Choose the person' }
-        : category.trim().length < 2
-          ? { uk: 'Вкажіть категорію пільги', en: 'Give the benefit category' }
-          : !(pct > 0 && pct <= 100)
-            ? { uk: 'Відсоток пільги — від 0 до 100', en: 'A benefit percent is between 0 and 100' }
-            : !validFrom
-              ? { uk: 'Вкажіть, з якої дати діє пільга', en: 'Give the date the benefit starts' }
-              : validTo && validTo < validFrom
-                ? { uk: 'Дата закінчення раніша за дату початку', en: 'The end date is before the start date' }
-                : null;
-      if (problem) return fail(t(problem));
+      // Every problem of the form at once, not one per try.
+      const problems = allProblems([
+        !personId && { uk: 'Оберіть особу', en: 'Choose the person' },
+        category.trim().length < 2 && { uk: 'Вкажіть категорію пільги', en: 'Give the benefit category' },
+        !(pct > 0 && pct <= 100) && { uk: 'Відсоток пільги — від 0 до 100', en: 'A benefit percent is between 0 and 100' },
+        !validFrom && { uk: 'Вкажіть, з якої дати діє пільга', en: 'Give the date the benefit starts' },
+        !!validFrom && !!validTo && validTo < validFrom && { uk: 'Дата закінчення раніша за дату початку', en: 'The end date is before the start date' },
+      ]);
+      if (problems) return fail(t(problems));
       await api.post('/billing/benefits', {
         personId: Number(personId),
         premiseId,
@@ -273,16 +276,13 @@ function SubsidyForm({ accounts, accountLabel, onSaved }: { accounts: PremiseAcc
     submit(async () => {
       // Entered in hryvnias, stored in whole kopecks.
       const kopecks = typeof amount === 'number' ? Math.round(amount * 100) : NaN;
-      const problem: Bilingual | null = !accountId
-        ? { uk: 'Оберіть особовий рахунок', en: 'Choose the account' }
-        : !Number.isSafeInteger(kopecks) || kopecks <= 0
-          ? { uk: 'Сума субсидії — додатне число в гривнях, напр. 500,00', en: 'The subsidy is a positive amount in hryvnias, e.g. 500.00' }
-          : !validFrom
-            ? { uk: 'Вкажіть, з якої дати діє субсидія', en: 'Give the date the subsidy starts' }
-            : validTo && validTo < validFrom
-              ? { uk: 'Дата закінчення раніша за дату початку', en: 'The end date is before the start date' }
-              : null;
-      if (problem) return fail(t(problem));
+      const problems = allProblems([
+        !accountId && { uk: 'Оберіть особовий рахунок', en: 'Choose the account' },
+        (!Number.isSafeInteger(kopecks) || kopecks <= 0) && { uk: 'Сума субсидії — додатне число в гривнях, напр. 500,00', en: 'The subsidy is a positive amount in hryvnias, e.g. 500.00' },
+        !validFrom && { uk: 'Вкажіть, з якої дати діє субсидія', en: 'Give the date the subsidy starts' },
+        !!validFrom && !!validTo && validTo < validFrom && { uk: 'Дата закінчення раніша за дату початку', en: 'The end date is before the start date' },
+      ]);
+      if (problems) return fail(t(problems));
       await api.post('/billing/subsidies', { accountId: Number(accountId), monthlyAmount: kopecks, mode, validFrom, validTo });
       notifications.show({ color: 'green', title: t({ uk: 'Субсидію призначено', en: 'Subsidy awarded' }), message: accountLabel(accounts.find((a) => String(a.accountId) === accountId)!) });
       setAmount('');

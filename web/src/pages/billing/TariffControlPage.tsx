@@ -1,7 +1,10 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Radio, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { api, errorMessages } from '../../api';
-import { useFormat, useT } from '../../i18n';
+import { useFormat, useLang, useT } from '../../i18n';
+import { useSession } from '../../session';
+import { FormCard, useSubmission } from '../../components/FormCard';
+import { DayInput } from './DayInput';
 import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
@@ -10,6 +13,7 @@ import { decimal, kyivMonth, money } from './labels';
 interface Approved {
   approved_id: number;
   service: string;
+  service_en: string;
   provider: string | null;
   price: string;
   valid_from: string;
@@ -21,6 +25,7 @@ interface Flag {
   flag_id: number;
   provider: string;
   service: string;
+  service_en: string;
   period: string;
   implied_price: string;
   approved_price: string;
@@ -39,6 +44,9 @@ export function TariffControlPage() {
   // Providers' charges are checked month by month; this month is the one usually asked about.
   const [period, setPeriod] = useState(kyivMonth);
   const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
+  const { user } = useSession();
+  const canRegister = user?.role === 'admin' || user?.role === 'city';
+  const isAdmin = user?.role === 'admin';
 
   async function check() {
     setMessage(null);
@@ -97,7 +105,7 @@ export function TariffControlPage() {
                     <Table.Tr key={f.flag_id}>
                       <Table.Td>{f.period.slice(0, 7)}</Table.Td>
                       <Table.Td>
-                        {f.provider} · {f.service}
+                        {f.provider} · {t({ uk: f.service, en: f.service_en })}
                       </Table.Td>
                       <Table.Td ta="right">{decimal(f.implied_price, format.locale, 2)}</Table.Td>
                       <Table.Td ta="right">{decimal(f.approved_price, format.locale, 2)}</Table.Td>
@@ -116,6 +124,8 @@ export function TariffControlPage() {
           }
         </DataState>
         <Title order={3}>{t({ uk: 'Затверджені тарифи', en: 'Approved tariffs' })}</Title>
+        {canRegister && <ApprovedTariffForm onSaved={approved.reload} />}
+        {isAdmin && <ExcessChoice />}
         <DataState state={approved}>
           {(data) => (
             <Table.ScrollContainer minWidth={640}>
@@ -132,7 +142,7 @@ export function TariffControlPage() {
               <Table.Tbody>
                 {data.items.map((a) => (
                   <Table.Tr key={a.approved_id}>
-                    <Table.Td>{a.service}</Table.Td>
+                    <Table.Td>{t({ uk: a.service, en: a.service_en })}</Table.Td>
                     <Table.Td>{a.provider ?? t({ uk: 'усі', en: 'all' })}</Table.Td>
                     <Table.Td ta="right">{decimal(a.price, format.locale, 2)}</Table.Td>
                     <Table.Td>
@@ -148,5 +158,131 @@ export function TariffControlPage() {
         </DataState>
       </Stack>
     </>
+  );
+}
+
+const APPROVED_LABELS = {
+  serviceId: { uk: 'Послуга', en: 'Service' },
+  providerId: { uk: 'Постачальник (порожньо — усі)', en: 'Provider (empty: all)' },
+  price: { uk: 'Затверджена ціна, ₴ за одиницю', en: 'Approved price, ₴ per unit' },
+  validFrom: { uk: 'Діє з', en: 'In force from' },
+  validTo: { uk: 'Діє до (необов’язково)', en: 'In force to (optional)' },
+  decision: { uk: 'Рішення (номер, дата)', en: 'Decision (number, date)' },
+};
+
+/** The city registers a tariff it approved (POST /billing/approved-tariffs, admin or city). */
+function ApprovedTariffForm({ onSaved }: { onSaved: () => void }) {
+  const t = useT();
+  const lang = useLang();
+  const services = useApiGet<{ items: Array<{ serviceId: number; nameUk: string; nameEn: string }> }>('/services');
+  const providers = useApiGet<{ items: Array<{ providerId: number; name: string }> }>('/providers', { limit: 200 });
+  const [serviceId, setServiceId] = useState<string | null>(null);
+  const [providerId, setProviderId] = useState<string | null>(null);
+  const [price, setPrice] = useState('');
+  const [validFrom, setValidFrom] = useState<string | null>(null);
+  const [validTo, setValidTo] = useState<string | null>(null);
+  const [decision, setDecision] = useState('');
+  const { message, saving, submit, fail, succeed } = useSubmission(APPROVED_LABELS);
+
+  const save = () =>
+    submit(async () => {
+      const decimalPrice = price.trim().replace(/\s/g, '').replace(',', '.');
+      // Every problem of the form at once.
+      const problems = [
+        !serviceId && t({ uk: 'Оберіть послугу', en: 'Choose the service' }),
+        !(Number(decimalPrice) > 0) && t({ uk: 'Ціна — додатне число, напр. 29,988', en: 'The price is a positive number, e.g. 29.988' }),
+        !validFrom && t({ uk: 'Вкажіть, з якої дати діє тариф', en: 'Give the date the tariff is in force from' }),
+        !!validFrom && !!validTo && validTo < validFrom && t({ uk: 'Дата закінчення раніша за дату початку', en: 'The end date is before the start date' }),
+        decision.trim().length < 3 && t({ uk: 'Вкажіть рішення (номер і дату)', en: 'Give the decision (number and date)' }),
+      ].filter((p): p is string => typeof p === 'string');
+      if (problems.length) return fail(problems.join('; '));
+      await api.post('/billing/approved-tariffs', {
+        serviceId: Number(serviceId),
+        providerId: providerId ? Number(providerId) : null,
+        price: decimalPrice,
+        validFrom,
+        validTo,
+        decision: decision.trim(),
+      });
+      succeed(t({ uk: 'Тариф зареєстровано', en: 'Tariff registered' }));
+      setPrice('');
+      setDecision('');
+      onSaved();
+    });
+
+  return (
+    <FormCard title={t({ uk: 'Зареєструвати затверджений тариф', en: 'Register an approved tariff' })} onSubmit={save} message={message}>
+      <Group align="flex-start" wrap="wrap">
+        <Select
+          w={260}
+          label={t(APPROVED_LABELS.serviceId)}
+          data={(services.data?.items ?? []).map((s) => ({ value: String(s.serviceId), label: lang === 'uk' ? s.nameUk : s.nameEn }))}
+          value={serviceId}
+          onChange={setServiceId}
+          searchable
+        />
+        <Select
+          w={260}
+          label={t(APPROVED_LABELS.providerId)}
+          data={(providers.data?.items ?? []).map((p) => ({ value: String(p.providerId), label: p.name }))}
+          value={providerId}
+          onChange={setProviderId}
+          clearable
+          searchable
+        />
+        <TextInput w={200} label={t(APPROVED_LABELS.price)} placeholder="29,988" value={price} onChange={(e) => setPrice(e.currentTarget.value)} />
+        <DayInput w={170} label={t(APPROVED_LABELS.validFrom)} value={validFrom} onChange={setValidFrom} />
+        <DayInput w={190} label={t(APPROVED_LABELS.validTo)} value={validTo} onChange={setValidTo} clearable />
+        <TextInput w={260} label={t(APPROVED_LABELS.decision)} placeholder={t({ uk: '№ 412 від 18.12.2025', en: 'No. 412 of 18.12.2025' })} value={decision} onChange={(e) => setDecision(e.currentTarget.value)} />
+      </Group>
+      <Group justify="flex-end" mt="sm">
+        <Button type="submit" loading={saving}>
+          {t({ uk: 'Зареєструвати', en: 'Register' })}
+        </Button>
+      </Group>
+    </FormCard>
+  );
+}
+
+/** The community's choice for a provider's charge priced above the approved tariff (administrator). */
+function ExcessChoice() {
+  const t = useT();
+  const settings = useApiGet<{ tariffExcess: 'flag' | 'hold' }>('/billing/settings');
+  const [error, setError] = useState<string | null>(null);
+  const choose = async (value: string) => {
+    setError(null);
+    try {
+      await api.put('/billing/settings', { tariffExcess: value });
+      settings.reload();
+    } catch (e) {
+      setError(t(errorMessages(e)));
+    }
+  };
+  return (
+    <Paper withBorder p="md">
+      {settings.data && (
+        <Radio.Group
+          label={t({ uk: 'Нарахування постачальника з ціною понад затверджений тариф', en: "A provider's charge priced above the approved tariff" })}
+          value={settings.data.tariffExcess}
+          onChange={(v) => void choose(v)}
+        >
+          <Stack gap={6} mt={6}>
+            <Radio value="flag" label={t({ uk: 'Провести й позначити', en: 'Post and flag' })} />
+            <Radio value="hold" label={t({ uk: 'Затримати до рішення', en: 'Hold for a decision' })} />
+          </Stack>
+        </Radio.Group>
+      )}
+      <Text size="sm" c="dimmed" mt="xs">
+        {t({
+          uk: 'Затримані рядки чекають у черзі перевірки імпорту й не потрапляють до боргів мешканців, доки їх не прийнято.',
+          en: "Held rows wait in the import's review queue and do not reach residents' debts until accepted.",
+        })}
+      </Text>
+      {error && (
+        <Alert mt="sm" color="red" variant="light">
+          {error}
+        </Alert>
+      )}
+    </Paper>
   );
 }

@@ -7,6 +7,7 @@ import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
 import { CONSUMER_CATEGORY_LABELS, decimal, label, METHOD_LABELS } from './labels';
+import { DayInput } from './DayInput';
 import type { Tariff } from './types';
 
 /** Tariffs per provider and service with their history; operators add a new price from a date. */
@@ -58,7 +59,7 @@ export function TariffsPage() {
                   <Paper key={head.tariff_id} withBorder p="md">
                     <Group justify="space-between" align="flex-start" wrap="nowrap" mb="xs">
                       <div style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
-                        <Title order={4}>{head.service}</Title>
+                        <Title order={4}>{t({ uk: head.service, en: head.service_en })}</Title>
                         <Text c="dimmed" size="sm">
                           {head.provider}
                           {head.consumer_category ? ` · ${t({ uk: 'категорія', en: 'category' })} «${t(label(CONSUMER_CATEGORY_LABELS, head.consumer_category))}»` : ''}
@@ -152,18 +153,17 @@ function NewPriceModal({ base, onClose }: { base: Tariff; onClose: (saved: boole
       });
       onClose(true);
     } catch (e) {
-      if (e instanceof ApiError) {
-        const fields = e.fieldErrors();
-        setFieldErrors(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, t(v)])));
-      }
-      setError(t(errorMessages(e)));
+      // An error beside its field is shown there only (once); the rest above the buttons, by label.
+      const shown = e instanceof ApiError ? Object.entries(e.fieldErrors()).filter(([k]) => k === 'price' || k === 'validFrom') : [];
+      setFieldErrors(Object.fromEntries(shown.map(([k, v]) => [k, t(v)])));
+      setError(shown.length ? null : t(errorMessages(e, { price: { uk: 'Ціна', en: 'Price' }, validFrom: { uk: 'Діє з', en: 'Valid from' }, method: { uk: 'Спосіб нарахування', en: 'Method' } })));
     } finally {
       setSaving(false);
     }
   }
 
   return (
-    <Modal opened onClose={() => onClose(false)} title={`${base.service} — ${base.provider}`}>
+    <Modal opened onClose={() => onClose(false)} title={`${t({ uk: base.service, en: base.service_en })} — ${base.provider}`}>
       <Stack>
         <Select
           label={t({ uk: 'Спосіб нарахування', en: 'Method' })}
@@ -174,13 +174,7 @@ function NewPriceModal({ base, onClose }: { base: Tariff; onClose: (saved: boole
           onChange={(v) => v && setMethod(v)}
         />
         <TextInput label={t({ uk: 'Ціна, ₴ за {unit}', en: 'Price, ₴ per {unit}' }, { unit: base.unit })} value={price} onChange={(e) => setPrice(e.currentTarget.value)} error={fieldErrors.price} />
-        <TextInput
-          label={t({ uk: 'Діє з', en: 'Valid from' })}
-          placeholder="2026-12-01"
-          value={validFrom}
-          onChange={(e) => setValidFrom(e.currentTarget.value)}
-          error={fieldErrors.validFrom}
-        />
+        <DayInput label={t({ uk: 'Діє з', en: 'Valid from' })} value={validFrom || null} onChange={(v) => setValidFrom(v ?? '')} error={fieldErrors.validFrom} />
         {error && <Alert color="red">{error}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={() => onClose(false)}>

@@ -12,6 +12,7 @@ export interface Tariff {
   service_id: number;
   provider: string;
   service: string;
+  service_en: string;
   service_code: string;
   building_id: number | null;
   consumer_category: string | null;

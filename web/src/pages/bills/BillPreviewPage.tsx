@@ -52,7 +52,7 @@ export function BillPreviewPage() {
                 <Table.Tbody>
                   {bill.services.map((s) => (
                     <Table.Tr key={s.accountId}>
-                      <Table.Td>{s.service} · {s.provider.name}</Table.Td>
+                      <Table.Td>{t({ uk: s.service, en: s.serviceEn })} · {s.provider.name}</Table.Td>
                       <Table.Td ta="right">{m(s.charged)}</Table.Td>
                       <Table.Td ta="right">{m(-s.paid)}</Table.Td>
                       <Table.Td ta="right">{m(s.toPay)}</Table.Td>

@@ -127,7 +127,7 @@ function lookupHint(examples: DeskExamples | undefined) {
     return shown.length > 0 ? ` (${shown.join(', ')})` : '';
   };
   return {
-    uk: `Номер єдиного рахунку, особовий рахунок, прізвище або адреса${sample([e.unifiedNumber, e.lastName, e.address])}`,
-    en: `Unified account number, personal account, surname or address${sample([e.unifiedNumber, e.lastName, e.address])}`,
+    uk: `Номер єдиного рахунку, особовий рахунок, номер лічильника, прізвище або адреса${sample([e.unifiedNumber, e.lastName, e.address])}`,
+    en: `Unified account number, personal account, meter serial, surname or address${sample([e.unifiedNumber, e.lastName, e.address])}`,
   };
 }

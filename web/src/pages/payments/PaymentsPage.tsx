@@ -6,6 +6,7 @@ import { api, errorMessages } from '../../api';
 import { DataState } from '../../components/DataState';
 import { useFormat, useLang, useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
+import { DayInput } from '../billing/DayInput';
 import { money } from '../billing/labels';
 
 const CHANNELS = [
@@ -80,7 +81,7 @@ export function PaymentsPage() {
         <Group align="end">
           <TextInput label={t({ uk: 'Єдиний рахунок', en: 'Unified account' })} value={unifiedAccount} onChange={(e) => setUnifiedAccount(e.currentTarget.value)} />
           <TextInput label={t({ uk: 'Транзакція агента', en: "Agent's transaction" })} value={txnId} onChange={(e) => setTxnId(e.currentTarget.value)} />
-          <TextInput label={t({ uk: 'День (РРРР-ММ-ДД)', en: 'Day (YYYY-MM-DD)' })} value={date} onChange={(e) => setDate(e.currentTarget.value)} />
+          <DayInput label={t({ uk: 'День', en: 'Day' })} value={date || null} onChange={(v) => setDate(v ?? '')} clearable />
           <Button onClick={() => setQuery(Object.fromEntries(Object.entries({ unifiedAccount, txnId, date }).filter(([, v]) => v.trim() !== '')))}>{t({ uk: 'Знайти', en: 'Find' })}</Button>
         </Group>
       </Card>

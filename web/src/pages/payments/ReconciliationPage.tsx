@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Badge, Button, FileInput, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, FileInput, Group, Select, Stack, Table, Text } from '@mantine/core';
 import { useFormat, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { useApiGet } from '../../useApiGet';
@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { uploadFile } from '../onboarding/upload';
 import type { AgentView } from '../../../../src/payments/agents';
 import type { listRegistries } from '../../../../src/payments/registry';
+import { DayInput } from '../billing/DayInput';
 import { money } from '../billing/labels';
 
 type RegistryRow = Awaited<ReturnType<typeof listRegistries>>[number];
@@ -64,7 +65,7 @@ export function ReconciliationPage() {
               onChange={setAgentId}
               required
             />
-            <TextInput label={t({ uk: 'Операційний день (РРРР-ММ-ДД)', en: 'Business day (YYYY-MM-DD)' })} value={day} onChange={(e) => setDay(e.currentTarget.value)} required />
+            <DayInput label={t({ uk: 'Операційний день', en: 'Business day' })} value={day || null} onChange={(v) => setDay(v ?? '')} required />
             <FileInput label={t({ uk: 'Файл (DBF або CSV)', en: 'File (DBF or CSV)' })} value={file} onChange={setFile} accept=".dbf,.csv,.txt" required style={{ flexGrow: 1 }} />
             <Button type="submit" loading={upload.saving} disabled={!file || !agentId || !/^\d{4}-\d{2}-\d{2}$/.test(day)}>
               {t({ uk: 'Звірити', en: 'Reconcile' })}

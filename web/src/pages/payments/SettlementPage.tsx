@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Alert, Anchor, Button, Group, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import { api, errorMessages } from '../../api';
 import { useFormat, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { useApiGet } from '../../useApiGet';
 import { PageHeader } from '../../components/PageHeader';
 import { money } from '../billing/labels';
+import { DayInput } from '../billing/DayInput';
 import { addDays, kyivToday } from '../../../../src/shared/period';
 
 interface Registry {
@@ -62,7 +63,7 @@ export function SettlementPage() {
       />
       <Paper withBorder p="md">
         <Group align="flex-end">
-          <TextInput label={t({ uk: 'Операційний день (РРРР-ММ-ДД)', en: 'Business day (YYYY-MM-DD)' })} value={day} onChange={(e) => setDay(e.currentTarget.value)} error={valid ? undefined : t({ uk: 'Дата у вигляді 2026-12-03', en: 'A date such as 2026-12-03' })} />
+          <DayInput label={t({ uk: 'Операційний день', en: 'Business day' })} value={day || null} onChange={(v) => setDay(v ?? '')} />
           {canExport && (
             <Button onClick={() => void form()} loading={busy} disabled={!valid}>
               {t({ uk: 'Сформувати реєстри', en: 'Form the registries' })}

@@ -10,6 +10,7 @@ import { apartmentLabel } from '../../address';
 import { PREMISE_KIND_LABEL } from './labels';
 import type { Premise } from './types';
 import type { Meter } from '../metering/types';
+import { MeterActions } from '../metering/MeterActions';
 
 export function PremisePage() {
   const { id } = useParams();
@@ -175,6 +176,7 @@ function PremiseMeters({ premiseId }: { premiseId: number }) {
                       <Table.Th>{t({ uk: 'Заводський номер', en: 'Serial' })}</Table.Th>
                       <Table.Th>{t({ uk: 'Останній показник', en: 'Last reading' })}</Table.Th>
                       <Table.Th>{t({ uk: 'Повірка до', en: 'Verified until' })}</Table.Th>
+                      {atDesk && <Table.Th>{t({ uk: 'Дії', en: 'Actions' })}</Table.Th>}
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
@@ -193,7 +195,17 @@ function PremiseMeters({ premiseId }: { premiseId: number }) {
                                 {t({ uk: 'прострочено', en: 'overdue' })}
                               </Badge>
                             )}
+                            {m.status === 'removed_for_verification' && (
+                              <Badge color="orange" variant="light">
+                                {t({ uk: 'на повірці', en: 'away for verification' })}
+                              </Badge>
+                            )}
                           </Table.Td>
+                          {atDesk && (
+                            <Table.Td>
+                              <MeterActions meter={m} onChanged={meters.reload} />
+                            </Table.Td>
+                          )}
                         </Table.Tr>
                       );
                     })}
