@@ -371,11 +371,13 @@ interface SealState {
   again: boolean;
 }
 const sealStates = new WeakMap<Db, Map<number, SealState>>();
+/** How long a seal waits for more payments to seal with it. */
+const SEAL_DELAY_MS = 20;
 
 /**
  * Seals the community's committed payments soon, in the background: one seal runs at a time per
- * database and community, and the payments committed while it runs are sealed by the next one,
- * together. A seal that fails (the server going away) leaves its payments for the next seal;
+ * database and community, `SEAL_DELAY_MS` after the first payment that wants it, and the payments
+ * committed while it waits or runs are sealed with it or by the next one, together. A seal that fails (the server going away) leaves its payments for the next seal;
  * `verifyPaymentsChain` seals everything before it reads.
  */
 export function scheduleSeal(db: Db, communityId: number): void {
@@ -390,6 +392,8 @@ export function scheduleSeal(db: Db, communityId: number): void {
   const s = state;
   s.running = (async () => {
     do {
+      // A short wait gathers the payments committing meanwhile into the same seal.
+      await new Promise((resolve) => setTimeout(resolve, SEAL_DELAY_MS));
       s.again = false;
       try {
         await sealChain(db, communityId);
