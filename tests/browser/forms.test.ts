@@ -63,13 +63,18 @@ select a.account_id, a.premise_id from account a
       expect(said).toContain('Кількість днів');
       expect(said).toContain('підставу');
 
-      // The server's refusal of a field is said with the form's label, not the field's name.
+      // The server's own sentence about a field names no internal field.
       await form.getByLabel('Днів').fill('3');
       await form.getByLabel('Підстава').fill('Аварія на мережі');
       await form.getByLabel('Період (РРРР-ММ)').fill('не місяць');
       await form.getByRole('button', { name: 'Подати заявку' }).click();
-      await expect.poll(() => alert.innerText()).toContain('«Період (РРРР-ММ)»');
+      await expect.poll(() => alert.innerText()).toContain('«не місяць» — не період');
       expect(await alert.innerText()).not.toMatch(/\bperiod\b/);
+      // A request the server's schema refuses (a reason over 500 characters) is said with the form's label.
+      await form.getByLabel('Період (РРРР-ММ)').fill(new Date().toISOString().slice(0, 7));
+      await form.getByLabel('Підстава').fill('а'.repeat(501));
+      await form.getByRole('button', { name: 'Подати заявку' }).click();
+      await expect.poll(() => alert.innerText()).toBe('Перевірте поле «Підстава»');
 
       await page.goto(`${baseUrl}/billing/premises/${target.premise_id}/support`);
       const benefit = page.getByRole('form', { name: 'Надати пільгу' });

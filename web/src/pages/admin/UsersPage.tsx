@@ -11,6 +11,14 @@ import { useSession, type Role } from '../../session';
 import type { Provider } from '../registry/types';
 import type { User } from './types';
 
+/** The user forms' fields by their labels: a refusal names them so. */
+const USER_LABELS = {
+  login: { uk: 'Логін', en: 'Login' },
+  displayName: { uk: 'Ім’я', en: 'Name' },
+  role: { uk: 'Роль', en: 'Role' },
+  providerId: { uk: 'Постачальник', en: 'Provider' },
+};
+
 /** Staff roles an administrator hands out here (residents come from the portal's own sign-up). */
 const ROLES: Role[] = ['admin', 'operator', 'city', 'provider'];
 
@@ -80,7 +88,7 @@ type Option = { value: string; label: string };
 
 function AddUser({ roles, providers, onAdded }: { roles: Option[]; providers: Option[]; onAdded: (issued: Issued) => void }) {
   const t = useT();
-  const form = useSubmission();
+  const form = useSubmission(USER_LABELS);
   const [login, setLogin] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState<string | null>('operator');
@@ -128,7 +136,7 @@ function UserRow({ user, roles, providers, onChanged, onIssued }: { user: User; 
   const t = useT();
   const format = useFormat();
   const session = useSession();
-  const form = useSubmission();
+  const form = useSubmission(USER_LABELS);
   const [role, setRole] = useState<string>(user.role);
   const [providerId, setProviderId] = useState<string | null>(user.providerId === null ? null : String(user.providerId));
   const changed = role !== user.role || (role === 'provider' && providerId !== (user.providerId === null ? null : String(user.providerId)));

@@ -29,7 +29,13 @@ export function NoticesPage() {
   const [to, setTo] = useState(kyivMonth());
   const [textUk, setTextUk] = useState('');
   const [textEn, setTextEn] = useState('');
-  const adding = useSubmission();
+  const adding = useSubmission({
+    providerId: { uk: 'Чиє', en: 'Whose' },
+    periodFrom: { uk: 'З місяця (РРРР-ММ)', en: 'From month (YYYY-MM)' },
+    periodTo: { uk: 'До місяця (РРРР-ММ)', en: 'To month (YYYY-MM)' },
+    textUk: { uk: 'Текст українською', en: 'Text in Ukrainian' },
+    textEn: { uk: 'Текст англійською', en: 'Text in English' },
+  });
   const canWrite = user?.role === 'admin' || user?.role === 'operator' || user?.role === 'provider';
 
   const add = () =>

@@ -23,7 +23,11 @@ export function AgentsPage() {
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
   const [limitUah, setLimitUah] = useState<number | string>(14999);
-  const created = useSubmission();
+  const created = useSubmission({
+    code: { uk: 'Код (латиниця)', en: 'Code (Latin)' },
+    name: { uk: 'Назва', en: 'Name' },
+    maxAmount: { uk: 'Ліміт платежу, грн', en: 'Payment limit, UAH' },
+  });
   const [secret, setSecret] = useState<{ agent: string; keyId: string; secret: string } | null>(null);
   const [keyError, setKeyError] = useState<string | null>(null);
 
