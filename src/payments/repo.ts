@@ -149,15 +149,8 @@ export function maskedNameSql(last: RawBuilder<unknown>, first: RawBuilder<unkno
               else left(${last}, 1) || '***' || right(${last}, 1) || ' ' || left(${first}, 1) || '.' end`;
 }
 
-/** What the one-statement pay (`payAtOnce`) answers. */
-export interface PayAtOnce {
-  nonce_new: boolean | null;
-  key_ok: boolean | null;
-  max_amount: number;
-  existing_id: number | null;
-  existing_hash: string | null;
-  premise_id: number | null;
-  unified_account: string | null;
+/** What the one-statement pay (`payAtOnce`) answers: the lookup's checks, and what it posted. */
+export interface PayAtOnce extends Pick<PayLookup, 'nonce_new' | 'key_ok' | 'max_amount' | 'existing_id' | 'existing_hash' | 'premise_id' | 'unified_account'> {
   has_accounts: boolean;
   payment_id: number | null;
   parts: Array<{ accountId: number; amount: number; serviceCode: string; serviceUk: string; provider: string; number: string }> | null;

@@ -7,19 +7,9 @@ import { PageHeader } from '../../components/PageHeader';
 import { useSession } from '../../session';
 import { DayInput } from '../billing/DayInput';
 import { AUDIT_ACTIONS, AUDIT_ENTITIES, changedFields } from './audit-labels';
+import type { AuditEntry } from '../../../../src/auth/service';
 import type { User } from './types';
 
-interface AuditEntry {
-  auditId: number;
-  at: string;
-  userId: number | null;
-  userLogin: string | null;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  before: unknown;
-  after: unknown;
-}
 
 /** The audit log (admin, city), newest first, filtered by what, which action, who and which days. */
 export function AuditPage() {
