@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allocate, largestRemainder, type DebtLine } from './allocate';
+import { allocate, largestRemainder, largestRemainderBig, type DebtLine } from './allocate';
 
 const lines = (...owed: Array<[number, string, number]>): DebtLine[] => owed.map(([accountId, serviceCode, toPay]) => ({ accountId, serviceCode, toPay }));
 const parts = (r: ReturnType<typeof allocate>) => {
@@ -94,5 +94,17 @@ describe('allocate', () => {
 
   it('largestRemainder handles amounts whose products pass 2^53', () => {
     expect(largestRemainder(9_000_000_000_000, [3_000_000_000_000, 6_000_000_000_000])).toEqual([3_000_000_000_000, 6_000_000_000_000]);
+  });
+
+  it('largestRemainder in numbers gives the BigInt split, up to and past the 2^53 boundary', () => {
+    // Amounts and weights around the fast path's limit (amount × weight ≤ 2^53 − 1), and ordinary ones.
+    const weight = fc.oneof(fc.integer({ min: 0, max: 200_000_000 }), fc.integer({ min: 0, max: 2 ** 26 }), fc.constantFrom(0, 1, 2 ** 26, 2 ** 27 - 1));
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: 1, max: 2_000_000_000 }), fc.integer({ min: 2 ** 25, max: 2 ** 27 })), fc.array(weight, { minLength: 1, maxLength: 9 }), (amount, weights) => {
+        fc.pre(weights.some((w) => w > 0));
+        expect(largestRemainder(amount, weights)).toEqual(largestRemainderBig(amount, weights));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

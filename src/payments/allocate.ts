@@ -42,19 +42,44 @@ export type AllocationResult =
 
 /** Splits `amount` over `weights` (≥ 0, not all zero) by largest remainder; ties to the lower index. */
 export function largestRemainder(amount: Kopecks, weights: readonly number[]): Kopecks[] {
+  let total = 0;
+  let heaviest = 0;
+  for (const w of weights) {
+    total += w;
+    if (w > heaviest) heaviest = w;
+  }
+  if (total <= 0) throw new RangeError('largestRemainder needs a positive total weight');
+  // Every product amount × weight fits in a double's 53 bits: the same split in exact integer
+  // arithmetic on numbers (x % total is exact, and (x − x % total) / total divides exactly), at a
+  // fraction of BigInt's cost. Otherwise BigInt.
+  if (Number.isSafeInteger(total) && amount * heaviest <= Number.MAX_SAFE_INTEGER) return splitByRemainders(amount, weights.map((w) => {
+    const product = amount * w;
+    const remainder = product % total;
+    return { share: (product - remainder) / total, remainder };
+  }));
+  return largestRemainderBig(amount, weights);
+}
+
+/** `largestRemainder` in BigInt, for any amount and weights (and the reference of the fast path's test). */
+export function largestRemainderBig(amount: Kopecks, weights: readonly number[]): Kopecks[] {
   const total = weights.reduce((s, w) => s + BigInt(w), 0n);
   if (total <= 0n) throw new RangeError('largestRemainder needs a positive total weight');
   const big = BigInt(amount);
-  const shares = weights.map((w) => (big * BigInt(w)) / total);
-  const remainders = weights.map((w, i) => ({ i, r: (big * BigInt(w)) % total }));
-  let left = Number(big - shares.reduce((s, x) => s + x, 0n));
-  remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
-  for (const { i } of remainders) {
+  return splitByRemainders(amount, weights.map((w) => ({ share: Number((big * BigInt(w)) / total), remainder: (big * BigInt(w)) % total })));
+}
+
+/** Floors plus the kopecks left, one each to the largest remainders (ties to the lower index). */
+function splitByRemainders<R extends number | bigint>(amount: Kopecks, exact: ReadonlyArray<{ share: number; remainder: R }>): Kopecks[] {
+  const shares = exact.map((x) => x.share);
+  let left = amount - shares.reduce((s, x) => s + x, 0);
+  const order = exact.map((x, i) => ({ i, r: x.remainder }));
+  order.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+  for (const { i } of order) {
     if (left === 0) break;
-    shares[i]! += 1n;
+    shares[i]! += 1;
     left--;
   }
-  return shares.map(Number);
+  return shares;
 }
 
 /** Splits a positive payment over the household's debt lines by the rules above. */

@@ -10,10 +10,12 @@
  *      accounts), so a bad row refuses the file with nothing posted;
  *   3. the missing rows are allocated in file order with `allocate` (allocate.ts: largest
  *      remainder, to the kopeck) over balances loaded once and carried forward in memory, exactly
- *      as successive `pay` calls would see them; per chunk of rows, in one transaction holding the
- *      chain head, the payments (already sealed into the hash chain as `sealChain` would seal
- *      them: `canonicalPayment`, `chainHash`), their ledger entries (kind `payment`, in the open
- *      period) and their `payment_allocation` rows are written with COPY;
+ *      as successive `pay` calls would see them; per chunk of rows, in one transaction, their
+ *      ledger entries (kind `payment`, in the open period), then — holding the chain head — the
+ *      payments (already sealed into the hash chain as `sealChain` would seal them:
+ *      `canonicalPayment`, `chainHash`) and their `payment_allocation` rows are written with COPY.
+ *      Two chunks are written at once on two connections: one writes its ledger entries while the
+ *      one before it holds the head; they commit in file order;
  *   4. the agent's API payments of the day that the file lacks are found in SQL.
  * A run killed mid-way leaves whole chunks committed; run again, their rows are "already posted"
  * and the balances are read afresh, so each row is posted exactly once.
@@ -219,11 +221,11 @@ export async function importAgentRegistryBulk(
     let prepareMs = 0;
     let writeMs = 0;
     const part: Record<string, number> = {};
-    let t1 = 0;
-    const step = (name: string) => {
+    /** Adds the time since `since` to the phase `name`; the next phase starts now. */
+    const stepper = (since: number) => (name: string) => {
       const now = performance.now();
-      part[name] = (part[name] ?? 0) + (now - t1);
-      t1 = now;
+      part[name] = (part[name] ?? 0) + (now - since);
+      since = now;
     };
     type ChunkRow = { row_no: number; txn_id: string; unified: string; amount: number; premise_id: number };
     const fetchChunk = async () => {
@@ -284,14 +286,22 @@ export async function importAgentRegistryBulk(
       return { count: payments.length, lines, texts, entryLines: entries.map((x) => x.line), allocationLines };
     };
 
-    /** One chunk in one transaction holding the chain head: sealed payments, ledger entries, allocations. */
-    const write = async (p: Awaited<ReturnType<typeof prepare>>) => {
+    /**
+     * One chunk in one transaction on its own connection: first its ledger entries, which need
+     * nothing of the chain (so they are written while the chunk before still holds the head); then,
+     * once the chunk before has committed, the chain head, the sealed payments, the allocations.
+     */
+    const write = async (conn: pg.Client, p: Awaited<ReturnType<typeof prepare>>, before: Promise<void>) => {
       const t0 = performance.now();
-      t1 = t0;
-      await client.query('begin');
+      const step = stepper(t0);
+      await conn.query('begin');
       try {
-        await client.query('insert into payment_chain_head (community_id, seq, hash) values ($1, 0, $2) on conflict do nothing', [c, GENESIS_HASH]);
-        const head = (await client.query<{ seq: string; hash: string }>('select seq, hash from payment_chain_head where community_id = $1 for update', [c])).rows[0]!;
+        await copyLines(conn, 'copy ledger_entry (community_id, entry_id, account_id, period, kind, amount, source, reason) from stdin', p.entryLines);
+        step('copy_ledger');
+        await before;
+        step('wait');
+        await conn.query('insert into payment_chain_head (community_id, seq, hash) values ($1, 0, $2) on conflict do nothing', [c, GENESIS_HASH]);
+        const head = (await conn.query<{ seq: string; hash: string }>('select seq, hash from payment_chain_head where community_id = $1 for update', [c])).rows[0]!;
         step('head');
         let seq = Number(head.seq);
         let hash = head.hash;
@@ -304,52 +314,61 @@ export async function importAgentRegistryBulk(
         step('chain');
         // The receipt codes are random (48 bits); on the rare clash with one already given, draw again.
         for (let attempt = 1; ; attempt++) {
-          await client.query('savepoint codes');
+          await conn.query('savepoint codes');
           try {
+            const random = randomBytes(6 * p.lines.length).toString('hex');
             await copyLines(
-              client,
+              conn,
               'copy payment (community_id, payment_id, agent_id, channel, txn_id, request_hash, premise_id, amount, reference, payer, paid_at, business_date, period, status, verify_code, chain_seq, prev_hash, hash) from stdin',
-              p.lines.map((line, i) => `${line}${verificationCode(randomBytes(6).toString('hex'))}${sealed[i]}`),
+              p.lines.map((line, i) => `${line}${verificationCode(random.slice(12 * i, 12 * i + 12))}${sealed[i]}`),
             );
-            await client.query('release savepoint codes');
+            await conn.query('release savepoint codes');
             break;
           } catch (err) {
-            await client.query('rollback to savepoint codes');
+            await conn.query('rollback to savepoint codes');
             if (attempt >= 5 || (err as { constraint?: string }).constraint !== 'payment_verify_code_key') throw err;
           }
         }
         step('copy_payment');
-        await copyLines(client, 'copy ledger_entry (community_id, entry_id, account_id, period, kind, amount, source, reason) from stdin', p.entryLines);
-        step('copy_ledger');
-        await copyLines(client, 'copy payment_allocation (community_id, payment_id, account_id, amount, entry_id) from stdin', p.allocationLines);
-        await client.query('update payment_chain_head set seq = $2, hash = $3 where community_id = $1', [c, seq, hash]);
+        await copyLines(conn, 'copy payment_allocation (community_id, payment_id, account_id, amount, entry_id) from stdin', p.allocationLines);
+        await conn.query('update payment_chain_head set seq = $2, hash = $3 where community_id = $1', [c, seq, hash]);
         step('copy_allocation');
-        await client.query('commit');
+        await conn.query('commit');
         step('commit');
       } catch (err) {
-        await client.query('rollback').catch(() => undefined);
+        await conn.query('rollback').catch(() => undefined);
         throw err;
       }
       writeMs += performance.now() - t0;
     };
 
-    // Chunk n is written while chunk n + 1 is prepared.
+    // Chunk n is prepared while the two before it are written, on two connections of their own,
+    // committing in file order.
     const ids = new pg.Client({ connectionString: url });
-    await ids.connect();
+    const writers = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })];
+    await Promise.all([ids, ...writers].map((x) => x.connect()));
     const loopStarted = performance.now();
+    const inFlight: Array<Promise<void>> = [];
     try {
-      const first = await fetchChunk();
-      let ready = first.length ? await prepare(first) : null;
-      while (ready) {
-        const nextRows = await fetchChunk();
-        const [written, next] = await Promise.allSettled([write(ready), nextRows.length ? prepare(nextRows) : Promise.resolve(null)]);
-        if (written.status === 'rejected') throw written.reason;
-        if (next.status === 'rejected') throw next.reason;
-        posted += ready.count;
-        ready = next.value;
+      let committed: Promise<void> = Promise.resolve();
+      for (let n = 0; ; n++) {
+        const rows = await fetchChunk();
+        if (rows.length === 0) break;
+        const ready = await prepare(rows);
+        if (inFlight.length === writers.length) await inFlight.shift();
+        committed = write(writers[n % writers.length]!, ready, committed);
+        const count = ready.count;
+        const done = committed.then(() => void (posted += count));
+        done.catch(() => undefined); // marked handled now; awaited (and thrown) below
+        inFlight.push(done);
       }
+      await Promise.all(inFlight);
+    } catch (err) {
+      // Let the writes still running end (each rolls back once the one before it failed) before the connections close.
+      await Promise.allSettled(inFlight);
+      throw err;
     } finally {
-      await ids.end();
+      await Promise.all([ids, ...writers].map((x) => x.end()));
     }
     timings.post = Math.round(performance.now() - loopStarted) / 1000;
     timings.prepare = Math.round(prepareMs) / 1000;
