@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../db/index';
-import type { SessionUser } from '../server/context';
+import type { Role, SessionUser } from '../server/context';
 import { forbidden, invalid, notFound } from '../shared/errors';
 import { requireRole, STAFF } from '../server/access';
 import type { FileKind } from './profile';
@@ -36,9 +36,15 @@ export function visibleProvider(actor: SessionUser): number | null {
   return actor.role === 'provider' ? actor.providerId : null;
 }
 
-/** Refuses an import another provider sent (a provider user), or one that does not exist. */
-export async function assertImportAccess(db: DbOrTx, actor: SessionUser, importId: number, write: boolean): Promise<void> {
-  requireRole(actor, ...(write ? IMPORT_WRITERS : IMPORT_READERS));
+/**
+ * Who decides rows of an import's review queue: the writers, and the city, which decides only the
+ * rows held for a price above its approved tariff (queue.ts enforces which rows each may decide).
+ */
+export const QUEUE_DECIDERS = [...IMPORT_WRITERS, 'city'] as const;
+
+/** Refuses a role not in `who`, an import another provider sent (a provider user), or one that does not exist. */
+export async function assertImportAccess(db: DbOrTx, actor: SessionUser, importId: number, who: readonly Role[]): Promise<void> {
+  requireRole(actor, ...who);
   const row = await db.selectFrom('data_import').select('provider_id').where('community_id', '=', actor.communityId).where('import_id', '=', importId).executeTakeFirst();
   if (!row) throw notFound({ uk: `Імпорт №${importId}`, en: `Import #${importId}` });
   if (actor.role === 'provider' && row.provider_id !== actor.providerId) throw forbidden();

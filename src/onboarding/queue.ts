@@ -27,8 +27,31 @@ export interface QueueItem {
   candidates: Array<{ premiseId: number; confidence: number; method: string; address: string; unifiedAccount: string | null }>;
 }
 
-/** Who decides; `role` matters for rows held above the approved tariff (only an administrator accepts them). */
+/** Who decides; `role` matters for rows held above the approved tariff (see tariffDecision). */
 type Actor = { communityId: number; userId: number | null; role?: string };
+
+/** Whether a queue row is a charge held above the approved tariff (holdAboveApprovedTariff marks it so). */
+const heldForTariff = (candidates: unknown) => (candidates as Array<{ method?: string }> | null)?.[0]?.method === 'tariff';
+
+/**
+ * A charge held above the approved tariff is the community's decision: the city or an administrator
+ * accepts it, not the desk nor the provider. The city decides only such rows (matching addresses
+ * is the desk's work); rejecting a held row, anyone of the queue may.
+ */
+function assertMayDecide(actor: Actor, rowNo: number, held: boolean, decision: 'accept' | 'reject') {
+  if (held && decision === 'accept' && actor.role !== 'admin' && actor.role !== 'city') {
+    throw forbidden({
+      uk: `Рядок ${rowNo} затримано через ціну понад затверджений тариф: прийняти його може лише міська рада або адміністратор`,
+      en: `Row ${rowNo} is held for a price above the approved tariff: only the city or an administrator may accept it`,
+    });
+  }
+  if (!held && actor.role === 'city') {
+    throw forbidden({
+      uk: `Рядок ${rowNo} чекає зіставлення адреси: це вирішує оператор, а не міська рада`,
+      en: `Row ${rowNo} awaits an address match: the desk decides it, not the city`,
+    });
+  }
+}
 
 async function importOf(db: Db | Tx, communityId: number, importId: number) {
   const imp = await repo.findImport(db, communityId, importId);
@@ -36,28 +59,60 @@ async function importOf(db: Db | Tx, communityId: number, importId: number) {
   return imp;
 }
 
+type OpenRow = {
+  row_no: number;
+  status: 'review' | 'new';
+  address_raw: string | null;
+  account_number: string | null;
+  data: Record<string, unknown>;
+  reason_uk: string | null;
+  reason_en: string | null;
+  confidence: number | null;
+  candidates: Array<{ premiseId: number; confidence: number; method: string }> | null;
+};
+const OPEN_ROW_COLUMNS = sql`m.row_no, m.status, r.address_raw, r.account_number, r.data, m.reason_uk, m.reason_en, m.confidence, m.candidates`;
+
 /** Open queue rows of an import in row order, with each candidate's printed address. */
 export async function listQueue(db: Db, communityId: number, importId: number, afterRow = 0, limit = 50): Promise<QueueItem[]> {
   const imp = await importOf(db, communityId, importId);
-  const specs = new Map((KIND_FIELDS[imp.kind as FileKind] ?? []).map((f) => [f.name, f]));
-  const rows = await sql<{
-    row_no: number;
-    status: 'review' | 'new';
-    address_raw: string | null;
-    account_number: string | null;
-    data: Record<string, unknown>;
-    reason_uk: string | null;
-    reason_en: string | null;
-    confidence: number | null;
-    candidates: Array<{ premiseId: number; confidence: number; method: string }> | null;
-  }>`
-    select m.row_no, m.status, r.address_raw, r.account_number, r.data, m.reason_uk, m.reason_en, m.confidence, m.candidates
+  const rows = await sql<OpenRow>`
+    select ${OPEN_ROW_COLUMNS}
       from import_match m
       join import_row r on r.community_id = m.community_id and r.import_id = m.import_id and r.row_no = m.row_no
      where m.community_id = ${communityId} and m.import_id = ${importId} and m.status in ('review', 'new') and m.resolution is null
        and m.row_no > ${afterRow}
      order by m.row_no limit ${limit}`.execute(db);
-  const ids = [...new Set(rows.rows.flatMap((r) => (r.candidates ?? []).map((c) => c.premiseId)))];
+  return describeRows(db, communityId, imp.kind as FileKind, rows.rows);
+}
+
+/** A charge held above the approved tariff, with the import and provider it came from. */
+export type TariffHold = QueueItem & { importId: number; fileName: string; providerName: string | null; importedAt: string };
+
+/**
+ * Every open row, in every applied import of the community, held for a price above the approved
+ * tariff (holdAboveApprovedTariff): what waits for the city's decision, oldest first.
+ */
+export async function listTariffHolds(db: Db, communityId: number, limit = 200): Promise<TariffHold[]> {
+  const rows = await sql<OpenRow & { import_id: number; file_name: string; provider_name: string | null; created_at: Date }>`
+    select ${OPEN_ROW_COLUMNS}, i.import_id, i.file_name, pr.name as provider_name, i.created_at
+      from import_match m
+      join import_row r on r.community_id = m.community_id and r.import_id = m.import_id and r.row_no = m.row_no
+      join data_import i on i.community_id = m.community_id and i.import_id = m.import_id
+      left join provider pr on pr.community_id = i.community_id and pr.provider_id = i.provider_id
+     where m.community_id = ${communityId} and m.status = 'review' and m.resolution is null
+       and m.candidates -> 0 ->> 'method' = 'tariff' and i.dry_run = false
+     order by i.import_id, m.row_no limit ${limit}`.execute(db);
+  const items = await describeRows(db, communityId, 'charges', rows.rows);
+  return items.map((item, i) => {
+    const r = rows.rows[i]!;
+    return { ...item, importId: r.import_id, fileName: r.file_name, providerName: r.provider_name, importedAt: new Date(r.created_at).toISOString() };
+  });
+}
+
+/** Queue rows as a person reads them: the row's fields by their labels, each candidate's printed address. */
+async function describeRows(db: Db, communityId: number, kind: FileKind, rows: OpenRow[]): Promise<QueueItem[]> {
+  const specs = new Map((KIND_FIELDS[kind] ?? []).map((f) => [f.name, f]));
+  const ids = [...new Set(rows.flatMap((r) => (r.candidates ?? []).map((c) => c.premiseId)))];
   const addresses = new Map<number, { address: string; unified: string | null }>();
   if (ids.length) {
     const found = await sql<{ premise_id: number; address: string; unified: string | null }>`
@@ -69,7 +124,7 @@ export async function listQueue(db: Db, communityId: number, importId: number, a
        where p.community_id = ${communityId} and p.premise_id = any(${ids}::bigint[])`.execute(db);
     for (const f of found.rows) addresses.set(f.premise_id, { address: f.address, unified: f.unified });
   }
-  return rows.rows.map((r) => ({
+  return rows.map((r) => ({
     rowNo: r.row_no,
     status: r.status,
     addressRaw: r.address_raw,
@@ -158,13 +213,7 @@ async function acceptInTransaction(
     for (const d of decisions) {
       const row = byRow.get(d.rowNo);
       if (!row) throw invalid('row_not_in_queue', { uk: `Рядка ${d.rowNo} немає в черзі перевірки`, en: `Row ${d.rowNo} is not in the review queue` }, { row: d.rowNo });
-      // A charge held above the approved tariff is the community's decision, not the desk's nor the provider's.
-      if ((row.candidates as Array<{ method?: string }> | null)?.[0]?.method === 'tariff' && actor.role !== 'admin') {
-        throw forbidden({
-          uk: `Рядок ${d.rowNo} затримано через ціну понад затверджений тариф: прийняти його може лише адміністратор за рішенням громади`,
-          en: `Row ${d.rowNo} is held for a price above the approved tariff: only an administrator may accept it, on the community's decision`,
-        });
-      }
+      assertMayDecide(actor, d.rowNo, heldForTariff(row.candidates), 'accept');
       const premiseId = d.premiseId ?? (row.candidates as Array<{ premiseId: number }> | null)?.[0]?.premiseId;
       if (!premiseId) {
         throw invalid('no_candidate', { uk: `Для рядка ${d.rowNo} немає кандидата: оберіть приміщення`, en: `Row ${d.rowNo} has no candidate: choose a premise` }, { row: d.rowNo });
@@ -275,6 +324,16 @@ export async function createAddresses(db: Db, actor: Actor, importId: number, ro
 export async function rejectRows(db: Db, actor: Actor, importId: number, rowNos: number[]) {
   return db.transaction().execute(async (trx) => {
     await resolvableImport(trx, actor.communityId, importId);
+    const open = await trx
+      .selectFrom('import_match')
+      .select(['row_no', 'candidates'])
+      .where('community_id', '=', actor.communityId)
+      .where('import_id', '=', importId)
+      .where('row_no', 'in', rowNos.length ? rowNos : [-1])
+      .where('status', 'in', ['review', 'new'])
+      .where('resolution', 'is', null)
+      .execute();
+    for (const row of open) assertMayDecide(actor, row.row_no, heldForTariff(row.candidates), 'reject');
     const r = await trx
       .updateTable('import_match')
       .set({ resolution: 'rejected', resolved_by: actor.userId, resolved_at: new Date() })

@@ -25,8 +25,8 @@ import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, requireRole } from '../server/access';
-import { assertImportAccess, IMPORT_WRITERS, uploadProvider, visibleProvider } from './access';
+import { actorOf, requireRole, STAFF } from '../server/access';
+import { assertImportAccess, IMPORT_READERS, IMPORT_WRITERS, QUEUE_DECIDERS, uploadProvider, visibleProvider } from './access';
 import type { RouteModule } from '../server/routes';
 import type { SessionUser } from '../server/context';
 import { AppError, invalid, notFound } from '../shared/errors';
@@ -36,7 +36,7 @@ import { openTable, DEFAULT_MAX_FILE_BYTES } from './readers';
 import { createImport, IMPORT_JOB } from './service';
 import { findProfileByName, listProfiles, saveProfile } from './profiles';
 import { writeReportCsv, writeReportXlsx } from './report-file';
-import { acceptRows, createAddresses, listQueue, rejectRows } from './queue';
+import { acceptRows, createAddresses, listQueue, listTariffHolds, rejectRows } from './queue';
 
 const tags = ['onboarding'];
 const uploadDir = () => path.resolve(process.env.HROMADA_UPLOAD_DIR ?? path.join(process.env.HROMADA_DATA_DIR ?? 'data', 'uploads'));
@@ -144,6 +144,14 @@ async function listImports(db: Parameters<RouteModule>[1]['db'], communityId: nu
 
 const actorFor = (u: SessionUser) => ({ communityId: u.communityId, userId: u.userId, role: u.role });
 
+/** A profile's settings, or a refusal naming each bad setting as the field `settings.<path>` (the form labels them). */
+function parseProfileSettings(given: unknown) {
+  const parsed = profileSettingsSchema.safeParse(given);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ field: ['settings', ...i.path].join('.'), code: i.code, message: i.message }));
+  throw invalid('bad_profile', { uk: 'Некоректні налаштування профілю', en: 'Invalid profile settings' }, { issues });
+}
+
 export const onboardingRoutes: RouteModule = async (app, ctx) => {
   await app.register(async (scope) => {
     // The file is the body: hand the stream to the route untouched (no buffering, no size cap
@@ -225,9 +233,7 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
           } catch {
             throw invalid('bad_profile', { uk: 'Налаштування профілю — не JSON', en: 'Profile settings are not JSON' }, { field: 'settings' });
           }
-          const parsed = profileSettingsSchema.safeParse({ ...(given as object), kind: q.kind });
-          if (!parsed.success) throw invalid('bad_profile', { uk: 'Некоректні налаштування профілю', en: 'Invalid profile settings' }, { issues: parsed.error.issues });
-          settings = parsed.data;
+          settings = parseProfileSettings({ ...(given as object), kind: q.kind });
         }
         const filePath = await saveUpload(request.body as Readable | undefined, q.fileName);
         const created = await createImport(ctx.db, {
@@ -283,7 +289,7 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
       },
       async (request, reply) => {
         const actor = actorOf(request);
-        await assertImportAccess(ctx.db, actor, request.params.id, false);
+        await assertImportAccess(ctx.db, actor, request.params.id, IMPORT_READERS);
         const scope = { communityId: actor.communityId, importId: request.params.id };
         const statuses = request.query.status?.split(',').filter((s) => ['matched', 'review', 'new', 'error'].includes(s));
         const file = path.join(os.tmpdir(), `hromada-report-${randomBytes(6).toString('hex')}.${ext}`);
@@ -300,6 +306,18 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
   }
 
   const candidate = z.object({ premiseId: z.number(), confidence: z.number(), method: z.string(), address: z.string(), unifiedAccount: z.string().nullable() });
+  const queueItem = z.object({
+    rowNo: z.number(),
+    status: z.enum(['review', 'new']),
+    addressRaw: z.string().nullable(),
+    accountNumber: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()),
+    fields: z.array(z.object({ field: z.string(), uk: z.string(), en: z.string(), value: z.string() })),
+    reasonUk: z.string().nullable(),
+    reasonEn: z.string().nullable(),
+    confidence: z.number().nullable(),
+    candidates: z.array(candidate),
+  });
   typed.get(
     '/imports/:id/queue',
     {
@@ -310,28 +328,33 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
         querystring: z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(50) }),
         response: {
           200: z.object({
-            items: z.array(
-              z.object({
-                rowNo: z.number(),
-                status: z.enum(['review', 'new']),
-                addressRaw: z.string().nullable(),
-                accountNumber: z.string().nullable(),
-                data: z.record(z.string(), z.unknown()),
-                fields: z.array(z.object({ field: z.string(), uk: z.string(), en: z.string(), value: z.string() })),
-                reasonUk: z.string().nullable(),
-                reasonEn: z.string().nullable(),
-                confidence: z.number().nullable(),
-                candidates: z.array(candidate),
-              }),
-            ),
+            items: z.array(queueItem),
           }),
         },
       },
     },
     async (request) => {
       const actor = actorOf(request);
-      await assertImportAccess(ctx.db, actor, request.params.id, false);
+      await assertImportAccess(ctx.db, actor, request.params.id, IMPORT_READERS);
       return { items: await listQueue(ctx.db, actor.communityId, request.params.id, request.query.after, request.query.limit) };
+    },
+  );
+
+  typed.get(
+    '/imports/tariff-holds',
+    {
+      schema: {
+        tags,
+        summary: "Providers' charges held above the approved tariff, in every import: what waits for the city's decision",
+        response: {
+          200: z.object({ items: z.array(queueItem.extend({ importId: z.number(), fileName: z.string(), providerName: z.string().nullable(), importedAt: z.string() })) }),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      requireRole(actor, ...STAFF);
+      return { items: await listTariffHolds(ctx.db, actor.communityId) };
     },
   );
 
@@ -349,7 +372,7 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      await assertImportAccess(ctx.db, actor, request.params.id, true);
+      await assertImportAccess(ctx.db, actor, request.params.id, QUEUE_DECIDERS);
       return acceptRows(ctx.db, actorFor(actor), request.params.id, request.body.rows);
     },
   );
@@ -360,7 +383,7 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
       const actor = actorOf(request);
       // New addresses enter the community's register: staff only, not a provider.
       requireRole(actor, 'admin', 'operator');
-      await assertImportAccess(ctx.db, actor, request.params.id, true);
+      await assertImportAccess(ctx.db, actor, request.params.id, IMPORT_WRITERS);
       return createAddresses(ctx.db, actorFor(actor), request.params.id, request.body.rowNos);
     },
   );
@@ -369,7 +392,7 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
     { schema: { tags, summary: 'Rejects queue rows', params: idParams, body: z.object({ rowNos: z.array(z.number().int()).min(1).max(5000) }), response: { 200: resultSchema } } },
     async (request) => {
       const actor = actorOf(request);
-      await assertImportAccess(ctx.db, actor, request.params.id, true);
+      await assertImportAccess(ctx.db, actor, request.params.id, QUEUE_DECIDERS);
       return rejectRows(ctx.db, actorFor(actor), request.params.id, request.body.rowNos);
     },
   );
@@ -396,10 +419,9 @@ export const onboardingRoutes: RouteModule = async (app, ctx) => {
     },
     async (request) => {
       const actor = actorOf(request);
-      const parsed = profileSettingsSchema.safeParse(request.body.settings);
-      if (!parsed.success) throw invalid('bad_profile', { uk: 'Некоректні налаштування профілю', en: 'Invalid profile settings' }, { issues: parsed.error.issues });
-      const providerId = uploadProvider(actor, parsed.data.kind, request.body.providerId);
-      return saveProfile(ctx.db, actor.communityId, { name: request.body.name, providerId, settings: parsed.data }, actor.userId);
+      const settings = parseProfileSettings(request.body.settings);
+      const providerId = uploadProvider(actor, settings.kind, request.body.providerId);
+      return saveProfile(ctx.db, actor.communityId, { name: request.body.name, providerId, settings }, actor.userId);
     },
   );
 

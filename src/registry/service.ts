@@ -2,7 +2,7 @@ import type { Db } from '../db/index';
 import { writeAudit } from '../auth/audit';
 import { STAFF, requireRole } from '../server/access';
 import type { SessionUser } from '../server/context';
-import { conflict, forbidden, invalid, notFound } from '../shared/errors';
+import { conflict, forbidden, invalid, notFound, refuseFields, type FieldProblem } from '../shared/errors';
 import { validateEdrpou, validateUaIban } from '../shared/identifiers';
 import { decodeCursor, pageOf, type Page } from '../shared/pagination';
 import { kyivToday, periodEnd, periodOf } from '../shared/period';
@@ -97,7 +97,7 @@ const providerView = (r: repo.ProviderRow): ProviderView => ({
  */
 function providerColumns(input: Partial<ProviderInput>): Partial<repo.ProviderFields> {
   const out: Partial<repo.ProviderFields> = {};
-  const problems: Array<{ code: string; field: string; uk: string; en: string; value?: unknown }> = [];
+  const problems: FieldProblem[] = [];
   if (input.name !== undefined) {
     const name = input.name.trim();
     if (!name) problems.push({ code: 'invalid_name', field: 'name', uk: 'Поле «Повна назва» не заповнене', en: 'The field "Full name" is empty' });
@@ -124,17 +124,7 @@ function providerColumns(input: Partial<ProviderInput>): Partial<repo.ProviderFi
     }
     out.email = email!;
   }
-  if (problems.length === 1) {
-    const [p] = problems;
-    throw invalid(p.code, { uk: p.uk, en: p.en }, { field: p.field, ...(p.value !== undefined ? { value: p.value } : {}) });
-  }
-  if (problems.length > 1) {
-    throw invalid(
-      'invalid_fields',
-      { uk: problems.map((p) => p.uk).join('; '), en: problems.map((p) => p.en).join('; ') },
-      { fields: problems.map((p) => p.field), issues: problems.map((p) => ({ field: p.field, code: p.code, message_uk: p.uk, message_en: p.en })) },
-    );
-  }
+  refuseFields(problems);
   return out;
 }
 
@@ -249,28 +239,28 @@ const serviceView = (r: repo.ServiceRow): ServiceView => ({
 
 function serviceColumns(input: Partial<ServiceInput>): Partial<repo.ServiceFields> {
   const out: Partial<repo.ServiceFields> = {};
+  const problems: FieldProblem[] = [];
   if (input.code !== undefined) {
     if (!/^[a-z][a-z0-9_]{0,39}$/.test(input.code)) {
-      throw invalid(
-        'invalid_service_code',
-        {
-          uk: `Поле «Код»: «${input.code}» — лише малі латинські літери, цифри та _, починаючи з літери`,
-          en: `The field "Code": "${input.code}" — lower-case Latin letters, digits and _ only, starting with a letter`,
-        },
-        { field: 'code' },
-      );
+      problems.push({
+        code: 'invalid_service_code',
+        field: 'code',
+        uk: input.code.trim() === '' ? 'Поле «Код» не заповнене' : `Поле «Код»: «${input.code}» — лише малі латинські літери, цифри та _, починаючи з літери`,
+        en: input.code.trim() === '' ? 'The field "Code" is empty' : `The field "Code": "${input.code}" — lower-case Latin letters, digits and _ only, starting with a letter`,
+      });
     }
     out.code = input.code;
   }
   const text = (field: 'nameUk' | 'nameEn' | 'unit', column: 'name_uk' | 'name_en' | 'unit', uk: string, en: string) => {
     const v = input[field];
     if (v === undefined) return;
-    if (v.trim() === '') throw invalid(`invalid_${column}`, { uk: `Поле «${uk}» не заповнене`, en: `The field "${en}" is empty` }, { field });
+    if (v.trim() === '') problems.push({ code: `invalid_${column}`, field, uk: `Поле «${uk}» не заповнене`, en: `The field "${en}" is empty` });
     out[column] = v.trim();
   };
   text('nameUk', 'name_uk', 'Назва українською', 'Name in Ukrainian');
   text('nameEn', 'name_en', 'Назва англійською', 'Name in English');
-  text('unit', 'unit', 'Одиниця', 'Unit');
+  text('unit', 'unit', 'Одиниця виміру', 'Unit');
+  refuseFields(problems);
   if (input.metered !== undefined) out.metered = input.metered;
   if (input.sortOrder !== undefined) out.sort_order = input.sortOrder;
   return out;

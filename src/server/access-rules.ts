@@ -32,6 +32,8 @@ const STAFF = ['admin', 'operator', 'city'] as const;
 const DESK = ['admin', 'operator'] as const;
 const STAFF_AND_PROVIDER = ['admin', 'operator', 'city', 'provider'] as const;
 const DESK_AND_PROVIDER = ['admin', 'operator', 'provider'] as const;
+/** Who decides review-queue rows: the desk, a provider, and the city (rows held above its approved tariff). */
+const QUEUE_DECIDERS = ['admin', 'operator', 'provider', 'city'] as const;
 const READERS = ['admin', 'operator', 'provider', 'resident'] as const;
 /** Who sees a premise, its card and its bill: staff, a provider (its own services there), a resident (their home). */
 const PREMISE_READERS = ['admin', 'operator', 'city', 'provider', 'resident'] as const;
@@ -118,13 +120,14 @@ export const accessRules: Readonly<Record<string, AccessRule>> = {
   'POST /api/imports/preview': { who: DESK_AND_PROVIDER },
   'POST /api/imports': { who: DESK_AND_PROVIDER, ids: { providerId: 'provider' } },
   'GET /api/imports': { who: STAFF_AND_PROVIDER },
+  'GET /api/imports/tariff-holds': { who: STAFF },
   'GET /api/imports/{id}': { who: STAFF_AND_PROVIDER, ids: { id: 'import' } },
   'GET /api/imports/{id}/report.csv': { who: STAFF_AND_PROVIDER, ids: { id: 'import' } },
   'GET /api/imports/{id}/report.xlsx': { who: STAFF_AND_PROVIDER, ids: { id: 'import' } },
   'GET /api/imports/{id}/queue': { who: STAFF_AND_PROVIDER, ids: { id: 'import' } },
-  'POST /api/imports/{id}/queue/accept': { who: DESK_AND_PROVIDER, ids: { id: 'import' } },
+  'POST /api/imports/{id}/queue/accept': { who: QUEUE_DECIDERS, ids: { id: 'import' } },
   'POST /api/imports/{id}/queue/create': { who: DESK, ids: { id: 'import' } },
-  'POST /api/imports/{id}/queue/reject': { who: DESK_AND_PROVIDER, ids: { id: 'import' } },
+  'POST /api/imports/{id}/queue/reject': { who: QUEUE_DECIDERS, ids: { id: 'import' } },
   'GET /api/import-profiles': { who: STAFF_AND_PROVIDER, ids: { providerId: 'provider' } },
   'POST /api/import-profiles': { who: DESK_AND_PROVIDER },
   // bills

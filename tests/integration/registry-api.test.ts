@@ -477,6 +477,11 @@ describe('registry API', () => {
 
       const bad = await send(operator, 'POST', '/api/services', { code: 'Waste Removal', nameUk: 'Вивіз ТПВ', nameEn: 'Waste', unit: 'особа' });
       expect(bad.json()).toMatchObject({ code: 'invalid_service_code', field: 'code', status: 422 });
+      // An empty form is refused with every empty field named at once, by its label.
+      const blank = (await send(operator, 'POST', '/api/services', { code: '', nameUk: '', nameEn: ' ', unit: '' })).json();
+      expect(blank).toMatchObject({ code: 'invalid_fields', status: 422 });
+      expect(blank.fields).toEqual(['code', 'nameUk', 'nameEn', 'unit']);
+      expect(blank.message_uk).toBe('Поле «Код» не заповнене; Поле «Назва українською» не заповнене; Поле «Назва англійською» не заповнене; Поле «Одиниця виміру» не заповнене');
       const created = await send(operator, 'POST', '/api/services', { code: 'waste', nameUk: 'Вивіз ТПВ', nameEn: 'Waste removal', unit: 'особа', sortOrder: 15 });
       expect(created.statusCode).toBe(201);
       const s = created.json();

@@ -7,6 +7,9 @@ import { createTestDatabase } from '../helpers/db';
 import type { DatabaseHandle } from '../../src/db/index';
 import type { JobQueue } from '../../src/jobs/queue';
 import { acceptRows, listQueue } from '../../src/onboarding/queue';
+import { buildApp } from '../../src/server/app';
+import { createUser } from '../../src/auth/service';
+import { signInAs, testContext } from '../helpers/http';
 import { COMMUNITY, importQueue, runImport, seedRegistry, type Registry } from './onboarding-fixtures';
 
 // #17: a provider's imported charge priced above the city's approved tariff is posted and flagged
@@ -63,11 +66,57 @@ describe('imported charges above the approved tariff', () => {
     expect(items[0]).toMatchObject({ rowNo: 3, status: 'review' }); // the file's third line: T2
     expect(items[0]!.reasonUk).toBe('Ціна 35 ₴ вища за затверджений тариф 30 ₴ (№ 5/2026): чекає рішення');
 
-    // The desk (or the provider itself) cannot wave it through; the administrator, on the community's decision, can.
+    // The desk (or the provider itself) cannot wave it through; the city, or an administrator on its decision, can.
     await expect(acceptRows(h.db, { communityId: COMMUNITY, userId: null, role: 'operator' }, r.importId, [{ rowNo: 3 }])).rejects.toMatchObject({ status: 403 });
     await expect(acceptRows(h.db, { communityId: COMMUNITY, userId: null, role: 'provider' }, r.importId, [{ rowNo: 3 }])).rejects.toMatchObject({ status: 403 });
     expect(await posted(r.importId)).toEqual([{ number: 'T1', amount: 6000 }]);
     await acceptRows(h.db, { communityId: COMMUNITY, userId: null, role: 'admin' }, r.importId, [{ rowNo: 3 }]);
     expect(await posted(r.importId)).toEqual([{ number: 'T1', amount: 6000 }, { number: 'T2', amount: 7000 }]);
+  });
+
+  it("the city sees every held charge over HTTP and decides it; the desk may not accept one", async () => {
+    const ctx = testContext(h, COMMUNITY);
+    const app = await buildApp(ctx);
+    try {
+      await createUser(h.db, { communityId: COMMUNITY, login: 'city', password: 'city password', role: 'city', displayName: 'Міська рада' });
+      await createUser(h.db, { communityId: COMMUNITY, login: 'desk', password: 'desk password', role: 'operator', displayName: 'Оператор' });
+      const city = await signInAs(app, 'city', 'city password');
+      const desk = await signInAs(app, 'desk', 'desk password');
+      const dec = await runImport(h, queue, { providerId: reg.providerId, kind: 'charges', filePath: file('12.2026'), settings });
+      const jan = await runImport(h, queue, { providerId: reg.providerId, kind: 'charges', filePath: file('01.2027'), settings });
+
+      const holds = await app.inject({ method: 'GET', url: '/api/imports/tariff-holds', headers: city.headers });
+      expect(holds.statusCode).toBe(200);
+      const items = holds.json().items as Array<{ importId: number; rowNo: number; reasonUk: string; providerName: string; fileName: string }>;
+      expect(items.map((i) => [i.importId, i.rowNo])).toEqual([
+        [dec.importId, 3],
+        [jan.importId, 3],
+      ]);
+      expect(items[0]).toMatchObject({ fileName: 'charges-12.2026.csv', reasonUk: 'Ціна 35 ₴ вища за затверджений тариф 30 ₴ (№ 5/2026): чекає рішення' });
+      expect(items[0]!.providerName).toBeTruthy();
+      // The list is the community's (staff); a provider sees its own rows in its imports' queues instead.
+      await createUser(h.db, { communityId: COMMUNITY, login: 'water', password: 'water password', role: 'provider', providerId: reg.providerId, displayName: 'Водоканал' });
+      const provider = await signInAs(app, 'water', 'water password');
+      expect((await app.inject({ method: 'GET', url: '/api/imports/tariff-holds', headers: provider.headers })).statusCode).toBe(403);
+
+      const accept = (who: typeof city, importId: number) =>
+        app.inject({ method: 'POST', url: `/api/imports/${importId}/queue/accept`, headers: who.headers, payload: { rows: [{ rowNo: 3 }] } });
+      const refused = await accept(desk, dec.importId);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().message_uk).toContain('лише міська рада або адміністратор');
+      expect(await posted(dec.importId)).toEqual([{ number: 'T1', amount: 6000 }]);
+
+      expect((await accept(city, dec.importId)).statusCode).toBe(200);
+      expect(await posted(dec.importId)).toEqual([{ number: 'T1', amount: 6000 }, { number: 'T2', amount: 7000 }]);
+
+      const reject = await app.inject({ method: 'POST', url: `/api/imports/${jan.importId}/queue/reject`, headers: city.headers, payload: { rowNos: [3] } });
+      expect(reject.statusCode).toBe(200);
+      expect(await posted(jan.importId)).toEqual([{ number: 'T1', amount: 6000 }]);
+      const left = (await app.inject({ method: 'GET', url: '/api/imports/tariff-holds', headers: city.headers })).json().items;
+      expect(left).toEqual([]);
+    } finally {
+      await app.close();
+      await ctx.jobs.stop();
+    }
   });
 });

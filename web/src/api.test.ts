@@ -14,6 +14,8 @@ describe('labelledMessages', () => {
     [['tiers.0.price'], 'Некоректні дані: перевірте поля (2)', 'Invalid input: check the fields (2)'],
     // The same field twice in the server's issues is named once.
     [['amount', 'amount'], 'Перевірте поле «Сума, ₴»', 'Check the field “Amount, ₴”'],
+    // A nested field takes its parent's label; two under one label are named once.
+    [['reason.0', 'reason.3', 'period'], 'Перевірте поля: «Підстава»; «Період»', 'Check the fields: “Reason”; “Period”'],
   ])('%j → %s', (fields, uk, en) => {
     expect(labelledMessages(validation(fields), labels)).toEqual({ uk, en });
   });

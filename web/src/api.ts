@@ -71,22 +71,35 @@ export function labelledMessages(error: ApiError, labels: Record<string, Bilingu
   const perField = (error.problem.issues ?? []).some((i) => i.message_uk || i.message_en);
   if (error.code !== 'validation' && !perField) return error.messages;
   const fields = error.fieldErrors();
-  const named = Object.keys(fields).filter((field) => labels[field]);
-  if (named.length === 0) return error.messages;
+  // A nested field (`contacts.2`, `settings.columns.amount`) takes the label of its nearest named
+  // parent; fields under one label are named once.
+  const labelOf = (field: string) =>
+    Object.keys(labels)
+      .filter((key) => field === key || field.startsWith(`${key}.`))
+      .sort((a, b) => b.length - a.length)[0];
+  const byLabel = new Map<string, string>();
+  for (const field of Object.keys(fields)) {
+    const key = labelOf(field);
+    if (key && !byLabel.has(key)) byLabel.set(key, field);
+  }
+  if (byLabel.size === 0) return error.messages;
+  const reasonOf = (field: string, lang: 'uk' | 'en') => {
+    const own = error.problem.issues?.find((i) => (i.field ?? i.path) === field);
+    return lang === 'uk' ? own?.message_uk : own?.message_en;
+  };
   const line = (lang: 'uk' | 'en') =>
-    named
-      .map((field) => {
-        const own = error.problem.issues?.find((i) => (i.field ?? i.path) === field);
-        const reason = lang === 'uk' ? own?.message_uk : own?.message_en;
-        const label = lang === 'uk' ? `«${labels[field].uk}»` : `“${labels[field].en}”`;
+    [...byLabel]
+      .map(([key, field]) => {
+        const reason = reasonOf(field, lang);
+        const label = lang === 'uk' ? `«${labels[key].uk}»` : `“${labels[key].en}”`;
         // The server's own words, when it gave them per field, already name the field.
-        if (reason && reason.includes(labels[field][lang])) return reason;
+        if (reason && reason.includes(labels[key][lang])) return reason;
         return reason ? `${label}: ${reason}` : label;
       })
       .join('; ');
-  const anyReason = named.some((field) => error.problem.issues?.some((i) => (i.field ?? i.path) === field && (i.message_uk || i.message_en)));
+  const anyReason = [...byLabel.values()].some((field) => reasonOf(field, 'uk') || reasonOf(field, 'en'));
   if (anyReason) return { uk: line('uk'), en: line('en') };
-  return named.length === 1
+  return byLabel.size === 1
     ? { uk: `Перевірте поле ${line('uk')}`, en: `Check the field ${line('en')}` }
     : { uk: `Перевірте поля: ${line('uk')}`, en: `Check the fields: ${line('en')}` };
 }

@@ -3,7 +3,7 @@ import { ActionIcon, Alert, Button, Checkbox, ColorInput, FileButton, Grid, Grou
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
 import { api, errorMessages, requestBlob } from '../../api';
-import { useT } from '../../i18n';
+import { useT, type Bilingual } from '../../i18n';
 import { useApiGet, useApiList } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
@@ -28,6 +28,24 @@ export interface BillDesignForm {
   debtThreshold: number;
 }
 type DesignView = BillDesignForm & { hasLogo: boolean; configured: boolean };
+
+/** The design form's fields by their labels: a refusal names them so. */
+const LABELS = {
+  recipientName: { uk: 'Отримувач', en: 'Recipient' },
+  collectingIban: { uk: 'IBAN збору платежів', en: 'Collecting IBAN' },
+  recipientCode: { uk: 'ЄДРПОУ отримувача', en: "Recipient's ЄДРПОУ" },
+  locality: { uk: 'Населений пункт', en: 'Locality' },
+  qrFormat: { uk: 'Формат QR НБУ', en: 'NBU QR format' },
+  primaryColor: { uk: 'Основний колір', en: 'Primary colour' },
+  accentColor: { uk: 'Додатковий колір', en: 'Accent colour' },
+  sections: { uk: 'Розділи рахунку', en: 'Sections shown' },
+  contacts: { uk: 'Контакти (по рядку: гаряча лінія, адреса порталу)', en: 'Contact lines (one a line: hotline, portal address)' },
+  footer: { uk: 'Нижній колонтитул', en: 'Footer' },
+  news: { uk: 'Новини громади', en: 'Community news' },
+  debtThreshold: { uk: 'Нагадування про борг понад, грн', en: 'Debt reminder above, UAH' },
+  serviceOrder: { uk: 'Порядок послуг', en: 'Order of services' },
+  qrEncoding: { uk: 'Кодування QR', en: 'QR encoding' },
+} satisfies Record<keyof BillDesignForm, Bilingual>;
 
 const SECTIONS = [
   { value: 'meters', label: { uk: 'Лічильники', en: 'Meters' } },
@@ -81,7 +99,7 @@ function DesignEditor({ saved, onSaved }: { saved: DesignView; onSaved: () => vo
       setMessage({ ok: true, text: t({ uk: 'Дизайн збережено', en: 'Design saved' }) });
       onSaved();
     } catch (e) {
-      setMessage({ ok: false, text: t(errorMessages(e)) });
+      setMessage({ ok: false, text: t(errorMessages(e, LABELS)) });
     } finally {
       setBusy(false);
     }
@@ -106,12 +124,12 @@ function DesignEditor({ saved, onSaved }: { saved: DesignView; onSaved: () => vo
           <Paper withBorder p="md">
             <Stack gap="sm">
               <Title order={4}>{t({ uk: 'Отримувач платежів', en: 'Payee' })}</Title>
-              <TextInput label={t({ uk: 'Отримувач', en: 'Recipient' })} value={form.recipientName} onChange={(e) => set('recipientName', e.currentTarget.value)} />
-              <TextInput label={t({ uk: 'IBAN збору платежів', en: 'Collecting IBAN' })} value={form.collectingIban} onChange={(e) => set('collectingIban', e.currentTarget.value)} />
-              <TextInput label={t({ uk: 'ЄДРПОУ отримувача', en: "Recipient's ЄДРПОУ" })} value={form.recipientCode} onChange={(e) => set('recipientCode', e.currentTarget.value)} />
-              <TextInput label={t({ uk: 'Населений пункт', en: 'Locality' })} value={form.locality} onChange={(e) => set('locality', e.currentTarget.value)} />
-              <Text size="sm" fw={500}>{t({ uk: 'Формат QR НБУ', en: 'NBU QR format' })}</Text>
-              <SegmentedControl aria-label={t({ uk: 'Формат QR НБУ', en: 'NBU QR format' })} value={form.qrFormat} onChange={(v) => set('qrFormat', v as '002' | '003')} data={[{ value: '002', label: '002' }, { value: '003', label: '003' }]} />
+              <TextInput label={t(LABELS.recipientName)} value={form.recipientName} onChange={(e) => set('recipientName', e.currentTarget.value)} />
+              <TextInput label={t(LABELS.collectingIban)} value={form.collectingIban} onChange={(e) => set('collectingIban', e.currentTarget.value)} />
+              <TextInput label={t(LABELS.recipientCode)} value={form.recipientCode} onChange={(e) => set('recipientCode', e.currentTarget.value)} />
+              <TextInput label={t(LABELS.locality)} value={form.locality} onChange={(e) => set('locality', e.currentTarget.value)} />
+              <Text size="sm" fw={500}>{t(LABELS.qrFormat)}</Text>
+              <SegmentedControl aria-label={t(LABELS.qrFormat)} value={form.qrFormat} onChange={(v) => set('qrFormat', v as '002' | '003')} data={[{ value: '002', label: '002' }, { value: '003', label: '003' }]} />
             </Stack>
           </Paper>
           <Paper withBorder p="md">
@@ -123,9 +141,9 @@ function DesignEditor({ saved, onSaved }: { saved: DesignView; onSaved: () => vo
                   {(props) => <Button variant="light" size="xs" disabled={!configured} {...props}>{t({ uk: 'Завантажити логотип (PNG/JPEG, ≤ 1 МБ)', en: 'Upload logo (PNG/JPEG, ≤ 1 MB)' })}</Button>}
                 </FileButton>
               </Group>
-              <ColorInput label={t({ uk: 'Основний колір', en: 'Primary colour' })} value={form.primaryColor} onChange={(v) => set('primaryColor', v)} format="hex" />
-              <ColorInput label={t({ uk: 'Додатковий колір', en: 'Accent colour' })} value={form.accentColor} onChange={(v) => set('accentColor', v)} format="hex" />
-              <Checkbox.Group label={t({ uk: 'Розділи рахунку', en: 'Sections shown' })} value={form.sections} onChange={(v) => set('sections', v)}>
+              <ColorInput label={t(LABELS.primaryColor)} value={form.primaryColor} onChange={(v) => set('primaryColor', v)} format="hex" />
+              <ColorInput label={t(LABELS.accentColor)} value={form.accentColor} onChange={(v) => set('accentColor', v)} format="hex" />
+              <Checkbox.Group label={t(LABELS.sections)} value={form.sections} onChange={(v) => set('sections', v)}>
                 <Stack gap={4} mt={4}>
                   {SECTIONS.map((s) => <Checkbox key={s.value} value={s.value} label={t(s.label)} />)}
                 </Stack>
@@ -145,11 +163,11 @@ function DesignEditor({ saved, onSaved }: { saved: DesignView; onSaved: () => vo
           <Paper withBorder p="md">
             <Stack gap="sm">
               <Title order={4}>{t({ uk: 'Тексти', en: 'Texts' })}</Title>
-              <Textarea label={t({ uk: 'Контакти (по рядку: гаряча лінія, адреса порталу)', en: 'Contact lines (one a line: hotline, portal address)' })} autosize minRows={2} value={form.contacts.join('\n')}
+              <Textarea label={t(LABELS.contacts)} autosize minRows={2} value={form.contacts.join('\n')}
                 onChange={(e) => set('contacts', e.currentTarget.value.split('\n').slice(0, 6))} />
-              <Textarea label={t({ uk: 'Нижній колонтитул', en: 'Footer' })} autosize minRows={2} value={form.footer} onChange={(e) => set('footer', e.currentTarget.value)} />
-              <Textarea label={t({ uk: 'Новини громади', en: 'Community news' })} autosize minRows={2} value={form.news} onChange={(e) => set('news', e.currentTarget.value)} />
-              <NumberInput label={t({ uk: 'Нагадування про борг понад, грн', en: 'Debt reminder above, UAH' })} min={0} value={form.debtThreshold / 100} onChange={(v) => set('debtThreshold', Math.round(Number(v || 0) * 100))} />
+              <Textarea label={t(LABELS.footer)} autosize minRows={2} value={form.footer} onChange={(e) => set('footer', e.currentTarget.value)} />
+              <Textarea label={t(LABELS.news)} autosize minRows={2} value={form.news} onChange={(e) => set('news', e.currentTarget.value)} />
+              <NumberInput label={t(LABELS.debtThreshold)} min={0} value={form.debtThreshold / 100} onChange={(v) => set('debtThreshold', Math.round(Number(v || 0) * 100))} />
             </Stack>
           </Paper>
           {message && <Alert color={message.ok ? 'green' : 'red'} role={message.ok ? 'status' : 'alert'}>{message.text}</Alert>}

@@ -13,6 +13,8 @@ import { READING_CHANNEL_LABELS, type ReviewItem } from './types';
 const values = (r: { value1: string; value2: string | null; value3: string | null }) =>
   [r.value1, r.value2, r.value3].filter((v): v is string => v !== null).map((v) => String(Number(v))).join(' / ');
 
+const REASON_LABEL = { uk: 'Причина відхилення', en: 'Reason to reject' };
+
 /** Readings held back from billing (implausible consumption): accept them, or reject saying why. */
 export function ReviewQueuePage() {
   const t = useT();
@@ -30,7 +32,7 @@ export function ReviewQueuePage() {
       else await api.post(`/metering/review/${item.reading_id}/reject`, { reason: reasons[item.reading_id] ?? '' });
       setDone((d) => ({ ...d, [item.reading_id]: accept ? t({ uk: 'прийнято', en: 'accepted' }) : t({ uk: 'відхилено', en: 'rejected' }) }));
     } catch (e) {
-      setError(t(errorMessages(e)));
+      setError(t(errorMessages(e, { reason: REASON_LABEL })));
     }
   }
 
@@ -120,7 +122,7 @@ export function ReviewQueuePage() {
                               <TextInput
                                 size="xs"
                                 w={160}
-                                aria-label={t({ uk: 'Причина відхилення', en: 'Reason to reject' })}
+                                aria-label={t(REASON_LABEL)}
                                 placeholder={t({ uk: 'причина…', en: 'reason…' })}
                                 value={reasons[item.reading_id] ?? ''}
                                 onChange={(e) => setReasons((r) => ({ ...r, [item.reading_id]: e.currentTarget.value }))}

@@ -9,6 +9,12 @@ import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
 import type { QueueItem } from './types';
 
+/** What the queue's actions send, by what a person sees: the ticked rows. */
+const QUEUE_LABELS = {
+  rows: { uk: 'Вибрані рядки', en: 'Ticked rows' },
+  rowNos: { uk: 'Вибрані рядки', en: 'Ticked rows' },
+};
+
 /**
  * The review queue of one import: each row as the file wrote it beside the candidate premises.
  * Choose a candidate (or accept the best one for every ticked row), create an address that is
@@ -46,7 +52,7 @@ export function ImportQueuePage() {
       setTicked(new Set());
       queue.reload();
     } catch (e) {
-      setError(t(errorMessages(e)));
+      setError(t(errorMessages(e, QUEUE_LABELS)));
     }
   }
 

@@ -2,11 +2,26 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Alert, Button, Code, FileInput, Group, Paper, ScrollArea, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { api, errorMessages } from '../../api';
-import { useT } from '../../i18n';
+import { useT, type Bilingual } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
 import { PageHeader } from '../../components/PageHeader';
 import { uploadFile } from './upload';
 import { KIND_LABELS, type FileKind, type Preview, type ProviderOption } from './types';
+
+/** The profile form's fields by their labels, so that a refusal names them so (the upload's too). */
+const LABELS = {
+  name: { uk: 'Назва профілю', en: 'Profile name' },
+  providerId: { uk: 'Постачальник', en: 'Provider' },
+  kind: { uk: 'Вид файлу', en: 'File kind' },
+  encoding: { uk: 'Кодування', en: 'Encoding' },
+  fileName: { uk: 'Зразок файлу', en: 'Sample file' },
+  'settings.kind': { uk: 'Вид файлу', en: 'File kind' },
+  'settings.encoding': { uk: 'Кодування', en: 'Encoding' },
+  'settings.columns': { uk: 'Стовпці файлу', en: 'File columns' },
+  'settings.decimalSeparator': { uk: 'Десятковий роздільник', en: 'Decimal separator' },
+  'settings.dateFormat': { uk: 'Формат дати', en: 'Date format' },
+  'settings.defaultService': { uk: 'Послуга за замовчуванням', en: 'Default service' },
+} satisfies Record<string, Bilingual>;
 
 /**
  * A new import profile: the operator picks a sample file, sees its first rows, and tells which
@@ -31,6 +46,12 @@ export function ProfilePage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  // Each column of the mapping by its own label (`settings.columns.amount` → «Сума»).
+  const labels: Record<string, Bilingual> = {
+    ...LABELS,
+    ...Object.fromEntries((preview?.fields ?? []).map((f) => [`settings.columns.${f.name}`, { uk: f.labelUk, en: f.labelEn }])),
+  };
+
   async function load() {
     if (!file) return;
     setBusy(true);
@@ -40,7 +61,7 @@ export function ProfilePage() {
       setPreview(answer);
       setColumns(answer.suggested);
     } catch (e) {
-      setError(t(errorMessages(e)));
+      setError(t(errorMessages(e, labels)));
     } finally {
       setBusy(false);
     }
@@ -66,7 +87,7 @@ export function ProfilePage() {
       });
       navigate('/onboarding/imports');
     } catch (e) {
-      setError(t(errorMessages(e)));
+      setError(t(errorMessages(e, labels)));
     } finally {
       setBusy(false);
     }
@@ -79,14 +100,14 @@ export function ProfilePage() {
         <Stack>
           <Group grow align="flex-end">
             <Select
-              label={t({ uk: 'Вид файлу', en: 'File kind' })}
+              label={t(LABELS.kind)}
               data={(Object.keys(KIND_LABELS) as FileKind[]).map((k) => ({ value: k, label: t(KIND_LABELS[k]) }))}
               value={kind}
               onChange={(v) => v && setKind(v as FileKind)}
               allowDeselect={false}
             />
             <Select
-              label={t({ uk: 'Постачальник', en: 'Provider' })}
+              label={t(LABELS.providerId)}
               data={(providers.data?.items ?? []).map((p) => ({ value: String(p.providerId), label: p.name }))}
               value={providerId}
               onChange={setProviderId}
@@ -94,7 +115,7 @@ export function ProfilePage() {
               clearable
             />
             <Select
-              label={t({ uk: 'Кодування', en: 'Encoding' })}
+              label={t(LABELS.encoding)}
               placeholder={t({ uk: 'визначити самим', en: 'detect' })}
               data={['utf-8', 'windows-1251', 'cp866', 'cp1125', 'utf-16le', 'utf-16be']}
               value={encoding}
@@ -103,7 +124,7 @@ export function ProfilePage() {
             />
           </Group>
           <Group align="flex-end" grow>
-            <FileInput label={t({ uk: 'Зразок файлу', en: 'Sample file' })} accept=".csv,.txt,.xlsx,.dbf" value={file} onChange={setFile} />
+            <FileInput label={t(LABELS.fileName)} accept=".csv,.txt,.xlsx,.dbf" value={file} onChange={setFile} />
             <Button onClick={load} loading={busy} disabled={!file} style={{ flexGrow: 0 }}>
               {t({ uk: 'Показати перші рядки', en: 'Show the first rows' })}
             </Button>
@@ -161,10 +182,10 @@ export function ProfilePage() {
                 />
               ))}
               <Group grow>
-                <Select label={t({ uk: 'Десятковий роздільник', en: 'Decimal separator' })} data={[',', '.']} value={decimalSeparator} onChange={(v) => v && setDecimalSeparator(v)} />
-                <Select label={t({ uk: 'Формат дати', en: 'Date format' })} data={['DD.MM.YYYY', 'YYYY-MM-DD', 'DD/MM/YYYY', 'YYYYMMDD']} value={dateFormat} onChange={(v) => v && setDateFormat(v)} />
+                <Select label={t(LABELS['settings.decimalSeparator'])} data={[',', '.']} value={decimalSeparator} onChange={(v) => v && setDecimalSeparator(v)} />
+                <Select label={t(LABELS['settings.dateFormat'])} data={['DD.MM.YYYY', 'YYYY-MM-DD', 'DD/MM/YYYY', 'YYYYMMDD']} value={dateFormat} onChange={(v) => v && setDateFormat(v)} />
                 <Select
-                  label={t({ uk: 'Послуга за замовчуванням', en: 'Default service' })}
+                  label={t(LABELS['settings.defaultService'])}
                   data={(services.data?.items ?? []).map((s) => ({ value: s.code, label: `${t({ uk: s.nameUk, en: s.nameEn })} (${s.code})` }))}
                   value={defaultService || null}
                   onChange={(v) => setDefaultService(v ?? '')}
@@ -174,7 +195,7 @@ export function ProfilePage() {
               </Group>
               {kind !== 'addresses' && <AcceptedServices items={services.data?.items ?? []} />}
               <Group align="flex-end">
-                <TextInput label={t({ uk: 'Назва профілю', en: 'Profile name' })} value={name} onChange={(e) => setName(e.currentTarget.value)} style={{ flexGrow: 1 }} />
+                <TextInput label={t(LABELS.name)} value={name} onChange={(e) => setName(e.currentTarget.value)} style={{ flexGrow: 1 }} />
                 <Button onClick={save} loading={busy} disabled={!name}>
                   {t('common.save')}
                 </Button>
