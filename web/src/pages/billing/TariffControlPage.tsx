@@ -9,6 +9,7 @@ import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
 import { decimal, kyivMonth, money } from './labels';
+import { TariffHolds } from './TariffHolds';
 
 interface Approved {
   approved_id: number;
@@ -82,6 +83,7 @@ export function TariffControlPage() {
         )}
       </Paper>
       <Stack>
+        {canRegister && <TariffHolds />}
         <Title order={3}>{t({ uk: 'Невідповідності', en: 'Mismatches' })}</Title>
         <DataState state={flags}>
           {(data) =>
