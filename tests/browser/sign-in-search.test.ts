@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { AppContext } from '../../src/server/context';
@@ -146,6 +147,32 @@ describe('sign in and find an address in the browser', () => {
       await page.getByText('Building card').waitFor();
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('heading', { name: 'Sign in' }).first().waitFor();
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("the box's hint names an address of the demo city, and typing it finds that premise first", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'uk-UA' });
+    try {
+      await signIn(page);
+      await page.getByRole('link', { name: 'Пошук адреси' }).click();
+      const box = page.getByRole('combobox', { name: 'Адреса' });
+      const hint = page.getByText(/^Вулиця і номер будинку, можна з квартирою: «.+»$/);
+      await hint.waitFor();
+      const example = /«(.+)»/.exec(await hint.innerText())![1]!;
+      await box.fill(example);
+      const first = page.getByRole('option').first();
+      await expect.poll(async () => (await first.innerText()).includes('приміщення')).toBe(true);
+      await box.press('Enter');
+      await page.waitForURL(/\/premises\/\d+$/);
+      const premiseId = Number(/(\d+)$/.exec(page.url())![1]);
+      const opened = await sql<{ address: string }>`
+        select premise_address(s.type, s.name, b.house_key, p.apartment_key) as address
+          from premise p join building b on b.community_id = p.community_id and b.building_id = p.building_id
+          join street s on s.community_id = b.community_id and s.street_id = b.street_id
+         where p.community_id = ${ctx.communityId} and p.premise_id = ${premiseId}`;
+      expect((await opened.execute(ctx.db)).rows[0]!.address).toBe(example);
     } finally {
       await page.close();
     }

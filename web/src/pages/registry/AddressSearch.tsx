@@ -6,6 +6,7 @@ import { IconBuilding, IconDoor, IconRoad, IconSearch } from '@tabler/icons-reac
 import { useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
 import { ErrorAlert } from '../../components/DataState';
+import type { DeskExamples } from '../metering/types';
 import type { AddressHit, AddressSearchResult } from './types';
 
 const MIN_QUERY = 2;
@@ -38,6 +39,8 @@ export function AddressSearch({ autoFocus = false }: { autoFocus?: boolean }) {
   const [active, setActive] = useState(-1);
   const inputRef = useRef<HTMLInputElement>(null);
   const search = useApiGet<AddressSearchResult>(query.length >= MIN_QUERY ? '/addresses/search' : null, { q: query });
+  // The hint's example is an address of the community shown, not one made up.
+  const example = useApiGet<DeskExamples>('/metering/lookup/examples').data?.address;
   const hits = query.length >= MIN_QUERY ? (search.data?.items ?? []) : [];
 
   useEffect(() => setActive(-1), [search.data]);
@@ -76,8 +79,8 @@ export function AddressSearch({ autoFocus = false }: { autoFocus?: boolean }) {
         size="lg"
         label={t({ uk: 'Адреса', en: 'Address' })}
         description={t({
-          uk: 'Вулиця і номер будинку, можна з квартирою: «київська 12а», «просп. Миру 5, кв. 12»',
-          en: 'Street and house number, optionally the apartment: «Kyivska 12-A», «Myru ave 5, apt 12»',
+          uk: `Вулиця і номер будинку, можна з квартирою${example ? `: «${example}»` : ''}`,
+          en: `Street and house number, optionally the apartment${example ? `: «${example}»` : ''}`,
         })}
         placeholder={t({ uk: 'Почніть вводити адресу…', en: 'Start typing an address…' })}
         leftSection={<IconSearch size={22} />}
