@@ -57,8 +57,18 @@ export async function openDatabase(options: OpenOptions = defaultOptions()): Pro
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     pool.on('connect', preparesMarkedStatements);
+    // An idle connection the server ends (a restart, or a database dropped while the pool closes)
+    // is dropped from the pool; without a listener pg would raise it as an uncaught exception.
+    let closing = false;
+    pool.on('error', (err) => {
+      if (!closing) console.error(`PostgreSQL: an idle connection was lost (${err.message}); the pool opens another when needed`);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', pool, url: options.url, close: () => db.destroy() };
+    const close = () => {
+      closing = true;
+      return db.destroy();
+    };
+    return { db, kind: 'postgres', pool, url: options.url, close };
   }
   const dataDir = options.dataDir ?? 'memory://';
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true });

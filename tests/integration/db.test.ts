@@ -45,3 +45,19 @@ describe('database', () => {
     await expect(h.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
   });
 });
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('the PostgreSQL pool', () => {
+  it('survives the server ending its idle connections: the next query opens another', async () => {
+    const h = await createTestDatabase();
+    try {
+      await Promise.all([1, 2, 3].map(() => sql`select pg_sleep(0.05)`.execute(h.db)));
+      // Ends every other connection of this database, as a restart or an administrator would.
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(h.db);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const after = await Promise.all([1, 2, 3].map(() => sql<{ one: number }>`select 1 as one`.execute(h.db)));
+      expect(after.map((r) => r.rows[0]!.one)).toEqual([1, 1, 1]);
+    } finally {
+      await h.close();
+    }
+  });
+});
