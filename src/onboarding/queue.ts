@@ -334,13 +334,14 @@ export async function rejectRows(db: Db, actor: Actor, importId: number, rowNos:
       .where('resolution', 'is', null)
       .execute();
     for (const row of open) assertMayDecide(actor, row.row_no, heldForTariff(row.candidates), 'reject');
+    if (open.length === 0) return { rejected: 0 };
+    // The rows just read and allowed; `resolution is null` again in case another decision came first.
     const r = await trx
       .updateTable('import_match')
       .set({ resolution: 'rejected', resolved_by: actor.userId, resolved_at: new Date() })
       .where('community_id', '=', actor.communityId)
       .where('import_id', '=', importId)
-      .where('row_no', 'in', rowNos.length ? rowNos : [-1])
-      .where('status', 'in', ['review', 'new'])
+      .where('row_no', 'in', open.map((row) => row.row_no))
       .where('resolution', 'is', null)
       .executeTakeFirst();
     return { rejected: Number(r.numUpdatedRows) };

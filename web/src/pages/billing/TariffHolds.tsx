@@ -5,6 +5,7 @@ import { useFormat, useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import type { QueueItem } from '../onboarding/types';
+import { RowFacts } from '../onboarding/ImportQueuePage';
 
 type Hold = QueueItem & { importId: number; fileName: string; providerName: string | null; importedAt: string };
 
@@ -69,19 +70,7 @@ export function TariffHolds() {
                       </Text>
                     </Group>
                     {hold.candidates[0] && <Text>{hold.candidates[0].address}</Text>}
-                    {hold.accountNumber && (
-                      <Text size="sm">
-                        {t({ uk: 'Рахунок', en: 'Account' })}: {hold.accountNumber}
-                      </Text>
-                    )}
-                    {hold.fields.map((f) => (
-                      <Text size="sm" key={f.field}>
-                        {t({ uk: f.uk, en: f.en })}: {f.value}
-                      </Text>
-                    ))}
-                    <Text size="sm" c="orange.8">
-                      {t({ uk: hold.reasonUk ?? '', en: hold.reasonEn ?? '' })}
-                    </Text>
+                    <RowFacts item={hold} reasonColor="orange.8" />
                     <Group gap="xs" mt={4}>
                       <Button size="xs" loading={busy === key} disabled={busy !== null} onClick={() => void decide(hold, 'accept')}>
                         {t({ uk: 'Прийняти', en: 'Accept' })}

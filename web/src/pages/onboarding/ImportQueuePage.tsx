@@ -131,19 +131,7 @@ export function ImportQueuePage() {
                           <Badge color={item.status === 'new' ? 'blue' : 'yellow'}>{item.status === 'new' ? t({ uk: 'нова адреса', en: 'new address' }) : t({ uk: 'перевірити', en: 'review' })}</Badge>
                         </Group>
                         <Text fw={500}>{item.addressRaw}</Text>
-                        {item.accountNumber && (
-                          <Text size="sm">
-                            {t({ uk: 'Рахунок', en: 'Account' })}: {item.accountNumber}
-                          </Text>
-                        )}
-                        {item.fields.map((f) => (
-                          <Text size="sm" key={f.field}>
-                            {t({ uk: f.uk, en: f.en })}: {f.value}
-                          </Text>
-                        ))}
-                        <Text size="sm" c="dimmed">
-                          {t({ uk: item.reasonUk ?? '', en: item.reasonEn ?? '' })}
-                        </Text>
+                        <RowFacts item={item} reasonColor="dimmed" />
                       </Stack>
                     </Table.Td>
                     <Table.Td style={{ verticalAlign: 'top' }}>
@@ -170,6 +158,28 @@ export function ImportQueuePage() {
           )
         }
       </DataState>
+    </>
+  );
+}
+
+/** A queued row's account, its fields by their labels, and why it waits. */
+export function RowFacts({ item, reasonColor }: { item: QueueItem; reasonColor: string }) {
+  const t = useT();
+  return (
+    <>
+      {item.accountNumber && (
+        <Text size="sm">
+          {t({ uk: 'Рахунок', en: 'Account' })}: {item.accountNumber}
+        </Text>
+      )}
+      {item.fields.map((f) => (
+        <Text size="sm" key={f.field}>
+          {t({ uk: f.uk, en: f.en })}: {f.value}
+        </Text>
+      ))}
+      <Text size="sm" c={reasonColor}>
+        {t({ uk: item.reasonUk ?? '', en: item.reasonEn ?? '' })}
+      </Text>
     </>
   );
 }
