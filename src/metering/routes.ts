@@ -388,6 +388,7 @@ function registerRoutes(app: FastifyInstance, ctx: AppContext) {
     premise_id: z.number().nullable(),
     building_id: z.number(),
     premise_number: z.string().nullable(),
+    address: z.string(),
     service_name_uk: z.string(),
     service_name_en: z.string(),
     unit: z.string(),

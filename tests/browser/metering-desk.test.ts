@@ -163,6 +163,8 @@ describe('the call-centre desk, keyboard only', () => {
       await page.goto(`${baseUrl}/metering/review`);
       const row = page.getByTestId(`review-${held!.readingId}`);
       await row.getByText('правдоподібну межу').waitFor();
+      // The whole address, not «кв. 2» alone.
+      await row.getByRole('link', { name: `вул. Київська, буд. 12а, кв. ${flats[0]!.number}`, exact: true }).waitFor();
       await row.getByRole('button', { name: 'Історія споживання' }).click();
       await page.getByRole('button', { name: 'Сховати історію' }).waitFor();
       await row.getByLabel('Причина відхилення').fill('зайві цифри');

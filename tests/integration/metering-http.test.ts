@@ -126,7 +126,7 @@ describe('metering over HTTP: every channel, permissions, review queue, the desk
     expect(listed.statusCode, listed.body).toBe(200);
     const page1 = listed.json();
     expect(page1.items).toHaveLength(1);
-    expect(page1.items[0]).toMatchObject({ reading_id: a.readingId, value1: '5000.000', reason_code: 'implausible_consumption' });
+    expect(page1.items[0]).toMatchObject({ reading_id: a.readingId, value1: '5000.000', reason_code: 'implausible_consumption', address: 'вул. Соборна, буд. 5, кв. 2' });
     const page2 = (await get('operator', `/api/metering/review?limit=1&cursor=${page1.nextCursor}`)).json();
     expect(page2.items[0].reading_id).toBe(b.readingId);
     expect((await get('resident', '/api/metering/review')).statusCode).toBe(403);

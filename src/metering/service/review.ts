@@ -2,6 +2,7 @@
 // Review queue
 // ---------------------------------------------------------------------------------------------
 
+import { sql } from 'kysely';
 import type { Db, DbOrTx } from '../../db/index';
 import type { SessionUser } from '../../server/context';
 import { AppError, forbidden, notFound, type Bilingual } from '../../shared/errors';
@@ -17,7 +18,11 @@ export async function listReviewQueue(db: DbOrTx, actor: SessionUser, page: { li
     .innerJoin('meter as m', (j) => j.onRef('m.community_id', '=', 'r.community_id').onRef('m.meter_id', '=', 'r.meter_id'))
     .innerJoin('service as s', (j) => j.onRef('s.community_id', '=', 'm.community_id').onRef('s.service_id', '=', 'm.service_id'))
     .leftJoin('premise as p', (j) => j.onRef('p.community_id', '=', 'm.community_id').onRef('p.premise_id', '=', 'm.premise_id'))
+    .innerJoin('building as b', (j) => j.onRef('b.community_id', '=', 'm.community_id').onRef('b.building_id', '=', 'm.building_id'))
+    .innerJoin('street as st', (j) => j.onRef('st.community_id', '=', 'b.community_id').onRef('st.street_id', '=', 'b.street_id'))
     .select([
+      // The whole address (a building meter's without a flat): «кв. 1» alone says nothing in a city's queue.
+      sql<string>`premise_address(st.type, st.name, b.house_key, p.apartment_key)`.as('address'),
       'r.reading_id',
       'r.meter_id',
       'm.serial',

@@ -2,7 +2,6 @@ import { Fragment, useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { api, errorMessages } from '../../api';
-import { apartmentLabel } from '../../address';
 import { useFormat, useT } from '../../i18n';
 import { useApiList } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
@@ -75,10 +74,12 @@ export function ReviewQueuePage() {
                         <Table.Td>
                           {item.premise_id ? (
                             <Link to={`/metering/desk?premise=${item.premise_id}&building=${item.building_id}`}>
-                              {item.premise_number ? t(apartmentLabel(item.premise_number)) : '—'}
+                              {item.address}
                             </Link>
                           ) : (
-                            t({ uk: 'будинковий', en: 'building meter' })
+                            <>
+                              {item.address} · {t({ uk: 'будинковий', en: 'building meter' })}
+                            </>
                           )}
                           <Text size="sm">{t({ uk: item.service_name_uk, en: item.service_name_en })}</Text>
                           <Text size="xs" c="dimmed">

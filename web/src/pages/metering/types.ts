@@ -66,6 +66,8 @@ export interface ReviewItem {
   premise_id: number | null;
   building_id: number;
   premise_number: string | null;
+  /** «вул. Київська, буд. 12а, кв. 1», or the building's address for a building meter. */
+  address: string;
   service_name_uk: string;
   service_name_en: string;
   unit: string;
