@@ -25,13 +25,6 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
       await close();
       const dropper = new pg.Client({ connectionString: serverUrl });
       await dropper.connect();
-      // Let the pool's connections finish closing first: forcing the drop under a client that is
-      // still ending raises an error in this process that nothing can catch.
-      for (let tries = 0; tries < 50; tries++) {
-        const open = await dropper.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
-        if (open.rows[0].n === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
       await dropper.query(`drop database if exists ${name} with (force)`);
       await dropper.end();
     };

@@ -5,9 +5,10 @@ import { useFormat, useT } from '../../i18n';
 import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import type { QueueItem } from '../onboarding/types';
-import { RowFacts } from '../onboarding/ImportQueuePage';
+import { RowFacts } from '../onboarding/RowFacts';
 
 type Hold = QueueItem & { importId: number; fileName: string; providerName: string | null; importedAt: string };
+const holdKey = (hold: Hold) => `${hold.importId}:${hold.rowNo}`;
 
 /**
  * Providers' charges priced above the approved tariff and held for the community's decision
@@ -21,8 +22,7 @@ export function TariffHolds() {
   const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
 
   async function decide(hold: Hold, decision: 'accept' | 'reject') {
-    const key = `${hold.importId}:${hold.rowNo}`;
-    setBusy(key);
+    setBusy(holdKey(hold));
     setMessage(null);
     try {
       if (decision === 'accept') await api.post(`/imports/${hold.importId}/queue/accept`, { rows: [{ rowNo: hold.rowNo }] });
@@ -56,7 +56,7 @@ export function TariffHolds() {
             <Text c="dimmed">{t({ uk: 'Затриманих нарахувань немає', en: 'No charges are held' })}</Text>
           ) : (
             data.items.map((hold) => {
-              const key = `${hold.importId}:${hold.rowNo}`;
+              const key = holdKey(hold);
               return (
                 <Paper key={key} withBorder p="sm" aria-label={t({ uk: `Рядок ${hold.rowNo} файлу ${hold.fileName}`, en: `Row ${hold.rowNo} of ${hold.fileName}` })}>
                   <Stack gap={4}>

@@ -8,6 +8,7 @@ import { useApiGet } from '../../useApiGet';
 import { DataState } from '../../components/DataState';
 import { PageHeader } from '../../components/PageHeader';
 import type { QueueItem } from './types';
+import { RowFacts } from './RowFacts';
 
 /** What the queue's actions send, by what a person sees: the ticked rows. */
 const QUEUE_LABELS = {
@@ -162,24 +163,3 @@ export function ImportQueuePage() {
   );
 }
 
-/** A queued row's account, its fields by their labels, and why it waits. */
-export function RowFacts({ item, reasonColor }: { item: QueueItem; reasonColor: string }) {
-  const t = useT();
-  return (
-    <>
-      {item.accountNumber && (
-        <Text size="sm">
-          {t({ uk: 'Рахунок', en: 'Account' })}: {item.accountNumber}
-        </Text>
-      )}
-      {item.fields.map((f) => (
-        <Text size="sm" key={f.field}>
-          {t({ uk: f.uk, en: f.en })}: {f.value}
-        </Text>
-      ))}
-      <Text size="sm" c={reasonColor}>
-        {t({ uk: item.reasonUk ?? '', en: item.reasonEn ?? '' })}
-      </Text>
-    </>
-  );
-}
