@@ -36,6 +36,24 @@ describe('ledger', () => {
     await expect(sql`truncate ledger_entry`.execute(h.db)).rejects.toThrow(/append-only/);
   });
 
+  it('refuses an entry for an account that does not exist, and the removal of an account with entries, as a foreign key would', async () => {
+    const refused = sql`insert into ledger_entry (community_id, account_id, period, kind, amount, source) values (1, 999999, '2026-10-01', 'charge', 100, 'import'), (1, ${accountId}, '2026-10-01', 'charge', 100, 'import')`.execute(h.db);
+    await expect(refused).rejects.toMatchObject({ code: '23503', constraint: 'ledger_entry_account_fkey' });
+    // The statement is refused whole: the entry for the real account is not there either.
+    const charges = await sql<{ n: number }>`select count(*)::int as n from ledger_entry where kind = 'charge' and amount = 100 and period = '2026-10-01'`.execute(h.db);
+    expect(charges.rows[0].n).toBe(0);
+    await expect(sql`insert into ledger_entry (community_id, account_id, period, kind, amount, source, reverses_entry_id) values (1, ${accountId}, '2026-10-01', 'reversal', 100, 'import', 424242)`.execute(h.db)).rejects.toMatchObject({
+      code: '23503',
+      constraint: 'ledger_entry_reverses_fkey',
+    });
+    // In another community the same account id is not there.
+    await sql`insert into community (community_id, name, katottg) values (2, 'Інша', 'UA05020030000031457') on conflict do nothing`.execute(h.db);
+    await expect(sql`insert into ledger_entry (community_id, account_id, period, kind, amount, source) values (2, ${accountId}, '2026-10-01', 'charge', 100, 'import')`.execute(h.db)).rejects.toMatchObject({ code: '23503' });
+    await expect(sql`delete from account where account_id = ${accountId}`.execute(h.db)).rejects.toMatchObject({ code: '23503', constraint: 'ledger_entry_account_fkey' });
+    const left = await sql<{ n: number }>`select count(*)::int as n from account where account_id = ${accountId}`.execute(h.db);
+    expect(left.rows[0].n).toBe(1);
+  });
+
   it('enforces the sign of payments', async () => {
     await expect(
       h.db.transaction().execute((trx) =>
