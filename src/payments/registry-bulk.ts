@@ -51,7 +51,8 @@ export interface BulkCounts {
   timings: Record<string, number>;
 }
 
-const DEFAULT_CHUNK = 100_000;
+// Each chunk walks the ledger's account index once: fewer, larger chunks (≈ 2.8 GB at 9.8 M rows) beat many small ones.
+const DEFAULT_CHUNK = 300_000;
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; null as \N. */
 function cell(v: string | number | null): string {
