@@ -97,6 +97,11 @@ interface Line {
   balance: number;
 }
 
+interface Household {
+  lines: Line[];
+  payer: string | null;
+}
+
 export async function importAgentRegistryBulk(
   db: Db,
   url: string,
@@ -182,42 +187,7 @@ export async function importAgentRegistryBulk(
 
     // 3. Allocate the missing rows in file order over balances carried forward, and post them in chunks.
     const period = await openPeriodForCorrections(db, c, periodOf(new Date()));
-    const households = new Map<number, { lines: Line[]; payer: string | null }>();
-    {
-      // In a block of its own: the million rows read here are garbage once the map holds them.
-      const loaded = await client.query<{ premise_id: number; account_id: number; service_code: string; balance: number }>(
-        `with wanted as (select distinct premise_id from registry_match where payment_id is null),
-              bal as (select le.account_id, sum(le.amount) as balance from ledger_entry le
-                       where le.community_id = $1 and le.account_id in (select x.account_id from account x join wanted w on w.premise_id = x.premise_id where x.community_id = $1)
-                       group by le.account_id)
-         select x.premise_id, x.account_id, s.code as service_code, coalesce(bal.balance, 0)::bigint as balance
-           from account x join wanted w on w.premise_id = x.premise_id
-           join service s on s.community_id = x.community_id and s.service_id = x.service_id
-           join provider v on v.community_id = x.community_id and v.provider_id = x.provider_id
-           left join bal on bal.account_id = x.account_id
-          where x.community_id = $1
-          order by x.premise_id, s.sort_order, s.service_id, x.number`,
-        [c],
-      );
-      for (const r of loaded.rows) {
-        let h = households.get(Number(r.premise_id));
-        if (!h) households.set(Number(r.premise_id), (h = { lines: [], payer: null }));
-        h.lines.push({ accountId: Number(r.account_id), serviceCode: r.service_code, balance: Number(r.balance) });
-      }
-      // The payer as `pay` names it: the first person registered there now, masked.
-      const payers = await client.query<{ premise_id: number; last_name: string; first_name: string }>(
-        `select distinct on (r.premise_id) r.premise_id, pe.last_name, pe.first_name
-           from registration r join person pe on pe.community_id = r.community_id and pe.person_id = r.person_id
-          where r.community_id = $1 and r.premise_id in (select distinct premise_id from registry_match where payment_id is null)
-            and r.registered_from <= current_date and (r.registered_to is null or r.registered_to >= current_date)
-          order by r.premise_id, r.registered_from, pe.person_id`,
-        [c],
-      );
-      for (const p of payers.rows) {
-        const h = households.get(Number(p.premise_id));
-        if (h && p.last_name && p.first_name) h.payer = maskName(p.last_name, p.first_name);
-      }
-    }
+    const households = await loadHouseholds(client, c);
     lap('balances');
 
     let posted = earlier.rows.length;
@@ -396,6 +366,47 @@ export async function importAgentRegistryBulk(
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The households the missing rows pay to: their accounts in the statement's order with their
+ * balances, and the payer as `pay` names it (the first person registered there now, masked).
+ */
+async function loadHouseholds(client: pg.Client, c: number): Promise<Map<number, Household>> {
+  const households = new Map<number, Household>();
+  const loaded = await client.query<{ premise_id: number; account_id: number; service_code: string; balance: number }>(
+    `with wanted as (select distinct premise_id from registry_match where payment_id is null),
+          bal as (select le.account_id, sum(le.amount) as balance from ledger_entry le
+                   where le.community_id = $1 and le.account_id in (select x.account_id from account x join wanted w on w.premise_id = x.premise_id where x.community_id = $1)
+                   group by le.account_id)
+     select x.premise_id, x.account_id, s.code as service_code, coalesce(bal.balance, 0)::bigint as balance
+       from account x join wanted w on w.premise_id = x.premise_id
+       join service s on s.community_id = x.community_id and s.service_id = x.service_id
+       join provider v on v.community_id = x.community_id and v.provider_id = x.provider_id
+       left join bal on bal.account_id = x.account_id
+      where x.community_id = $1
+      order by x.premise_id, s.sort_order, s.service_id, x.number`,
+    [c],
+  );
+  for (const r of loaded.rows) {
+    let h = households.get(Number(r.premise_id));
+    if (!h) households.set(Number(r.premise_id), (h = { lines: [], payer: null }));
+    h.lines.push({ accountId: Number(r.account_id), serviceCode: r.service_code, balance: Number(r.balance) });
+  }
+  // The payer as `pay` names it: the first person registered there now, masked.
+  const payers = await client.query<{ premise_id: number; last_name: string; first_name: string }>(
+    `select distinct on (r.premise_id) r.premise_id, pe.last_name, pe.first_name
+       from registration r join person pe on pe.community_id = r.community_id and pe.person_id = r.person_id
+      where r.community_id = $1 and r.premise_id in (select distinct premise_id from registry_match where payment_id is null)
+        and r.registered_from <= current_date and (r.registered_to is null or r.registered_to >= current_date)
+      order by r.premise_id, r.registered_from, pe.person_id`,
+    [c],
+  );
+  for (const p of payers.rows) {
+    const h = households.get(Number(p.premise_id));
+    if (h && p.last_name && p.first_name) h.payer = maskName(p.last_name, p.first_name);
+  }
+  return households;
 }
 
 /** The request hash `pay` stores for a registry row (no split, no reference). */
