@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Db, DbOrTx } from '../db/index';
 import type { Role, SessionUser } from '../server/context';
 import { AppError, conflict, invalid, notFound } from '../shared/errors';
@@ -9,6 +9,7 @@ import { hashPassword, verifyPassword } from './password';
 import * as repo from './repo';
 import { requireRole } from '../server/access';
 import { providerIdByEdrpou } from '../registry/repo';
+import { sameSecret } from '../shared/same-secret';
 
 export const ROLES: Role[] = ['admin', 'operator', 'provider', 'city', 'resident'];
 /** A session lives 12 hours after its last use. */
@@ -222,10 +223,7 @@ export function hashToken(token: string): string {
 
 /** Constant-time comparison of the CSRF header with the session's token. */
 export function csrfMatches(sent: string | undefined, expected: string): boolean {
-  if (typeof sent !== 'string') return false;
-  const a = Buffer.from(sent);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return typeof sent === 'string' && sameSecret(sent, expected);
 }
 
 /** Premises a resident may act for (their homes); empty for everyone else. */

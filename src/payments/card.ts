@@ -15,6 +15,7 @@ import { formatUahPlain, parseUah } from '../shared/money';
 import { decodeData, encodeData, liqpaySignature, liqpaySignatureMatches, type CallbackData, type CheckoutRequest } from './liqpay';
 import * as repo from './repo';
 import * as payments from './service';
+import { receiptCode } from './chain';
 
 export interface AcquirerSettings {
   /** The acquirer's agent code (e.g. 'sandbox'). */
@@ -95,7 +96,7 @@ export async function cardOrderStatus(db: DbOrTx, communityId: number, agentCode
   const order = await db.selectFrom('payment_check').selectAll().where('community_id', '=', communityId).where('reference', '=', orderId).where('agent_id', '=', agent.agentId).executeTakeFirst();
   if (!order) throw notFound({ uk: `Замовлення ${orderId}`, en: `Order ${orderId}` });
   const paid = await repo.paymentByTxn(db, communityId, agent.agentId, orderId);
-  return { orderId, status: paid ? 'paid' : order.outcome === 'declined' ? 'declined' : 'pending', receiptCode: paid?.verify_code ?? null, premiseId: order.premise_id };
+  return { orderId, status: paid ? 'paid' : order.outcome === 'declined' ? 'declined' : 'pending', receiptCode: paid ? receiptCode(paid.payment_id, paid.receipt_secret) : null, premiseId: order.premise_id };
 }
 
 /** Settings from the environment: HROMADA_ACQUIRER (agent code), HROMADA_ACQUIRER_URL, HROMADA_PUBLIC_URL. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chainHash, GENESIS_HASH, verificationCode, verifyChain, type ChainRecord } from './chain';
+import fc from 'fast-check';
+import { chainHash, GENESIS_HASH, parseReceiptCode, receiptCode, receiptSecret, verifyChain, type ChainRecord } from './chain';
 
 function chain(n: number): ChainRecord[] {
   const out: ChainRecord[] = [];
@@ -37,7 +38,23 @@ describe('hash chain', () => {
     expect(verifyChain(renumbered, 4)).toMatchObject({ seq: 3, problem: 'removed' });
   });
 
-  it('prints a verification code in groups', () => {
-    expect(verificationCode('abcdef0123456789')).toBe('ABCD-EF01-2345');
+  it('prints a receipt code as the payment id and the random part in groups', () => {
+    expect(receiptCode(9_800_123, receiptSecret('abcdef0123456789'))).toBe('9800123-ABCD-EF01-2345');
+  });
+
+  it('reads a receipt code back, in either case, and refuses what is not one', () => {
+    expect(parseReceiptCode('9800123-abcd-EF01-2345')).toEqual({ paymentId: 9_800_123, secret: 'ABCD-EF01-2345' });
+    for (const bad of ['ABCD-EF01-2345', '0-ABCD-EF01-2345', '12-ABCD-EF01', '12-ABCD-EF01-234G', '1234567890123456-ABCD-EF01-2345', ' 12-ABCD-EF01-2345']) {
+      expect(parseReceiptCode(bad)).toBeNull();
+    }
+  });
+
+  it('gives back the id and the random part of every code it prints', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 999_999_999_999_999 }), fc.uint8Array({ minLength: 6, maxLength: 6 }), (id, bytes) => {
+        const secret = receiptSecret(Buffer.from(bytes).toString('hex'));
+        expect(parseReceiptCode(receiptCode(id, secret))).toEqual({ paymentId: id, secret });
+      }),
+    );
   });
 });

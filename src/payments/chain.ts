@@ -38,9 +38,25 @@ export function canonicalSettlement(r: { registryId: number; providerId: number;
   return ['settlement', r.registryId, r.providerId, r.businessDate, r.lines, r.gross, r.commission, r.net, sha(r.csv), sha(r.dbf)].join('|');
 }
 
-/** The code printed on the receipt (12 random hex digits, in groups): whoever holds it may see the receipt. */
-export function verificationCode(hash: string): string {
-  return hash.slice(0, 12).toUpperCase().match(/.{4}/g)!.join('-');
+/** The random part of a receipt code: 12 hex digits of `hex`, in groups of four. */
+export function receiptSecret(hex: string): string {
+  return hex.slice(0, 12).toUpperCase().match(/.{4}/g)!.join('-');
+}
+
+/**
+ * The code printed on the receipt: the payment's id, so the receipt is found by its key, and the
+ * random part, so whoever holds the code (and only they) may see it.
+ */
+export function receiptCode(paymentId: number, secret: string): string {
+  return `${paymentId}-${secret}`;
+}
+
+export const RECEIPT_CODE = /^([1-9][0-9]{0,14})-([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})$/i;
+
+/** The payment id and random part of a receipt code, or null when it is not one. */
+export function parseReceiptCode(code: string): { paymentId: number; secret: string } | null {
+  const m = RECEIPT_CODE.exec(code);
+  return m ? { paymentId: Number(m[1]), secret: m[2]!.toUpperCase() } : null;
 }
 
 export type ChainProblem = { seq: number; kind: ChainRecord['kind'] | 'missing'; id: number | null; problem: 'changed' | 'removed' };

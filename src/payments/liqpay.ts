@@ -4,7 +4,8 @@
  * published scheme; SHA3-256 in place of SHA-1 when `algorithm` says so). A callback is believed
  * only when its signature verifies with our private key. Pure.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { sameSecret } from '../shared/same-secret';
 
 export type SignatureAlgorithm = 'sha1' | 'sha3-256';
 
@@ -45,7 +46,5 @@ export function liqpaySignature(privateKey: string, data: string, algorithm: Sig
 }
 
 export function liqpaySignatureMatches(privateKey: string, data: string, signature: string, algorithm: SignatureAlgorithm = 'sha1'): boolean {
-  const expected = Buffer.from(liqpaySignature(privateKey, data, algorithm));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return sameSecret(signature, liqpaySignature(privateKey, data, algorithm));
 }

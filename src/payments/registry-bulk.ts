@@ -33,7 +33,7 @@ import { conflict, invalid } from '../shared/errors';
 import type { TextEncoding } from '../onboarding/encoding';
 import { kyivDateOf, periodOf } from '../shared/period';
 import { allocate } from './allocate';
-import { canonicalPayment, chainHash, GENESIS_HASH, verificationCode } from './chain';
+import { canonicalPayment, chainHash, GENESIS_HASH, receiptSecret } from './chain';
 import { registryRowError, registryRows } from './registry';
 import type { Agent } from './service';
 import { maskName } from './service';
@@ -287,23 +287,12 @@ export async function importAgentRegistryBulk(
           return `\t${seq}\t${prev}\t${hash}\n`;
         });
         step('chain');
-        // The receipt codes are random (48 bits); on the rare clash with one already given, draw again.
-        for (let attempt = 1; ; attempt++) {
-          await conn.query('savepoint codes');
-          try {
-            const random = randomBytes(6 * p.lines.length).toString('hex');
-            await copyLines(
-              conn,
-              'copy payment (community_id, payment_id, agent_id, channel, txn_id, request_hash, premise_id, amount, reference, payer, paid_at, business_date, period, status, verify_code, chain_seq, prev_hash, hash) from stdin',
-              p.lines.map((line, i) => `${line}${verificationCode(random.slice(12 * i, 12 * i + 12))}${sealed[i]}`),
-            );
-            await conn.query('release savepoint codes');
-            break;
-          } catch (err) {
-            await conn.query('rollback to savepoint codes');
-            if (attempt >= 5 || (err as { constraint?: string }).constraint !== 'payment_verify_code_key') throw err;
-          }
-        }
+        const random = randomBytes(6 * p.lines.length).toString('hex');
+        await copyLines(
+          conn,
+          'copy payment (community_id, payment_id, agent_id, channel, txn_id, request_hash, premise_id, amount, reference, payer, paid_at, business_date, period, status, receipt_secret, chain_seq, prev_hash, hash) from stdin',
+          p.lines.map((line, i) => `${line}${receiptSecret(random.slice(12 * i, 12 * i + 12))}${sealed[i]}`),
+        );
         step('copy_payment');
         await copyLines(conn, 'copy payment_allocation (community_id, payment_id, account_id, amount, entry_id) from stdin', p.allocationLines);
         await conn.query('update payment_chain_head set seq = $2, hash = $3 where community_id = $1', [c, seq, hash]);

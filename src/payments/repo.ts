@@ -209,9 +209,9 @@ with nonce as (
 ), parts as (
   ${proportionalSplitSql(sql`${p.amount}`, sql`(select ord, "accountId" as account_id, balance as to_pay from bal)`)}
 ), pay as (
-  insert into payment (community_id, agent_id, channel, txn_id, request_hash, premise_id, amount, reference, payer, paid_at, business_date, period, verify_code)
+  insert into payment (community_id, agent_id, channel, txn_id, request_hash, premise_id, amount, reference, payer, paid_at, business_date, period, receipt_secret)
   select ${c}::int, ${p.agentId}::int, ${p.channel}::text, ${p.txnId}::text, ${p.requestHash}::text, go.premise_id, ${p.amount}::bigint, null, go.payer,
-         ${p.paidAt}::timestamptz, ${p.businessDate}::date, go.period, ${p.verifyCode}::text
+         ${p.paidAt}::timestamptz, ${p.businessDate}::date, go.period, ${p.receiptSecret}::text
     from go
   on conflict (community_id, agent_id, txn_id) do nothing
   returning payment_id, period
@@ -251,7 +251,8 @@ export interface NewPayment {
   paidAt: Date;
   businessDate: string;
   period: string;
-  verifyCode: string;
+  /** The random part of the receipt code (`receiptSecret`, chain.ts). */
+  receiptSecret: string;
   /** The ledger entries' reason. */
   reason: string;
   parts: ReadonlyArray<{ accountId: number; amount: number }>;
@@ -267,8 +268,8 @@ export async function insertPayment(db: DbOrTx, p: NewPayment): Promise<number |
   const parts = JSON.stringify(p.parts.map((x, i) => ({ ord: i, account_id: x.accountId, amount: x.amount })));
   const r = await prepared(sql<{ payment_id: number }>`
 with pay as (
-  insert into payment (community_id, agent_id, channel, txn_id, request_hash, premise_id, amount, reference, payer, paid_at, business_date, period, verify_code)
-  values (${c}, ${p.agentId}, ${p.channel}, ${p.txnId}, ${p.requestHash}, ${p.premiseId}, ${p.amount}, ${p.reference}, ${p.payer}, ${p.paidAt}, ${p.businessDate}::date, ${p.period}::date, ${p.verifyCode})
+  insert into payment (community_id, agent_id, channel, txn_id, request_hash, premise_id, amount, reference, payer, paid_at, business_date, period, receipt_secret)
+  values (${c}, ${p.agentId}, ${p.channel}, ${p.txnId}, ${p.requestHash}, ${p.premiseId}, ${p.amount}, ${p.reference}, ${p.payer}, ${p.paidAt}, ${p.businessDate}::date, ${p.period}::date, ${p.receiptSecret})
   on conflict (community_id, agent_id, txn_id) do nothing
   returning payment_id
 ), parts as (
@@ -345,10 +346,6 @@ export async function paymentByTxn(db: DbOrTx, communityId: number, agentId: num
 
 export async function paymentById(db: DbOrTx, communityId: number, paymentId: number) {
   return db.selectFrom('payment').selectAll().where('community_id', '=', communityId).where('payment_id', '=', paymentId).executeTakeFirst();
-}
-
-export async function paymentByCode(db: DbOrTx, communityId: number, code: string) {
-  return db.selectFrom('payment').selectAll().where('community_id', '=', communityId).where('verify_code', '=', code).executeTakeFirst();
 }
 
 /** A payment's parts with what the payer should see of each account. */
@@ -433,7 +430,7 @@ export interface PaymentRow {
 export async function searchPayments(db: DbOrTx, communityId: number, q: { unifiedAccount?: string; txnId?: string; date?: string; limit: number }): Promise<PaymentRow[]> {
   const r = await sql<PaymentRow>`
 select p.payment_id as "paymentId", a.code as agent, p.channel, p.txn_id as "txnId", ua.number as "unifiedAccount", p.amount,
-       to_char(p.paid_at at time zone 'Europe/Kyiv', 'YYYY-MM-DD HH24:MI') as "paidAt", p.status, p.verify_code as "receiptCode"
+       to_char(p.paid_at at time zone 'Europe/Kyiv', 'YYYY-MM-DD HH24:MI') as "paidAt", p.status, p.payment_id || '-' || p.receipt_secret as "receiptCode"
   from payment p
   join payment_agent a on a.community_id = p.community_id and a.agent_id = p.agent_id
   left join unified_account ua on ua.community_id = p.community_id and ua.premise_id = p.premise_id

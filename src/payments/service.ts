@@ -15,7 +15,7 @@ import { AppError, conflict, invalid, notFound, type Bilingual } from '../shared
 import { isValidUnifiedAccountNumber } from '../shared/identifiers';
 import { kyivDateOf, periodOf } from '../shared/period';
 import { allocate, type SplitPart } from './allocate';
-import { canonicalPayment, canonicalReversal, chainHash, verificationCode, verifyChain, type ChainProblem } from './chain';
+import { canonicalPayment, canonicalReversal, chainHash, parseReceiptCode, receiptCode, receiptSecret, verifyChain, type ChainProblem } from './chain';
 import type { PaymentChannel } from './tables';
 import * as repo from './repo';
 import { replayedNonce, unknownKey } from './agent-errors';
@@ -23,6 +23,7 @@ import type { ReceiptData } from './receipt';
 import { submitReadingsForUnifiedAccount, type ReadingInput, type ReadingResult } from '../metering/service';
 import type { SessionUser } from '../server/context';
 import { searchAddresses } from '../registry/search';
+import { sameSecret } from '../shared/same-secret';
 
 /** The agent behind a verified request (see agent-auth.ts). */
 export interface Agent {
@@ -265,7 +266,7 @@ export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(
   nonceTaken = true;
   const paidAt = new Date(now.getTime());
   const businessDate = kyivDateOf(paidAt);
-  const receiptCode = verificationCode(randomBytes(6).toString('hex'));
+  const secret = receiptSecret(randomBytes(6).toString('hex'));
   if (!input.split?.length && !input.reference) {
     // The plain pay (the payer's own split and check references take the two-statement path below).
     const r = (
@@ -279,7 +280,7 @@ export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(
         reference: null,
         paidAt,
         businessDate,
-        verifyCode: receiptCode,
+        receiptSecret: secret,
         reason: `${agent.code} ${input.txnId}`,
         number,
         nonce: proof?.nonce ?? null,
@@ -299,7 +300,7 @@ export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(
         paidAt: paidAt.toISOString(),
         businessDate,
         parts: r.parts!.map((p) => ({ serviceCode: p.serviceCode, service: p.serviceUk, provider: p.provider, accountNumber: p.number, amount: Number(p.amount) })),
-        receiptCode,
+        receiptCode: receiptCode(r.payment_id, secret),
         replayed: false,
       };
     }
@@ -344,7 +345,7 @@ export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(
     paidAt,
     businessDate,
     period,
-    verifyCode: receiptCode,
+    receiptSecret: secret,
     reason: `${agent.code} ${input.txnId}`,
     parts,
   });
@@ -361,7 +362,7 @@ export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(
     businessDate,
     // The same parts, in the same order, as `paymentView` reads back (the statement's order).
     parts: parts.map((p) => ({ serviceCode: p.account.serviceCode, service: p.account.serviceUk, provider: p.account.provider, accountNumber: p.account.number, amount: p.amount })),
-    receiptCode,
+    receiptCode: receiptCode(id, secret),
     replayed: false,
   };
 }
@@ -449,7 +450,7 @@ export async function paymentView(db: DbOrTx, communityId: number, paymentId: nu
     paidAt: new Date(p.paid_at).toISOString(),
     businessDate: p.business_date,
     parts: parts.map((x) => ({ serviceCode: x.service_code, service: x.service_uk, provider: x.provider, accountNumber: x.account_number, amount: x.amount })),
-    receiptCode: p.verify_code,
+    receiptCode: receiptCode(p.payment_id, p.receipt_secret),
   };
 }
 
@@ -514,8 +515,9 @@ export function chainProblemText(p: ChainProblem): Bilingual {
 
 /** The receipt of a payment found by its verification code (public: the code is the secret). */
 export async function receiptByCode(db: DbOrTx, communityId: number, code: string): Promise<ReceiptData> {
-  const p = await repo.paymentByCode(db, communityId, code.toUpperCase());
-  if (!p) throw notFound({ uk: `Квитанція ${code}`, en: `Receipt ${code}` });
+  const parsed = parseReceiptCode(code);
+  const p = parsed && (await repo.paymentById(db, communityId, parsed.paymentId));
+  if (!p || !sameSecret(parsed.secret, p.receipt_secret)) throw notFound({ uk: `Квитанція ${code}`, en: `Receipt ${code}` });
   return receiptOf(db, communityId, p.payment_id);
 }
 

@@ -61,7 +61,8 @@ export interface PaymentsTables {
     business_date: string;
     period: string;
     status: ColumnType<'posted' | 'cancelled', 'posted' | 'cancelled' | undefined>;
-    verify_code: string;
+    /** The random part of the receipt code; the code is `receiptCode(payment_id, receipt_secret)` (chain.ts). */
+    receipt_secret: string;
     chain_seq: ColumnType<number | null, number | null | undefined>;
     prev_hash: ColumnType<string | null, string | null | undefined>;
     hash: ColumnType<string | null, string | null | undefined>;

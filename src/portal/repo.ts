@@ -89,7 +89,7 @@ export async function closedPeriods(db: DbOrTx, communityId: number, limit = 24)
 export async function lastPayment(db: DbOrTx, communityId: number, premiseId: number) {
   return db
     .selectFrom('payment')
-    .select(['payment_id', 'amount', 'paid_at', 'channel', 'verify_code'])
+    .select(['payment_id', 'amount', 'paid_at', 'channel', 'receipt_secret'])
     .where('community_id', '=', communityId)
     .where('premise_id', '=', premiseId)
     .where('status', '=', 'posted')

@@ -29,6 +29,7 @@ import { monthlyHistory } from './history';
 import type { Messenger } from './messenger';
 import * as repo from './repo';
 import type { CodePurpose } from './tables';
+import { receiptCode } from '../payments/chain';
 
 export interface PortalLimits {
   /** The portal's sign-ins keep the staff sign-in policy (src/auth/README.md), counted apart. */
@@ -335,7 +336,7 @@ export async function home(db: DbOrTx, actor: SessionUser, today = kyivToday()) 
       dueDate,
       lastBillPeriod: last?.period ?? null,
       lines: debt.lines,
-      lastPayment: paid ? { amount: paid.amount, paidAt: new Date(paid.paid_at).toISOString(), channel: paid.channel, receiptCode: paid.verify_code } : null,
+      lastPayment: paid ? { amount: paid.amount, paidAt: new Date(paid.paid_at).toISOString(), channel: paid.channel, receiptCode: receiptCode(paid.payment_id, paid.receipt_secret) } : null,
       delivery: delivery?.method ?? 'courier',
       alerts,
     });

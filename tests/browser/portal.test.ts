@@ -145,17 +145,18 @@ select ua.premise_id, ua.number, m.meter_id, m.serial, (select value1 from meter
     await page.getByRole('button', { name: 'Сплатити' }).click();
     await page.getByRole('status').filter({ hasText: 'Оплату прийнято' }).waitFor();
     expect(await due()).toBe(0);
-    const receipt = await ctx.db.selectFrom('payment').select(['amount', 'verify_code']).where('premise_id', '=', target.premise_id).executeTakeFirstOrThrow();
+    const receipt = await ctx.db.selectFrom('payment').select(['payment_id', 'amount', 'receipt_secret']).where('premise_id', '=', target.premise_id).executeTakeFirstOrThrow();
     expect(receipt.amount).toBe(before);
+    const receiptCode = `${receipt.payment_id}-${receipt.receipt_secret}`;
     // The receipt, from the link beside the confirmation: the whole payment, with its code.
     const receiptHref = await page.getByRole('status').getByRole('link', { name: 'Квитанція' }).getAttribute('href');
-    expect(receiptHref).toBe(`/api/receipts/${receipt.verify_code}`);
+    expect(receiptHref).toBe(`/api/receipts/${receiptCode}`);
     const receiptPage = await context.newPage();
     try {
       await receiptPage.goto(`${server.baseUrl}${receiptHref}`);
       await receiptPage.getByRole('heading', { name: 'Квитанція про оплату' }).waitFor();
       const receiptText = squash(await receiptPage.locator('body').innerText());
-      expect(receiptText).toContain(`Код перевірки: ${receipt.verify_code}`);
+      expect(receiptText).toContain(`Код перевірки: ${receiptCode}`);
       expect(receiptText).toContain(`Разом ${squash(formatUah(before))}`);
     } finally {
       await receiptPage.close();

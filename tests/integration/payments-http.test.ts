@@ -304,7 +304,12 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     expect(html.body).toContain('1\u202f580,23');
     const json = (await app.inject({ method: 'GET', url: `/api/receipts/${receiptCode}.json` })).json();
     expect([json.paymentId, json.amount, json.payer]).toEqual([paymentId, 158023, 'К***ь О.']);
-    expect((await app.inject({ method: 'GET', url: '/api/receipts/0000-0000-0000' })).statusCode).toBe(404);
+    expect(receiptCode.startsWith(`${paymentId}-`)).toBe(true);
+    // The payment's id with another random part, an id with no payment, and what is not a code at all.
+    const otherSecret = receiptCode.endsWith('0000') ? '1111' : '0000';
+    expect((await app.inject({ method: 'GET', url: `/api/receipts/${receiptCode.slice(0, -4)}${otherSecret}` })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: `/api/receipts/99999999-${receiptCode.split('-').slice(1).join('-')}` })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/api/receipts/0000-0000-0000' })).statusCode).toBe(400);
     // The PDF: the same parts and total, and a QR of the address that verifies it.
     const pdf = await app.inject({ method: 'GET', url: `/api/receipts/${receiptCode}.pdf`, headers: { host: 'hromada.test' } });
     expect(pdf.statusCode).toBe(200);
