@@ -32,7 +32,7 @@ import { openPeriodForCorrections } from '../billing/run';
 import { conflict, invalid } from '../shared/errors';
 import type { TextEncoding } from '../onboarding/encoding';
 import { kyivDateOf, periodOf } from '../shared/period';
-import { allocate } from './allocate';
+import { allocate, type AllocatedPart, type DebtLine } from './allocate';
 import { canonicalPayment, chainHash, GENESIS_HASH, receiptSecret } from './chain';
 import { registryRowError, registryRows } from './registry';
 import type { Agent } from './service';
@@ -63,8 +63,34 @@ function cell(v: string | number | null): string {
   return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
-/** Writes lines (already in COPY text format, each ending in \n) through COPY … FROM STDIN. */
-async function copyLines(client: pg.Client, statement: string, lines: AsyncIterable<string> | Iterable<string>): Promise<void> {
+/**
+ * COPY text lines gathered into Buffers of a few thousand lines each: a chunk's rows wait there,
+ * outside the JavaScript heap, until they are written, so the garbage collector neither copies
+ * them nor walks them.
+ */
+class CopyBuffers {
+  readonly buffers: Buffer[] = [];
+  private pending: string[] = [];
+
+  push(line: string): void {
+    this.pending.push(line);
+    if (this.pending.length >= 5_000) this.seal();
+  }
+
+  /** The lines pushed, as Buffers in order. */
+  done(): Buffer[] {
+    this.seal();
+    return this.buffers;
+  }
+
+  private seal(): void {
+    if (this.pending.length) this.buffers.push(Buffer.from(this.pending.join('')));
+    this.pending = [];
+  }
+}
+
+/** Writes lines (already in COPY text format, each ending in \n), or Buffers of them, through COPY … FROM STDIN. */
+async function copyLines(client: pg.Client, statement: string, lines: AsyncIterable<string> | Iterable<string | Buffer>): Promise<void> {
   const stream = client.query(copyFrom(statement));
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', () => resolve());
@@ -78,8 +104,13 @@ async function copyLines(client: pg.Client, statement: string, lines: AsyncItera
   };
   try {
     for await (const line of lines) {
-      batch.push(line);
-      if (batch.length >= 5_000) await flush();
+      if (typeof line === 'string') {
+        batch.push(line);
+        if (batch.length >= 5_000) await flush();
+      } else {
+        await flush();
+        if (!stream.write(line)) await once(stream, 'drain');
+      }
     }
     await flush();
   } catch (err) {
@@ -91,14 +122,10 @@ async function copyLines(client: pg.Client, statement: string, lines: AsyncItera
   await done;
 }
 
-interface Line {
-  accountId: number;
-  serviceCode: string;
-  balance: number;
-}
-
 interface Household {
-  lines: Line[];
+  /** The accounts in the statement's order, as `allocate` takes them; `toPay` follows the balance. */
+  debts: DebtLine[];
+  balances: number[];
   payer: string | null;
 }
 
@@ -220,45 +247,66 @@ export async function importAgentRegistryBulk(
      */
     const prepare = async (chunk: ChunkRow[]) => {
       let t0 = performance.now();
-      const payments: Array<ChunkRow & { premiseId: number; payer: string | null; parts: Array<{ accountId: number; amount: number }> }> = [];
+      const split: AllocatedPart[][] = [];
+      let partsCount = 0;
       for (const [i, r] of chunk.entries()) {
-        const amount = Number(r.amount);
         const h = households.get(Number(r.premise_id))!;
-        const result = allocate(amount, h.lines.map((l) => ({ accountId: l.accountId, serviceCode: l.serviceCode, toPay: Math.max(l.balance, 0) })));
+        const result = allocate(Number(r.amount), h.debts);
         if (!result.ok) throw invalid(result.code, result.reason);
-        for (const x of result.parts) h.lines.find((l) => l.accountId === x.accountId)!.balance -= x.amount;
-        payments.push({ ...r, amount, premiseId: Number(r.premise_id), payer: h.payer, parts: result.parts });
+        // The parts come in the debts' order (those with nothing left out): carry the balances forward.
+        let j = 0;
+        for (const x of result.parts) {
+          while (h.debts[j]!.accountId !== x.accountId) j++;
+          h.balances[j]! -= x.amount;
+          h.debts[j]!.toPay = Math.max(h.balances[j]!, 0);
+        }
+        split.push(result.parts);
+        partsCount += result.parts.length;
         if (i % 2_000 === 1_999) await breathe();
       }
       allocateMs += performance.now() - t0;
       t0 = performance.now();
-      const partsCount = payments.reduce((sum, x) => sum + x.parts.length, 0);
-      const paymentIds = await nextIds(ids, `pg_get_serial_sequence('payment', 'payment_id')`, payments.length);
+      const paymentIds = await nextIds(ids, `pg_get_serial_sequence('payment', 'payment_id')`, chunk.length);
       const entryIds = await nextIds(ids, `pg_get_serial_sequence('ledger_entry', 'entry_id')`, partsCount);
       const paidAt = new Date();
       const paidAtText = paidAt.toISOString();
       const day = kyivDateOf(paidAt);
+      const random = randomBytes(6 * chunk.length).toString('hex');
+      // Each payment's line up to its receipt code (the chain's columns follow once the head is known).
       const lines: string[] = [];
       const texts: string[] = [];
-      const entries: Array<{ accountId: number; line: string }> = [];
-      const allocationLines: string[] = [];
+      const allocations = new CopyBuffers();
+      // The entries by index, to be written in account order.
+      const entryAccount = new Float64Array(partsCount);
+      const entryAmount = new Float64Array(partsCount);
+      const entryRow = new Uint32Array(partsCount);
       let e = 0;
-      for (const [i, x] of payments.entries()) {
+      for (const [i, x] of chunk.entries()) {
         const id = paymentIds[i]!;
-        texts.push(canonicalPayment({ paymentId: id, agentId: a, txnId: x.txn_id, premiseId: x.premiseId, amount: x.amount, paidAt, allocations: x.parts }));
-        lines.push(`${c}\t${id}\t${a}\tregistry\t${cell(x.txn_id)}\t${requestHash(x.unified, x.amount)}\t${x.premiseId}\t${x.amount}\t\\N\t${cell(x.payer)}\t${paidAtText}\t${day}\t${period}\tposted\t`);
-        const reason = cell(`${agent.code} ${x.txn_id}`);
-        for (const y of x.parts) {
-          const entryId = entryIds[e++]!;
-          entries.push({ accountId: y.accountId, line: `${c}\t${entryId}\t${y.accountId}\t${period}\tpayment\t${-y.amount}\tpayment\t${reason}\n` });
-          allocationLines.push(`${c}\t${id}\t${y.accountId}\t${y.amount}\t${entryId}\n`);
+        const amount = Number(x.amount);
+        const premiseId = Number(x.premise_id);
+        const parts = split[i]!;
+        texts.push(canonicalPayment({ paymentId: id, agentId: a, txnId: x.txn_id, premiseId, amount, paidAt, allocations: parts }));
+        const payer = households.get(premiseId)!.payer;
+        lines.push(`${c}\t${id}\t${a}\tregistry\t${cell(x.txn_id)}\t${requestHash(x.unified, amount)}\t${premiseId}\t${amount}\t\\N\t${cell(payer)}\t${paidAtText}\t${day}\t${period}\tposted\t${receiptSecret(random.slice(12 * i, 12 * i + 12))}`);
+        for (const y of parts) {
+          entryAccount[e] = y.accountId;
+          entryAmount[e] = y.amount;
+          entryRow[e] = i;
+          allocations.push(`${c}\t${id}\t${y.accountId}\t${y.amount}\t${entryIds[e]}\n`);
+          e++;
         }
         if (i % 2_000 === 1_999) await breathe();
       }
       // In account order, so the account index and the account key checks walk their pages in order.
-      entries.sort((x, y) => x.accountId - y.accountId);
+      const order = new Uint32Array(partsCount).map((_, k) => k).sort((x, y) => entryAccount[x]! - entryAccount[y]! || x - y);
+      const entries = new CopyBuffers();
+      for (const k of order) {
+        const reason = cell(`${agent.code} ${chunk[entryRow[k]!]!.txn_id}`);
+        entries.push(`${c}\t${entryIds[k]}\t${entryAccount[k]}\t${period}\tpayment\t${-entryAmount[k]!}\tpayment\t${reason}\n`);
+      }
       prepareMs += performance.now() - t0;
-      return { count: payments.length, lines, texts, entryLines: entries.map((x) => x.line), allocationLines };
+      return { count: chunk.length, lines, texts, entryLines: entries.done(), allocationLines: allocations.done() };
     };
 
     /**
@@ -280,18 +328,18 @@ export async function importAgentRegistryBulk(
         step('head');
         let seq = Number(head.seq);
         let hash = head.hash;
-        const sealed = p.texts.map((text) => {
+        const sealed = new CopyBuffers();
+        for (const [i, text] of p.texts.entries()) {
           const prev = hash;
           hash = chainHash(prev, text);
           seq += 1;
-          return `\t${seq}\t${prev}\t${hash}\n`;
-        });
+          sealed.push(`${p.lines[i]}\t${seq}\t${prev}\t${hash}\n`);
+        }
         step('chain');
-        const random = randomBytes(6 * p.lines.length).toString('hex');
         await copyLines(
           conn,
           'copy payment (community_id, payment_id, agent_id, channel, txn_id, request_hash, premise_id, amount, reference, payer, paid_at, business_date, period, status, receipt_secret, chain_seq, prev_hash, hash) from stdin',
-          p.lines.map((line, i) => `${line}${receiptSecret(random.slice(12 * i, 12 * i + 12))}${sealed[i]}`),
+          sealed.done(),
         );
         step('copy_payment');
         await copyLines(conn, 'copy payment_allocation (community_id, payment_id, account_id, amount, entry_id) from stdin', p.allocationLines);
@@ -379,8 +427,9 @@ async function loadHouseholds(client: pg.Client, c: number): Promise<Map<number,
   );
   for (const r of loaded.rows) {
     let h = households.get(Number(r.premise_id));
-    if (!h) households.set(Number(r.premise_id), (h = { lines: [], payer: null }));
-    h.lines.push({ accountId: Number(r.account_id), serviceCode: r.service_code, balance: Number(r.balance) });
+    if (!h) households.set(Number(r.premise_id), (h = { debts: [], balances: [], payer: null }));
+    h.debts.push({ accountId: Number(r.account_id), serviceCode: r.service_code, toPay: Math.max(Number(r.balance), 0) });
+    h.balances.push(Number(r.balance));
   }
   // The payer as `pay` names it: the first person registered there now, masked.
   const payers = await client.query<{ premise_id: number; last_name: string; first_name: string }>(
