@@ -6,8 +6,10 @@
  *   2. they are matched against the agent's payments by transaction id in one join: matched,
  *      amount_differs (flagged), already posted by an earlier run of this file (counted posted,
  *      as `pay` would replay it), or missing — and everything the missing rows need is checked
- *      before anything is posted (a known unified account, the agent's limit, a household with
- *      accounts), so a bad row refuses the file with nothing posted;
+ *      before anything is posted, in one pass (a known unified account, the agent's limit, a
+ *      household with accounts; the first faulty row in file order is named), so a bad row refuses
+ *      the file with nothing posted; the agent's payments of the day that came another way and that
+ *      the file lacks are found too (the rows this import posts are never among them);
  *   3. the missing rows are allocated in file order with `allocate` (allocate.ts: largest
  *      remainder, to the kopeck) over balances loaded once and carried forward in memory, exactly
  *      as successive `pay` calls would see them; per chunk of rows, in one transaction, their
@@ -15,8 +17,7 @@
  *      payments (already sealed into the hash chain as `sealChain` would seal them:
  *      `canonicalPayment`, `chainHash`) and their `payment_allocation` rows are written with COPY.
  *      Two chunks are written at once on two connections: one writes its ledger entries while the
- *      one before it holds the head; they commit in file order;
- *   4. the agent's API payments of the day that the file lacks are found in SQL.
+ *      one before it holds the head; they commit in file order.
  * A run killed mid-way leaves whole chunks committed; run again, their rows are "already posted"
  * and the balances are read afresh, so each row is posted exactly once.
  *
@@ -53,7 +54,7 @@ export interface BulkCounts {
 
 // Each chunk walks the ledger's account index once, so fewer, larger chunks are faster (the import
 // then holds about 2.8 GB at 9.8 M rows).
-const DEFAULT_CHUNK = 300_000;
+const DEFAULT_CHUNK = 500_000;
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; null as \N. */
 function cell(v: string | number | null): string {
@@ -182,34 +183,58 @@ export async function importAgentRegistryBulk(
          left join unified_account ua on ua.community_id = $1 and ua.number = r.unified`,
       [c, a],
     );
+    // The rows to post, and the few the agent's payments already have, each reached by row number.
     await client.query('create index on registry_match (row_no) where payment_id is null');
+    await client.query('create index on registry_match (row_no) where payment_id is not null');
     await client.query('analyze registry_match');
     lap('match');
-    const firstBad = async (where: string, params: unknown[] = []) =>
-      (await client.query<{ row_no: number; unified: string; amount: number }>(`select row_no, unified, amount::bigint as amount from registry_match where payment_id is null and ${where} order by row_no limit 1`, params)).rows[0];
-    const unknown = await firstBad('premise_id is null');
-    if (unknown) throw registryRowError(displayName, unknown.row_no, 'unifiedAccount', `єдиний рахунок ${unknown.unified} не знайдено`, `unified account ${unknown.unified} not found`);
-    const over = await firstBad('amount > $1', [agent.maxAmount]);
-    if (over) throw registryRowError(displayName, over.row_no, 'amount', `сума ${over.amount} коп. більша за ліміт агента ${agent.maxAmount} коп.`, `the amount ${over.amount} exceeds the agent's limit of ${agent.maxAmount} kopecks`);
-    const empty = await firstBad(`not exists (select 1 from account x where x.community_id = $1 and x.premise_id = registry_match.premise_id)`, [c]);
-    if (empty) throw registryRowError(displayName, empty.row_no, 'unifiedAccount', `у помешкання ${empty.unified} немає особових рахунків`, `the household ${empty.unified} has no personal accounts`);
+    // Everything the rows to post need, checked in one pass: the first row of each fault, in file order.
+    const faults = (
+      await client.query<{ unknown: number | null; over: number | null; empty: number | null; matched: number }>(
+        `with wanted as (select distinct premise_id from registry_match where payment_id is null and premise_id is not null),
+              empty as (select premise_id from wanted w where not exists (select 1 from account x where x.community_id = $1 and x.premise_id = w.premise_id))
+         select min(row_no) filter (where payment_id is null and premise_id is null) as unknown,
+                min(row_no) filter (where payment_id is null and amount > $2) as over,
+                min(row_no) filter (where payment_id is null and premise_id in (select premise_id from empty)) as empty,
+                count(*) filter (where payment_id is not null and channel <> 'registry' and amount = api_amount)::int as matched
+           from registry_match`,
+        [c, agent.maxAmount],
+      )
+    ).rows[0]!;
+    const rowAt = async (rowNo: number) =>
+      (await client.query<{ row_no: number; unified: string; amount: number }>(`select row_no, unified, amount::bigint as amount from registry_match where payment_id is null and row_no = $1`, [rowNo])).rows[0]!;
+    const firstFault = Math.min(...[faults.unknown, faults.over, faults.empty].filter((x): x is number => x !== null));
+    if (Number.isFinite(firstFault)) {
+      // Row by row, `pay` would have refused this row first; a row with several faults is named for the first of them.
+      const bad = await rowAt(firstFault);
+      if (bad.row_no === faults.unknown) throw registryRowError(displayName, bad.row_no, 'unifiedAccount', `єдиний рахунок ${bad.unified} не знайдено`, `unified account ${bad.unified} not found`);
+      if (bad.row_no === faults.over) throw registryRowError(displayName, bad.row_no, 'amount', `сума ${bad.amount} коп. більша за ліміт агента ${agent.maxAmount} коп.`, `the amount ${bad.amount} exceeds the agent's limit of ${agent.maxAmount} kopecks`);
+      throw registryRowError(displayName, bad.row_no, 'unifiedAccount', `у помешкання ${bad.unified} немає особових рахунків`, `the household ${bad.unified} has no personal accounts`);
+    }
     // A row an earlier run posted must be the same request, as `pay` demands of a retry.
     const earlier = await client.query<{ row_no: number; txn_id: string; unified: string; amount: number; request_hash: string }>(
-      `select row_no, txn_id, unified, amount::bigint as amount, request_hash from registry_match where channel = 'registry' order by row_no`,
+      `select row_no, txn_id, unified, amount::bigint as amount, request_hash from registry_match where payment_id is not null and channel = 'registry' order by row_no`,
     );
     for (const r of earlier.rows) {
       if (r.request_hash !== requestHash(r.unified, Number(r.amount))) {
         throw conflict('txn_conflict', { uk: `Транзакція ${r.txn_id} вже є з іншими даними (рядок ${r.row_no})`, en: `Transaction ${r.txn_id} already exists with other data (row ${r.row_no})` }, { field: 'txnId', row: r.row_no });
       }
     }
-    const counts = (
-      await client.query<{ matched: number }>(`select count(*) filter (where payment_id is not null and channel <> 'registry' and amount = api_amount)::int as matched from registry_match`)
-    ).rows[0]!;
     const flags: RegistryFlag[] = (
       await client.query<{ txn_id: string; row_no: number; amount: number; api_amount: number }>(
         `select txn_id, row_no, amount::bigint as amount, api_amount::bigint as api_amount from registry_match where payment_id is not null and channel <> 'registry' and amount <> api_amount order by row_no`,
       )
     ).rows.map((r) => ({ problem: 'amount_differs', txnId: r.txn_id, rowNo: r.row_no, fileAmount: Number(r.amount), apiAmount: Number(r.api_amount) }));
+    // The agent's payments of the day that the file lacks: those that came another way than a registry
+    // (so the ones this import posts are never among them, and they are found before it posts).
+    const missing = await client.query<{ txn_id: string; amount: number }>(
+      `select p.txn_id, p.amount::bigint as amount from payment p
+        where p.community_id = $1 and p.agent_id = $2 and p.business_date = $3::date and p.channel <> 'registry' and p.status = 'posted'
+          and not exists (select 1 from registry_row r where r.txn_id = p.txn_id)
+        order by p.payment_id`,
+      [c, a, businessDate],
+    );
+    for (const p of missing.rows) flags.push({ problem: 'missing_in_file', txnId: p.txn_id, rowNo: null, fileAmount: null, apiAmount: Number(p.amount) });
     lap('checks');
 
     // 3. Allocate the missing rows in file order over balances carried forward, and post them in chunks.
@@ -387,19 +412,7 @@ export async function importAgentRegistryBulk(
     timings.allocate = Math.round(allocateMs) / 1000;
     timings.write = Math.round(writeMs) / 1000;
     for (const [k, v] of Object.entries(part)) timings[`write.${k}`] = Math.round(v) / 1000;
-    mark = performance.now();
-
-    // 4. The agent's API payments of the day that the file lacks.
-    const missing = await client.query<{ txn_id: string; amount: number }>(
-      `select p.txn_id, p.amount::bigint as amount from payment p
-        where p.community_id = $1 and p.agent_id = $2 and p.business_date = $3::date and p.channel <> 'registry' and p.status = 'posted'
-          and not exists (select 1 from registry_row r where r.txn_id = p.txn_id)
-        order by p.payment_id`,
-      [c, a, businessDate],
-    );
-    for (const p of missing.rows) flags.push({ problem: 'missing_in_file', txnId: p.txn_id, rowNo: null, fileAmount: null, apiAmount: Number(p.amount) });
-    lap('missing_in_file');
-    return { rows, total, matched: counts.matched, posted, flags, timings };
+    return { rows, total, matched: faults.matched, posted, flags, timings };
   } finally {
     await client.end();
   }
