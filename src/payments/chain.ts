@@ -20,7 +20,7 @@ export interface ChainRecord {
 }
 
 export function chainHash(prevHash: string, text: string): string {
-  return createHash('sha256').update(prevHash).update('\n').update(text).digest('hex');
+  return createHash('sha256').update(`${prevHash}\n${text}`).digest('hex');
 }
 
 export function canonicalPayment(p: { paymentId: number; agentId: number; txnId: string; premiseId: number; amount: number; paidAt: Date; allocations: ReadonlyArray<{ accountId: number; amount: number }> }): string {

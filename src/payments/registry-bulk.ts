@@ -466,12 +466,18 @@ function requestHash(unifiedAccount: string, amount: number): string {
 }
 
 /** `n` values of a sequence, in order, taken in one statement. */
-async function nextIds(client: pg.Client, sequence: string, n: number): Promise<number[]> {
-  if (n === 0) return [];
-  // One row back, not n: the values as one text, in the order they were drawn.
-  const r = await client.query<{ ids: string }>(`select string_agg(nextval(${sequence})::text, ',') as ids from generate_series(1, $1::int)`, [n]);
-  return r.rows[0]!.ids
-    .split(',')
-    .map(Number)
-    .sort((x, y) => x - y);
+export async function nextIds(client: pg.Client, sequence: string, n: number): Promise<Float64Array> {
+  if (n === 0) return new Float64Array(0);
+  // One row back, not n: when no one else drew from the sequence meanwhile (the usual case) the
+  // values are a run, told by its first value; otherwise they come as one text, in drawn order.
+  const r = await client.query<{ first: string; last: string; ids: string | null }>(
+    `with drawn as (select array_agg(nextval(${sequence})) as ids from generate_series(1, $1::int))
+     select ids[1]::text as first, ids[$1]::text as last,
+            case when ids[$1] - ids[1] + 1 = $1 then null else array_to_string(ids, ',') end as ids
+       from drawn`,
+    [n],
+  );
+  const { first, ids } = r.rows[0]!;
+  if (ids === null) return new Float64Array(n).map((_, i) => Number(first) + i);
+  return Float64Array.from(ids.split(','), Number).sort();
 }

@@ -4,12 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import pg from 'pg';
 import iconv from 'iconv-lite';
 import type { DatabaseHandle } from '../../src/db/index';
 import { makeUnifiedAccountNumber } from '../../src/shared/identifiers';
 import { kyivToday } from '../../src/shared/period';
 import { importAgentRegistry } from '../../src/payments/registry';
 import { pay, verifyPaymentsChain, type Agent } from '../../src/payments/service';
+import { nextIds } from '../../src/payments/registry-bulk';
 import { createTestDatabase } from '../helpers/db';
 import { A, createBillingFixture } from './billing-fixture';
 
@@ -143,4 +145,26 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('agent registries, the set-based
     expect(inv.rows[0]!.a).toBe(inv.rows[0]!.l);
     expect((await verifyPaymentsChain(h.db, 1)).problem).toBeNull();
   }, 60_000);
+
+  it('draws ids in order, as a run when no one else draws meanwhile and one by one when someone does', async () => {
+    const { h } = bulkWorld;
+    await sql`create sequence bulk_ids_test`.execute(h.db);
+    // A sequence that steps by 3 never gives a run, so its values take the one-by-one way.
+    await sql`create sequence bulk_ids_step increment by 3`.execute(h.db);
+    const [mine, other] = [new pg.Client({ connectionString: h.url! }), new pg.Client({ connectionString: h.url! })];
+    await Promise.all([mine.connect(), other.connect()]);
+    try {
+      const alone = await nextIds(mine, `'bulk_ids_test'`, 1000);
+      expect([...alone]).toEqual(Array.from({ length: 1000 }, (_, i) => 1 + i));
+      expect([...(await nextIds(mine, `'bulk_ids_step'`, 5))]).toEqual([1, 4, 7, 10, 13]);
+      // Two sessions drawing at once: every value is drawn once, each call's in order.
+      const drawn = await Promise.all(Array.from({ length: 8 }, (_, i) => nextIds(i % 2 ? other : mine, `'bulk_ids_test'`, 20_000)));
+      for (const ids of drawn) expect([...ids]).toEqual([...ids].sort((x, y) => x - y));
+      const all = new Set([...alone, ...drawn.flatMap((x) => [...x])]);
+      expect(all.size).toBe(1000 + 8 * 20_000);
+      expect([...all].every((v) => v >= 1 && v <= all.size)).toBe(true);
+    } finally {
+      await Promise.all([mine.end(), other.end()]);
+    }
+  });
 });

@@ -10,7 +10,7 @@ import { execSql } from '../index';
 // The error is a foreign key's own (SQLSTATE 23503, the constraint's name), so callers see no
 // difference; `wipeCommunity` turns these triggers off with the rest. Each check is a function
 // of its own with static SQL, so PL/pgSQL keeps its plan (a pay inserts one row at a time).
-interface Reference {
+export interface Reference {
   name: string;
   child: string;
   column: string;
@@ -18,23 +18,40 @@ interface Reference {
   parentColumn: string;
 }
 
-function setBasedReference(r: Reference): string {
-  return `
-alter table ${r.child} drop constraint ${r.child}_community_id_${r.column}_fkey;
-create function ${r.name}_check() returns trigger language plpgsql as $$
+/** The references checked once per statement (each a foreign key before). */
+export const REFERENCES: Reference[] = [
+  { name: 'ledger_entry_account_fkey', child: 'ledger_entry', column: 'account_id', parent: 'account', parentColumn: 'account_id' },
+  { name: 'ledger_entry_billing_run_fkey', child: 'ledger_entry', column: 'billing_run_id', parent: 'billing_run', parentColumn: 'billing_run_id' },
+  { name: 'ledger_entry_reverses_fkey', child: 'ledger_entry', column: 'reverses_entry_id', parent: 'ledger_entry', parentColumn: 'entry_id' },
+  { name: 'payment_allocation_payment_fkey', child: 'payment_allocation', column: 'payment_id', parent: 'payment', parentColumn: 'payment_id' },
+  { name: 'payment_agent_fkey', child: 'payment', column: 'agent_id', parent: 'payment_agent', parentColumn: 'agent_id' },
+];
+
+/** The check function's name and body: `find` selects one missing key into `missing`, or none. */
+export function checkFunction(r: Reference, find: string): string {
+  return `${r.name}_check() returns trigger language plpgsql as $$
 declare
   missing bigint;
 begin
-  select i.${r.column} into missing
-    from (select distinct community_id, ${r.column} from inserted where ${r.column} is not null) i
-   where not exists (select 1 from ${r.parent} p where p.community_id = i.community_id and p.${r.parentColumn} = i.${r.column})
-   limit 1;
+  ${find}
   if missing is not null then
     raise exception 'insert into ${r.child} violates ${r.name}: ${r.column} % is not in ${r.parent}', missing
       using errcode = '23503', constraint = '${r.name}', table = '${r.child}', column = '${r.column}';
   end if;
   return null;
-end $$;
+end $$;`;
+}
+
+function setBasedReference(r: Reference): string {
+  return `
+alter table ${r.child} drop constraint ${r.child}_community_id_${r.column}_fkey;
+create function ${checkFunction(
+    r,
+    `select i.${r.column} into missing
+    from (select distinct community_id, ${r.column} from inserted where ${r.column} is not null) i
+   where not exists (select 1 from ${r.parent} p where p.community_id = i.community_id and p.${r.parentColumn} = i.${r.column})
+   limit 1;`,
+  )}
 create trigger ${r.name} after insert on ${r.child} referencing new table as inserted
   for each statement execute function ${r.name}_check();
 create function ${r.name}_guard() returns trigger language plpgsql as $$
@@ -56,16 +73,5 @@ create trigger ${r.name}_guard after delete on ${r.parent} referencing old table
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await execSql(
-    db,
-    [
-      { name: 'ledger_entry_account_fkey', child: 'ledger_entry', column: 'account_id', parent: 'account', parentColumn: 'account_id' },
-      { name: 'ledger_entry_billing_run_fkey', child: 'ledger_entry', column: 'billing_run_id', parent: 'billing_run', parentColumn: 'billing_run_id' },
-      { name: 'ledger_entry_reverses_fkey', child: 'ledger_entry', column: 'reverses_entry_id', parent: 'ledger_entry', parentColumn: 'entry_id' },
-      { name: 'payment_allocation_payment_fkey', child: 'payment_allocation', column: 'payment_id', parent: 'payment', parentColumn: 'payment_id' },
-      { name: 'payment_agent_fkey', child: 'payment', column: 'agent_id', parent: 'payment_agent', parentColumn: 'agent_id' },
-    ]
-      .map(setBasedReference)
-      .join(''),
-  );
+  await execSql(db, REFERENCES.map(setBasedReference).join(''));
 }
