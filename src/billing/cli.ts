@@ -5,7 +5,8 @@ import { parsePeriod } from '../shared/period';
 import { formatUah } from '../shared/money';
 import { BILLING_CLOSE_JOB, BILLING_RUN_JOB } from './jobs';
 import { seedDemoTariffs } from './demo';
-import { runOutliers, runSummary, loadSettings } from './run';
+import { loadSettings } from './run';
+import { runOutliers, runSummary } from './run-report';
 
 function periodOption(text: string): string {
   const r = parsePeriod(text);

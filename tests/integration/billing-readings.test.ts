@@ -3,7 +3,7 @@ import { execSql, type DatabaseHandle, type Db } from '../../src/db/index';
 import { JobQueue } from '../../src/jobs/queue';
 import { BILLING_CLOSE_JOB, BILLING_RUN_JOB, STEP_LABELS, registerBillingJobs } from '../../src/billing/jobs';
 import { submitReading, upsertMetersBulk } from '../../src/metering/service';
-import { runSummary } from '../../src/billing/run';
+import { runSummary } from '../../src/billing/run-report';
 import { createTestDatabase } from '../helpers/db';
 import { seedMeteringWorld, type MeteringWorld } from './metering-fixtures';
 

@@ -5,7 +5,8 @@ import type { JobQueue } from '../../src/jobs/queue';
 import { BILLING_CLOSE_JOB, BILLING_RUN_JOB } from '../../src/billing/jobs';
 import { penalties, type PenaltyScope } from '../../src/billing/engine';
 import { postLedgerEntries, type NewLedgerEntry } from '../../src/billing/ledger';
-import { runOutliers, scopeOf } from '../../src/billing/run';
+import { scopeOf } from '../../src/billing/run';
+import { runOutliers } from '../../src/billing/run-report';
 import { prevPeriod } from '../../src/shared/period';
 import { A, C, NOV, OCT, openBillingTown } from './billing-fixture';
 

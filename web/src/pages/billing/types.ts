@@ -1,6 +1,6 @@
 /** Shapes of the billing API (src/billing/routes.ts). Amounts are kopecks; prices decimal strings. */
 // Where the server defines a shape itself, the page uses that one (types only: nothing is bundled).
-import type { Outlier, ServiceSummary } from '../../../../src/billing/run';
+import type { Outlier, ServiceSummary } from '../../../../src/billing/run-report';
 import type { StatementRow } from '../../../../src/billing/statements';
 
 export type SummaryRow = ServiceSummary;
