@@ -11,6 +11,7 @@ import { conflict, forbidden, invalid, notFound } from '../shared/errors';
 import { KIND_FIELDS, profileSettingsSchema, type FileKind } from './profile';
 import { formatUah } from '../shared/money';
 import * as repo from './repo';
+import * as matchRepo from './match-repo';
 import { ensureUnifiedAccounts, openingBalancePeriod } from './service';
 
 export interface QueueItem {
@@ -176,7 +177,7 @@ async function applyRows(trx: Tx, imp: NonNullable<Awaited<ReturnType<typeof rep
 }
 
 async function refreshCounters(trx: Tx, communityId: number, importId: number) {
-  const counts = await repo.countByStatus(trx, { communityId, importId });
+  const counts = await matchRepo.countByStatus(trx, { communityId, importId });
   await sql`update data_import set counters = counters || ${JSON.stringify(counts)}::jsonb
              where community_id = ${communityId} and import_id = ${importId}`.execute(trx);
 }

@@ -32,6 +32,7 @@ import {
 import { openTable, refuseFile, type TableReader } from './readers';
 import { submitReadingsBulk, upsertMetersBulk, type MeterInput } from '../metering/service';
 import * as repo from './repo';
+import * as matchRepo from './match-repo';
 import { timed } from './trace';
 import { serviceResolver } from './service-names';
 import { loadSettings, openPeriodForCorrections } from '../billing/run';
@@ -368,7 +369,7 @@ export function importJob(handle: DatabaseHandle) {
         checkpoint = { ...checkpoint, phase: 'matched' };
         await run.saveCheckpoint(checkpoint);
       }
-      const counters = await repo.countByStatus(db, scope);
+      const counters = await matchRepo.countByStatus(db, scope);
       if (imp.dry_run) {
         await setImport({ status: 'staged', counters: JSON.stringify(counters), finished_at: new Date() });
         return {
@@ -431,21 +432,21 @@ export function importJob(handle: DatabaseHandle) {
  * marks the import applied only afterwards, in a transaction that does wait, and that flush
  * carries this one with it; a crash before it leaves the job resumable from its checkpoint.
  */
-async function bulkSettings(trx: Parameters<typeof repo.matchAddresses>[0], kind: DatabaseHandle['kind']) {
+async function bulkSettings(trx: Parameters<typeof matchRepo.matchAddresses>[0], kind: DatabaseHandle['kind']) {
   if (kind === 'postgres') await sql`set local work_mem = '256MB'`.execute(trx);
   await sql`set local synchronous_commit = off`.execute(trx);
 }
 
-async function matchImport(trx: Parameters<typeof repo.matchAddresses>[0], scope: { communityId: number; importId: number }, providerId: number | null, settings: ProfileSettings, cp: Checkpoint) {
+async function matchImport(trx: Parameters<typeof matchRepo.matchAddresses>[0], scope: { communityId: number; importId: number }, providerId: number | null, settings: ProfileSettings, cp: Checkpoint) {
   switch (settings.kind) {
     case 'addresses':
-      await repo.matchRegister(trx, scope);
+      await matchRepo.matchRegister(trx, scope);
       return;
     case 'accounts':
-      await repo.matchAddresses(trx, scope, { service: cp.serviceColumn, account: cp.accountColumn });
+      await matchRepo.matchAddresses(trx, scope, { service: cp.serviceColumn, account: cp.accountColumn });
       break;
     default:
-      await repo.matchAccounts(trx, scope, providerId!, { service: cp.serviceColumn, account: cp.accountColumn });
+      await matchRepo.matchAccounts(trx, scope, providerId!, { service: cp.serviceColumn, account: cp.accountColumn });
   }
   // Implausible amounts wait for a person, whatever matched them; so do charges above the approved
   // tariff when the community chose to hold them (else they are posted and flagged, see applyImport).
@@ -456,7 +457,7 @@ async function matchImport(trx: Parameters<typeof repo.matchAddresses>[0], scope
 
 
 async function applyImport(
-  trx: Parameters<typeof repo.matchAddresses>[0],
+  trx: Parameters<typeof matchRepo.matchAddresses>[0],
   scope: { communityId: number; importId: number },
   providerId: number | null,
   settings: ProfileSettings,
@@ -611,7 +612,7 @@ export async function openingBalancePeriod(trx: Tx, communityId: number, setting
 }
 
 /** Every premise gets its unified account (Luhn check digit), numbered after its id. */
-export async function ensureUnifiedAccounts(trx: Parameters<typeof repo.matchAddresses>[0], communityId: number) {
+export async function ensureUnifiedAccounts(trx: Parameters<typeof matchRepo.matchAddresses>[0], communityId: number) {
   const missing = await trx
     .selectFrom('premise as p')
     .leftJoin('unified_account as u', (j) => j.onRef('u.community_id', '=', 'p.community_id').onRef('u.premise_id', '=', 'p.premise_id'))
