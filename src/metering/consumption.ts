@@ -139,8 +139,10 @@ select b.community_id, params.p as period, b.meter_id, b.premise_id, b.building_
         (case when b.e_v >= b.s_v then b.e_v - b.s_v else b.capacity - b.s_v + b.e_v end) * b.multiplier - b.billed_between
       when b.installed_on >= params.p then 0
       when b.f_read_on is not null then
-        round((case when b.s_v >= b.f_v then b.s_v - b.f_v else b.capacity - b.f_v + b.s_v end) * b.multiplier
-              / (b.s_read_on - b.f_read_on) * params.days, 3)
+        -- the period's days multiplied before the one division, as estimateVolume does: 2.5 × 30 / 48
+        -- is 1.5625 exactly and rounds up, where 2.5 / 48 × 30 loses the last digit and rounds down
+        round((case when b.s_v >= b.f_v then b.s_v - b.f_v else b.capacity - b.f_v + b.s_v end) * b.multiplier * params.days
+              / (b.s_read_on - b.f_read_on), 3)
       -- Registered persons are counted only here, for the few meters with no history at all.
       when b.norm is not null then round(b.norm * (
         select count(*) from registration g

@@ -32,6 +32,11 @@ describe('estimateVolume', () => {
     // 90 over 92 days × 30 = 29.347826… → 29.348
     expect(e).toEqual({ volume: '29.348', basis: 'history' });
   });
+  it('rounds a volume exactly half-way up: the days multiplied before the one division', () => {
+    // 1 × 2.5 over 48 days × 30 = 1.5625 exactly; 2.5 / 48 first, then × 30, is 1.56249… and would round down.
+    const history = [{ readOn: '2026-04-08', value: '0' }, { readOn: '2026-05-26', value: '1' }];
+    expect(estimateVolume({ ...base, digits: 4, multiplier: '2.5', history })).toEqual({ volume: '1.563', basis: 'history' });
+  });
   it('without history: norm × persons; with neither: zero', () => {
     expect(estimateVolume({ ...base, history: [{ readOn: '2026-10-28', value: '190' }] })).toEqual({ volume: '9.2', basis: 'norm' });
     expect(estimateVolume({ ...base, history: [], persons: 0 })).toEqual({ volume: '0', basis: 'none' });

@@ -22,11 +22,19 @@ export interface DatedValue {
  * accepted, of one zone), × multiplier; null when they are less than a day apart.
  */
 export function averageDaily(first: DatedValue, last: DatedValue, digits: number, multiplier: string): Decimal | null {
-  const days = daysBetween(first.readOn, last.readOn);
-  if (days <= 0) return null;
+  return useOverDays(first, last, digits, multiplier, 1);
+}
+
+/**
+ * The average daily use over `days` days: difference × multiplier × days, divided once at the
+ * end, so that a volume exactly half-way (2.5 × 30 / 48 = 1.5625) rounds the same here and in SQL.
+ */
+function useOverDays(first: DatedValue, last: DatedValue, digits: number, multiplier: string, days: number): Decimal | null {
+  const between = daysBetween(first.readOn, last.readOn);
+  if (between <= 0) return null;
   const step = registerStep(first.value, last.value, digits);
   if (step.kind === 'below_previous') return null;
-  return new Decimal(step.difference).times(multiplier).div(days);
+  return new Decimal(step.difference).times(multiplier).times(days).div(between);
 }
 
 export interface EstimateInput {
@@ -48,8 +56,8 @@ export interface Estimate {
 export function estimateVolume(input: EstimateInput): Estimate {
   const { history } = input;
   if (history.length >= 2) {
-    const daily = averageDaily(history[0]!, history[history.length - 1]!, input.digits, input.multiplier);
-    if (daily) return { volume: daily.times(input.daysInPeriod).toDecimalPlaces(3).toString(), basis: 'history' };
+    const volume = useOverDays(history[0]!, history[history.length - 1]!, input.digits, input.multiplier, input.daysInPeriod);
+    if (volume) return { volume: volume.toDecimalPlaces(3).toString(), basis: 'history' };
   }
   if (input.normMonthlyPerPerson !== null && input.persons > 0) {
     return { volume: new Decimal(input.normMonthlyPerPerson).times(input.persons).toDecimalPlaces(3).toString(), basis: 'norm' };
