@@ -51,7 +51,9 @@ export function receiptCode(paymentId: number, secret: string): string {
   return `${paymentId}-${secret}`;
 }
 
-export const RECEIPT_CODE = /^([1-9][0-9]{0,14})-([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})$/i;
+/** A receipt code, in either case (the route's pattern and `parseReceiptCode`'s). */
+export const RECEIPT_CODE_PATTERN = '([1-9][0-9]{0,14})-([0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4})';
+const RECEIPT_CODE = new RegExp(`^${RECEIPT_CODE_PATTERN}$`);
 
 /** The payment id and random part of a receipt code, or null when it is not one. */
 export function parseReceiptCode(code: string): { paymentId: number; secret: string } | null {

@@ -1,7 +1,7 @@
 /** SQL of the payments domain. */
 import { sql, type RawBuilder } from 'kysely';
 import { prepared, type DbOrTx, type Tx } from '../db/index';
-import { GENESIS_HASH, type ChainRecord, canonicalPayment, canonicalReversal, canonicalSettlement } from './chain';
+import { GENESIS_HASH, type ChainRecord, canonicalPayment, canonicalReversal, canonicalSettlement, receiptCode } from './chain';
 import { premiseBalancesQuery, type PremiseAccountBalance } from '../billing/statements';
 
 export async function agentByKey(db: DbOrTx, keyId: string) {
@@ -428,9 +428,9 @@ export interface PaymentRow {
 
 /** Payments for the staff search, newest first. */
 export async function searchPayments(db: DbOrTx, communityId: number, q: { unifiedAccount?: string; txnId?: string; date?: string; limit: number }): Promise<PaymentRow[]> {
-  const r = await sql<PaymentRow>`
+  const r = await sql<Omit<PaymentRow, 'receiptCode'> & { receiptSecret: string }>`
 select p.payment_id as "paymentId", a.code as agent, p.channel, p.txn_id as "txnId", ua.number as "unifiedAccount", p.amount,
-       to_char(p.paid_at at time zone 'Europe/Kyiv', 'YYYY-MM-DD HH24:MI') as "paidAt", p.status, p.payment_id || '-' || p.receipt_secret as "receiptCode"
+       to_char(p.paid_at at time zone 'Europe/Kyiv', 'YYYY-MM-DD HH24:MI') as "paidAt", p.status, p.receipt_secret as "receiptSecret"
   from payment p
   join payment_agent a on a.community_id = p.community_id and a.agent_id = p.agent_id
   left join unified_account ua on ua.community_id = p.community_id and ua.premise_id = p.premise_id
@@ -439,7 +439,7 @@ select p.payment_id as "paymentId", a.code as agent, p.channel, p.txn_id as "txn
    ${q.txnId ? sql`and p.txn_id = ${q.txnId}` : sql``}
    ${q.date ? sql`and p.business_date = ${q.date}::date` : sql``}
  order by p.payment_id desc limit ${q.limit}`.execute(db);
-  return r.rows;
+  return r.rows.map(({ receiptSecret, ...row }) => ({ ...row, receiptCode: receiptCode(row.paymentId, receiptSecret) }));
 }
 
 /** Money in per day and channel over the last `days` days (cancelled payments left out). */

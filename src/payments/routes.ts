@@ -31,6 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as payments from './service';
+import { RECEIPT_CODE_PATTERN } from './chain';
 import { exportSettlement, exportSettlementDay } from './settlement';
 
 const kopecks = z.number().int();
@@ -338,7 +339,7 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
     return ext === 'csv' ? r.csv : r.dbf;
   });
 
-  api.get('/receipts/:code', { schema: { tags: ['receipts'], summary: 'The receipt by its verification code: HTML, or .json, or .pdf', params: z.object({ code: z.string().regex(/^[0-9]{1,15}-[0-9A-Fa-f-]{14}(\.json|\.pdf)?$/) }) } }, async (request, reply) => {
+  api.get('/receipts/:code', { schema: { tags: ['receipts'], summary: 'The receipt by its verification code: HTML, or .json, or .pdf', params: z.object({ code: z.string().regex(new RegExp(`^${RECEIPT_CODE_PATTERN}(\\.json|\\.pdf)?$`)) }) } }, async (request, reply) => {
     const [code, ext] = request.params.code.split('.') as [string, 'json' | 'pdf' | undefined];
     const receipt = await payments.receiptByCode(ctx.db, ctx.communityId, code);
     if (ext === 'json') return receipt;
