@@ -116,26 +116,27 @@ select case when ${q.nonce}::text is null then null else exists (select 1 from n
 
 /**
  * `allocate`'s proportional split (allocate.ts, its specification and property tests) in SQL, for
- * the one-statement pay: `lines` is a relation of (ord, account_id, to_pay) in the statement's
- * order; the answer (ord, account_id, amount) gives each line the floor of its exact share and the
- * kopecks left one each to the largest remainders, ties to the lower ord; nothing owed → all on
- * the first line; parts of 0 left out. Exact in numeric (no overflow, no rounding).
+ * the pays of one statement at once: `lines` is a relation of (grp, amount, ord, account_id,
+ * to_pay), one group per pay with its amount on each of its lines; the answer (grp, ord,
+ * account_id, amount) gives each line the floor of its exact share and the kopecks left one each
+ * to the largest remainders, ties to the lower ord; nothing owed → all on the group's first line;
+ * parts of 0 left out. Exact in numeric (no overflow, no rounding).
  */
-export function proportionalSplitSql(amount: RawBuilder<unknown>, lines: RawBuilder<unknown>) {
+export function proportionalSplitSql(lines: RawBuilder<unknown>) {
   return sql`
-select ord, account_id, amount from (
-  select w.ord, w.account_id,
-         case when w.total = 0 then (case when w.ord = w.first_ord then ${amount}::numeric else 0 end)
-              else w.share + case when row_number() over (order by w.rem desc, w.ord) <= w.total_left then 1 else 0 end end as amount
+select grp, ord, account_id, amount from (
+  select w.grp, w.ord, w.account_id,
+         case when w.total = 0 then (case when w.ord = w.first_ord then w.pay_amount else 0 end)
+              else w.share + case when row_number() over (partition by w.grp order by w.rem desc, w.ord) <= w.total_left then 1 else 0 end end as amount
     from (
-      select l.*, sum(l.share) over () as share_sum,
-             ${amount}::numeric - sum(l.share) over () as total_left
+      select l.*, l.pay_amount - sum(l.share) over (partition by l.grp) as total_left
         from (
-          select x.ord, x.account_id, x.total, x.first_ord,
-                 case when x.total = 0 then 0 else floor(${amount}::numeric * x.weight / x.total) end as share,
-                 case when x.total = 0 then 0 else mod(${amount}::numeric * x.weight, x.total) end as rem
-            from (select li.ord, li.account_id, greatest(li.to_pay, 0)::numeric as weight,
-                         sum(greatest(li.to_pay, 0)::numeric) over () as total, min(li.ord) over () as first_ord
+          select x.grp, x.ord, x.account_id, x.total, x.first_ord, x.pay_amount,
+                 case when x.total = 0 then 0 else floor(x.pay_amount * x.weight / x.total) end as share,
+                 case when x.total = 0 then 0 else mod(x.pay_amount * x.weight, x.total) end as rem
+            from (select li.grp, li.ord, li.account_id, li.amount::numeric as pay_amount, greatest(li.to_pay, 0)::numeric as weight,
+                         sum(greatest(li.to_pay, 0)::numeric) over (partition by li.grp) as total,
+                         min(li.ord) over (partition by li.grp) as first_ord
                     from ${lines} li) x
         ) l
     ) w
@@ -149,93 +150,117 @@ export function maskedNameSql(last: RawBuilder<unknown>, first: RawBuilder<unkno
               else left(${last}, 1) || '***' || right(${last}, 1) || ' ' || left(${first}, 1) || '.' end`;
 }
 
-/** What the one-statement pay (`payAtOnce`) answers: the lookup's checks, and what it posted. */
-export interface PayAtOnce extends Pick<PayLookup, 'nonce_new' | 'key_ok' | 'max_amount' | 'existing_id' | 'existing_hash' | 'premise_id' | 'unified_account'> {
+/** One plain pay of a `payManyQuery`: what the agent sent, and what its signed request proved. */
+export type PlainPay = Omit<NewPayment, 'communityId' | 'premiseId' | 'payer' | 'period' | 'parts' | 'reference'> & { number: string; nonce: string | null; keyId: string | null };
+
+/** What `payManyQuery` answers for one pay: the lookup's checks, and what it posted. */
+export interface PayAtOnce extends Pick<PayLookup, 'existing_id' | 'existing_hash' | 'premise_id' | 'unified_account'> {
+  /** The pay's place in the batch. */
+  ord: number;
+  nonce_new: boolean | null;
+  key_ok: boolean | null;
+  /** Null when the agent does not exist. */
+  max_amount: number | null;
   has_accounts: boolean;
   payment_id: number | null;
   parts: Array<{ accountId: number; amount: number; serviceCode: string; serviceUk: string; provider: string; number: string }> | null;
 }
 
 /**
- * The whole of a plain pay (no split of the payer's, no check reference) in one statement: the
- * lookup of `payLookup`, the proportional split (`proportionalSplitSql`), the open period
- * (`choosePeriodForCorrections`), the masked payer (`maskName`), and the inserts of
- * `insertPayment` — made only when every check passes (nonce new, key in force, amount within
- * the agent's limit, no payment with this txnId, a household with accounts). The caller reads the
- * flags to say why nothing was posted.
+ * Plain pays (no split of the payer's, no check reference) of one community in one statement, so
+ * that concurrent pays share one commit (group commit, see `payBatched` in service.ts): for each,
+ * the lookup of `payLookup`, the proportional split (`proportionalSplitSql`), the open period
+ * (`choosePeriodForCorrections`), the masked payer (`maskName`) and the inserts of
+ * `insertPayment` — made only for the pays whose every check passes (nonce new, key in force,
+ * amount within the agent's limit, a household with accounts; a payment with this txnId already
+ * makes the insert do nothing). The
+ * caller reads the flags to say why a pay posted nothing. No two pays of a batch may share a
+ * household, a txnId or a nonce (each would have to see the other's writes).
  */
-export function payAtOnceQuery(p: Omit<NewPayment, 'premiseId' | 'payer' | 'period' | 'parts'> & { number: string; nonce: string | null; keyId: string | null; fallbackPeriod: string }) {
-  const c = p.communityId;
+export function payManyQuery(communityId: number, fallbackPeriod: string, pays: readonly PlainPay[]) {
+  const c = communityId;
+  const column = <T>(pick: (p: PlainPay, i: number) => T) => pays.map((p, i) => pick(p, i));
   return prepared(sql<PayAtOnce>`
-with nonce as (
+with input as (
+  select * from unnest(${column((_, i) => i)}::int[], ${column((p) => p.agentId)}::int[], ${column((p) => p.channel)}::text[], ${column((p) => p.txnId)}::text[],
+                       ${column((p) => p.requestHash)}::text[], ${column((p) => p.amount)}::bigint[], ${column((p) => p.paidAt.toISOString())}::timestamptz[],
+                       ${column((p) => p.businessDate)}::date[], ${column((p) => p.receiptSecret)}::text[], ${column((p) => p.reason)}::text[],
+                       ${column((p) => p.number)}::text[], ${column((p) => p.nonce)}::text[], ${column((p) => p.keyId)}::text[])
+    as i(ord, agent_id, channel, txn_id, request_hash, amount, paid_at, business_date, receipt_secret, reason, number, nonce, key_id)
+), nonce as (
   insert into agent_nonce (community_id, agent_id, nonce)
-  select ${c}::int, ${p.agentId}::int, ${p.nonce}::text where ${p.nonce}::text is not null
-  on conflict do nothing returning 1
+  select ${c}::int, agent_id, nonce from input where nonce is not null
+  on conflict do nothing returning agent_id, nonce
 ), ag as (
-  select ag.max_amount,
-         case when ${p.keyId}::text is null then null
+  select i.ord, ag.max_amount,
+         case when i.key_id is null then null
               else exists (select 1 from agent_key k
-                            where k.community_id = ${c} and k.agent_id = ${p.agentId} and k.key_id = ${p.keyId}
-                              and k.valid_from <= ${p.paidAt} and (k.valid_until is null or k.valid_until > ${p.paidAt})) and ag.active end as key_ok,
-         case when ${p.nonce}::text is null then null else exists (select 1 from nonce) end as nonce_new
-    from payment_agent ag where ag.community_id = ${c} and ag.agent_id = ${p.agentId}
-), ex as (
-  select payment_id, request_hash from payment where community_id = ${c} and agent_id = ${p.agentId} and txn_id = ${p.txnId}
+                            where k.community_id = ${c} and k.agent_id = i.agent_id and k.key_id = i.key_id
+                              and k.valid_from <= i.paid_at and (k.valid_until is null or k.valid_until > i.paid_at)) and ag.active end as key_ok,
+         case when i.nonce is null then null else exists (select 1 from nonce n where n.agent_id = i.agent_id and n.nonce = i.nonce) end as nonce_new
+    from input i join payment_agent ag on ag.community_id = ${c} and ag.agent_id = i.agent_id
 ), h as (
-  select p.premise_id, ua.number as unified_account,
+  select i.ord, p.premise_id, ua.number as unified_account,
          ${maskedNameSql(sql`per.last_name`, sql`per.first_name`)} as payer
-    from unified_account ua
+    from input i
+    join unified_account ua on ua.community_id = ${c} and ua.number = i.number
     join premise p on p.community_id = ua.community_id and p.premise_id = ua.premise_id
     left join lateral (select pe.last_name, pe.first_name from registration r
                          join person pe on pe.community_id = r.community_id and pe.person_id = r.person_id
                         where r.community_id = p.community_id and r.premise_id = p.premise_id
                           and r.registered_from <= current_date and (r.registered_to is null or r.registered_to >= current_date)
                         order by r.registered_from, pe.person_id limit 1) per on true
-   where ua.community_id = ${c} and ua.number = ${p.number}
 ), bal as (
-  select b.* from h cross join lateral (${premiseBalancesQuery(c, sql`h.premise_id`, undefined, { ordinal: true })}) b
+  select h.ord as pay_ord, b.* from h cross join lateral (${premiseBalancesQuery(c, sql`h.premise_id`, undefined, { ordinal: true })}) b
 ), closed as (
   select max(period) as period from billing_period where community_id = ${c} and status = 'closed'
 ), per as (
   select coalesce(
            (select min(period) from billing_period where community_id = ${c} and status <> 'closed' and (closed.period is null or period > closed.period)),
-           case when closed.period is null then ${p.fallbackPeriod}::date
-                else greatest((closed.period + interval '1 month')::date, ${p.fallbackPeriod}::date) end) as period
+           case when closed.period is null then ${fallbackPeriod}::date
+                else greatest((closed.period + interval '1 month')::date, ${fallbackPeriod}::date) end) as period
     from closed
 ), go as (
-  select h.premise_id, h.payer, per.period from ag, h, per
-   where (ag.nonce_new is null or ag.nonce_new) and (ag.key_ok is null or ag.key_ok) and ${p.amount} <= ag.max_amount
-     and not exists (select 1 from ex) and exists (select 1 from bal)
+  select i.*, h.premise_id, h.payer, per.period from input i join ag on ag.ord = i.ord join h on h.ord = i.ord cross join per
+   where (ag.nonce_new is null or ag.nonce_new) and (ag.key_ok is null or ag.key_ok) and i.amount <= ag.max_amount
+     and exists (select 1 from bal where bal.pay_ord = i.ord)
 ), parts as (
-  ${proportionalSplitSql(sql`${p.amount}`, sql`(select ord, "accountId" as account_id, balance as to_pay from bal)`)}
+  ${proportionalSplitSql(sql`(select bal.pay_ord as grp, go.amount, bal.ord, bal."accountId" as account_id, bal.balance as to_pay from bal join go on go.ord = bal.pay_ord)`)}
 ), pay as (
   insert into payment (community_id, agent_id, channel, txn_id, request_hash, premise_id, amount, reference, payer, paid_at, business_date, period, receipt_secret)
-  select ${c}::int, ${p.agentId}::int, ${p.channel}::text, ${p.txnId}::text, ${p.requestHash}::text, go.premise_id, ${p.amount}::bigint, null, go.payer,
-         ${p.paidAt}::timestamptz, ${p.businessDate}::date, go.period, ${p.receiptSecret}::text
-    from go
+  select ${c}::int, go.agent_id, go.channel, go.txn_id, go.request_hash, go.premise_id, go.amount, null, go.payer, go.paid_at, go.business_date, go.period, go.receipt_secret
+    from go order by go.ord
   on conflict (community_id, agent_id, txn_id) do nothing
-  returning payment_id, period
+  returning payment_id, agent_id, txn_id, period
+), paid as (
+  select i.ord, i.reason, pay.payment_id, pay.period from pay join input i on i.agent_id = pay.agent_id and i.txn_id = pay.txn_id
 ), entries as (
   insert into ledger_entry (community_id, account_id, period, kind, amount, source, reason)
-  select ${c}::int, parts.account_id, pay.period, 'payment', -parts.amount, 'payment', ${p.reason}::text
-    from parts cross join pay order by parts.ord
+  select ${c}::int, parts.account_id, paid.period, 'payment', -parts.amount, 'payment', paid.reason
+    from parts join paid on paid.ord = parts.grp order by parts.grp, parts.ord
   returning entry_id, account_id
 ), allocations as (
+  -- An account belongs to one household, and a batch has each household once: the account names the entry.
   insert into payment_allocation (community_id, payment_id, account_id, amount, entry_id)
-  select ${c}::int, pay.payment_id, parts.account_id, parts.amount, entries.entry_id
-    from parts join entries on entries.account_id = parts.account_id cross join pay
+  select ${c}::int, paid.payment_id, parts.account_id, parts.amount, entries.entry_id
+    from parts join paid on paid.ord = parts.grp join entries on entries.account_id = parts.account_id
 )
-select ag.nonce_new, ag.key_ok, ag.max_amount, ex.payment_id as existing_id, ex.request_hash as existing_hash,
-       h.premise_id, h.unified_account, exists (select 1 from bal) as has_accounts,
-       pay.payment_id,
-       case when pay.payment_id is null then null else
+select i.ord, ag.nonce_new, ag.key_ok, ag.max_amount, ex.ex[1]::bigint as existing_id, ex.ex[2] as existing_hash,
+       h.premise_id, h.unified_account, exists (select 1 from bal where bal.pay_ord = i.ord) as has_accounts,
+       paid.payment_id,
+       case when paid.payment_id is null then null else
          (select json_agg(json_build_object('accountId', bal."accountId", 'amount', parts.amount, 'serviceCode', bal."serviceCode",
                                             'serviceUk', bal."serviceUk", 'provider', bal.provider, 'number', bal.number) order by parts.ord)
-            from parts join bal on bal.ord = parts.ord) end as parts
-  from ag
-  left join h on true
-  left join ex on true
-  left join pay on true`);
+            from parts join bal on bal.pay_ord = parts.grp and bal.ord = parts.ord where parts.grp = i.ord) end as parts
+  from input i
+  left join ag on ag.ord = i.ord
+  left join h on h.ord = i.ord
+  left join paid on paid.ord = i.ord
+  -- A payment with this txnId already (the insert did nothing): looked up only then.
+  cross join lateral (select case when paid.payment_id is null then
+                        (select array[p.payment_id::text, p.request_hash] from payment p
+                          where p.community_id = ${c} and p.agent_id = i.agent_id and p.txn_id = i.txn_id) end as ex) ex
+ order by i.ord`);
 }
 
 export interface NewPayment {

@@ -229,8 +229,10 @@ export interface AgentProof {
 
 /**
  * Posts a payment, once: the same agent and txnId with the same request return the first answer;
- * with another request, 409. Two statements: `payLookup` (the nonce, the key, an earlier payment,
- * the household, its balances and the open period) and, after `allocate` has split the amount,
+ * with another request, 409. A plain pay (no split of the payer's, no check reference) is one
+ * statement shared with the plain pays arriving at the same time (`payBatched`, `payManyQuery`):
+ * the nonce, the key, the household, its balances, the split and the inserts. A pay with a split
+ * or a reference takes two: `payLookup`, then, after `allocate` has split the amount,
  * `insertPayment` (the payment, its ledger entries and allocations, atomically). A concurrent
  * retry's insert waits on the first's unique key, writes nothing, and answers from its row. The
  * chain is sealed after the commit, in batches (`scheduleSeal`), so payments never queue on the
@@ -268,27 +270,22 @@ export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(
   const businessDate = kyivDateOf(paidAt);
   const secret = receiptSecret(randomBytes(6).toString('hex'));
   if (!input.split?.length && !input.reference) {
-    // The plain pay (the payer's own split and check references take the two-statement path below).
-    const r = (
-      await repo.payAtOnceQuery({
-        communityId: c,
-        agentId: agent.agentId,
-        channel: input.channel ?? 'api',
-        txnId: input.txnId,
-        requestHash,
-        amount: input.amount,
-        reference: null,
-        paidAt,
-        businessDate,
-        receiptSecret: secret,
-        reason: `${agent.code} ${input.txnId}`,
-        number,
-        nonce: proof?.nonce ?? null,
-        keyId: proof?.keyId ?? null,
-        fallbackPeriod: periodOf(now),
-      }).execute(db)
-    ).rows[0];
-    if (!r) throw new Error(`payment agent ${agent.agentId} of community ${c} not found`);
+    // The plain pay, with the others arriving now (the payer's own split and check references take the two-statement path below).
+    const r = await payBatched(db, c, periodOf(now), {
+      agentId: agent.agentId,
+      channel: input.channel ?? 'api',
+      txnId: input.txnId,
+      requestHash,
+      amount: input.amount,
+      paidAt,
+      businessDate,
+      receiptSecret: secret,
+      reason: `${agent.code} ${input.txnId}`,
+      number,
+      nonce: proof?.nonce ?? null,
+      keyId: proof?.keyId ?? null,
+    });
+    if (r.max_amount === null) throw new Error(`payment agent ${agent.agentId} of community ${c} not found`);
     if (r.payment_id !== null) {
       scheduleSeal(db, c);
       return {
@@ -365,6 +362,78 @@ export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(
     receiptCode: receiptCode(id, secret),
     replayed: false,
   };
+}
+
+/** A plain pay waiting for its batch, and the caller waiting for its answer. */
+interface QueuedPay {
+  pay: repo.PlainPay;
+  fallbackPeriod: string;
+  resolve: (row: repo.PayAtOnce) => void;
+  reject: (error: unknown) => void;
+}
+interface PayQueue {
+  waiting: QueuedPay[];
+  inFlight: number;
+}
+const payQueues = new WeakMap<Db, Map<number, PayQueue>>();
+/** Pays in one statement at most, and statements under way at once per database and community. */
+const PAY_BATCH = 64;
+const PAY_STATEMENTS = 2;
+
+/**
+ * Group commit for plain pays: a pay goes out at once when fewer than `PAY_STATEMENTS` are under
+ * way, and otherwise waits for one to finish and goes with every pay that arrived meanwhile, in
+ * one statement (`payManyQuery`) and so one commit. A pay whose household, txnId or nonce is
+ * already in the batch waits for the next one, so that it sees the first's writes (a household
+ * paid twice splits its second payment over what the first left owing). When a batch's statement
+ * fails, each of its pays is tried alone, so one pay's fault is its own.
+ */
+function payBatched(db: Db, communityId: number, fallbackPeriod: string, pay: repo.PlainPay): Promise<repo.PayAtOnce> {
+  let queues = payQueues.get(db);
+  if (!queues) payQueues.set(db, (queues = new Map()));
+  let queue = queues.get(communityId);
+  if (!queue) queues.set(communityId, (queue = { waiting: [], inFlight: 0 }));
+  const q = queue;
+  const answer = new Promise<repo.PayAtOnce>((resolve, reject) => q.waiting.push({ pay, fallbackPeriod, resolve, reject }));
+  sendPays(db, communityId, q);
+  return answer;
+}
+
+function sendPays(db: Db, communityId: number, q: PayQueue): void {
+  while (q.inFlight < PAY_STATEMENTS && q.waiting.length > 0) {
+    const batch = takeBatch(q.waiting);
+    q.inFlight++;
+    void runPays(db, communityId, batch).finally(() => {
+      q.inFlight--;
+      sendPays(db, communityId, q);
+    });
+  }
+}
+
+/** The first waiting pays, in order, that share no household, txnId, nonce nor fallback period; the rest stay. */
+function takeBatch(waiting: QueuedPay[]): QueuedPay[] {
+  const batch: QueuedPay[] = [];
+  const taken = new Set<string>();
+  const left: QueuedPay[] = [];
+  for (const w of waiting) {
+    const keys = [`h${w.pay.number}`, `t${w.pay.agentId}:${w.pay.txnId}`, ...(w.pay.nonce ? [`n${w.pay.agentId}:${w.pay.nonce}`] : [])];
+    if (batch.length < PAY_BATCH && w.fallbackPeriod === (batch[0] ?? w).fallbackPeriod && !keys.some((k) => taken.has(k))) {
+      batch.push(w);
+      for (const k of keys) taken.add(k);
+    } else left.push(w);
+  }
+  waiting.splice(0, waiting.length, ...left);
+  return batch;
+}
+
+async function runPays(db: Db, communityId: number, batch: QueuedPay[]): Promise<void> {
+  try {
+    const rows = (await repo.payManyQuery(communityId, batch[0]!.fallbackPeriod, batch.map((w) => w.pay)).execute(db)).rows;
+    batch.forEach((w, i) => w.resolve(rows[i]!));
+  } catch (error) {
+    if (batch.length === 1) return batch[0]!.reject(error);
+    await Promise.all(batch.map((w) => runPays(db, communityId, [w])));
+  }
 }
 
 interface SealState {

@@ -7,7 +7,7 @@ import type { AppContext } from '../../src/server/context';
 import { createUser } from '../../src/auth/service';
 import { makeUnifiedAccountNumber } from '../../src/shared/identifiers';
 import { agentHeaders } from '../../src/payments/signature';
-import { cancelByAgent } from '../../src/payments/service';
+import * as payments from '../../src/payments/service';
 import { exportSettlementDay } from '../../src/payments/settlement';
 import iconv from 'iconv-lite';
 import { kyivToday } from '../../src/shared/period';
@@ -30,6 +30,9 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
 
   const balance = async (accountId: number) =>
     (await sql<{ b: number }>`select coalesce(sum(amount), 0)::bigint as b from ledger_entry where account_id = ${accountId}`.execute(h.db)).rows[0]!.b;
+  /** What a household owes over all its accounts. */
+  const owed = async (premiseId: number) =>
+    Number((await sql<{ b: number }>`select coalesce(sum(le.amount), 0)::bigint as b from ledger_entry le join account a on a.account_id = le.account_id where a.premise_id = ${premiseId}`.execute(h.db)).rows[0]!.b);
   const paymentsCount = async () => (await sql<{ n: number }>`select count(*)::int as n from payment`.execute(h.db)).rows[0]!.n;
   const ledgerCount = async () => (await sql<{ n: number }>`select count(*)::int as n from ledger_entry where source = 'payment'`.execute(h.db)).rows[0]!.n;
 
@@ -292,7 +295,7 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     expect((await call('POST', '/api/agent/v1/cancel', { txnId: 'bank-cancel' })).json().code).toBe('already_cancelled');
     await call('POST', '/api/agent/v1/pay', { txnId: 'bank-late', unifiedAccount: UA[2], amount: 500 });
     const agent = { communityId: 1, agentId, code: 'bank', name: 'bank', maxAmount: 500000 };
-    await expect(cancelByAgent(h.db, agent, 'bank-late', 'late', new Date(Date.now() + 2 * 86400_000))).rejects.toMatchObject({ code: 'cancel_day_closed' });
+    await expect(payments.cancelByAgent(h.db, agent, 'bank-late', 'late', new Date(Date.now() + 2 * 86400_000))).rejects.toMatchObject({ code: 'cancel_day_closed' });
   });
 
   it('gives a receipt by its verification code, in HTML, JSON and PDF', async () => {
@@ -416,5 +419,42 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
   it('lists the agent API in the OpenAPI document', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/agent/v1/pay', '/api/agent/v1/debt', '/api/agent/v1/check', '/api/agent/v1/cancel']));
+  });
+
+  it('posts concurrent pays of several households together (group commit), each exactly, a retry once and a replayed nonce never', async () => {
+    const before = await Promise.all([1, 2, 3].map(owed));
+    const pays = Array.from({ length: 24 }, (_, i) => ({ txnId: `bank-group-${i}`, unifiedAccount: UA[i % 3], amount: 200 + i }));
+    const [answers, retries, replays] = await Promise.all([
+      Promise.all(pays.map((body) => call('POST', '/api/agent/v1/pay', body))),
+      Promise.all([0, 1].map(() => call('POST', '/api/agent/v1/pay', { txnId: 'bank-group-retry', unifiedAccount: UA[2], amount: 777 }))),
+      Promise.all([0, 1].map((i) => call('POST', '/api/agent/v1/pay', { txnId: `bank-group-nonce-${i}`, unifiedAccount: UA[0], amount: 55 }, key, { nonce: 'group-same-nonce' }))),
+    ]);
+    expect(answers.map((r) => r.statusCode)).toEqual(pays.map(() => 201));
+    expect(retries.map((r) => r.statusCode).sort()).toEqual([200, 201]);
+    expect(replays.map((r) => r.statusCode).sort()).toEqual([201, 401]);
+    expect(replays.find((r) => r.statusCode === 401)!.json().code).toBe('replayed_nonce');
+    // Each household is short of exactly what was paid for it, and each answer names its own parts.
+    const paidFor = (premise: number) => pays.filter((_, i) => i % 3 === premise - 1).reduce((sum, p) => sum + p.amount, 0) + (premise === 3 ? 777 : 0) + (premise === 1 ? 55 : 0);
+    expect(await Promise.all([1, 2, 3].map(owed))).toEqual(before.map((b, i) => b - paidFor(i + 1)));
+    for (const [i, r] of answers.entries()) expect(r.json().parts.reduce((sum: number, x: { amount: number }) => sum + x.amount, 0)).toBe(pays[i]!.amount);
+    expect(await paymentsCount()).toBeGreaterThanOrEqual(26);
+  });
+
+  it('commits pays that arrive together in shared statements, each household once per statement', async () => {
+    const agent = payments.agentFromRow(1, await h.db.selectFrom('payment_agent').selectAll().where('agent_id', '=', agentId).executeTakeFirstOrThrow());
+    const owedBefore = await owed(2);
+    // Called in one tick, as a busy server's requests reach pay: two statements go at once, the rest wait and go together.
+    const paid = await Promise.all(Array.from({ length: 12 }, (_, i) => payments.pay(h.db, agent, { txnId: `bank-tick-${i}`, unifiedAccount: UA[i % 3]!, amount: 300 + i })));
+    expect(paid.map((p) => p.amount)).toEqual(Array.from({ length: 12 }, (_, i) => 300 + i));
+    const commits = await sql<{ payments: number; transactions: number; most: number }>`
+      select count(*)::int as payments, count(distinct xmin::text)::int as transactions,
+             (select max(n)::int from (select count(*) as n from payment where txn_id like 'bank-tick-%' group by xmin::text) x) as most
+        from payment where txn_id like 'bank-tick-%'`.execute(h.db);
+    expect(commits.rows[0]).toMatchObject({ payments: 12 });
+    expect(commits.rows[0]!.transactions).toBeLessThan(12);
+    // A statement holds each household once (the first two went alone): 3 households, so at most 3 pays each.
+    expect(commits.rows[0]!.most).toBe(3);
+    // The same household paid four times in a row is short of exactly the four.
+    expect(await owed(2)).toBe(owedBefore - [1, 4, 7, 10].reduce((sum, i) => sum + 300 + i, 0));
   });
 });

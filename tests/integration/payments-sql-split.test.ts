@@ -8,7 +8,7 @@ import { maskName } from '../../src/payments/service';
 import { createTestDatabase } from '../helpers/db';
 
 /**
- * The one-statement pay splits and masks in SQL: on random inputs its SQL gives exactly what the
+ * The batched pay splits and masks in SQL: on random inputs its SQL gives exactly what the
  * specification in TypeScript gives — `allocate` (allocate.ts) for the split, `maskName` for the
  * payer.
  */
@@ -21,12 +21,14 @@ describe('pay in one statement: SQL equal to its TypeScript specification', () =
     await h?.close();
   });
 
-  const sqlSplit = async (amount: number, balances: number[]) => {
-    const lines = JSON.stringify(balances.map((b, i) => ({ ord: i + 1, account_id: 100 + i, to_pay: b })));
-    const r = await sql<{ account_id: number; amount: string | number }>`
-      select account_id, amount from (${proportionalSplitSql(sql`${amount}`, sql`(select * from json_to_recordset(${lines}::json) as x(ord bigint, account_id bigint, to_pay bigint))`)}) s order by ord`.execute(h.db);
-    return r.rows.map((p) => ({ accountId: Number(p.account_id), amount: Number(p.amount) }));
+  /** Several pays split in one statement, as the batched pay does: each pay's parts. */
+  const sqlSplits = async (pays: Array<[amount: number, balances: number[]]>) => {
+    const lines = JSON.stringify(pays.flatMap(([amount, balances], grp) => balances.map((b, i) => ({ grp, amount, ord: i + 1, account_id: 1000 * grp + 100 + i, to_pay: b }))));
+    const r = await sql<{ grp: number; account_id: number; amount: string | number }>`
+      select grp, account_id, amount from (${proportionalSplitSql(sql`(select * from json_to_recordset(${lines}::json) as x(grp int, amount bigint, ord bigint, account_id bigint, to_pay bigint))`)}) s order by grp, ord`.execute(h.db);
+    return pays.map((_, grp) => r.rows.filter((p) => p.grp === grp).map((p) => ({ accountId: Number(p.account_id) - 1000 * grp, amount: Number(p.amount) })));
   };
+  const sqlSplit = async (amount: number, balances: number[]) => (await sqlSplits([[amount, balances]]))[0];
   const tsSplit = (amount: number, balances: number[]) => {
     const r = allocate(amount, balances.map((b, i) => ({ accountId: 100 + i, serviceCode: `s${i}`, toPay: Math.max(b, 0) })));
     if (!r.ok) throw new Error(r.reason.en);
@@ -44,15 +46,12 @@ describe('pay in one statement: SQL equal to its TypeScript specification', () =
     expect(await sqlSplit(amount, balances)).toEqual(tsSplit(amount, balances));
   });
 
-  it('splits any amount over any balances exactly as allocate does', async () => {
+  it('splits any amounts over any balances exactly as allocate does, several pays in one statement', async () => {
+    const balances = fc.array(fc.oneof(fc.integer({ min: -1_000_000, max: 1_000_000_000_000 }), fc.constant(0), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 8 });
     await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 1_000_000_000_000 }),
-        fc.array(fc.oneof(fc.integer({ min: -1_000_000, max: 1_000_000_000_000 }), fc.constant(0), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 8 }),
-        async (amount, balances) => {
-          expect(await sqlSplit(amount, balances)).toEqual(tsSplit(amount, balances));
-        },
-      ),
+      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 1, max: 1_000_000_000_000 }), balances), { minLength: 1, maxLength: 4 }), async (pays) => {
+        expect(await sqlSplits(pays)).toEqual(pays.map(([amount, b]) => tsSplit(amount, b)));
+      }),
       { numRuns: 150 },
     );
   }, 60_000);
