@@ -179,14 +179,30 @@ export interface PayAtOnce extends Pick<PayLookup, 'existing_id' | 'existing_has
  */
 export function payManyQuery(communityId: number, fallbackPeriod: string, pays: readonly PlainPay[]) {
   const c = communityId;
-  const column = <T>(pick: (p: PlainPay, i: number) => T) => pays.map((p, i) => pick(p, i));
+  // One JSON parameter, not an array per column: the planner cannot see how many pays a statement
+  // holds, so the statement keeps one generic plan instead of being planned again at every call.
+  const input = JSON.stringify(
+    pays.map((p, ord) => ({
+      ord,
+      agent_id: p.agentId,
+      channel: p.channel,
+      txn_id: p.txnId,
+      request_hash: p.requestHash,
+      amount: p.amount,
+      paid_at: p.paidAt.toISOString(),
+      business_date: p.businessDate,
+      receipt_secret: p.receiptSecret,
+      reason: p.reason,
+      number: p.number,
+      nonce: p.nonce,
+      key_id: p.keyId,
+    })),
+  );
   return prepared(sql<PayAtOnce>`
 with input as (
-  select * from unnest(${column((_, i) => i)}::int[], ${column((p) => p.agentId)}::int[], ${column((p) => p.channel)}::text[], ${column((p) => p.txnId)}::text[],
-                       ${column((p) => p.requestHash)}::text[], ${column((p) => p.amount)}::bigint[], ${column((p) => p.paidAt.toISOString())}::timestamptz[],
-                       ${column((p) => p.businessDate)}::date[], ${column((p) => p.receiptSecret)}::text[], ${column((p) => p.reason)}::text[],
-                       ${column((p) => p.number)}::text[], ${column((p) => p.nonce)}::text[], ${column((p) => p.keyId)}::text[])
-    as i(ord, agent_id, channel, txn_id, request_hash, amount, paid_at, business_date, receipt_secret, reason, number, nonce, key_id)
+  select * from json_to_recordset(${input}::json)
+    as i(ord int, agent_id int, channel text, txn_id text, request_hash text, amount bigint, paid_at timestamptz, business_date date,
+         receipt_secret text, reason text, number text, nonce text, key_id text)
 ), nonce as (
   insert into agent_nonce (community_id, agent_id, nonce)
   select ${c}::int, agent_id, nonce from input where nonce is not null
