@@ -354,8 +354,12 @@ export async function unifiedAccountOfPremise(db: DbOrTx, communityId: number, p
 
 /** Takes the community's chain head for this transaction: payments and reversals are appended one at a time. */
 export async function lockChainHead(trx: Tx, communityId: number): Promise<{ seq: number; hash: string }> {
+  const head = () => trx.selectFrom('payment_chain_head').select(['seq', 'hash']).where('community_id', '=', communityId).forUpdate().executeTakeFirst();
+  const found = await head();
+  if (found) return found;
+  // The community's first record: the head starts at the genesis hash.
   await trx.insertInto('payment_chain_head').values({ community_id: communityId, seq: 0, hash: GENESIS_HASH }).onConflict((oc) => oc.doNothing()).execute();
-  return trx.selectFrom('payment_chain_head').select(['seq', 'hash']).where('community_id', '=', communityId).forUpdate().executeTakeFirstOrThrow();
+  return (await head())!;
 }
 
 export async function moveChainHead(trx: Tx, communityId: number, seq: number, hash: string): Promise<void> {

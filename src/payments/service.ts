@@ -442,7 +442,7 @@ interface SealState {
 }
 const sealStates = new WeakMap<Db, Map<number, SealState>>();
 /** How long a seal waits for more payments to seal with it. */
-const SEAL_DELAY_MS = 20;
+const SEAL_DELAY_MS = 100;
 
 /**
  * Seals the community's committed payments soon, in the background: one seal runs at a time per

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Stream } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
+import helmet from 'helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -141,11 +141,13 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   refuseNulBytes(app);
-  await app.register(fastifyHelmet, {
+  // Built once: @fastify/helmet built the middleware (and parsed the CSP) anew for every request.
+  const securityHeadersOf = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
+  app.addHook('onRequest', (request, reply, done) => securityHeadersOf(request.raw, reply.raw, (error) => done(error as Error | undefined)));
   securityHeaders(app);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
