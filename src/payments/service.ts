@@ -374,6 +374,8 @@ interface QueuedPay {
 interface PayQueue {
   waiting: QueuedPay[];
   inFlight: number;
+  /** The households, txnIds and nonces of the statements under way (`payKeys`). */
+  busy: Set<string>;
 }
 const payQueues = new WeakMap<Db, Map<number, PayQueue>>();
 /** Pays in one statement at most, and statements under way at once per database and community. */
@@ -384,15 +386,16 @@ const PAY_STATEMENTS = 2;
  * Group commit for plain pays: a pay goes out at once when fewer than `PAY_STATEMENTS` are under
  * way, and otherwise waits for one to finish and goes with every pay that arrived meanwhile, in
  * one statement (`payManyQuery`) and so one commit. A pay whose household, txnId or nonce is
- * already in the batch waits for the next one, so that it sees the first's writes (a household
- * paid twice splits its second payment over what the first left owing). When a batch's statement
- * fails, each of its pays is tried alone, so one pay's fault is its own.
+ * already in a statement under way or in the batch waits for a later one, so that it sees the
+ * first's writes (a household paid twice at once splits its second payment over what the first
+ * left owing). When a batch's statement fails, each of its pays is tried alone, so one pay's
+ * fault is its own.
  */
 function payBatched(db: Db, communityId: number, fallbackPeriod: string, pay: repo.PlainPay): Promise<repo.PayAtOnce> {
   let queues = payQueues.get(db);
   if (!queues) payQueues.set(db, (queues = new Map()));
   let queue = queues.get(communityId);
-  if (!queue) queues.set(communityId, (queue = { waiting: [], inFlight: 0 }));
+  if (!queue) queues.set(communityId, (queue = { waiting: [], inFlight: 0, busy: new Set() }));
   const q = queue;
   const answer = new Promise<repo.PayAtOnce>((resolve, reject) => q.waiting.push({ pay, fallbackPeriod, resolve, reject }));
   sendPays(db, communityId, q);
@@ -401,28 +404,37 @@ function payBatched(db: Db, communityId: number, fallbackPeriod: string, pay: re
 
 function sendPays(db: Db, communityId: number, q: PayQueue): void {
   while (q.inFlight < PAY_STATEMENTS && q.waiting.length > 0) {
-    const batch = takeBatch(q.waiting);
+    const batch = takeBatch(q);
+    if (batch.length === 0) return; // every waiting pay waits for one under way
+    const keys = batch.flatMap((w) => payKeys(w.pay));
+    for (const k of keys) q.busy.add(k);
     q.inFlight++;
     void runPays(db, communityId, batch).finally(() => {
+      for (const k of keys) q.busy.delete(k);
       q.inFlight--;
       sendPays(db, communityId, q);
     });
   }
 }
 
-/** The first waiting pays, in order, that share no household, txnId, nonce nor fallback period; the rest stay. */
-function takeBatch(waiting: QueuedPay[]): QueuedPay[] {
+/** What two pays of one statement, or of two at once, may not share. */
+function payKeys(pay: repo.PlainPay): string[] {
+  return [`h${pay.number}`, `t${pay.agentId}:${pay.txnId}`, ...(pay.nonce ? [`n${pay.agentId}:${pay.nonce}`] : [])];
+}
+
+/** The first waiting pays, in order, that share nothing (`payKeys`) with each other or with those under way, nor their fallback period; the rest stay. */
+function takeBatch(q: PayQueue): QueuedPay[] {
   const batch: QueuedPay[] = [];
-  const taken = new Set<string>();
+  const taken = new Set(q.busy);
   const left: QueuedPay[] = [];
-  for (const w of waiting) {
-    const keys = [`h${w.pay.number}`, `t${w.pay.agentId}:${w.pay.txnId}`, ...(w.pay.nonce ? [`n${w.pay.agentId}:${w.pay.nonce}`] : [])];
+  for (const w of q.waiting) {
+    const keys = payKeys(w.pay);
     if (batch.length < PAY_BATCH && w.fallbackPeriod === (batch[0] ?? w).fallbackPeriod && !keys.some((k) => taken.has(k))) {
       batch.push(w);
       for (const k of keys) taken.add(k);
     } else left.push(w);
   }
-  waiting.splice(0, waiting.length, ...left);
+  q.waiting.splice(0, q.waiting.length, ...left);
   return batch;
 }
 
