@@ -135,31 +135,23 @@ const flatReadingJoin = (c: string, r: string) => sql`
 async function explainLeftovers(trx: Tx, s: Scope) {
   await sql`
     update import_match m
-       set status = x.status, reason_uk = x.reason_uk, reason_en = x.reason_en, confidence = x.confidence, candidates = x.candidates
+       set status = x.status, reason_uk = x.reason[1], reason_en = x.reason[2], confidence = x.confidence, candidates = x.candidates
       from (
         select r.row_no,
                case when c.street_id is not null and c.confidence >= 0.98 and r.house_key is not null and pf.premise_id is null then 'new'
                     else 'review' end as status,
+               -- The reason in Ukrainian and in English, from one set of conditions.
                case
-                 when r.house_key is null then 'адреса неповна: вказано квартиру, але не номер будинку'
-                 when c.street_id is null and u.confidence is null then 'вулицю не знайдено в реєстрі'
-                 when c.street_id is null and u.several then 'кілька вулиць підходять однаково'
-                 when c.street_id is null then 'вулицю впізнано невпевнено (' || round(u.confidence::numeric * 100) || '%)'
-                 when pf.premise_id is not null then 'у реєстрі є обидва прочитання: будинок ' || r.house_key || ' і квартира ' || r.flat_apartment_key || ' будинку ' || r.flat_house_key
-                 when b.building_id is null then 'будинку ' || r.house_key || ' на цій вулиці немає в реєстрі'
-                 when r.apartment_key = '' then 'у будинку немає приміщення без номера'
-                 else 'квартири ' || r.apartment_key || ' в цьому будинку немає в реєстрі'
-               end as reason_uk,
-               case
-                 when r.house_key is null then 'the address is incomplete: a flat but no house number'
-                 when c.street_id is null and u.confidence is null then 'the street is not in the registry'
-                 when c.street_id is null and u.several then 'several streets fit equally well'
-                 when c.street_id is null then 'the street is recognised with low confidence (' || round(u.confidence::numeric * 100) || '%)'
-                 when pf.premise_id is not null then 'both readings are in the registry: house ' || r.house_key || ' and flat ' || r.flat_apartment_key || ' of house ' || r.flat_house_key
-                 when b.building_id is null then 'house ' || r.house_key || ' on this street is not in the registry'
-                 when r.apartment_key = '' then 'the building has no premise without a number'
-                 else 'apartment ' || r.apartment_key || ' of this building is not in the registry'
-               end as reason_en,
+                 when r.house_key is null then array['адреса неповна: вказано квартиру, але не номер будинку', 'the address is incomplete: a flat but no house number']
+                 when c.street_id is null and u.confidence is null then array['вулицю не знайдено в реєстрі', 'the street is not in the registry']
+                 when c.street_id is null and u.several then array['кілька вулиць підходять однаково', 'several streets fit equally well']
+                 when c.street_id is null then array['вулицю впізнано невпевнено (' || round(u.confidence::numeric * 100) || '%)', 'the street is recognised with low confidence (' || round(u.confidence::numeric * 100) || '%)']
+                 when pf.premise_id is not null then array['у реєстрі є обидва прочитання: будинок ' || r.house_key || ' і квартира ' || r.flat_apartment_key || ' будинку ' || r.flat_house_key,
+                                                          'both readings are in the registry: house ' || r.house_key || ' and flat ' || r.flat_apartment_key || ' of house ' || r.flat_house_key]
+                 when b.building_id is null then array['будинку ' || r.house_key || ' на цій вулиці немає в реєстрі', 'house ' || r.house_key || ' on this street is not in the registry']
+                 when r.apartment_key = '' then array['у будинку немає приміщення без номера', 'the building has no premise without a number']
+                 else array['квартири ' || r.apartment_key || ' в цьому будинку немає в реєстрі', 'apartment ' || r.apartment_key || ' of this building is not in the registry']
+               end as reason,
                coalesce(c.confidence, u.confidence, 0) as confidence,
                cand.candidates
           from import_match m0

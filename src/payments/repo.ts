@@ -28,6 +28,16 @@ export async function forgetOldNonces(db: DbOrTx, communityId: number, windowSec
   await sql`delete from agent_nonce where community_id = ${communityId} and seen_at < now() - make_interval(secs => ${windowSeconds * 2})`.execute(db);
 }
 
+/**
+ * The household's payer, `per` (last_name, first_name, patronymic): the first person registered at
+ * premise `p` today. Joined by the pay statements and the receipt's household lookup alike.
+ */
+const PAYER_OF_PREMISE = sql`left join lateral (select pe.last_name, pe.first_name, pe.patronymic from registration r
+                         join person pe on pe.community_id = r.community_id and pe.person_id = r.person_id
+                        where r.community_id = p.community_id and r.premise_id = p.premise_id
+                          and r.registered_from <= current_date and (r.registered_to is null or r.registered_to >= current_date)
+                        order by r.registered_from, pe.person_id limit 1) per on true`;
+
 /** What `pay` reads before it splits, in one statement (see `payLookup`). */
 export interface PayLookup {
   /** The nonce was new and is now remembered; null when none was given. */
@@ -83,11 +93,7 @@ with nonce as (
   select p.premise_id, ua.number as unified_account, per.last_name, per.first_name
     from unified_account ua
     join premise p on p.community_id = ua.community_id and p.premise_id = ua.premise_id
-    left join lateral (select pe.last_name, pe.first_name from registration r
-                         join person pe on pe.community_id = r.community_id and pe.person_id = r.person_id
-                        where r.community_id = p.community_id and r.premise_id = p.premise_id
-                          and r.registered_from <= current_date and (r.registered_to is null or r.registered_to >= current_date)
-                        order by r.registered_from, pe.person_id limit 1) per on true
+    ${PAYER_OF_PREMISE}
    where ua.community_id = ${c} and ua.number = ${q.number}
 ), closed as (
   select max(period) as period from billing_period where community_id = ${c} and status = 'closed'
@@ -154,7 +160,7 @@ export function maskedNameSql(last: RawBuilder<unknown>, first: RawBuilder<unkno
 export type PlainPay = Omit<NewPayment, 'communityId' | 'premiseId' | 'payer' | 'period' | 'parts' | 'reference'> & { number: string; nonce: string | null; keyId: string | null };
 
 /** What `payManyQuery` answers for one pay: the lookup's checks, and what it posted. */
-export interface PayAtOnce extends Pick<PayLookup, 'existing_id' | 'existing_hash' | 'premise_id' | 'unified_account'> {
+export interface PlainPayAnswer extends Pick<PayLookup, 'existing_id' | 'existing_hash' | 'premise_id' | 'unified_account'> {
   /** The pay's place in the batch. */
   ord: number;
   nonce_new: boolean | null;
@@ -198,7 +204,7 @@ export function payManyQuery(communityId: number, fallbackPeriod: string, pays: 
       key_id: p.keyId,
     })),
   );
-  return prepared(sql<PayAtOnce>`
+  return prepared(sql<PlainPayAnswer>`
 with input as (
   select * from json_to_recordset(${input}::json)
     as i(ord int, agent_id int, channel text, txn_id text, request_hash text, amount bigint, paid_at timestamptz, business_date date,
@@ -221,11 +227,7 @@ with input as (
     from input i
     join unified_account ua on ua.community_id = ${c} and ua.number = i.number
     join premise p on p.community_id = ua.community_id and p.premise_id = ua.premise_id
-    left join lateral (select pe.last_name, pe.first_name from registration r
-                         join person pe on pe.community_id = r.community_id and pe.person_id = r.person_id
-                        where r.community_id = p.community_id and r.premise_id = p.premise_id
-                          and r.registered_from <= current_date and (r.registered_to is null or r.registered_to >= current_date)
-                        order by r.registered_from, pe.person_id limit 1) per on true
+    ${PAYER_OF_PREMISE}
 ), bal as (
   select h.ord as pay_ord, b.* from h cross join lateral (${premiseBalancesQuery(c, sql`h.premise_id`, undefined, { ordinal: true })}) b
 ), closed as (
@@ -338,11 +340,7 @@ select p.premise_id, ua.number as unified_account, s.type as street_type, s.name
   join premise p on p.community_id = ua.community_id and p.premise_id = ua.premise_id
   join building b on b.community_id = p.community_id and b.building_id = p.building_id
   join street s on s.community_id = b.community_id and s.street_id = b.street_id
-  left join lateral (select pe.last_name, pe.first_name, pe.patronymic from registration r
-                       join person pe on pe.community_id = r.community_id and pe.person_id = r.person_id
-                      where r.community_id = p.community_id and r.premise_id = p.premise_id
-                        and r.registered_from <= current_date and (r.registered_to is null or r.registered_to >= current_date)
-                      order by r.registered_from, pe.person_id limit 1) per on true
+  ${PAYER_OF_PREMISE}
  where ua.community_id = ${communityId} and ua.number = ${number}`.execute(db);
   return r.rows[0];
 }

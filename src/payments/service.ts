@@ -368,7 +368,7 @@ export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(
 interface QueuedPay {
   pay: repo.PlainPay;
   fallbackPeriod: string;
-  resolve: (row: repo.PayAtOnce) => void;
+  resolve: (row: repo.PlainPayAnswer) => void;
   reject: (error: unknown) => void;
 }
 interface PayQueue {
@@ -391,13 +391,13 @@ const PAY_STATEMENTS = 2;
  * left owing). When a batch's statement fails, each of its pays is tried alone, so one pay's
  * fault is its own.
  */
-function payBatched(db: Db, communityId: number, fallbackPeriod: string, pay: repo.PlainPay): Promise<repo.PayAtOnce> {
+function payBatched(db: Db, communityId: number, fallbackPeriod: string, pay: repo.PlainPay): Promise<repo.PlainPayAnswer> {
   let queues = payQueues.get(db);
   if (!queues) payQueues.set(db, (queues = new Map()));
   let queue = queues.get(communityId);
   if (!queue) queues.set(communityId, (queue = { waiting: [], inFlight: 0, busy: new Set() }));
   const q = queue;
-  const answer = new Promise<repo.PayAtOnce>((resolve, reject) => q.waiting.push({ pay, fallbackPeriod, resolve, reject }));
+  const answer = new Promise<repo.PlainPayAnswer>((resolve, reject) => q.waiting.push({ pay, fallbackPeriod, resolve, reject }));
   sendPays(db, communityId, q);
   return answer;
 }
