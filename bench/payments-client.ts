@@ -17,6 +17,8 @@ export interface LoadOrder {
 
 export interface LoadReport {
   seconds: number;
+  /** The client process's CPU time during the load, in ms (user + system). */
+  cpuMs: number;
   latencies: number[];
   failures: Array<{ status: number; body: string }>;
 }
@@ -41,6 +43,7 @@ async function load(order: LoadOrder): Promise<LoadReport> {
   const latencies: number[] = [];
   const failures: LoadReport['failures'] = [];
   let next = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: order.clients }, async () => {
@@ -55,13 +58,14 @@ async function load(order: LoadOrder): Promise<LoadReport> {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   agent.destroy();
-  return { seconds, latencies, failures: failures.slice(0, 5) };
+  return { seconds, cpuMs: (cpu.user + cpu.system) / 1000, latencies, failures: failures.slice(0, 5) };
 }
 
 process.on('message', (order: LoadOrder) => {
   load(order).then(
     (report) => process.send!(report),
-    (error: unknown) => process.send!({ seconds: 0, latencies: [], failures: [{ status: 0, body: String(error) }] }),
+    (error: unknown) => process.send!({ seconds: 0, cpuMs: 0, latencies: [], failures: [{ status: 0, body: String(error) }] }),
   );
 });

@@ -16,7 +16,10 @@ import type { AddressInfo } from 'node:net';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import pg from 'pg';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../src/db/schema';
 import { BENCH_COMMUNITY, BENCH_URL, openBenchCity, printResult } from './lib';
 import { buildApp } from '../src/server/app';
 import type { LoadOrder, LoadReport } from './payments-client';
@@ -56,6 +59,25 @@ async function baseline(): Promise<number> {
   return rate;
 }
 
+/**
+ * CPU time so far, in ms, of the PostgreSQL backends serving this database, read from /proc: it
+ * says where a pay's cost goes. Null when the server is not on this machine (or not Linux).
+ */
+async function backendsCpuMs(db: Kysely<Database>): Promise<number | null> {
+  const pids = (await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(db)).rows.map((r) => r.pid);
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  let ms = 0;
+  for (const pid of pids) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ms += (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+    } catch {
+      return null;
+    }
+  }
+  return ms;
+}
+
 /** Runs one load in a client process of its own (payments-client.ts). */
 function loadFromClient(order: LoadOrder): Promise<LoadReport> {
   return new Promise((resolve, reject) => {
@@ -92,11 +114,16 @@ async function main() {
     });
     const report = await loadFromClient({ port, keyId: key.keyId, secret: key.secret, clients: CLIENTS, calls });
     if (report.failures.length) throw new Error(`pay calls failed, e.g. ${JSON.stringify(report.failures)}`);
-    return { rate: count / report.seconds, latencies: report.latencies.sort((a, b) => a - b) };
+    return { rate: count / report.seconds, latencies: report.latencies.sort((a, b) => a - b), clientCpuMs: report.cpuMs };
   }
 
   await load('warm', WARMUP, 0);
-  const { rate, latencies } = await load('pay', REQUESTS, WARMUP);
+  // The pool's connections are all open after the warm-up, so the backends counted are the same before and after.
+  const pgBefore = await backendsCpuMs(ctx.db);
+  const serverBefore = process.cpuUsage();
+  const { rate, latencies, clientCpuMs } = await load('pay', REQUESTS, WARMUP);
+  const server = process.cpuUsage(serverBefore);
+  const pgAfter = await backendsCpuMs(ctx.db);
   await app.close();
   await flushSeals(ctx.db);
   const chain = await verifyPaymentsChain(ctx.db, C);
@@ -106,6 +133,11 @@ async function main() {
   const p99 = percentile(latencies, 99);
   const base_ = await baseline();
   console.log(`pay: ${REQUESTS} signed calls, ${CLIENTS} clients, pool ${POOL}: ${rate.toFixed(0)}/s, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (chain of ${chain.records} records verified)`);
+  const perPay = (ms: number) => `${(ms / REQUESTS).toFixed(2)} ms`;
+  console.log(
+    `CPU per pay: server ${perPay((server.user + server.system) / 1000)}, client ${perPay(clientCpuMs)}, ` +
+      `PostgreSQL backends ${pgBefore === null || pgAfter === null ? 'not on this machine' : perPay(pgAfter - pgBefore)}`,
+  );
   console.log(`baseline: single-row insert commits, ${CLIENTS} clients: ${base_.toFixed(0)}/s`);
   const ratio = rate / base_;
   printResult({ bench: 'payments', value: rate, unit: 'pay/s', baseline: base_, ratio, target: 0.5, met: ratio >= 0.5 && p99 < 25 });

@@ -380,7 +380,10 @@ export async function sealPayments(trx: Tx, communityId: number, sealed: Readonl
   const values = sql.join(sealed.map((s) => sql`(${s.paymentId}::bigint, ${s.seq}::bigint, ${s.prevHash}, ${s.hash})`));
   await sql`update payment p set chain_seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
               from (values ${values}) as v(payment_id, seq, prev_hash, hash)
-             where p.community_id = ${communityId} and p.payment_id = v.payment_id`.execute(trx);
+             where p.community_id = ${communityId} and p.payment_id = v.payment_id
+               -- Only unsealed rows: a sealed payment is never sealed again, and the planner reaches the
+               -- rows through the small payment_unsealed index even when the table's statistics are stale.
+               and p.chain_seq is null`.execute(trx);
 }
 
 export async function paymentByTxn(db: DbOrTx, communityId: number, agentId: number, txnId: string) {

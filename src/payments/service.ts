@@ -376,6 +376,8 @@ interface PayQueue {
   inFlight: number;
   /** The households, txnIds and nonces of the statements under way (`payKeys`). */
   busy: Set<string>;
+  /** A send is due at the end of this turn of the event loop. */
+  gathering: boolean;
 }
 const payQueues = new WeakMap<Db, Map<number, PayQueue>>();
 /** Pays in one statement at most, and statements under way at once per database and community. */
@@ -383,22 +385,29 @@ const PAY_BATCH = 64;
 const PAY_STATEMENTS = 2;
 
 /**
- * Group commit for plain pays: a pay goes out at once when fewer than `PAY_STATEMENTS` are under
- * way, and otherwise waits for one to finish and goes with every pay that arrived meanwhile, in
- * one statement (`payManyQuery`) and so one commit. A pay whose household, txnId or nonce is
- * already in a statement under way or in the batch waits for a later one, so that it sees the
- * first's writes (a household paid twice at once splits its second payment over what the first
- * left owing). When a batch's statement fails, each of its pays is tried alone, so one pay's
- * fault is its own.
+ * Group commit for plain pays: at the end of the event loop's turn the pays that arrived in it go
+ * out together when fewer than `PAY_STATEMENTS` are under way; otherwise they wait for one to
+ * finish and go with every pay that arrived meanwhile. Each batch is one statement
+ * (`payManyQuery`) and so one commit. A pay whose household, txnId or nonce is already in a
+ * statement under way or in the batch waits for a later one, so that it sees the first's writes
+ * (a household paid twice at once splits its second payment over what the first left owing).
+ * When a batch's statement fails, each of its pays is tried alone, so one pay's fault is its own.
  */
 function payBatched(db: Db, communityId: number, fallbackPeriod: string, pay: repo.PlainPay): Promise<repo.PlainPayAnswer> {
   let queues = payQueues.get(db);
   if (!queues) payQueues.set(db, (queues = new Map()));
   let queue = queues.get(communityId);
-  if (!queue) queues.set(communityId, (queue = { waiting: [], inFlight: 0, busy: new Set() }));
+  if (!queue) queues.set(communityId, (queue = { waiting: [], inFlight: 0, busy: new Set(), gathering: false }));
   const q = queue;
   const answer = new Promise<repo.PlainPayAnswer>((resolve, reject) => q.waiting.push({ pay, fallbackPeriod, resolve, reject }));
-  sendPays(db, communityId, q);
+  // The pays reaching here in this turn of the event loop (the requests read together) go out together.
+  if (!q.gathering) {
+    q.gathering = true;
+    setImmediate(() => {
+      q.gathering = false;
+      sendPays(db, communityId, q);
+    });
+  }
   return answer;
 }
 
