@@ -10,7 +10,10 @@
  * commits, in batches. The client runs in a process of its own (payments-client.ts, as a bank's
  * would), keeps its connections alive (node:http, one socket per client) and signs every request;
  * a short warm-up (CLIENTS × 8 pays, not counted) lets each pooled connection prepare its
- * statements before the clock starts. After the run the whole chain is verified.
+ * statements before the clock starts. After the run the whole chain is verified. Beside the
+ * figure it prints where each pay's CPU goes (server, client, PostgreSQL backends) and, as a
+ * ceiling, the rate of the same calls refused at their signature: HTTP and signing with no
+ * database work.
  */
 import type { AddressInfo } from 'node:net';
 import { fork } from 'node:child_process';
@@ -106,14 +109,18 @@ async function main() {
   const port = (app.server.address() as AddressInfo).port;
   const run = randomBytes(4).toString('hex');
 
-  /** `count` pays from `CLIENTS` clients at once, each signed and with its own txn id. */
-  async function load(label: string, count: number, offset: number) {
+  /**
+   * `count` pays from `CLIENTS` clients at once, each signed and with its own txn id; signed with
+   * a wrong secret, every call is refused (401) at its signature, before any database work.
+   */
+  async function load(label: string, count: number, offset: number, secret = key.secret) {
     const calls = Array.from({ length: count }, (_, n): [string, string, number] => {
       const i = offset + n;
       return [`${run}-${label}-${i}`, households[i % households.length]!, 10000 + (i % 5000)];
     });
-    const report = await loadFromClient({ port, keyId: key.keyId, secret: key.secret, clients: CLIENTS, calls });
-    if (report.failures.length) throw new Error(`pay calls failed, e.g. ${JSON.stringify(report.failures)}`);
+    const expectStatus = secret === key.secret ? 201 : 401;
+    const report = await loadFromClient({ port, keyId: key.keyId, secret, clients: CLIENTS, calls, expectStatus });
+    if (report.failures.length) throw new Error(`${label} calls failed, e.g. ${JSON.stringify(report.failures)}`);
     return { rate: count / report.seconds, latencies: report.latencies.sort((a, b) => a - b), clientCpuMs: report.cpuMs };
   }
 
@@ -124,6 +131,8 @@ async function main() {
   const { rate, latencies, clientCpuMs } = await load('pay', REQUESTS, WARMUP);
   const server = process.cpuUsage(serverBefore);
   const pgAfter = await backendsCpuMs(ctx.db);
+  // The same calls refused at the signature: what HTTP and signing alone allow on this machine.
+  const refused = await load('refused', REQUESTS, WARMUP, `${key.secret}-wrong`);
   await app.close();
   await flushSeals(ctx.db);
   const chain = await verifyPaymentsChain(ctx.db, C);
@@ -138,6 +147,7 @@ async function main() {
     `CPU per pay: server ${perPay((server.user + server.system) / 1000)}, client ${perPay(clientCpuMs)}, ` +
       `PostgreSQL backends ${pgBefore === null || pgAfter === null ? 'not on this machine' : perPay(pgAfter - pgBefore)}`,
   );
+  console.log(`ceiling: the same calls refused at their signature, no database work: ${refused.rate.toFixed(0)}/s, p99 ${percentile(refused.latencies, 99).toFixed(1)} ms`);
   console.log(`baseline: single-row insert commits, ${CLIENTS} clients: ${base_.toFixed(0)}/s`);
   const ratio = rate / base_;
   printResult({ bench: 'payments', value: rate, unit: 'pay/s', baseline: base_, ratio, target: 0.5, met: ratio >= 0.5 && p99 < 25 });
