@@ -158,7 +158,13 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('agent registries, the set-based
       expect([...alone]).toEqual(Array.from({ length: 1000 }, (_, i) => 1 + i));
       expect([...(await nextIds(mine, `'bulk_ids_step'`, 5))]).toEqual([1, 4, 7, 10, 13]);
       // Two sessions drawing at once: every value is drawn once, each call's in order.
-      const drawn = await Promise.all(Array.from({ length: 8 }, (_, i) => nextIds(i % 2 ? other : mine, `'bulk_ids_test'`, 20_000)));
+      // (Each session draws four times in turn: one pg client runs one query at a time.)
+      const drawInTurn = async (session: pg.Client) => {
+        const runs: Array<Awaited<ReturnType<typeof nextIds>>> = [];
+        for (let k = 0; k < 4; k++) runs.push(await nextIds(session, `'bulk_ids_test'`, 20_000));
+        return runs;
+      };
+      const drawn = (await Promise.all([mine, other].map(drawInTurn))).flat();
       for (const ids of drawn) expect([...ids]).toEqual([...ids].sort((x, y) => x - y));
       const all = new Set([...alone, ...drawn.flatMap((x) => [...x])]);
       expect(all.size).toBe(1000 + 8 * 20_000);
