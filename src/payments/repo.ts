@@ -179,9 +179,9 @@ export interface PlainPayAnswer extends Pick<PayLookup, 'existing_id' | 'existin
  * (`choosePeriodForCorrections`), the masked payer (`maskName`) and the inserts of
  * `insertPayment` — made only for the pays whose every check passes (nonce new, key in force,
  * amount within the agent's limit, a household with accounts; a payment with this txnId already
- * makes the insert do nothing). The
- * caller reads the flags to say why a pay posted nothing. No two pays of a batch may share a
- * household, a txnId or a nonce (each would have to see the other's writes).
+ * makes the insert do nothing). The caller reads the flags to say why a pay posted nothing. No two
+ * pays of a batch may share a household, a txnId or a nonce (each would have to see the other's
+ * writes).
  */
 export function payManyQuery(communityId: number, fallbackPeriod: string, pays: readonly PlainPay[]) {
   const c = communityId;

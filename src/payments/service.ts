@@ -413,9 +413,8 @@ function payBatched(db: Db, communityId: number, fallbackPeriod: string, pay: re
 
 function sendPays(db: Db, communityId: number, q: PayQueue): void {
   while (q.inFlight < PAY_STATEMENTS && q.waiting.length > 0) {
-    const batch = takeBatch(q);
+    const { batch, keys } = takeBatch(q);
     if (batch.length === 0) return; // every waiting pay waits for one under way
-    const keys = batch.flatMap((w) => payKeys(w.pay));
     for (const k of keys) q.busy.add(k);
     q.inFlight++;
     void runPays(db, communityId, batch).finally(() => {
@@ -431,20 +430,23 @@ function payKeys(pay: repo.PlainPay): string[] {
   return [`h${pay.number}`, `t${pay.agentId}:${pay.txnId}`, ...(pay.nonce ? [`n${pay.agentId}:${pay.nonce}`] : [])];
 }
 
-/** The first waiting pays, in order, that share nothing (`payKeys`) with each other or with those under way, nor their fallback period; the rest stay. */
-function takeBatch(q: PayQueue): QueuedPay[] {
+/**
+ * The first waiting pays, in order, that share nothing (`payKeys`) with each other or with those
+ * under way, and share their fallback period; the rest stay. Answers the batch and its keys.
+ */
+function takeBatch(q: PayQueue): { batch: QueuedPay[]; keys: string[] } {
   const batch: QueuedPay[] = [];
-  const taken = new Set(q.busy);
+  const taken = new Set<string>();
   const left: QueuedPay[] = [];
   for (const w of q.waiting) {
-    const keys = payKeys(w.pay);
-    if (batch.length < PAY_BATCH && w.fallbackPeriod === (batch[0] ?? w).fallbackPeriod && !keys.some((k) => taken.has(k))) {
+    const own = payKeys(w.pay);
+    if (batch.length < PAY_BATCH && w.fallbackPeriod === (batch[0] ?? w).fallbackPeriod && !own.some((k) => q.busy.has(k) || taken.has(k))) {
       batch.push(w);
-      for (const k of keys) taken.add(k);
+      for (const k of own) taken.add(k);
     } else left.push(w);
   }
   q.waiting.splice(0, q.waiting.length, ...left);
-  return batch;
+  return { batch, keys: [...taken] };
 }
 
 async function runPays(db: Db, communityId: number, batch: QueuedPay[]): Promise<void> {
