@@ -24,7 +24,7 @@
  * Like `pay`, the balances are read without a lock: payments to the same households arriving by
  * API while the file is posted split over the balances as they were read.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
@@ -37,7 +37,7 @@ import { allocate, type AllocatedPart, type DebtLine } from './allocate';
 import { canonicalPayment, chainHash, GENESIS_HASH, receiptSecret } from './chain';
 import { registryRowError, registryRows } from './registry';
 import type { Agent } from './service';
-import { maskName } from './service';
+import { maskName, payRequestHash } from './service';
 import type { RegistryFlag } from './tables';
 
 const { from: copyFrom } = copyStreams;
@@ -216,7 +216,7 @@ export async function importAgentRegistryBulk(
       `select row_no, txn_id, unified, amount::bigint as amount, request_hash from registry_match where payment_id is not null and channel = 'registry' order by row_no`,
     );
     for (const r of earlier.rows) {
-      if (r.request_hash !== requestHash(r.unified, Number(r.amount))) {
+      if (r.request_hash !== payRequestHash(r.unified, Number(r.amount))) {
         throw conflict('txn_conflict', { uk: `Транзакція ${r.txn_id} вже є з іншими даними (рядок ${r.row_no})`, en: `Transaction ${r.txn_id} already exists with other data (row ${r.row_no})` }, { field: 'txnId', row: r.row_no });
       }
     }
@@ -313,7 +313,7 @@ export async function importAgentRegistryBulk(
         const parts = split[i]!;
         texts.push(canonicalPayment({ paymentId: id, agentId: a, txnId: x.txn_id, premiseId, amount, paidAt, allocations: parts }));
         const payer = households.get(premiseId)!.payer;
-        lines.push(`${c}\t${id}\t${a}\tregistry\t${cell(x.txn_id)}\t${requestHash(x.unified, amount)}\t${premiseId}\t${amount}\t\\N\t${cell(payer)}\t${paidAtText}\t${day}\t${period}\tposted\t${receiptSecret(random.slice(12 * i, 12 * i + 12))}`);
+        lines.push(`${c}\t${id}\t${a}\tregistry\t${cell(x.txn_id)}\t${payRequestHash(x.unified, amount)}\t${premiseId}\t${amount}\t\\N\t${cell(payer)}\t${paidAtText}\t${day}\t${period}\tposted\t${receiptSecret(random.slice(12 * i, 12 * i + 12))}`);
         for (const y of parts) {
           entryAccount[e] = y.accountId;
           entryAmount[e] = y.amount;
@@ -461,10 +461,6 @@ async function loadHouseholds(client: pg.Client, c: number): Promise<Map<number,
 }
 
 /** The request hash `pay` stores for a registry row (no split, no reference). */
-function requestHash(unifiedAccount: string, amount: number): string {
-  return createHash('sha256').update(JSON.stringify([unifiedAccount, amount, null, null])).digest('hex');
-}
-
 /** `n` values of a sequence, in order, taken in one statement. */
 export async function nextIds(client: pg.Client, sequence: string, n: number): Promise<Float64Array> {
   if (n === 0) return new Float64Array(0);

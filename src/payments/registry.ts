@@ -13,16 +13,17 @@ import fs from 'node:fs';
 import type { Db } from '../db/index';
 import { openTable, refuseFile } from '../onboarding/readers';
 import type { TextEncoding } from '../onboarding/encoding';
-import { AppError, notFound } from '../shared/errors';
+import { AppError, conflict, notFound } from '../shared/errors';
 import { sql } from 'kysely';
 import { parseUah } from '../shared/money';
 import * as repo from './repo';
 import type { Agent } from './service';
-import { agentFromRow, pay } from './service';
+import { agentFromRow, pay, payRequestHash } from './service';
 import type { RegistryFlag } from './tables';
 
 const COLUMNS = {
-  txnId: ['TXN', 'TXN_ID', 'ID', 'ID_PLAT', 'NPP'],
+  // The agent's own id of the payment, as its API calls carry it (not a row number such as NPP, which restarts each file).
+  txnId: ['TXN', 'TXN_ID', 'ID', 'ID_PLAT'],
   unifiedAccount: ['UNIFIED', 'OWN_NUM', 'LS', 'ACCOUNT', 'BILL'],
   amount: ['AMOUNT', 'SUMMA', 'SUM', 'SUMA'],
 } as const;
@@ -124,13 +125,17 @@ export async function importAgentRegistry(db: Db, agent: Agent, businessDate: st
   let matched = 0;
   let posted = 0;
   const flags: RegistryFlag[] = [];
-  for (const row of rows) {
-    const existing = await repo.paymentByTxn(db, c, agent.agentId, row.txnId);
-    if (existing && existing.channel !== 'registry') {
-      if (existing.amount === row.amount) matched++;
-      else flags.push({ problem: 'amount_differs', txnId: row.txnId, rowNo: row.rowNo, fileAmount: row.amount, apiAmount: existing.amount });
-      continue;
-    }
+  const byTxn = new Map((await repo.paymentsByTxn(db, c, agent.agentId, rows.map((r) => r.txnId))).map((p) => [p.txn_id, p]));
+  const existing = rows.map((row) => byTxn.get(row.txnId));
+  const toPost = rows.filter((_, i) => !existing[i] || existing[i]!.channel === 'registry');
+  await checkRowsToPost(db, agent, displayName, toPost, existing.filter((p) => p?.channel === 'registry').map((p) => p!));
+  rows.forEach((row, i) => {
+    const api = existing[i];
+    if (!api || api.channel === 'registry') return;
+    if (api.amount === row.amount) matched++;
+    else flags.push({ problem: 'amount_differs', txnId: row.txnId, rowNo: row.rowNo, fileAmount: row.amount, apiAmount: api.amount });
+  });
+  for (const row of toPost) {
     await pay(db, agent, { txnId: row.txnId, unifiedAccount: row.unifiedAccount, amount: row.amount, channel: 'registry' });
     posted++;
   }
@@ -147,6 +152,35 @@ export async function importAgentRegistry(db: Db, agent: Agent, businessDate: st
     .execute();
   for (const p of api) if (!inFile.has(p.txn_id)) flags.push({ problem: 'missing_in_file', txnId: p.txn_id, rowNo: null, fileAmount: null, apiAmount: p.amount });
   return saveReport(db, agent, businessDate, filePath, displayName, { rows: rows.length, total: rows.reduce((s, r) => s + r.amount, 0), matched, posted, flags });
+}
+
+/**
+ * Refuses the file, before anything is posted, on the first row (in file order) that `pay` would
+ * refuse: an unknown household, an amount over the agent's limit, a household without accounts,
+ * or a transaction an earlier import posted with other data. (registry-bulk.ts checks the same in SQL.)
+ */
+async function checkRowsToPost(db: Db, agent: Agent, displayName: string, rows: RegistryRow[], postedBefore: ReadonlyArray<{ txn_id: string; request_hash: string }>): Promise<void> {
+  const numbers = [...new Set(rows.map((r) => r.unifiedAccount))];
+  const households = numbers.length
+    ? await db
+        .selectFrom('unified_account as ua')
+        .select(['ua.number', sql<boolean>`exists (select 1 from account x where x.community_id = ua.community_id and x.premise_id = ua.premise_id)`.as('has_accounts')])
+        .where('ua.community_id', '=', agent.communityId)
+        .where('ua.number', 'in', numbers)
+        .execute()
+    : [];
+  const hasAccounts = new Map(households.map((h) => [h.number, h.has_accounts]));
+  const hashBefore = new Map(postedBefore.map((p) => [p.txn_id, p.request_hash]));
+  for (const r of rows) {
+    const bad = (field: string, uk: string, en: string) => registryRowError(displayName, r.rowNo, field, uk, en);
+    if (!hasAccounts.has(r.unifiedAccount)) throw bad('unifiedAccount', `єдиний рахунок ${r.unifiedAccount} не знайдено`, `unified account ${r.unifiedAccount} not found`);
+    if (r.amount > agent.maxAmount) throw bad('amount', `сума ${r.amount} коп. більша за ліміт агента ${agent.maxAmount} коп.`, `the amount ${r.amount} exceeds the agent's limit of ${agent.maxAmount} kopecks`);
+    if (!hasAccounts.get(r.unifiedAccount)) throw bad('unifiedAccount', `у помешкання ${r.unifiedAccount} немає особових рахунків`, `the household ${r.unifiedAccount} has no personal accounts`);
+    const before = hashBefore.get(r.txnId);
+    if (before !== undefined && before !== payRequestHash(r.unifiedAccount, r.amount)) {
+      throw conflict('txn_conflict', { uk: `Транзакція ${r.txnId} вже є з іншими даними (рядок ${r.rowNo})`, en: `Transaction ${r.txnId} already exists with other data (row ${r.rowNo})` }, { field: 'txnId', row: r.rowNo });
+    }
+  }
 }
 
 /** The day's report, stored (replacing an earlier one of that day) and returned. */

@@ -390,6 +390,12 @@ export async function paymentByTxn(db: DbOrTx, communityId: number, agentId: num
   return db.selectFrom('payment').selectAll().where('community_id', '=', communityId).where('agent_id', '=', agentId).where('txn_id', '=', txnId).executeTakeFirst();
 }
 
+/** The agent's payments of these transaction ids (a registry's rows), in one query. */
+export async function paymentsByTxn(db: DbOrTx, communityId: number, agentId: number, txnIds: string[]) {
+  if (txnIds.length === 0) return [];
+  return db.selectFrom('payment').select(['txn_id', 'channel', 'amount', 'request_hash']).where('community_id', '=', communityId).where('agent_id', '=', agentId).where('txn_id', 'in', txnIds).execute();
+}
+
 export async function paymentById(db: DbOrTx, communityId: number, paymentId: number) {
   return db.selectFrom('payment').selectAll().where('community_id', '=', communityId).where('payment_id', '=', paymentId).executeTakeFirst();
 }

@@ -222,6 +222,16 @@ const txnConflict = (txnId: string) =>
  * What the agent's signed request proved, handed to `pay` so that the nonce is remembered and the
  * key re-checked in pay's own first statement rather than in a round trip of their own.
  */
+/**
+ * What makes two pays of one txnId the same request (a retry) or not (409): the household, the
+ * amount, the payer's split and the check reference. An empty split is no split.
+ */
+export function payRequestHash(unifiedAccount: string, amount: number, split?: readonly SplitPart[] | null, reference?: string | null): string {
+  return createHash('sha256')
+    .update(JSON.stringify([unifiedAccount, amount, split?.length ? split : null, reference ?? null]))
+    .digest('hex');
+}
+
 export interface AgentProof {
   keyId: string;
   nonce: string;
@@ -258,9 +268,7 @@ export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(
     return refuseEarly(error);
   }
   const number = input.unifiedAccount.replace(/\s+/g, '');
-  const requestHash = createHash('sha256')
-    .update(JSON.stringify([number, input.amount, input.split ?? null, input.reference ?? null]))
-    .digest('hex');
+  const requestHash = payRequestHash(number, input.amount, input.split, input.reference);
   const replay = async (existing: { request_hash: string; payment_id: number }) => {
     if (existing.request_hash !== requestHash) throw txnConflict(input.txnId);
     return { ...(await paymentView(db, c, existing.payment_id)), replayed: true };

@@ -51,6 +51,23 @@ describe('agent registries reconciled against the API', () => {
     expect(await sum()).toEqual(before);
   });
 
+  it('refuses, before posting any row, a file whose later row names an unknown household or exceeds the limit', async () => {
+    const before = await sum();
+    const unknown = makeUnifiedAccountNumber(399999);
+    const file = csv('unknown.csv', [`u1;${UA[0]};10.00;Коваль`, `u2;${unknown};10.00;Іванів`]);
+    await expect(importAgentRegistry(h.db, agent, today, file, 'unknown.csv')).rejects.toMatchObject({ code: 'registry_row', details: { file: 'unknown.csv', row: 3, field: 'unifiedAccount' } });
+    const small = { ...agent, maxAmount: 50_00 };
+    const over = csv('over.csv', [`u3;${UA[0]};10.00;Коваль`, `u4;${UA[1]};50.01;Мельник`]);
+    await expect(importAgentRegistry(h.db, small, today, over, 'over.csv')).rejects.toMatchObject({ code: 'registry_row', details: { row: 3, field: 'amount' } });
+    expect(await sum()).toEqual(before);
+  });
+
+  it('takes the payment id, not the row number NPP, as the transaction id', async () => {
+    const file = path.join(dir, 'npp.csv');
+    fs.writeFileSync(file, iconv.encode(`NPP;UNIFIED;AMOUNT\r\n1;${UA[0]};10.00\r\n`, 'windows-1251'));
+    await expect(importAgentRegistry(h.db, agent, today, file, 'npp.csv')).rejects.toMatchObject({ code: 'file_missing_column', details: { field: 'txnId' } });
+  });
+
   it('matches, posts what the API missed, flags differing amounts and payments missing from the file; a rerun changes nothing', async () => {
     const file = csv('day.csv', [`t1;${UA[0]};100.00;Коваль Олена`, `t2;${UA[1]};55.00;Мельник`, `t4;${UA[3]};30.00;Бондар`]);
     const report = await importAgentRegistry(h.db, agent, today, file, 'day.csv');
@@ -68,8 +85,8 @@ describe('agent registries reconciled against the API', () => {
 
   it('reads a DBF in cp866', async () => {
     const file = path.join(dir, 'day.dbf');
-    const dbf = await DBFFile.create(file, [{ name: 'NPP', type: 'C', size: 20 }, { name: 'OWN_NUM', type: 'C', size: 10 }, { name: 'SUMMA', type: 'N', size: 12, decimalPlaces: 2 }, { name: 'FIO', type: 'C', size: 40 }], { encoding: 'cp866' });
-    await dbf.appendRecords([{ NPP: 'd1', OWN_NUM: UA[4], SUMMA: 12.34, FIO: 'Ткач Юрiй' }]);
+    const dbf = await DBFFile.create(file, [{ name: 'ID_PLAT', type: 'C', size: 20 }, { name: 'OWN_NUM', type: 'C', size: 10 }, { name: 'SUMMA', type: 'N', size: 12, decimalPlaces: 2 }, { name: 'FIO', type: 'C', size: 40 }], { encoding: 'cp866' });
+    await dbf.appendRecords([{ ID_PLAT: 'd1', OWN_NUM: UA[4], SUMMA: 12.34, FIO: 'Ткач Юрiй' }]);
     const report = await importAgentRegistry(h.db, agent, today, file, 'day.dbf', 'cp866');
     expect(report).toMatchObject({ rows: 1, total: 1234, posted: 1 });
   });
