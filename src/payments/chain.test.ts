@@ -38,6 +38,18 @@ describe('hash chain', () => {
     expect(verifyChain(renumbered, 4)).toMatchObject({ seq: 3, problem: 'removed' });
   });
 
+  it('names a payment whose status disagrees with the reversals in the chain', () => {
+    const c = chain(3).map((r) => ({ ...r, cancelled: false }));
+    const text = 'reversal|2|помилка';
+    const reversal: ChainRecord = { seq: 4, kind: 'reversal', id: 2, text, prevHash: c[2]!.hash, hash: chainHash(c[2]!.hash, text) };
+    expect(verifyChain([...c, reversal], 4)).toEqual({ seq: 2, kind: 'payment', id: 2, problem: 'changed' });
+    c[1] = { ...c[1]!, cancelled: true };
+    expect(verifyChain([...c, reversal], 4)).toBeNull();
+    expect(verifyChain(c, 3)).toEqual({ seq: 2, kind: 'payment', id: 2, problem: 'changed' });
+    // A removed reversal is named as removed, before the status it leaves unexplained.
+    expect(verifyChain(c, 4)).toEqual({ seq: 4, kind: 'missing', id: null, problem: 'removed' });
+  });
+
   it('prints a receipt code as the payment id and the random part in groups', () => {
     expect(receiptCode(9_800_123, receiptSecret('abcdef0123456789'))).toBe('9800123-ABCD-EF01-2345');
   });

@@ -15,6 +15,8 @@ export interface ChainRecord {
   id: number;
   /** The record's fields in a fixed order (see `canonicalPayment` / `canonicalReversal`). */
   text: string;
+  /** A payment's status says cancelled (a reversal record must exist for it, and only then). */
+  cancelled?: boolean;
   prevHash: string;
   hash: string;
 }
@@ -23,9 +25,25 @@ export function chainHash(prevHash: string, text: string): string {
   return createHash('sha256').update(`${prevHash}\n${text}`).digest('hex');
 }
 
-export function canonicalPayment(p: { paymentId: number; agentId: number; txnId: string; premiseId: number; amount: number; paidAt: Date; allocations: ReadonlyArray<{ accountId: number; amount: number }> }): string {
+export interface ChainedPayment {
+  paymentId: number;
+  agentId: number;
+  txnId: string;
+  channel: string;
+  premiseId: number;
+  amount: number;
+  payer: string | null;
+  paidAt: Date;
+  /** The settlement day (YYYY-MM-DD) and the ledger period (YYYY-MM-01) the payment counts in. */
+  businessDate: string;
+  period: string;
+  allocations: ReadonlyArray<{ accountId: number; amount: number }>;
+}
+
+/** Every field that decides where the money went and when; the status is checked against the reversals instead (it changes when one is made). */
+export function canonicalPayment(p: ChainedPayment): string {
   const parts = [...p.allocations].sort((a, b) => a.accountId - b.accountId).map((a) => `${a.accountId}:${a.amount}`);
-  return ['payment', p.paymentId, p.agentId, p.txnId, p.premiseId, p.amount, p.paidAt.toISOString(), parts.join(',')].join('|');
+  return ['payment', p.paymentId, p.agentId, p.txnId, p.channel, p.premiseId, p.amount, JSON.stringify(p.payer), p.paidAt.toISOString(), p.businessDate, p.period, parts.join(',')].join('|');
 }
 
 export function canonicalReversal(r: { paymentId: number; reason: string; reversedAt: Date }): string {
@@ -65,12 +83,14 @@ export type ChainProblem = { seq: number; kind: ChainRecord['kind'] | 'missing';
 
 /**
  * Walks the records in sequence from 1 and names the first that was changed or removed;
- * `headSeq` is the last sequence number the community handed out.
+ * `headSeq` is the last sequence number the community handed out. A payment marked cancelled
+ * without a reversal in the chain, or reversed but not marked, counts as changed.
  */
 export function verifyChain(records: readonly ChainRecord[], headSeq: number): ChainProblem | null {
+  const sorted = [...records].sort((a, b) => a.seq - b.seq);
   let prev = GENESIS_HASH;
   let expected = 1;
-  for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
+  for (const r of sorted) {
     if (r.seq !== expected) return { seq: expected, kind: 'missing', id: null, problem: 'removed' };
     if (r.prevHash !== prev) return { seq: r.seq, kind: r.kind, id: r.id, problem: r.seq === 1 ? 'changed' : 'removed' };
     if (chainHash(r.prevHash, r.text) !== r.hash) return { seq: r.seq, kind: r.kind, id: r.id, problem: 'changed' };
@@ -78,5 +98,8 @@ export function verifyChain(records: readonly ChainRecord[], headSeq: number): C
     expected++;
   }
   if (expected <= headSeq) return { seq: expected, kind: 'missing', id: null, problem: 'removed' };
-  return null;
+  // The records all stand; a status that disagrees with them was changed (a removed reversal was named above).
+  const reversed = new Set(sorted.filter((r) => r.kind === 'reversal').map((r) => r.id));
+  const wrongStatus = sorted.find((r) => r.kind === 'payment' && r.cancelled !== undefined && r.cancelled !== reversed.has(r.id));
+  return wrongStatus ? { seq: wrongStatus.seq, kind: 'payment', id: wrongStatus.id, problem: 'changed' } : null;
 }

@@ -311,8 +311,8 @@ export async function importAgentRegistryBulk(
         const amount = Number(x.amount);
         const premiseId = Number(x.premise_id);
         const parts = split[i]!;
-        texts.push(canonicalPayment({ paymentId: id, agentId: a, txnId: x.txn_id, premiseId, amount, paidAt, allocations: parts }));
         const payer = households.get(premiseId)!.payer;
+        texts.push(canonicalPayment({ paymentId: id, agentId: a, txnId: x.txn_id, channel: 'registry', premiseId, amount, payer, paidAt, businessDate: day, period, allocations: parts }));
         lines.push(`${c}\t${id}\t${a}\tregistry\t${cell(x.txn_id)}\t${payRequestHash(x.unified, amount)}\t${premiseId}\t${amount}\t\\N\t${cell(payer)}\t${paidAtText}\t${day}\t${period}\tposted\t${receiptSecret(random.slice(12 * i, 12 * i + 12))}`);
         for (const y of parts) {
           entryAccount[e] = y.accountId;

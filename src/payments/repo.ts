@@ -1,7 +1,7 @@
 /** SQL of the payments domain. */
 import { sql, type RawBuilder } from 'kysely';
 import { prepared, type DbOrTx, type Tx } from '../db/index';
-import { GENESIS_HASH, type ChainRecord, canonicalPayment, canonicalReversal, canonicalSettlement, receiptCode } from './chain';
+import { GENESIS_HASH, type ChainRecord, type ChainedPayment, canonicalPayment, canonicalReversal, canonicalSettlement, receiptCode } from './chain';
 import { premiseBalancesQuery, type PremiseAccountBalance } from '../billing/statements';
 
 export async function agentByKey(db: DbOrTx, keyId: string) {
@@ -366,14 +366,46 @@ export async function moveChainHead(trx: Tx, communityId: number, seq: number, h
 
 /** Committed payments not yet in the chain, oldest first, with their parts (for `canonicalPayment`). */
 export async function unsealedPayments(trx: Tx, communityId: number) {
-  const r = await sql<{ payment_id: number; agent_id: number; txn_id: string; premise_id: number; amount: number; paid_at: Date; parts: Array<{ accountId: number; amount: number }> }>`
-select p.payment_id, p.agent_id, p.txn_id, p.premise_id, p.amount, p.paid_at,
-       (select json_agg(json_build_object('accountId', pa.account_id, 'amount', pa.amount)) from payment_allocation pa
-         where pa.community_id = p.community_id and pa.payment_id = p.payment_id) as parts
+  const r = await sql<ChainedPaymentRow>`
+select ${chainedPaymentColumns}
   from payment p where p.community_id = ${communityId} and p.chain_seq is null
  order by p.payment_id
  for update skip locked`.execute(trx);
-  return r.rows.map((p) => ({ paymentId: p.payment_id, agentId: p.agent_id, txnId: p.txn_id, premiseId: p.premise_id, amount: p.amount, paidAt: new Date(p.paid_at), allocations: (p.parts ?? []).map((x) => ({ accountId: Number(x.accountId), amount: Number(x.amount) })) }));
+  return r.rows.map(chainedPayment);
+}
+
+/** A payment row as the chain reads it (`canonicalPayment`). */
+interface ChainedPaymentRow {
+  payment_id: number;
+  agent_id: number;
+  txn_id: string;
+  channel: string;
+  premise_id: number;
+  amount: number;
+  payer: string | null;
+  paid_at: Date;
+  business_date: string;
+  period: string;
+  parts: Array<{ accountId: number; amount: number }> | null;
+}
+const chainedPaymentColumns = sql`p.payment_id, p.agent_id, p.txn_id, p.channel, p.premise_id, p.amount, p.payer, p.paid_at,
+       to_char(p.business_date, 'YYYY-MM-DD') as business_date, to_char(p.period, 'YYYY-MM-DD') as period,
+       (select json_agg(json_build_object('accountId', pa.account_id, 'amount', pa.amount)) from payment_allocation pa
+         where pa.community_id = p.community_id and pa.payment_id = p.payment_id) as parts`;
+function chainedPayment(p: ChainedPaymentRow): ChainedPayment {
+  return {
+    paymentId: p.payment_id,
+    agentId: p.agent_id,
+    txnId: p.txn_id,
+    channel: p.channel,
+    premiseId: p.premise_id,
+    amount: p.amount,
+    payer: p.payer,
+    paidAt: new Date(p.paid_at),
+    businessDate: p.business_date,
+    period: p.period,
+    allocations: (p.parts ?? []).map((x) => ({ accountId: Number(x.accountId), amount: Number(x.amount) })),
+  };
 }
 
 export async function sealPayments(trx: Tx, communityId: number, sealed: ReadonlyArray<{ paymentId: number; seq: number; prevHash: string; hash: string }>): Promise<void> {
@@ -417,10 +449,8 @@ select pa.account_id, pa.entry_id, pa.amount, a.number as account_number, s.code
 /** Every chain record of the community, each rebuilt from the rows as they are now. */
 export async function chainRecords(db: DbOrTx, communityId: number): Promise<{ records: ChainRecord[]; headSeq: number }> {
   const head = await db.selectFrom('payment_chain_head').select('seq').where('community_id', '=', communityId).executeTakeFirst();
-  const payments = await sql<{ payment_id: number; agent_id: number; txn_id: string; premise_id: number; amount: number; paid_at: Date; chain_seq: number; prev_hash: string; hash: string; parts: Array<{ accountId: number; amount: number }> | null }>`
-select p.payment_id, p.agent_id, p.txn_id, p.premise_id, p.amount, p.paid_at, p.chain_seq, p.prev_hash, p.hash,
-       (select json_agg(json_build_object('accountId', pa.account_id, 'amount', pa.amount)) from payment_allocation pa
-         where pa.community_id = p.community_id and pa.payment_id = p.payment_id) as parts
+  const payments = await sql<ChainedPaymentRow & { status: string; chain_seq: number; prev_hash: string; hash: string }>`
+select ${chainedPaymentColumns}, p.status, p.chain_seq, p.prev_hash, p.hash
   from payment p where p.community_id = ${communityId} and p.chain_seq is not null`.execute(db);
   const reversals = await db.selectFrom('payment_reversal').selectAll().where('community_id', '=', communityId).execute();
   const registries = await db.selectFrom('settlement_registry').selectAll().where('community_id', '=', communityId).execute();
@@ -429,7 +459,8 @@ select p.payment_id, p.agent_id, p.txn_id, p.premise_id, p.amount, p.paid_at, p.
       seq: Number(p.chain_seq),
       kind: 'payment' as const,
       id: p.payment_id,
-      text: canonicalPayment({ paymentId: p.payment_id, agentId: p.agent_id, txnId: p.txn_id, premiseId: p.premise_id, amount: p.amount, paidAt: new Date(p.paid_at), allocations: (p.parts ?? []).map((x) => ({ accountId: Number(x.accountId), amount: Number(x.amount) })) }),
+      text: canonicalPayment(chainedPayment(p)),
+      cancelled: p.status === 'cancelled',
       prevHash: p.prev_hash,
       hash: p.hash,
     })),

@@ -411,6 +411,15 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     const changed = (await app.inject({ method: 'GET', url: '/api/payments/chain/verify', headers: admin.headers })).json();
     expect(changed.problem).toMatchObject({ kind: 'payment', id: paymentId, problem: 'changed' });
     await sql`update payment set amount = amount - 1 where payment_id = ${paymentId}`.execute(h.db);
+    // Every column that says where the money went and when is in the chain; the status must agree with the reversals.
+    const original = (await sql<Record<string, unknown>>`select business_date, period, channel, payer, status from payment where payment_id = ${paymentId}`.execute(h.db)).rows[0]!;
+    for (const change of [sql`business_date = business_date - 1`, sql`period = period - interval '1 month'`, sql`channel = 'card'`, sql`payer = 'Хтось І.'`, sql`status = 'cancelled'`]) {
+      await sql`update payment set ${change} where payment_id = ${paymentId}`.execute(h.db);
+      const v = (await app.inject({ method: 'GET', url: '/api/payments/chain/verify', headers: admin.headers })).json();
+      expect(v.problem, String(change.compile(h.db).sql)).toMatchObject({ kind: 'payment', id: paymentId, problem: 'changed' });
+      await sql`update payment set business_date = ${original.business_date}, period = ${original.period}, channel = ${original.channel}, payer = ${original.payer}, status = ${original.status} where payment_id = ${paymentId}`.execute(h.db);
+    }
+    expect((await app.inject({ method: 'GET', url: '/api/payments/chain/verify', headers: admin.headers })).json().intact).toBe(true);
     await sql`delete from payment_reversal`.execute(h.db);
     const removed = (await app.inject({ method: 'GET', url: '/api/payments/chain/verify', headers: admin.headers })).json();
     expect(removed.problem).toMatchObject({ kind: 'missing', problem: 'removed' });
