@@ -113,6 +113,39 @@ describe('card payment through the sandbox acquirer (a real local HTTP peer)', (
     expect((await status(order.orderId)).status).toBe('pending');
   });
 
+  const callback = (data: string, signature: string) =>
+    app.inject({ method: 'POST', url: '/api/payments/card/callback', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ data, signature }).toString() });
+
+  it('waits on a status on the way, refuses another currency, and reverses a payment the acquirer refunded', async () => {
+    const order = (await start({ unifiedAccount: UA1, amount: 2500 })).json();
+    const signed = (fields: object) => {
+      const data = encodeData({ public_key: publicKey, order_id: order.orderId, amount: '25.00', currency: 'UAH', ...fields });
+      return callback(data, liqpaySignature(privateKey, data));
+    };
+    for (const status of ['processing', 'wait_secure', '3ds_verify']) expect((await signed({ status })).json()).toEqual({ orderId: order.orderId, status: 'pending' });
+    expect((await signed({ status: 'success', currency: 'USD' })).json().code).toBe('bad_callback');
+    const before = await balance(A.p1Cold);
+    expect((await signed({ status: 'success' })).json().status).toBe('paid');
+    expect(await balance(A.p1Cold)).toBe(before - 2500);
+    expect((await signed({ status: 'reversed' })).json().status).toBe('reversed');
+    expect((await signed({ status: 'reversed' })).json().status).toBe('reversed'); // once
+    expect(await balance(A.p1Cold)).toBe(before);
+    expect((await status(order.orderId)).status).toBe('reversed');
+  });
+
+  it('pays an order started before a key rotation by a callback signed with the previous key, within the overlap', async () => {
+    const order = (await start({ unifiedAccount: UA1, amount: 1500 })).json();
+    const admin = await signInAs(app, 'admin', PASSWORD);
+    const agentId = (await h.db.selectFrom('payment_agent').select('agent_id').where('code', '=', 'sandbox').executeTakeFirstOrThrow()).agent_id;
+    const rotated = (await app.inject({ method: 'POST', url: `/api/payments/agents/${agentId}/keys`, headers: admin.headers, payload: {} })).json();
+    expect(rotated.keyId).not.toBe(publicKey);
+    const data = encodeData({ public_key: publicKey, order_id: order.orderId, status: 'success', amount: '15.00', currency: 'UAH' });
+    expect((await callback(data, liqpaySignature(privateKey, data))).json().status).toBe('paid');
+    // New orders are signed with the new key.
+    const next = (await start({ unifiedAccount: UA1, amount: 100 })).json();
+    expect(JSON.parse(Buffer.from(next.data, 'base64').toString()).public_key).toBe(rotated.keyId);
+  });
+
   it("a resident cannot start a payment for someone else's household", async () => {
     expect((await start({ unifiedAccount: UA2, amount: 100 })).statusCode).toBe(403);
   });
