@@ -1,6 +1,6 @@
 import { buildApp } from '../server/app';
 import { openContext } from '../server/start';
-import { startupHooks } from './startup';
+import { startBesideServer, startupHooks } from './startup';
 
 export async function serve() {
   const ctx = await openContext();
@@ -12,8 +12,11 @@ export async function serve() {
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen({ port, host });
-  console.log(`Hromada: http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/  (API docs: /api/docs, database: ${ctx.handle.kind})`);
+  const baseUrl = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  console.log(`Hromada: ${baseUrl}/  (API docs: /api/docs, database: ${ctx.handle.kind})`);
+  const stopBeside = await startBesideServer(ctx, baseUrl);
   const shutdown = async () => {
+    await stopBeside();
     await app.close();
     await ctx.jobs.stop();
     await ctx.handle.close();

@@ -3,6 +3,7 @@ import { runDemoMonth, seedDemoTariffs } from '../billing/demo';
 import { seedDemoOnFirstStart } from '../registry/seed/cli';
 import { seedCityMeters } from '../metering/seed';
 import { kyivToday, periodOf, prevPeriod } from '../shared/period';
+import { seedDemoAcquirer, startDemoAcquirer } from '../payments/demo-acquirer';
 
 /**
  * On the first start (an empty database) the demo city is seeded with tariffs for every service
@@ -20,7 +21,18 @@ async function demoOnFirstStart(ctx: AppContext): Promise<void> {
   const started = Date.now();
   const { posted } = await runDemoMonth(ctx.db, ctx.communityId, month);
   console.log(`Демо-місяць ${month.slice(0, 7)} нараховано й закрито / demo month billed and closed: ${posted} entries, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await seedDemoAcquirer(ctx.db, ctx.communityId);
 }
 
 /** Work done once when the server starts, before it listens. */
 export const startupHooks: Array<(ctx: AppContext) => Promise<void>> = [demoOnFirstStart];
+
+/**
+ * What runs beside the server once it listens at `baseUrl`: the demo's sandbox card acquirer
+ * (when no real one is configured). Answers what stops it.
+ */
+export async function startBesideServer(ctx: AppContext, baseUrl: string): Promise<() => Promise<void>> {
+  const sandbox = await startDemoAcquirer(ctx.db, ctx.communityId, baseUrl);
+  if (sandbox) console.log(`Пісочниця еквайра / sandbox card acquirer: ${sandbox.url} (картки / cards: 4242 4242 4242 4242 — успіх / approved, 4000 0000 0000 0002 — відмова / declined)`);
+  return async () => sandbox?.close();
+}

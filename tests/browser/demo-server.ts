@@ -9,7 +9,7 @@ import { buildApp } from '../../src/server/app';
 import { openContext } from '../../src/server/start';
 import type { AppContext } from '../../src/server/context';
 import type { OpenOptions } from '../../src/db/index';
-import { startupHooks } from '../../src/cli/startup';
+import { startBesideServer, startupHooks } from '../../src/cli/startup';
 
 // Debian's Chromium, headless, with nothing that would reach for the network.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -64,6 +64,7 @@ export async function startDemoServer(prepare?: (ctx: AppContext) => Promise<voi
   const app = await buildApp(ctx);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const stopBeside = await startBesideServer(ctx, baseUrl);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   return {
     ctx,
@@ -71,6 +72,7 @@ export async function startDemoServer(prepare?: (ctx: AppContext) => Promise<voi
     browser,
     close: async () => {
       await browser.close();
+      await stopBeside();
       await app.close();
       await ctx.jobs.stop().catch(() => undefined);
       await ctx.handle.close();

@@ -7,7 +7,6 @@ import { startDemoServer, type DemoServer } from './demo-server';
 import { amountDue } from '../../src/billing/amount-due';
 import { premiseBalances } from '../../src/billing/statements';
 import { formatUah } from '../../src/shared/money';
-import { startSandboxAcquirer, type SandboxAcquirer } from '../../src/payments/sandbox-acquirer';
 import { kyivToday, periodOf, prevPeriod } from '../../src/shared/period';
 // The portal formats money with this helper, so the test does too.
 import { money } from '../../web/src/pages/billing/labels';
@@ -19,7 +18,8 @@ import { money } from '../../web/src/pages/billing/labels';
 // portal page: no serious or critical violation.
 //
 // The demo city starts with last month billed and closed (src/cli/startup.ts): a premise's bill for
-// it is what the person reads; `prepare` gives the community a bill design; the sandbox acquirer runs locally.
+// it is what the person reads; `prepare` gives the community a bill design; the sandbox card acquirer runs beside the server as
+// it does on `npm start` (src/payments/demo-acquirer.ts).
 
 const uk = (kopecks: number) => money(kopecks, 'uk-UA');
 const squash = (text: string) => text.replace(/[\s\u00a0\u202f\u2007\u2009]+/g, ' ').trim();
@@ -27,7 +27,6 @@ const squash = (text: string) => text.replace(/[\s\u00a0\u202f\u2007\u2009]+/g, 
 describe('the residents’ portal on a phone', () => {
   let server: DemoServer;
   let ctx: AppContext;
-  let sandbox: SandboxAcquirer;
   let context: BrowserContext;
   let page: Page;
   const previous = prevPeriod(periodOf(kyivToday()));
@@ -61,21 +60,14 @@ select ua.premise_id, ua.number, m.meter_id, m.serial, (select value1 from meter
       const row = r.rows[0]!;
       target = { ...row, last: Math.floor(Number(row.last)) };
       await c.db.insertInto('bill_design').values({ community_id: communityId, recipient_name: 'КП «Інформаційний центр»', collecting_iban: 'UA213223130000026007233566001', recipient_code: '32855961' }).execute();
-      const agent = await c.db.insertInto('payment_agent').values({ community_id: communityId, code: 'sandbox', name: 'Пісочниця еквайра' }).returning('agent_id').executeTakeFirstOrThrow();
-      await c.db.insertInto('agent_key').values({ community_id: communityId, agent_id: agent.agent_id, key_id: 'sandbox_public', secret: 'sandbox_private_key_for_tests' }).execute();
     });
     ctx = server.ctx;
-    sandbox = await startSandboxAcquirer({ publicKey: 'sandbox_public', privateKey: 'sandbox_private_key_for_tests' });
-    process.env.HROMADA_ACQUIRER = 'sandbox';
-    process.env.HROMADA_ACQUIRER_URL = sandbox.url;
-    process.env.HROMADA_PUBLIC_URL = server.baseUrl;
     context = await server.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'uk-UA', hasTouch: true });
     page = await context.newPage();
   });
 
   afterAll(async () => {
     await context?.close();
-    await sandbox?.close();
     await server?.close();
   });
 
@@ -189,6 +181,22 @@ select ua.premise_id, ua.number, m.meter_id, m.serial, (select value1 from meter
     await context.setOffline(false);
     await page.waitForTimeout(500);
     expect(await readingsWith(target.last + 7)).toBe(1);
+  });
+
+  it('a card the bank answers late: the page says it is processing, then that it is accepted, with the receipt', async () => {
+    await page.goto(`${server.baseUrl}/portal/premises/${target.premise_id}/pay`);
+    await page.getByRole('heading', { name: 'Оплата' }).waitFor();
+    await page.getByLabel('Сума, ₴').fill('1,00');
+    await page.getByLabel('Номер картки').fill('4000 0000 0000 0259');
+    await page.getByRole('button', { name: 'Сплатити' }).click();
+    await page.getByRole('status').filter({ hasText: 'Банк обробляє оплату' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Квитанція' }).count()).toBe(0);
+    const accepted = page.getByRole('status').filter({ hasText: 'Оплату прийнято' });
+    await accepted.waitFor({ timeout: 10_000 });
+    expect(squash(await accepted.innerText())).toContain(squash(uk(100)));
+    const href = await accepted.getByRole('link', { name: 'Квитанція' }).getAttribute('href');
+    const paid = await ctx.db.selectFrom('payment').select(['payment_id', 'receipt_secret']).where('premise_id', '=', target.premise_id).where('amount', '=', 100).executeTakeFirstOrThrow();
+    expect(href).toBe(`/api/receipts/${paid.payment_id}-${paid.receipt_secret}`);
   });
 
   it('the last bill opens offline', async () => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { BarChart, LineChart } from '@mantine/charts';
-import { Alert, Anchor, Button, Card, Checkbox, Group, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Checkbox, Group, Loader, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { Link } from 'react-router';
 import type { HistoryMonth } from '../../../src/portal/history';
 import { api, ApiError, errorMessages } from '../api';
@@ -10,6 +10,13 @@ import { useApiGet } from '../useApiGet';
 import { PortalPage, Problem, useMoney, useOnline } from './common';
 import type { Home } from './HomePages';
 import { enqueueReading, flushQueue, newIdempotencyKey, onQueueChange, queuedReadings, sendReading, type SentReading } from './queue';
+
+interface CardOrder {
+  orderId: string;
+  amount: number;
+  status: 'pending' | 'paid' | 'declined' | 'reversed';
+  receiptCode: string | null;
+}
 
 export function PortalPay({ premiseId }: { premiseId: number }) {
   const t = useT();
@@ -23,6 +30,8 @@ export function PortalPay({ premiseId }: { premiseId: number }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [paid, setPaid] = useState<{ amount: number; receiptCode: string | null } | null>(null);
+  /** An order the bank has not answered yet: the page asks after it until it is paid or declined. */
+  const [waiting, setWaiting] = useState<{ orderId: string; amount: number } | null>(null);
   useEffect(() => {
     if (premise && total === null) {
       setTotal(premise.toPay / 100);
@@ -37,8 +46,9 @@ export function PortalPay({ premiseId }: { premiseId: number }) {
       const body = perService
         ? { card, split: Object.entries(amounts).map(([serviceCode, uah]) => ({ serviceCode, amount: toKop(uah) })) }
         : { card, amount: toKop(total ?? 0) };
-      const r = await api.post<{ amount: number; receiptCode: string | null }>(`/portal/premises/${premiseId}/pay`, body);
-      setPaid(r);
+      const r = await api.post<CardOrder>(`/portal/premises/${premiseId}/pay`, body);
+      if (r.status === 'pending') setWaiting({ orderId: r.orderId, amount: r.amount });
+      else setPaid(r);
       state.reload();
     } catch (e) {
       setError(t(errorMessages(e)));
@@ -46,6 +56,22 @@ export function PortalPay({ premiseId }: { premiseId: number }) {
       setBusy(false);
     }
   };
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(() => {
+      api.get<CardOrder>(`/payments/card/orders/${waiting.orderId}`).then(
+        (o) => {
+          if (o.status === 'pending') return;
+          setWaiting(null);
+          if (o.status === 'paid') setPaid({ amount: waiting.amount, receiptCode: o.receiptCode });
+          else setError(t({ uk: 'Банк відхилив оплату карткою: нічого не списано', en: 'The bank declined the card payment: nothing was charged' }));
+          state.reload();
+        },
+        () => undefined, // asked again on the next tick
+      );
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [waiting]);
   return (
     <PortalPage title={{ uk: 'Оплата', en: 'Payment' }} back="/portal">
       <DataState state={state}>
@@ -56,7 +82,14 @@ export function PortalPay({ premiseId }: { premiseId: number }) {
               <Text fz="lg">
                 {t({ uk: 'Зараз до сплати', en: 'Now to pay' })}: <b data-testid="pay-to-pay">{fmt(premise.toPay)}</b>
               </Text>
-              {paid ? (
+              {waiting ? (
+                <Alert color="blue" role="status" fz="lg">
+                  <Group gap="sm">
+                    <Loader size="sm" />
+                    {t({ uk: 'Банк обробляє оплату', en: 'The bank is processing the payment' })}: {fmt(waiting.amount)}…
+                  </Group>
+                </Alert>
+              ) : paid ? (
                 <Alert color="green" role="status" fz="lg">
                   {t({ uk: 'Оплату прийнято', en: 'Payment accepted' })}: {fmt(paid.amount)}.{' '}
                   {paid.receiptCode && <Anchor href={`/api/receipts/${paid.receiptCode}`}>{t({ uk: 'Квитанція', en: 'Receipt' })}</Anchor>}{' '}
