@@ -35,7 +35,7 @@ import type { TextEncoding } from '../onboarding/encoding';
 import { kyivDateOf, periodOf } from '../shared/period';
 import { allocate, type AllocatedPart, type DebtLine } from './allocate';
 import { canonicalPayment, chainHash, GENESIS_HASH, receiptSecret } from './chain';
-import { registryRowError, registryRows } from './registry';
+import { reconcileWithApi, registryRowError, registryRows } from './registry';
 import type { Agent } from './service';
 import { maskName, payRequestHash } from './service';
 import type { RegistryFlag } from './tables';
@@ -177,7 +177,7 @@ export async function importAgentRegistryBulk(
     // 2. Match by transaction id, in one join.
     await client.query(
       `create temp table registry_match as
-       select r.row_no, r.txn_id, r.unified, r.amount, p.payment_id, p.channel, p.amount as api_amount, p.request_hash, ua.premise_id
+       select r.row_no, r.txn_id, r.unified, r.amount, p.payment_id, p.channel, p.amount as api_amount, p.status as api_status, p.premise_id as api_premise_id, p.request_hash, ua.premise_id
          from registry_row r
          left join payment p on p.community_id = $1 and p.agent_id = $2 and p.txn_id = r.txn_id
          left join unified_account ua on ua.community_id = $1 and ua.number = r.unified`,
@@ -190,13 +190,13 @@ export async function importAgentRegistryBulk(
     lap('match');
     // Everything the rows to post need, checked in one pass: the first row of each fault, in file order.
     const faults = (
-      await client.query<{ unknown: number | null; over: number | null; empty: number | null; matched: number }>(
+      await client.query<{ unknown: number | null; over: number | null; empty: number | null; from_api: number }>(
         `with wanted as (select distinct premise_id from registry_match where payment_id is null and premise_id is not null),
               empty as (select premise_id from wanted w where not exists (select 1 from account x where x.community_id = $1 and x.premise_id = w.premise_id))
          select min(row_no) filter (where payment_id is null and premise_id is null) as unknown,
                 min(row_no) filter (where payment_id is null and amount > $2) as over,
                 min(row_no) filter (where payment_id is null and premise_id in (select premise_id from empty)) as empty,
-                count(*) filter (where payment_id is not null and channel <> 'registry' and amount = api_amount)::int as matched
+                count(*) filter (where payment_id is not null and channel <> 'registry')::int as from_api
            from registry_match`,
         [c, agent.maxAmount],
       )
@@ -220,11 +220,16 @@ export async function importAgentRegistryBulk(
         throw conflict('txn_conflict', { uk: `Транзакція ${r.txn_id} вже є з іншими даними (рядок ${r.row_no})`, en: `Transaction ${r.txn_id} already exists with other data (row ${r.row_no})` }, { field: 'txnId', row: r.row_no });
       }
     }
+    // The rows the API had that do not match it (`reconcileWithApi` says why); the rest matched.
     const flags: RegistryFlag[] = (
-      await client.query<{ txn_id: string; row_no: number; amount: number; api_amount: number }>(
-        `select txn_id, row_no, amount::bigint as amount, api_amount::bigint as api_amount from registry_match where payment_id is not null and channel <> 'registry' and amount <> api_amount order by row_no`,
+      await client.query<{ txn_id: string; row_no: number; amount: number; api_amount: number; api_status: string; api_premise_id: number; premise_id: number | null }>(
+        `select txn_id, row_no, amount::bigint as amount, api_amount::bigint as api_amount, api_status, api_premise_id, premise_id from registry_match
+          where payment_id is not null and channel <> 'registry'
+            and (amount <> api_amount or api_status <> 'posted' or premise_id is distinct from api_premise_id)
+          order by row_no`,
       )
-    ).rows.map((r) => ({ problem: 'amount_differs', txnId: r.txn_id, rowNo: r.row_no, fileAmount: Number(r.amount), apiAmount: Number(r.api_amount) }));
+    ).rows.flatMap((r) => reconcileWithApi({ txnId: r.txn_id, rowNo: r.row_no, amount: Number(r.amount), premiseId: r.premise_id === null ? null : Number(r.premise_id) }, { amount: Number(r.api_amount), status: r.api_status, premiseId: Number(r.api_premise_id) }) ?? []);
+    const matched = faults.from_api - flags.length;
     // The agent's payments of the day that the file lacks: those that came another way than a registry
     // (so the ones this import posts are never among them, and they are found before it posts).
     const missing = await client.query<{ txn_id: string; amount: number }>(
@@ -412,7 +417,7 @@ export async function importAgentRegistryBulk(
     timings.allocate = Math.round(allocateMs) / 1000;
     timings.write = Math.round(writeMs) / 1000;
     for (const [k, v] of Object.entries(part)) timings[`write.${k}`] = Math.round(v) / 1000;
-    return { rows, total, matched: faults.matched, posted, flags, timings };
+    return { rows, total, matched, posted, flags, timings };
   } finally {
     await client.end();
   }

@@ -2,9 +2,10 @@
  * An agent's daily registry of payments (DBF in cp866/cp1125, CSV in Windows-1251 — read by the
  * onboarding readers) reconciled against what arrived by API. Every row is checked before
  * anything is posted (a bad row refuses the file, naming row and field). Then each row is:
- *   matched — the API has the same transaction with the same amount;
+ *   matched — the API has the same transaction, for the same household and amount, standing;
  *   posted — the API never had it, so it is posted now through the same idempotent `pay`;
- *   amount_differs — the API has the transaction with another amount (flagged, nothing posted).
+ *   flagged, nothing posted — the API has the transaction with another amount (amount_differs), for
+ *   another household (household_differs), or cancelled since (cancelled_in_api).
  * The agent's API payments of the day that the file lacks are flagged missing_in_file. Because
  * posting goes through `pay`, an import killed mid-way and run again posts each row exactly once.
  */
@@ -129,11 +130,13 @@ export async function importAgentRegistry(db: Db, agent: Agent, businessDate: st
   const existing = rows.map((row) => byTxn.get(row.txnId));
   const toPost = rows.filter((_, i) => !existing[i] || existing[i]!.channel === 'registry');
   await checkRowsToPost(db, agent, displayName, toPost, existing.filter((p) => p?.channel === 'registry').map((p) => p!));
+  const premiseOf = new Map((await repo.premisesOfUnifiedAccounts(db, c, rows.map((r) => r.unifiedAccount))).map((u) => [u.number, u.premise_id]));
   rows.forEach((row, i) => {
     const api = existing[i];
     if (!api || api.channel === 'registry') return;
-    if (api.amount === row.amount) matched++;
-    else flags.push({ problem: 'amount_differs', txnId: row.txnId, rowNo: row.rowNo, fileAmount: row.amount, apiAmount: api.amount });
+    const flag = reconcileWithApi({ ...row, premiseId: premiseOf.get(row.unifiedAccount) ?? null }, { amount: api.amount, status: api.status, premiseId: api.premise_id });
+    if (flag) flags.push(flag);
+    else matched++;
   });
   for (const row of toPost) {
     await pay(db, agent, { txnId: row.txnId, unifiedAccount: row.unifiedAccount, amount: row.amount, channel: 'registry' });
@@ -152,6 +155,17 @@ export async function importAgentRegistry(db: Db, agent: Agent, businessDate: st
     .execute();
   for (const p of api) if (!inFile.has(p.txn_id)) flags.push({ problem: 'missing_in_file', txnId: p.txn_id, rowNo: null, fileAmount: null, apiAmount: p.amount });
   return saveReport(db, agent, businessDate, filePath, displayName, { rows: rows.length, total: rows.reduce((s, r) => s + r.amount, 0), matched, posted, flags });
+}
+
+/**
+ * A file row against the agent's API payment of the same transaction id: null when they match (the
+ * same household and amount, the payment standing), else what a person must look at.
+ */
+export function reconcileWithApi(row: { txnId: string; rowNo: number; amount: number; premiseId: number | null }, api: { amount: number; status: string; premiseId: number }): RegistryFlag | null {
+  const flag = (problem: RegistryFlag['problem']): RegistryFlag => ({ problem, txnId: row.txnId, rowNo: row.rowNo, fileAmount: row.amount, apiAmount: api.amount });
+  if (api.status === 'cancelled') return flag('cancelled_in_api');
+  if (row.premiseId !== api.premiseId) return flag('household_differs');
+  return row.amount === api.amount ? null : flag('amount_differs');
 }
 
 /**

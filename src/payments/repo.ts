@@ -425,7 +425,13 @@ export async function paymentByTxn(db: DbOrTx, communityId: number, agentId: num
 /** The agent's payments of these transaction ids (a registry's rows), in one query. */
 export async function paymentsByTxn(db: DbOrTx, communityId: number, agentId: number, txnIds: string[]) {
   if (txnIds.length === 0) return [];
-  return db.selectFrom('payment').select(['txn_id', 'channel', 'amount', 'request_hash']).where('community_id', '=', communityId).where('agent_id', '=', agentId).where('txn_id', 'in', txnIds).execute();
+  return db.selectFrom('payment').select(['txn_id', 'channel', 'amount', 'status', 'premise_id', 'request_hash']).where('community_id', '=', communityId).where('agent_id', '=', agentId).where('txn_id', 'in', txnIds).execute();
+}
+
+/** The households of these unified account numbers (those that exist). */
+export async function premisesOfUnifiedAccounts(db: DbOrTx, communityId: number, numbers: string[]) {
+  if (numbers.length === 0) return [];
+  return db.selectFrom('unified_account').select(['number', 'premise_id']).where('community_id', '=', communityId).where('number', 'in', [...new Set(numbers)]).execute();
 }
 
 export async function paymentById(db: DbOrTx, communityId: number, paymentId: number) {

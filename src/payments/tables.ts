@@ -128,7 +128,7 @@ export interface PaymentsTables {
 
 /** A line of an agent's registry that did not reconcile. */
 export interface RegistryFlag {
-  problem: 'amount_differs' | 'missing_in_file';
+  problem: 'amount_differs' | 'household_differs' | 'cancelled_in_api' | 'missing_in_file';
   txnId: string;
   rowNo: number | null;
   fileAmount: number | null;

@@ -10,7 +10,7 @@ import type { DatabaseHandle } from '../../src/db/index';
 import { makeUnifiedAccountNumber } from '../../src/shared/identifiers';
 import { kyivToday } from '../../src/shared/period';
 import { importAgentRegistry } from '../../src/payments/registry';
-import { pay, verifyPaymentsChain, type Agent } from '../../src/payments/service';
+import { cancelByAgent, pay, verifyPaymentsChain, type Agent } from '../../src/payments/service';
 import { nextIds } from '../../src/payments/registry-bulk';
 import { createTestDatabase } from '../helpers/db';
 import { A, createBillingFixture } from './billing-fixture';
@@ -39,7 +39,9 @@ async function world(): Promise<{ h: DatabaseHandle; agent: Agent }> {
     (1, ${A.p3Parking}, '2026-09-01', 'opening_balance', -500, 'import')`.execute(h.db);
   const row = await h.db.insertInto('payment_agent').values({ community_id: 1, code: 'post', name: 'Укрпошта', max_amount: 1_000_000_000 }).returning('agent_id').executeTakeFirstOrThrow();
   const agent = { communityId: 1, agentId: row.agent_id, code: 'post', name: 'Укрпошта', maxAmount: 1_000_000_000 };
-  for (const [txnId, i, amount] of [['t1', 0, 10000], ['t2', 1, 5000], ['t3', 2, 2000]] as const) await pay(h.db, agent, { txnId, unifiedAccount: UA[i]!, amount });
+  for (const [txnId, i, amount] of [['t1', 0, 10000], ['t2', 1, 5000], ['t3', 2, 2000], ['x1', 0, 700], ['x2', 1, 800]] as const) await pay(h.db, agent, { txnId, unifiedAccount: UA[i]!, amount });
+  // x2 is cancelled on its day; the file still lists it (and lists x1 under another household).
+  await cancelByAgent(h.db, agent, 'x2', 'помилка касира');
   return { h, agent };
 }
 
@@ -92,8 +94,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('agent registries, the set-based
   });
 
   it('leaves exactly what posting row by row through pay leaves: payments, splits to the kopeck, ledger, report; the chain verifies; a rerun posts nothing', async () => {
-    // 130 rows over six households: partial payments, overpayments (advances), one household owing nothing, t1 matched, t2 with another amount, t3 missing.
-    const lines = [`t1;${UA[0]};100.00;Коваль`, `t2;${UA[1]};55.00;Мельник`];
+    // 132 rows over six households: partial payments, overpayments (advances), one household owing nothing, t1 matched, t2 with another amount, x1 under another household, x2 cancelled since, t3 missing.
+    const lines = [`t1;${UA[0]};100.00;Коваль`, `t2;${UA[1]};55.00;Мельник`, `x1;${UA[2]};7.00;Коваль`, `x2;${UA[1]};8.00;Мельник`];
     for (let i = 0; i < 128; i++) lines.push(`r${i};${UA[(i * 7) % 6]};${(((i * 3517) % 90000) / 100 + 0.01).toFixed(2)};Платник`);
     const file = csv('year.csv', lines);
     const viaRows = await importAgentRegistry(rowWorld.h.db, rowWorld.agent, today, file, 'year.csv', { bulk: false });
@@ -101,16 +103,17 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('agent registries, the set-based
     expect(viaBulk.timings).toBeDefined();
     const { timings: _t, ...bulkReport } = viaBulk;
     expect(bulkReport).toEqual(viaRows);
-    expect(viaRows).toMatchObject({ rows: 130, matched: 1, posted: 128, amountDiffers: 1, missingInFile: 1 });
+    expect(viaRows).toMatchObject({ rows: 132, matched: 1, posted: 128, amountDiffers: 1, missingInFile: 1 });
+    expect(viaRows.flags.map((f) => [f.problem, f.txnId])).toEqual([['amount_differs', 't2'], ['household_differs', 'x1'], ['cancelled_in_api', 'x2'], ['missing_in_file', 't3']]);
     const [a, b] = [await outcome(rowWorld.h), await outcome(bulkWorld.h)];
-    expect(b.payments).toHaveLength(3 + 128);
+    expect(b.payments).toHaveLength(5 + 128);
     expect(b).toEqual(a);
     // Some payments split over several accounts; every payment's parts add up to it.
     expect(b.payments.some((p) => (p.parts as unknown[]).length > 1)).toBe(true);
     for (const p of b.payments) expect((p.parts as Array<[number, number]>).reduce((s, x) => s + Number(x[1]), 0)).toBe(Number(p.amount));
     expect((await verifyPaymentsChain(bulkWorld.h.db, 1)).problem).toBeNull();
     const head = (await sql<{ seq: number }>`select seq::int as seq from payment_chain_head`.execute(bulkWorld.h.db)).rows[0]!;
-    expect(head.seq).toBe(3 + 128);
+    expect(head.seq).toBe(5 + 1 + 128); // the payments of the API and x2's reversal, then the file's
 
     const again = await importAgentRegistry(bulkWorld.h.db, bulkWorld.agent, today, file, 'year.csv', bulk(bulkWorld.h));
     expect(again).toMatchObject({ matched: 1, posted: 128, amountDiffers: 1, missingInFile: 1 });

@@ -10,7 +10,7 @@ import type { DatabaseHandle } from '../../src/db/index';
 import { makeUnifiedAccountNumber } from '../../src/shared/identifiers';
 import { kyivToday } from '../../src/shared/period';
 import { importAgentRegistry } from '../../src/payments/registry';
-import { pay, type Agent } from '../../src/payments/service';
+import { pay, reversePayment, type Agent } from '../../src/payments/service';
 import { createTestDatabase } from '../helpers/db';
 import { createBillingFixture } from './billing-fixture';
 
@@ -81,6 +81,22 @@ describe('agent registries reconciled against the API', () => {
     expect(await sum()).toEqual({ n: 4, s: 20000 });
     const stored = await h.db.selectFrom('agent_registry').selectAll().where('agent_id', '=', agent.agentId).execute();
     expect(stored.map((r) => [r.business_date, r.matched, r.amount_differs, r.missing_in_file])).toEqual([[today, 1, 1, 1]]);
+  });
+
+  it('flags a row whose API payment is of another household or was cancelled since, rather than matching it', async () => {
+    const x1 = await pay(h.db, agent, { txnId: 'x1', unifiedAccount: UA[0]!, amount: 700 });
+    const x2 = await pay(h.db, agent, { txnId: 'x2', unifiedAccount: UA[1]!, amount: 800 });
+    await reversePayment(h.db, 1, x2.paymentId, 'помилка', { sameDayOnly: true });
+    const before = await sum();
+    const file = csv('other.csv', [`x1;${UA[2]};7.00;Коваль`, `x2;${UA[1]};8.00;Мельник`]);
+    const report = await importAgentRegistry(h.db, agent, today, file, 'other.csv');
+    expect(report).toMatchObject({ matched: 0, posted: 0 });
+    expect(report.flags.filter((f) => f.txnId.startsWith('x'))).toEqual([
+      { problem: 'household_differs', txnId: 'x1', rowNo: 2, fileAmount: 700, apiAmount: 700 },
+      { problem: 'cancelled_in_api', txnId: 'x2', rowNo: 3, fileAmount: 800, apiAmount: 800 },
+    ]);
+    expect(await sum()).toEqual(before);
+    expect(x1.status).toBe('posted');
   });
 
   it('reads a DBF in cp866', async () => {

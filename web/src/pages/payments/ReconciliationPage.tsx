@@ -9,13 +9,16 @@ import { PageHeader } from '../../components/PageHeader';
 import { uploadFile } from '../onboarding/upload';
 import type { AgentView } from '../../../../src/payments/agents';
 import type { listRegistries } from '../../../../src/payments/registry';
+import type { RegistryFlag } from '../../../../src/payments/tables';
 import { DayInput } from '../billing/DayInput';
 import { money } from '../billing/labels';
 
 type RegistryRow = Awaited<ReturnType<typeof listRegistries>>[number];
 
-const PROBLEMS = {
+const PROBLEMS: Record<RegistryFlag['problem'], { uk: string; en: string }> = {
   amount_differs: { uk: 'сума інша', en: 'amount differs' },
+  household_differs: { uk: 'інший єдиний рахунок', en: 'another household' },
+  cancelled_in_api: { uk: 'платіж скасовано', en: 'the payment was cancelled' },
   missing_in_file: { uk: 'немає у файлі', en: 'missing from the file' },
 };
 
@@ -42,8 +45,8 @@ export function ReconciliationPage() {
       const r = await uploadFile<RegistryRow>(`/payments/agents/${agentId}/registries/${day}`, file, { fileName: file.name });
       upload.succeed(
         t(
-          { uk: 'Рядків {n}: збіглися {m}, проведено зараз {p}, сума інша {d}, немає у файлі {x}', en: '{n} rows: {m} matched, {p} posted now, {d} amounts differ, {x} missing from the file' },
-          { n: r.rows, m: r.matched, p: r.posted, d: r.amountDiffers, x: r.missingInFile },
+          { uk: 'Рядків {n}: збіглися {m}, проведено зараз {p}, розбіжностей {d}', en: '{n} rows: {m} matched, {p} posted now, {d} differences' },
+          { n: r.rows, m: r.matched, p: r.posted, d: r.flags.length },
         ),
       );
       registries.reload();
@@ -104,7 +107,7 @@ export function ReconciliationPage() {
                         <Group gap={4}>
                           <Badge color="green" variant="light">{t({ uk: 'збіглися', en: 'matched' })} {r.matched}</Badge>
                           {r.posted > 0 && <Badge color="blue" variant="light">{t({ uk: 'проведено', en: 'posted' })} {r.posted}</Badge>}
-                          {r.amountDiffers + r.missingInFile > 0 && <Badge color="red" variant="light">{t({ uk: 'розбіжності', en: 'differences' })} {r.amountDiffers + r.missingInFile}</Badge>}
+                          {r.flags.length > 0 && <Badge color="red" variant="light">{t({ uk: 'розбіжності', en: 'differences' })} {r.flags.length}</Badge>}
                         </Group>
                       </Table.Td>
                       <Table.Td>
