@@ -19,11 +19,27 @@ import { accessRules, roleAllowed, ruleKey } from './access-rules';
 
 const webDist = path.resolve('web/dist');
 
+/**
+ * HROMADA_TRUST_PROXY: the reverse proxies' addresses or subnets, comma-separated (`loopback` for
+ * one on this machine; `1`, as before, means that). Unset or 0: no proxy, the socket's address.
+ * Never "trust every hop": the leftmost X-Forwarded-For entry, which the client writes itself,
+ * would then be its address.
+ */
+export function trustProxyFromEnv(value: string | undefined): string | false {
+  const v = value?.trim();
+  if (!v || v === '0') return false;
+  return v === '1' ? 'loopback' : v;
+}
+
 export interface AppOptions {
   /** true or pino options (level, stream): Fastify's own logger, see `loggerOptions`. */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } };
-  /** Take the client's address and scheme from X-Forwarded-* (only behind a reverse proxy). */
-  trustProxy?: boolean;
+  /**
+   * Take the client's address and scheme from X-Forwarded-* when the request comes through these
+   * proxies (addresses or subnets, comma-separated): the client is the address the outermost of
+   * them saw, and entries written before it are not believed. Default: HROMADA_TRUST_PROXY.
+   */
+  trustProxy?: string | false;
 }
 
 /**
@@ -135,7 +151,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   const app = Fastify({
     logger: options.logger ? loggerOptions(options.logger === true ? {} : options.logger) : false,
     bodyLimit: 50 * 1024 * 1024,
-    trustProxy: options.trustProxy ?? process.env.HROMADA_TRUST_PROXY === '1',
+    trustProxy: options.trustProxy ?? trustProxyFromEnv(process.env.HROMADA_TRUST_PROXY),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -34,7 +34,7 @@ describe('sign-in, sessions, CSRF, roles and audit', () => {
     await createUser(db, { communityId: 1, login: 'vodokanal', password: PASSWORD, role: 'provider', providerId: 1, displayName: 'Водоканал' });
     await createUser(db, { communityId: 1, login: 'resident', password: PASSWORD, role: 'resident', displayName: 'Мешканка', premiseIds: [residentPremise] });
     // As behind a reverse proxy: the tests vary the client address and scheme with X-Forwarded-*.
-    app = await buildApp(testContext(h), { trustProxy: true });
+    app = await buildApp(testContext(h), { trustProxy: 'loopback' });
   });
   afterAll(async () => {
     await app?.close();
@@ -114,6 +114,9 @@ describe('sign-in, sessions, CSRF, roles and audit', () => {
     // The attacker's address is refused even the right password; the official's own address is not.
     const fromAttacker = await app.inject({ method: 'POST', url: '/api/auth/sign-in', headers: attacker, payload: { login: 'official', password: PASSWORD } });
     expect(fromAttacker.statusCode).toBe(429);
+    // An address the attacker writes before the proxy's entry is not believed: the proxy's entry is the address.
+    const spoofed = await app.inject({ method: 'POST', url: '/api/auth/sign-in', headers: { 'x-forwarded-for': '192.0.2.44, 198.51.100.9' }, payload: { login: 'official', password: PASSWORD } });
+    expect(spoofed.statusCode).toBe(429);
     const fromOffice = await app.inject({ method: 'POST', url: '/api/auth/sign-in', headers: { 'x-forwarded-for': '192.0.2.44' }, payload: { login: 'official', password: PASSWORD } });
     expect(fromOffice.statusCode).toBe(200);
 

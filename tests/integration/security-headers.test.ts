@@ -27,7 +27,7 @@ describe('security headers', () => {
     h = await createTestDatabase();
     await h.db.insertInto('community').values({ community_id: 1, name: 'Тестова громада', katottg: 'UA05020030000031457' }).execute();
     await createUser(h.db, { communityId: 1, login: 'operator', password: PASSWORD, role: 'operator', displayName: 'Оператор' });
-    app = await buildApp(testContext(h), { trustProxy: true });
+    app = await buildApp(testContext(h), { trustProxy: 'loopback' });
     direct = await buildApp(testContext(h), { trustProxy: false });
   });
   afterAll(async () => {
