@@ -3,6 +3,7 @@
  * verification code anyone can check at /api/receipts/<code>. Pure: data in, HTML out.
  */
 import { formatUah } from '../shared/money';
+import { formatKyivDateTime } from '../shared/period';
 import type { PaymentView } from './service';
 import { drawQr, finishDocument, MM, openBillDocument } from '../bills/pdf';
 
@@ -15,20 +16,42 @@ export interface ReceiptData extends PaymentView {
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** The receipt's words, Ukrainian first, with English (HTML and PDF say the same). */
+const L = {
+  title: 'Квитанція про оплату / Payment receipt',
+  cancelled: 'СКАСОВАНО / CANCELLED',
+  unified: 'Єдиний рахунок / Unified account',
+  payer: 'платник / payer',
+  date: 'Дата (Київ) / Date (Kyiv)',
+  txn: 'транзакція / transaction',
+  columns: ['Послуга / Service', 'Надавач / Provider', 'Особовий рахунок / Account', 'Сума, грн / Amount, UAH'],
+  total: 'Разом / Total',
+  code: 'Код перевірки / Verification code',
+};
+
+/** The lines above the table, shared by HTML and PDF. */
+function heading(r: ReceiptData) {
+  return {
+    household: `${L.unified} ${r.unifiedAccount}, ${r.address}${r.payer ? `, ${L.payer} ${r.payer}` : ''}`,
+    when: `${L.date}: ${formatKyivDateTime(new Date(r.paidAt))} · ${r.agent} · ${L.txn} ${r.txnId}`,
+  };
+}
+
 export function receiptHtml(r: ReceiptData): string {
   const rows = r.parts
-    .map((p) => `<tr><td>${escape(p.service)}</td><td>${escape(p.provider)}</td><td>${escape(p.accountNumber)}</td><td class="n">${formatUah(p.amount)}</td></tr>`)
+    .map((p) => `<tr><td>${escape(p.service)}</td><td>${escape(p.provider)}</td><td>${escape(p.accountNumber)}</td><td class="n">${formatUah(p.amount, { currency: false })}</td></tr>`)
     .join('');
-  const cancelled = r.status === 'cancelled' ? '<p class="x">СКАСОВАНО / CANCELLED</p>' : '';
+  const cancelled = r.status === 'cancelled' ? `<p class="x">${L.cancelled}</p>` : '';
+  const h = heading(r);
   return `<!doctype html><html lang="uk"><head><meta charset="utf-8"><title>Квитанція ${escape(r.receiptCode)}</title>
-<style>body{font-family:sans-serif;max-width:40em;margin:2em auto}table{width:100%;border-collapse:collapse}td,th{border-bottom:1px solid #ccc;padding:.3em;text-align:left}.n{text-align:right}.x{color:#b00;font-weight:bold}</style></head>
-<body><h1>Квитанція про оплату</h1>${cancelled}
+<style>body{font-family:sans-serif;max-width:44em;margin:2em auto;padding:0 1em}table{width:100%;border-collapse:collapse}td,th{border-bottom:1px solid #ccc;padding:.3em;text-align:left;vertical-align:top}.n{text-align:right;white-space:nowrap}.x{color:#b00;font-weight:bold}</style></head>
+<body><h1>${L.title}</h1>${cancelled}
 <p>${escape(r.community)}</p>
-<p>Єдиний рахунок <b>${escape(r.unifiedAccount)}</b>, ${escape(r.address)}${r.payer ? `, платник ${escape(r.payer)}` : ''}</p>
-<p>Дата: ${escape(r.paidAt)} · ${escape(r.agent)} · транзакція ${escape(r.txnId)}</p>
-<table><thead><tr><th>Послуга</th><th>Надавач</th><th>Особовий рахунок</th><th class="n">Сума</th></tr></thead><tbody>${rows}</tbody>
-<tfoot><tr><th colspan="3">Разом</th><th class="n">${formatUah(r.amount)}</th></tr></tfoot></table>
-<p>Код перевірки: <b>${escape(r.receiptCode)}</b> · <a href="/api/receipts/${escape(r.receiptCode)}.pdf">PDF</a></p></body></html>`;
+<p>${escape(h.household)}</p>
+<p>${escape(h.when)}</p>
+<table><thead><tr>${L.columns.map((c, i) => `<th${i === 3 ? ' class="n"' : ''}>${c}</th>`).join('')}</tr></thead><tbody>${rows}</tbody>
+<tfoot><tr><th colspan="3">${L.total}</th><th class="n">${formatUah(r.amount, { currency: false })}</th></tr></tfoot></table>
+<p>${L.code}: <b>${escape(r.receiptCode)}</b> · <a href="/api/receipts/${escape(r.receiptCode)}.pdf">PDF</a></p></body></html>`;
 }
 
 /**
@@ -44,25 +67,30 @@ export async function renderReceiptPdf(r: ReceiptData, verifyUrl: string): Promi
   let y = 20 * MM;
   const line = (text: string, font: 'regular' | 'bold' = 'regular', size = 10, gap = 5) => {
     doc.font(font).fontSize(size).fillColor('#000').text(text, left, y, { width });
-    y += gap * MM;
+    y += Math.max(gap * MM, doc.heightOfString(text, { width }) + 2 * MM); // a line that wraps pushes the next down
   };
-  line('Квитанція про оплату / Payment receipt', 'bold', 16, 10);
-  if (r.status === 'cancelled') line('СКАСОВАНО / CANCELLED', 'bold', 12, 7);
+  line(L.title, 'bold', 16, 10);
+  if (r.status === 'cancelled') line(L.cancelled, 'bold', 12, 7);
   line(r.community, 'regular', 11, 6);
-  line(`Єдиний рахунок ${r.unifiedAccount}, ${r.address}${r.payer ? `, платник ${r.payer}` : ''}`);
-  line(`Дата: ${r.paidAt} · ${r.agent} · транзакція ${r.txnId}`, 'regular', 10, 9);
+  const h = heading(r);
+  line(h.household);
+  line(h.when, 'regular', 10, 9);
   const cols = [0, 55, 110, 145].map((c) => left + c * MM);
+  const widths = [53, 53, 33, 25].map((w) => w * MM);
+  // A row is as tall as its tallest cell: a long provider name wraps instead of running into the next row.
   const row = (cells: string[], font: 'regular' | 'bold') => {
     doc.font(font).fontSize(9);
-    cells.forEach((text, i) => doc.text(text, cols[i]!, y, { width: (i === 3 ? 25 : i === 2 ? 33 : 53) * MM, align: i === 3 ? 'right' : 'left' }));
-    y += 6 * MM;
+    const options = (i: number) => ({ width: widths[i]!, align: i === 3 ? ('right' as const) : ('left' as const) });
+    const height = Math.max(...cells.map((text, i) => doc.heightOfString(text || ' ', options(i))));
+    cells.forEach((text, i) => doc.text(text, cols[i]!, y, options(i)));
+    y += height + 2.5 * MM;
     doc.moveTo(left, y - 1.5 * MM).lineTo(left + width, y - 1.5 * MM).lineWidth(0.3).strokeColor('#999').stroke();
   };
-  row(['Послуга', 'Надавач', 'Особовий рахунок', 'Сума, грн'], 'bold');
+  row(L.columns, 'bold');
   for (const p of r.parts) row([p.service, p.provider, p.accountNumber, formatUah(p.amount, { currency: false })], 'regular');
-  row(['Разом', '', '', formatUah(r.amount, { currency: false })], 'bold');
+  row([L.total, '', '', formatUah(r.amount, { currency: false })], 'bold');
   y += 4 * MM;
-  line(`Код перевірки: ${r.receiptCode}`, 'bold', 11, 6);
+  line(`${L.code}: ${r.receiptCode}`, 'bold', 11, 6);
   line(verifyUrl, 'regular', 9, 6);
   drawQr(doc, verifyUrl, 20, y / MM, 30);
   return finishDocument(doc);

@@ -264,6 +264,12 @@ export function kyivToday(now: Date = new Date()): IsoDate {
   return kyivDateOf(now);
 }
 
+/** An instant as a person in Kyiv reads it: 'DD.MM.YYYY HH:MM' (receipts). */
+export function formatKyivDateTime(instant: Date): string {
+  const p = kyivParts(instant);
+  return `${pad2(p.day)}.${pad2(p.month)}.${p.year} ${pad2(p.hour)}:${pad2(p.minute)}`;
+}
+
 /** Kyiv wall-clock fields of an instant (e.g. for `YYMMDDhhmmss` stamps in QR payloads). */
 export function kyivDateTimeParts(instant: Date = new Date()) {
   return kyivParts(instant);

@@ -148,8 +148,8 @@ select ua.premise_id, ua.number, m.meter_id, m.serial, (select value1 from meter
       await receiptPage.goto(`${server.baseUrl}${receiptHref}`);
       await receiptPage.getByRole('heading', { name: 'Квитанція про оплату' }).waitFor();
       const receiptText = squash(await receiptPage.locator('body').innerText());
-      expect(receiptText).toContain(`Код перевірки: ${receiptCode}`);
-      expect(receiptText).toContain(`Разом ${squash(formatUah(before))}`);
+      expect(receiptText).toContain(`Код перевірки / Verification code: ${receiptCode}`);
+      expect(receiptText).toContain(`Разом / Total ${squash(formatUah(before, { currency: false }))}`);
     } finally {
       await receiptPage.close();
     }

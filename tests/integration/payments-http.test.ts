@@ -10,7 +10,7 @@ import { agentHeaders } from '../../src/payments/signature';
 import * as payments from '../../src/payments/service';
 import { exportSettlementDay } from '../../src/payments/settlement';
 import iconv from 'iconv-lite';
-import { kyivToday } from '../../src/shared/period';
+import { formatKyivDateTime, kyivToday } from '../../src/shared/period';
 import { decodeQrCodes, pdfText, plainSpaces } from '../helpers/pdf-tools';
 import { createTestDatabase } from '../helpers/db';
 import { formatUahPlain } from '../../src/shared/money';
@@ -320,8 +320,12 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     const text = plainSpaces(pdfText(pdf.rawPayload));
     expect(text).toContain('Квитанція про оплату');
     expect(text).toContain('Теплоенерго');
-    expect(text).toContain(`Код перевірки: ${receiptCode}`);
-    expect(text).toMatch(/Разом\s+1 580,23/);
+    expect(text).toContain(`Код перевірки / Verification code: ${receiptCode}`);
+    expect(text).toMatch(/Разом \/ Total\s+1 580,23/);
+    // The time as a person in Kyiv reads it, not a UTC timestamp.
+    expect(text).toContain(`Дата (Київ) / Date (Kyiv): ${formatKyivDateTime(new Date(json.paidAt))}`);
+    expect(html.body).toContain(formatKyivDateTime(new Date(json.paidAt)));
+    expect(html.body).not.toContain(json.paidAt);
     expect(decodeQrCodes(pdf.rawPayload)).toEqual([`http://hromada.test/api/receipts/${receiptCode}`]);
     const again = await app.inject({ method: 'GET', url: `/api/receipts/${receiptCode}.pdf`, headers: { host: 'hromada.test' } });
     expect(again.rawPayload.equals(pdf.rawPayload)).toBe(true);
