@@ -114,12 +114,23 @@ function view(row: Awaited<ReturnType<typeof stored>>): SettlementRegistry {
 const stored = (db: DbOrTx, communityId: number, providerId: number, date: string) =>
   db.selectFrom('settlement_registry').selectAll().where('community_id', '=', communityId).where('provider_id', '=', providerId).where('business_date', '=', date).executeTakeFirst();
 
+/**
+ * How long after midnight a day's registries wait: a payment is stamped with its day when it
+ * arrives and commits a moment later (a pay, milliseconds; a registry chunk waiting its turn,
+ * seconds), so one stamped at 23:59:59 is in before its day is frozen.
+ */
+const SETTLEMENT_GRACE_MS = 15 * 60_000;
+
 /** A day's registry for a provider: made on the first call after the day is over, the same bytes ever after. */
 export async function exportSettlement(db: Db, communityId: number, providerId: number, date: string, now = new Date()): Promise<SettlementRegistry> {
   const done = await stored(db, communityId, providerId, date);
   if (done) return view(done);
-  if (date >= kyivToday(now)) {
-    throw conflict('day_not_closed', { uk: `День ${date} ще не завершився: реєстр буде наступного дня`, en: `The day ${date} is not over: its registry comes the next day` }, { field: 'date' });
+  if (date >= kyivToday(new Date(now.getTime() - SETTLEMENT_GRACE_MS))) {
+    throw conflict(
+      'day_not_closed',
+      { uk: `День ${date} ще не завершився (реєстр — з 00:${SETTLEMENT_GRACE_MS / 60_000} наступного дня)`, en: `The day ${date} is not over (its registry comes from 00:${SETTLEMENT_GRACE_MS / 60_000} the next day)` },
+      { field: 'date' },
+    );
   }
   const provider = await db.selectFrom('provider').select(['name', 'edrpou', 'iban']).where('community_id', '=', communityId).where('provider_id', '=', providerId).executeTakeFirst();
   if (!provider) throw notFound({ uk: 'Надавач', en: 'Provider' }, { providerId });

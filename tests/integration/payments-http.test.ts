@@ -10,7 +10,7 @@ import { agentHeaders } from '../../src/payments/signature';
 import * as payments from '../../src/payments/service';
 import { exportSettlementDay } from '../../src/payments/settlement';
 import iconv from 'iconv-lite';
-import { formatKyivDateTime, kyivToday } from '../../src/shared/period';
+import { addDays, formatKyivDateTime, kyivToday } from '../../src/shared/period';
 import { decodeQrCodes, pdfText, plainSpaces } from '../helpers/pdf-tools';
 import { createTestDatabase } from '../helpers/db';
 import { formatUahPlain } from '../../src/shared/money';
@@ -373,7 +373,10 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     expect((await app.inject({ method: 'POST', url: '/api/payments/settlement/contracts', headers: admin.headers, payload: { providerId: 3, percent: '1.5' } })).statusCode).toBe(201);
     expect((await app.inject({ method: 'POST', url: '/api/payments/settlement/contracts', headers: admin.headers, payload: { providerId: 1, agentId, fixed: 200 } })).statusCode).toBe(201);
 
-    const tomorrow = new Date(Date.now() + 86400_000);
+    // A day is frozen from a quarter past midnight: a payment stamped in its last second has committed by then.
+    const justAfterMidnight = new Date(`${addDays(today, 1)}T00:05:00+03:00`); // 00:05 in summer, 23:05 the day before in winter: never past the grace
+    await expect(exportSettlementDay(h.db, 1, today, justAfterMidnight)).rejects.toMatchObject({ code: 'day_not_closed' });
+    const tomorrow = new Date(`${addDays(today, 1)}T09:00:00+02:00`);
     const registries = await exportSettlementDay(h.db, 1, today, tomorrow);
     expect(registries.map((r) => r.providerId)).toEqual([1, 2, 3, 4]);
     // Invariant: per provider, the registry's gross is what was allocated to it that day, less what was reversed.
