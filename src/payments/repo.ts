@@ -512,6 +512,8 @@ export interface PaymentRow {
   amount: number;
   paidAt: string;
   status: 'posted' | 'cancelled';
+  /** Why it was reversed, when it was. */
+  reversalReason: string | null;
   receiptCode: string;
 }
 
@@ -519,10 +521,11 @@ export interface PaymentRow {
 export async function searchPayments(db: DbOrTx, communityId: number, q: { unifiedAccount?: string; txnId?: string; date?: string; limit: number }): Promise<PaymentRow[]> {
   const r = await sql<Omit<PaymentRow, 'receiptCode'> & { receiptSecret: string }>`
 select p.payment_id as "paymentId", a.code as agent, p.channel, p.txn_id as "txnId", ua.number as "unifiedAccount", p.amount,
-       to_char(p.paid_at at time zone 'Europe/Kyiv', 'YYYY-MM-DD HH24:MI') as "paidAt", p.status, p.receipt_secret as "receiptSecret"
+       to_char(p.paid_at at time zone 'Europe/Kyiv', 'YYYY-MM-DD HH24:MI') as "paidAt", p.status, r.reason as "reversalReason", p.receipt_secret as "receiptSecret"
   from payment p
   join payment_agent a on a.community_id = p.community_id and a.agent_id = p.agent_id
   left join unified_account ua on ua.community_id = p.community_id and ua.premise_id = p.premise_id
+  left join payment_reversal r on r.community_id = p.community_id and r.payment_id = p.payment_id
  where p.community_id = ${communityId}
    ${q.unifiedAccount ? sql`and ua.number = ${q.unifiedAccount}` : sql``}
    ${q.txnId ? sql`and p.txn_id = ${q.txnId}` : sql``}

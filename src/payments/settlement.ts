@@ -119,7 +119,7 @@ const stored = (db: DbOrTx, communityId: number, providerId: number, date: strin
  * arrives and commits a moment later (a pay, milliseconds; a registry chunk waiting its turn,
  * seconds), so one stamped at 23:59:59 is in before its day is frozen.
  */
-const SETTLEMENT_GRACE_MS = 15 * 60_000;
+const SETTLEMENT_GRACE_MS = 2 * 60_000;
 
 /** A day's registry for a provider: made on the first call after the day is over, the same bytes ever after. */
 export async function exportSettlement(db: Db, communityId: number, providerId: number, date: string, now = new Date()): Promise<SettlementRegistry> {
@@ -128,7 +128,7 @@ export async function exportSettlement(db: Db, communityId: number, providerId: 
   if (date >= kyivToday(new Date(now.getTime() - SETTLEMENT_GRACE_MS))) {
     throw conflict(
       'day_not_closed',
-      { uk: `День ${date} ще не завершився (реєстр — з 00:${SETTLEMENT_GRACE_MS / 60_000} наступного дня)`, en: `The day ${date} is not over (its registry comes from 00:${SETTLEMENT_GRACE_MS / 60_000} the next day)` },
+      { uk: `День ${date} ще не завершився (реєстр — з 00:0${SETTLEMENT_GRACE_MS / 60_000} наступного дня)`, en: `The day ${date} is not over (its registry comes from 00:0${SETTLEMENT_GRACE_MS / 60_000} the next day)` },
       { field: 'date' },
     );
   }

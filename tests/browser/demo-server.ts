@@ -82,7 +82,7 @@ export async function startDemoServer(prepare?: (ctx: AppContext) => Promise<voi
 }
 
 /** Signs in on the sign-in form as a demo staff member, as a person would, and waits for the home page. */
-async function signInAsStaff(page: Page, baseUrl: string, login: 'operator' | 'admin', displayName: string) {
+async function signInAsStaff(page: Page, baseUrl: string, login: 'operator' | 'admin' | 'city', displayName: string) {
   await page.goto(baseUrl);
   await page.getByRole('heading', { name: 'Вхід до системи' }).waitFor();
   await page.getByLabel('Логін').fill(login);
@@ -94,3 +94,4 @@ async function signInAsStaff(page: Page, baseUrl: string, login: 'operator' | 'a
 
 export const signInAsOperator = (page: Page, baseUrl: string) => signInAsStaff(page, baseUrl, 'operator', 'Оператор ЦОД (демо)');
 export const signInAsAdmin = (page: Page, baseUrl: string) => signInAsStaff(page, baseUrl, 'admin', 'Адміністратор (демо)');
+export const signInAsCity = (page: Page, baseUrl: string) => signInAsStaff(page, baseUrl, 'city', 'Посадовець міської ради (демо)');

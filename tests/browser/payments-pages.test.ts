@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import type { AppContext } from '../../src/server/context';
 import { agentFromRow, pay } from '../../src/payments/service';
 import { agentHeaders } from '../../src/payments/signature';
-import { signInAsAdmin, startDemoServer, type DemoServer } from './demo-server';
+import { signInAsAdmin, signInAsCity, startDemoServer, type DemoServer } from './demo-server';
 import { money } from '../../web/src/pages/billing/labels';
 
 // Issue 14's agents and settlement pages, as an administrator uses them: adds a bank as a payment
@@ -111,6 +111,42 @@ select v.name as provider, sum(pa.amount)::int as amount from payment p
       expect(listed).toContain(squash(money(31_500, 'uk-UA')));
     } finally {
       await page.close();
+    }
+  });
+
+  it('a payment is reversed only after the reason is given and confirmed, and shows the reason; a city official sees no reversal', async () => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 1000 }, locale: 'uk-UA' });
+    try {
+      await signInAsAdmin(page, baseUrl);
+      await page.getByRole('link', { name: 'Платежі', exact: true }).click();
+      await page.getByLabel('Транзакція агента').fill('tb-1');
+      await page.getByRole('button', { name: 'Знайти' }).click();
+      const row = page.getByRole('row').filter({ hasText: 'tb-1' });
+      await row.getByRole('button', { name: 'Сторнувати…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Сторнувати платіж?' });
+      await dialog.getByText(squash(money(5_000, 'uk-UA')), { exact: false }).waitFor();
+      // Nothing happens without a reason; cancelling changes nothing.
+      expect(await dialog.getByRole('button', { name: 'Сторнувати', exact: true }).isDisabled()).toBe(true);
+      await dialog.getByRole('button', { name: 'Скасувати' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      expect((await ctx.db.selectFrom('payment').select('status').where('txn_id', '=', 'tb-1').executeTakeFirstOrThrow()).status).toBe('posted');
+      await row.getByRole('button', { name: 'Сторнувати…' }).click();
+      await dialog.getByLabel('Причина').fill('Помилковий рахунок');
+      await dialog.getByRole('button', { name: 'Сторнувати', exact: true }).click();
+      await row.getByText('Сторновано').waitFor();
+      await row.getByText('Помилковий рахунок').waitFor();
+      expect((await ctx.db.selectFrom('payment').select('status').where('txn_id', '=', 'tb-1').executeTakeFirstOrThrow()).status).toBe('cancelled');
+    } finally {
+      await page.close();
+    }
+    const city = await browser.newPage({ viewport: { width: 1300, height: 1000 }, locale: 'uk-UA' });
+    try {
+      await signInAsCity(city, baseUrl);
+      await city.getByRole('link', { name: 'Платежі', exact: true }).click();
+      await city.getByRole('row').filter({ hasText: 'tb-0' }).waitFor();
+      expect(await city.getByRole('button', { name: /Сторнувати/ }).count()).toBe(0);
+    } finally {
+      await city.close();
     }
   });
 });

@@ -373,8 +373,8 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     expect((await app.inject({ method: 'POST', url: '/api/payments/settlement/contracts', headers: admin.headers, payload: { providerId: 3, percent: '1.5' } })).statusCode).toBe(201);
     expect((await app.inject({ method: 'POST', url: '/api/payments/settlement/contracts', headers: admin.headers, payload: { providerId: 1, agentId, fixed: 200 } })).statusCode).toBe(201);
 
-    // A day is frozen from a quarter past midnight: a payment stamped in its last second has committed by then.
-    const justAfterMidnight = new Date(`${addDays(today, 1)}T00:05:00+03:00`); // 00:05 in summer, 23:05 the day before in winter: never past the grace
+    // A day is frozen from two minutes past midnight: a payment stamped in its last second has committed by then.
+    const justAfterMidnight = new Date(`${addDays(today, 1)}T00:01:00+03:00`); // 00:01 in summer, 23:01 the day before in winter: never past the grace
     await expect(exportSettlementDay(h.db, 1, today, justAfterMidnight)).rejects.toMatchObject({ code: 'day_not_closed' });
     const tomorrow = new Date(`${addDays(today, 1)}T09:00:00+02:00`);
     const registries = await exportSettlementDay(h.db, 1, today, tomorrow);

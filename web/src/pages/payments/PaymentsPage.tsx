@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { BarChart } from '@mantine/charts';
-import { Alert, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import type { PaymentRow } from '../../../../src/payments/service';
 import { api, errorMessages } from '../../api';
 import { DataState } from '../../components/DataState';
 import { useFormat, useLang, useT } from '../../i18n';
+import { useSession } from '../../session';
 import { useApiGet } from '../../useApiGet';
 import { DayInput } from '../billing/DayInput';
 import { money } from '../billing/labels';
@@ -56,17 +57,27 @@ export function PaymentsPage() {
   const [txnId, setTxnId] = useState('');
   const [date, setDate] = useState('');
   const [query, setQuery] = useState<Record<string, string>>({});
-  const [reason, setReason] = useState<Record<number, string>>({});
+  const { user } = useSession();
+  // Staff who may reverse (the server checks the same); others see the payments only.
+  const canReverse = user?.role === 'admin' || user?.role === 'operator';
+  const [reversing, setReversing] = useState<PaymentRow | null>(null);
+  const [reason, setReason] = useState('');
+  const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const list = useApiGet<{ items: PaymentRow[] }>('/payments', query);
 
   const reverse = async (p: PaymentRow) => {
     setError(null);
+    setSaving(true);
     try {
-      await api.post(`/payments/${p.paymentId}/reverse`, { reason: reason[p.paymentId] ?? '' });
+      await api.post(`/payments/${p.paymentId}/reverse`, { reason });
+      setReversing(null);
+      setReason('');
       list.reload();
     } catch (e) {
       setError(errorMessages(e)[lang]);
+    } finally {
+      setSaving(false);
     }
   };
 
@@ -85,7 +96,6 @@ export function PaymentsPage() {
           <Button onClick={() => setQuery(Object.fromEntries(Object.entries({ unifiedAccount, txnId, date }).filter(([, v]) => v.trim() !== '')))}>{t({ uk: 'Знайти', en: 'Find' })}</Button>
         </Group>
       </Card>
-      {error && <Alert color="red">{error}</Alert>}
       <DataState state={list}>
         {(data) => (
           <Table.ScrollContainer minWidth={760}>
@@ -112,13 +122,15 @@ export function PaymentsPage() {
                   <Table.Td><a href={`/api/receipts/${p.receiptCode}`} target="_blank" rel="noreferrer">{p.receiptCode}</a></Table.Td>
                   <Table.Td>
                     {p.status === 'cancelled' ? (
-                      <Badge color="red">{t({ uk: 'Сторновано', en: 'Reversed' })}</Badge>
-                    ) : (
-                      <Group gap="xs" wrap="nowrap">
-                        <TextInput size="xs" placeholder={t({ uk: 'Причина', en: 'Reason' })} aria-label={t({ uk: 'Причина', en: 'Reason' })} value={reason[p.paymentId] ?? ''} onChange={(e) => setReason({ ...reason, [p.paymentId]: e.currentTarget.value })} />
-                        <Button size="xs" color="red" variant="light" disabled={!(reason[p.paymentId] ?? '').trim()} onClick={() => void reverse(p)}>{t({ uk: 'Сторнувати', en: 'Reverse' })}</Button>
-                      </Group>
-                    )}
+                      <Stack gap={2}>
+                        <Badge color="red">{t({ uk: 'Сторновано', en: 'Reversed' })}</Badge>
+                        {p.reversalReason && <Text size="xs" c="dimmed">{p.reversalReason}</Text>}
+                      </Stack>
+                    ) : canReverse ? (
+                      <Button size="xs" color="red" variant="light" style={{ flexShrink: 0 }} onClick={() => { setError(null); setReason(''); setReversing(p); }}>
+                        {t({ uk: 'Сторнувати…', en: 'Reverse…' })}
+                      </Button>
+                    ) : null}
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -127,6 +139,24 @@ export function PaymentsPage() {
           </Table.ScrollContainer>
         )}
       </DataState>
+      <Modal opened={reversing !== null} onClose={() => setReversing(null)} title={t({ uk: 'Сторнувати платіж?', en: 'Reverse the payment?' })}>
+        {reversing && (
+          <form onSubmit={(e) => { e.preventDefault(); void reverse(reversing); }}>
+            <Text mb="sm">
+              {t(
+                { uk: 'Платіж {a} ({agent}, {txn}) від {at} буде сторновано: гроші повернуться на борги кожного надавача, запис про це увійде в ланцюг платежів.', en: 'Payment {a} ({agent}, {txn}) of {at} is reversed: its money goes back onto each provider’s debt, and the reversal joins the payments chain.' },
+                { a: money(reversing.amount, format.locale), agent: reversing.agent, txn: reversing.txnId, at: reversing.paidAt },
+              )}
+            </Text>
+            <TextInput label={t({ uk: 'Причина', en: 'Reason' })} value={reason} onChange={(e) => setReason(e.currentTarget.value)} required maxLength={500} data-autofocus mb="md" />
+            {error && <Alert color="red" mb="md">{error}</Alert>}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setReversing(null)}>{t({ uk: 'Скасувати', en: 'Cancel' })}</Button>
+              <Button type="submit" color="red" loading={saving} disabled={!reason.trim()}>{t({ uk: 'Сторнувати', en: 'Reverse' })}</Button>
+            </Group>
+          </form>
+        )}
+      </Modal>
     </Stack>
   );
 }
