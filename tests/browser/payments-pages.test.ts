@@ -47,6 +47,8 @@ select p.premise_id, ua.number
       await signInAsAdmin(page, baseUrl);
       await page.getByRole('link', { name: 'Платіжні агенти' }).click();
       await page.getByRole('heading', { name: 'Платіжні агенти' }).waitFor();
+      // One menu entry is lit: this page's, not also «Платежі» above it.
+      expect(await page.locator('a[data-active]').allInnerTexts()).toEqual(['Платіжні агенти']);
       const form = page.getByRole('form', { name: 'Новий агент' });
       await form.getByLabel('Код (латиниця)').fill('testbank');
       await form.getByLabel('Назва').fill('Тест-Банк');

@@ -50,6 +50,11 @@ function isActive(entryPath: string, pathname: string): boolean {
   return pathname === entryPath || pathname.startsWith(`${entryPath}/`);
 }
 
+/** The menu entry a page belongs to: the longest path that holds it (/payments/agents, not /payments too). */
+function activeEntryPath(paths: readonly string[], pathname: string): string | undefined {
+  return paths.filter((p) => isActive(p, pathname)).sort((a, b) => b.length - a.length)[0];
+}
+
 function Shell() {
   const { user, signOut } = useSession();
   const t = useT();
@@ -119,7 +124,7 @@ function Shell() {
         <AppShell.Section grow component="nav" aria-label={t('app.menu')} style={{ overflowY: 'auto' }}>
           {entries
             .filter((entry) => !entry.hidden)
-            .map((entry) => {
+            .map((entry, _i, shown) => {
               const EntryIcon = entry.icon;
               return (
                 <NavLink
@@ -128,7 +133,7 @@ function Shell() {
                   to={entry.path}
                   label={t(entry.label)}
                   leftSection={<EntryIcon size={22} stroke={1.6} />}
-                  active={isActive(entry.path, location.pathname)}
+                  active={entry.path === activeEntryPath(shown.map((e) => e.path), location.pathname)}
                   onClick={() => setMenuOpen(false)}
                   styles={{ label: { fontSize: 'var(--mantine-font-size-md)' } }}
                   py="sm"
