@@ -5,7 +5,7 @@ import type { home as homeOf, bills as billsOf, listSessions } from '../../../sr
 import type { BillModel } from '../../../src/bills/model';
 import { api, errorMessages } from '../api';
 import { DataState } from '../components/DataState';
-import { useT } from '../i18n';
+import { useFormat, useT } from '../i18n';
 import { useApiGet } from '../useApiGet';
 import { PortalPage, Problem, useMoney } from './common';
 
@@ -16,6 +16,7 @@ type SessionRow = Awaited<ReturnType<typeof listSessions>>[number];
 const LAST_BILL_KEY = 'hromada.portal.last-bill';
 
 export function PortalHome() {
+  const format = useFormat();
   const t = useT();
   const fmt = useMoney();
   const state = useApiGet<{ items: Home[] }>('/portal/home');
@@ -43,7 +44,7 @@ export function PortalHome() {
                     </Text>
                     {p.dueDate && (
                       <Text fz="md">
-                        {t({ uk: 'Сплатити до', en: 'Due by' })} {p.dueDate}
+                        {t({ uk: 'Сплатити до', en: 'Due by' })} {format.date(p.dueDate)}
                       </Text>
                     )}
                     {p.advance > 0 && <Text fz="md">{t({ uk: 'Аванс', en: 'Advance' })}: {fmt(p.advance)}</Text>}
@@ -80,7 +81,7 @@ export function PortalHome() {
                 </Table>
                 {p.lastPayment && (
                   <Text mt="sm" fz="md" data-testid="last-payment">
-                    {t({ uk: 'Остання оплата', en: 'Last payment' })}: {fmt(p.lastPayment.amount)}, {new Date(p.lastPayment.paidAt).toLocaleString()}{' '}
+                    {t({ uk: 'Остання оплата', en: 'Last payment' })}: {fmt(p.lastPayment.amount)}, {format.dateTime(p.lastPayment.paidAt)}{' '}
                     <Anchor href={`/api/receipts/${p.lastPayment.receiptCode}`}>{t({ uk: 'квитанція', en: 'receipt' })}</Anchor>
                   </Text>
                 )}
@@ -278,6 +279,7 @@ export function PortalBills({ premiseId }: { premiseId: number }) {
 
 /** One bill from the model the PDF prints; the last one opened is kept for reading offline. */
 export function PortalBill({ premiseId, period }: { premiseId: number; period: string }) {
+  const format = useFormat();
   const t = useT();
   const fmt = useMoney();
   const state = useApiGet<BillModel>(`/bills/premises/${premiseId}`, { period });
@@ -326,7 +328,7 @@ export function PortalBill({ premiseId, period }: { premiseId: number; period: s
           </Text>
           {model.dueDate && (
             <Text fz="lg">
-              {t({ uk: 'Сплатити до', en: 'Due by' })} {model.dueDate}
+              {t({ uk: 'Сплатити до', en: 'Due by' })} {format.date(model.dueDate)}
             </Text>
           )}
           <Group>
@@ -344,6 +346,7 @@ export function PortalBill({ premiseId, period }: { premiseId: number; period: s
 }
 
 export function PortalSessions() {
+  const format = useFormat();
   const t = useT();
   const state = useApiGet<{ items: SessionRow[] }>('/portal/sessions');
   const [error, setError] = useState<string | null>(null);
@@ -356,7 +359,7 @@ export function PortalSessions() {
               <Card key={s.id} withBorder>
                 <Group justify="space-between">
                   <div>
-                    <Text fz="lg">{new Date(s.createdAt).toLocaleString()}</Text>
+                    <Text fz="lg">{format.dateTime(s.createdAt)}</Text>
                     {s.current && <Badge color="green">{t({ uk: 'Цей пристрій', en: 'This device' })}</Badge>}
                   </div>
                   {!s.current && (
