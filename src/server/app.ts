@@ -16,6 +16,7 @@ import { installAuth } from '../auth/plugin';
 import { AppError, forbidden, notFound, unauthenticated } from '../shared/errors';
 import { recordInScope, scopeChecked } from './scope';
 import { accessRules, roleAllowed, ruleKey } from './access-rules';
+import { REPLAY_WINDOW_SECONDS } from '../payments/signature';
 
 const webDist = path.resolve('web/dist');
 
@@ -30,6 +31,17 @@ export function trustProxyFromEnv(value: string | undefined): string | false {
   if (!v || v === '0') return false;
   return v === '1' ? 'loopback' : v;
 }
+
+/** How a payment agent signs a request, as the OpenAPI document tells the bank's developers. */
+const AGENT_SIGNING = [
+  'Every call of the agent API (and the Debt protocol) carries four headers:',
+  '`X-Agent-Key` — the key id issued on «Платіжні агенти»; `X-Timestamp` — Unix time in whole seconds;',
+  '`X-Nonce` — a random string of at most 100 characters, never used before by this agent;',
+  '`X-Signature` — lower-case hex HMAC-SHA256, with the key\'s secret, of the text',
+  '`METHOD\\nPATH\\nX-Timestamp\\nX-Nonce\\nhex(SHA-256(body))` (the method in capitals, the path with its query, the body exactly as sent; an empty body hashes the empty string).',
+  `A timestamp more than ${REPLAY_WINDOW_SECONDS} s from the server's clock, a nonce used before, an unknown or retired key or a wrong signature is refused with 401 (problem+json with \`code\`, \`message_uk\`, \`message_en\`) and nothing is done; an address outside the agent's allow-list gets 403.`,
+  'After a key rotation the previous key keeps working for its overlap (24 h by default).',
+].join(' ');
 
 export interface AppOptions {
   /** true or pino options (level, stream): Fastify's own logger, see `loggerOptions`. */
@@ -173,7 +185,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'hromada_session' },
           // Payment agents: HMAC-SHA256 over method, path, X-Timestamp, X-Nonce and the body hash (src/payments/signature.ts).
-          agentSignature: { type: 'apiKey', in: 'header', name: 'X-Signature' },
+          agentSignature: { type: 'apiKey', in: 'header', name: 'X-Signature', description: AGENT_SIGNING },
         },
       },
     },

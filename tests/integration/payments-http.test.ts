@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -435,6 +436,15 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
   it('lists the agent API in the OpenAPI document', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/agent/v1/pay', '/api/agent/v1/debt', '/api/agent/v1/check', '/api/agent/v1/cancel']));
+    // A bank's developer signs by the document alone (not with our agentHeaders), and the server takes it.
+    const howTo: string = doc.components.securitySchemes.agentSignature.description;
+    expect(howTo).toContain('`METHOD\\nPATH\\nX-Timestamp\\nX-Nonce\\nhex(SHA-256(body))`');
+    const url = `/api/agent/v1/debt?unifiedAccount=${UA[0]}`;
+    const [timestamp, nonce] = [String(Math.floor(Date.now() / 1000)), 'doc-nonce-1'];
+    const text = ['GET', url, timestamp, nonce, createHash('sha256').update('').digest('hex')].join('\n');
+    const signature = createHmac('sha256', key.secret).update(text).digest('hex');
+    const byTheBook = await app.inject({ method: 'GET', url, headers: { 'x-agent-key': key.keyId, 'x-timestamp': timestamp, 'x-nonce': nonce, 'x-signature': signature } });
+    expect(byTheBook.statusCode).toBe(200);
   });
 
   it('posts concurrent pays of several households together (group commit), each exactly, a retry once and a replayed nonce never', async () => {
