@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
-import { DebtProtocolError, debtPackXml, errorInfoXml, gatewayXml, parseDebtRequest } from './debt-xml';
+import { debtActionOf, DebtProtocolError, debtPackXml, errorInfoXml, gatewayXml, parseDebtRequest } from './debt-xml';
 
 const transfer = (action: string, data: string) => `<?xml version="1.0" encoding="UTF-8"?><Transfer xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" interface="Debt" action="${action}">${data}</Transfer>`;
 
@@ -90,6 +90,7 @@ describe('Debt XML', () => {
     ['a Pay without an id', transfer('Pay', '<Data billIdentifier="1"><TotalSum>1.00</TotalSum></Data>'), /id is missing/],
     ['a zero sum', transfer('Check', '<Data billIdentifier="1"><TotalSum>0.00</TotalSum></Data>'), /TotalSum/],
     ['a sum with a comma thousands', transfer('Check', '<Data billIdentifier="1"><TotalSum>1,234.00</TotalSum></Data>'), /TotalSum/],
+    ['a sum of fractions of a kopeck, saying why', transfer('Pay', '<Data id="x" billIdentifier="1"><TotalSum>5.005</TotalSum></Data>'), /TotalSum: .*копій|TotalSum: .*kopeck/i],
   ])('refuses %s with code 99', (_what, xml, message) => {
     let caught: unknown;
     try {
@@ -119,6 +120,13 @@ describe('Debt XML', () => {
     expect(doc.Transfer.Data.ServiceGroup.DebtService['@serviceCode']).toBe('heating');
     expect(doc.Transfer.Data.ServiceGroup.DebtService.DebtInfo['@amountToPay']).toBe('456.78');
     expect(doc.Transfer.Data.ServiceGroup.DebtService.CompanyInfo.CompanyCode).toBe('03341316');
+  });
+
+  it('names the action of a request refused before it is read, when the XML says a known one', () => {
+    expect(debtActionOf(transfer('Pay', '<Data id="x" billIdentifier="1"><TotalSum>0</TotalSum></Data>'))).toBe('Pay');
+    expect(debtActionOf(transfer('Delete', '<Data/>'))).toBe('Unknown');
+    expect(debtActionOf('<Transfer interface="Debt" action="Search"><Data>')).toBe('Search');
+    expect(debtActionOf('not xml at all')).toBe('Unknown');
   });
 
   it('escapes messages in ErrorInfo', () => {

@@ -102,8 +102,19 @@ const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '
 
 function kopecks(text: unknown, where: string): number {
   const r = parseUah(String(text ?? ''));
-  if (!r.ok || r.value <= 0) throw new DebtProtocolError(99, `${where}: «${String(text ?? '')}» — не сума в гривнях більша за нуль / not an amount above zero`);
+  if (!r.ok) throw new DebtProtocolError(99, `${where}: ${r.reason.uk} / ${r.reason.en}`);
+  if (r.value <= 0) throw new DebtProtocolError(99, `${where}: «${String(text ?? '')}» — не сума більша за нуль / not an amount above zero`);
   return r.value;
+}
+
+/** The request's action when the XML says one the protocol knows (for the ErrorInfo of a request refused before it is read), else 'Unknown'. */
+export function debtActionOf(xml: string): string {
+  try {
+    const action = (parser.parse(xml) as Record<string, any>)?.Transfer?.['@action'];
+    return DEBT_ACTIONS.includes(action) ? action : 'Unknown';
+  } catch {
+    return 'Unknown';
+  }
 }
 
 export function parseDebtRequest(xml: string): DebtRequest {

@@ -8,7 +8,7 @@
  */
 import type { Db } from '../db/index';
 import { AppError } from '../shared/errors';
-import { DebtProtocolError, debtPackXml, errorInfoXml, gatewayXml, parseDebtRequest, payersTableXml } from './debt-xml';
+import { DebtProtocolError, debtActionOf, debtPackXml, errorInfoXml, gatewayXml, parseDebtRequest, payersTableXml } from './debt-xml';
 import * as payments from './service';
 
 export function debtErrorXml(action: string, err: unknown): string {
@@ -21,10 +21,9 @@ export function debtErrorXml(action: string, err: unknown): string {
 }
 
 export async function handleDebtXml(db: Db, agent: payments.Agent, xml: string): Promise<string> {
-  let action = 'Unknown';
+  const action = debtActionOf(xml);
   try {
     const req = parseDebtRequest(xml);
-    action = req.action;
     switch (req.action) {
       case 'Presearch':
         return payersTableXml(await payments.findDebt(db, agent.communityId, req.billIdentifier!));

@@ -22,6 +22,7 @@ import type { AppContext } from '../server/context';
 import type { RouteModule } from '../server/routes';
 import { authenticateAgent, authenticateAgentForPay } from './agent-auth';
 import { debtErrorXml, handleDebtXml } from './debt';
+import { debtActionOf } from './debt-xml';
 import { createAgent, issueKey, listAgents } from './agents';
 import { acquirerSettingsFromEnv, cardOrderStatus, handleCardCallback, startCardPayment } from './card';
 import { receiptHtml, renderReceiptPdf } from './receipt';
@@ -159,7 +160,8 @@ function agentRoutes(ctx: AppContext) {
 /** The PrivatBank "Debt" XML interface: one POST, signed like the JSON API, answered in XML (ErrorInfo on any failure). */
 function debtRoutes(ctx: AppContext) {
   return async (scope: FastifyInstance) => {
-    for (const type of ['application/xml', 'text/xml']) {
+    // text/plain too: some bank gateways send the XML so, and it must reach the signature check as sent.
+    for (const type of ['application/xml', 'text/xml', 'text/plain']) {
       scope.addContentTypeParser(type, { parseAs: 'string' }, (request, body, done) => {
         request.rawBody = body as string;
         done(null, body);
@@ -171,7 +173,7 @@ function debtRoutes(ctx: AppContext) {
       try {
         agent = await authenticateAgent(ctx.db, request);
       } catch (err) {
-        return debtErrorXml('Unknown', err);
+        return debtErrorXml(debtActionOf(request.rawBody ?? ''), err);
       }
       return handleDebtXml(ctx.db, agent, request.rawBody ?? '');
     });

@@ -219,9 +219,9 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
   });
 
   it('pays through the PrivatBank Debt protocol: Search, Check, Pay (once), errors as ErrorInfo', async () => {
-    const debtCall = (action: string, data: string, k = key) => {
+    const debtCall = (action: string, data: string, k = key, contentType = 'application/xml') => {
       const body = `<?xml version="1.0" encoding="UTF-8"?><Transfer xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" interface="Debt" action="${action}">${data}</Transfer>`;
-      return app.inject({ method: 'POST', url: '/api/debt/v1', payload: body, headers: { 'content-type': 'application/xml', ...agentHeaders(k.keyId, k.secret, 'POST', '/api/debt/v1', body) } });
+      return app.inject({ method: 'POST', url: '/api/debt/v1', payload: body, headers: { 'content-type': contentType, ...agentHeaders(k.keyId, k.secret, 'POST', '/api/debt/v1', body) } });
     };
     const search = await debtCall('Search', `<Data xsi:type="Payer" billIdentifier="${UA[2]}"/>`);
     expect(search.headers['content-type']).toContain('application/xml');
@@ -243,7 +243,11 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     const unknown = await debtCall('Search', `<Data xsi:type="Payer" billIdentifier="${makeUnifiedAccountNumber(999999)}"/>`);
     expect(unknown.body).toContain('code="2"');
     expect((await debtCall('Pay', '<Data id="x"')).body).toContain('code="99"');
-    expect((await debtCall('Search', `<Data billIdentifier="${UA[2]}"/>`, { ...key, secret: 'bad' })).body).toContain('code="99"');
+    const badlySigned = (await debtCall('Search', `<Data billIdentifier="${UA[2]}"/>`, { ...key, secret: 'bad' })).body;
+    expect(badlySigned).toContain('code="99"');
+    expect(badlySigned).toContain('action="Search"'); // the refusal answers the action asked
+    // A gateway that sends the XML as text/plain is read the same.
+    expect((await debtCall('Search', `<Data xsi:type="Payer" billIdentifier="${UA[2]}"/>`, key, 'text/plain; charset=utf-8')).body).toContain('xsi:type="DebtPack"');
     expect(await paymentsCount()).toBe(before);
   });
 
