@@ -12,7 +12,7 @@
  * POST /payments/:id/reverse {reason}, GET /payments/chain/verify.
  * Public: GET /receipts/:code (HTML), GET /receipts/:code.json.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requireRole, STAFF } from '../server/access';
@@ -71,6 +71,8 @@ const debtSchema = z.object({
 });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const signed = { security: [{ agentSignature: [] }], tags: ['agent API v1'] };
+/** Route options of the signed agent routes: validation errors wait for the signature (`agentOf`). */
+const signedFirst = { attachValidation: true } as const;
 
 /** Keeps the body as sent (the signature covers it) and parses it as JSON. */
 function keepRawJson(scope: FastifyInstance): void {
@@ -89,11 +91,21 @@ function agentRoutes(ctx: AppContext) {
   return async (scope: FastifyInstance) => {
     keepRawJson(scope);
     const api = scope.withTypeProvider<ZodTypeProvider>();
-    const agentOf = (request: Parameters<typeof authenticateAgent>[1]) => authenticateAgent(ctx.db, request);
+    // The signature is checked before the body's shape (routes have attachValidation): an unsigned or
+    // badly signed call is told 401 whatever it carries, and a signed one then hears what is wrong in it.
+    const validAfterSignature = (request: FastifyRequest) => {
+      if (request.validationError) throw request.validationError;
+    };
+    const agentOf = async (request: FastifyRequest) => {
+      const agent = await authenticateAgent(ctx.db, request);
+      validAfterSignature(request);
+      return agent;
+    };
 
     api.get(
       '/debt',
       {
+        ...signedFirst,
         schema: {
           ...signed,
           description: 'By the unified account number, or by the address as the payer says it (only one household must fit)',
@@ -112,13 +124,14 @@ function agentRoutes(ctx: AppContext) {
 
     api.post(
       '/check',
-      { schema: { ...signed, body: z.object({ unifiedAccount: z.string().min(1).max(20), amount: kopecks, split: splitSchema }), response: { 200: z.object({ reference: z.string(), amount: z.number(), parts: z.array(partSchema) }) } } },
+      { ...signedFirst, schema: { ...signed, body: z.object({ unifiedAccount: z.string().min(1).max(20), amount: kopecks, split: splitSchema }), response: { 200: z.object({ reference: z.string(), amount: z.number(), parts: z.array(partSchema) }) } } },
       async (request) => payments.checkPayment(ctx.db, await agentOf(request), request.body),
     );
 
     api.post(
       '/pay',
       {
+        ...signedFirst,
         schema: {
           ...signed,
           body: z.object({
@@ -135,6 +148,7 @@ function agentRoutes(ctx: AppContext) {
       },
       async (request, reply) => {
         const { agent, proof } = await authenticateAgentForPay(ctx.db, request);
+        validAfterSignature(request);
         const result = await payments.pay(ctx.db, agent, request.body, new Date(), proof);
         reply.status(result.replayed ? 200 : 201);
         // A retried call does not bring its readings twice: they went with the first.
@@ -147,11 +161,11 @@ function agentRoutes(ctx: AppContext) {
 
     api.post(
       '/cancel',
-      { schema: { ...signed, body: z.object({ txnId: z.string().min(1).max(64), reason: z.string().max(500).optional() }), response: { 200: paymentSchema } } },
+      { ...signedFirst, schema: { ...signed, body: z.object({ txnId: z.string().min(1).max(64), reason: z.string().max(500).optional() }), response: { 200: paymentSchema } } },
       async (request) => payments.cancelByAgent(ctx.db, await agentOf(request), request.body.txnId, request.body.reason ?? ''),
     );
 
-    api.get('/payments/:txnId', { schema: { ...signed, params: z.object({ txnId: z.string().min(1).max(64) }), response: { 200: paymentSchema } } }, async (request) =>
+    api.get('/payments/:txnId', { ...signedFirst, schema: { ...signed, params: z.object({ txnId: z.string().min(1).max(64) }), response: { 200: paymentSchema } } }, async (request) =>
       payments.paymentStatus(ctx.db, await agentOf(request), request.params.txnId),
     );
   };

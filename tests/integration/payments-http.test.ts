@@ -89,6 +89,13 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     const headers = agentHeaders(key.keyId, key.secret, 'POST', '/api/agent/v1/pay', body);
     const tampered = await app.inject({ method: 'POST', url: '/api/agent/v1/pay', headers: { ...headers, 'content-type': 'application/json' }, payload: body.replace('100', '900') });
     expect(tampered.json().code).toBe('bad_signature');
+    // The signature is checked before the body: a badly signed call is 401 whatever it carries; a signed one hears what is wrong.
+    for (const path of ['/api/agent/v1/pay', '/api/agent/v1/check', '/api/agent/v1/cancel']) {
+      const badly = await call('POST', path, { amount: 'lots' }, { ...key, secret: 'wrong' });
+      expect([path, badly.statusCode, badly.json().code]).toEqual([path, 401, 'bad_signature']);
+      const signedButInvalid = await call('POST', path, { amount: 'lots' });
+      expect([path, signedButInvalid.statusCode, signedButInvalid.json().code]).toEqual([path, 400, 'validation']);
+    }
     expect(await paymentsCount()).toBe(0);
   });
 
