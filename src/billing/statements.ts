@@ -27,8 +27,9 @@ const PER_PERIOD = sql`
   coalesce(sum(amount) filter (where kind = 'benefit'), 0)::bigint as benefits,
   coalesce(sum(amount) filter (where kind = 'subsidy'), 0)::bigint as subsidies,
   coalesce(sum(amount) filter (where kind = 'penalty'), 0)::bigint as penalties,
-  coalesce(sum(amount) filter (where kind in ('adjustment', 'reversal')), 0)::bigint as adjustments,
-  coalesce(sum(amount) filter (where kind = 'payment'), 0)::bigint as paid,
+  coalesce(sum(amount) filter (where kind = 'adjustment'), 0)::bigint as adjustments,
+  -- Payments net of their reversals (a reversal is a payment taken back), as the portal's history shows them.
+  coalesce(sum(amount) filter (where kind in ('payment', 'reversal')), 0)::bigint as paid,
   sum(amount)::bigint as total`;
 
 const STATEMENT_COLUMNS = sql`

@@ -298,12 +298,19 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
   });
 
   it('cancels on the day of payment only, restoring the balances', async () => {
+    type Row = { period: string; paid: number; adjustments: number };
+    const statementOf = async (accountId: number) => (await app.inject({ method: 'GET', url: `/api/billing/accounts/${accountId}`, headers: admin.headers })).json().statement as Row[];
+    const rowsBefore = await statementOf(A.p3Cold);
     await call('POST', '/api/agent/v1/pay', { txnId: 'bank-cancel', unifiedAccount: UA[2], amount: 7000 });
     const before = await balance(A.p3Cold);
     const cancelled = await call('POST', '/api/agent/v1/cancel', { txnId: 'bank-cancel', reason: 'помилка касира' });
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.json().status).toBe('cancelled');
     expect(await balance(A.p3Cold)).toBeGreaterThan(before);
+    // The account card's statement shows what was paid net of the reversal, not the payment as paid and its reversal as an adjustment.
+    const after = (await statementOf(A.p3Cold)).at(-1)!;
+    const before_ = rowsBefore.find((r) => r.period === after.period) ?? { paid: 0, adjustments: 0 };
+    expect(after).toMatchObject({ paid: before_.paid, adjustments: before_.adjustments });
     expect((await call('POST', '/api/agent/v1/cancel', { txnId: 'bank-cancel' })).json().code).toBe('already_cancelled');
     await call('POST', '/api/agent/v1/pay', { txnId: 'bank-late', unifiedAccount: UA[2], amount: 500 });
     const agent = { communityId: 1, agentId, code: 'bank', name: 'bank', maxAmount: 500000 };
