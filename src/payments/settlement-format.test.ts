@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
-import { commissionOf, settlementCsv, totals, transferPurpose, type SettlementLine } from './settlement-format';
+import { commissionOf, commissionsOf, settlementCsv, totals, transferPurpose, type SettlementLine } from './settlement-format';
 
 const line = (amount: number, commission: number, kind: SettlementLine['kind'] = 'payment'): SettlementLine => ({
   kind,
@@ -26,6 +26,17 @@ describe('settlement arithmetic and files', () => {
     [10000, undefined, 0],
   ])('commission on %i by %j is %i', (amount, contract, expected) => {
     expect(commissionOf(amount, contract)).toBe(expected);
+  });
+
+  it('takes a fixed commission once per payment, however many of the provider’s accounts it was split over; a percent on every part', () => {
+    const fixed = { percent: null, fixed: 200 };
+    const part = (paymentId: number, amount: number, kind: SettlementLine['kind'] = 'payment', contract: typeof fixed | { percent: string; fixed: null } = fixed) => ({ kind, paymentId, amount, contract });
+    expect(commissionsOf([part(1, 5000), part(1, 3000), part(2, 150), part(2, 20), part(3, 9000)])).toEqual([200, 0, 170, 0, 200]);
+    // Its reversal takes back the same, once.
+    expect(commissionsOf([part(1, 5000), part(1, 3000), part(1, -5000, 'reversal'), part(1, -3000, 'reversal')])).toEqual([200, 0, -200, 0]);
+    const pct = { percent: '1.5', fixed: null };
+    expect(commissionsOf([part(1, 10000, 'payment', pct), part(1, 333, 'payment', pct)])).toEqual([150, 5]);
+    expect(commissionsOf([{ kind: 'payment', paymentId: 1, amount: 10000, contract: undefined }])).toEqual([0]);
   });
 
   it('net is gross less commission, and a payment reversed the same day nets to zero', () => {

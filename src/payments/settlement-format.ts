@@ -35,6 +35,29 @@ export function commissionOf(amount: number, contract: Contract | undefined): nu
   return sign * c;
 }
 
+/**
+ * The commission of each part of a provider's registry: a percent is taken on every part; a fixed
+ * sum once per payment (on its first part, never more than what the payment brought the provider),
+ * however many of the provider's accounts the payment was split over. A reversal takes back the same.
+ */
+export function commissionsOf(parts: ReadonlyArray<{ kind: SettlementLine['kind']; paymentId: number; amount: number; contract: Contract | undefined }>): number[] {
+  const perPayment = new Map<string, number>();
+  for (const p of parts) {
+    const k = `${p.kind}:${p.paymentId}`;
+    perPayment.set(k, (perPayment.get(k) ?? 0) + p.amount);
+  }
+  const charged = new Set<string>();
+  return parts.map((p) => {
+    if (p.contract?.percent === null && p.contract.fixed !== null) {
+      const k = `${p.kind}:${p.paymentId}`;
+      if (charged.has(k)) return 0;
+      charged.add(k);
+      return commissionOf(perPayment.get(k)!, p.contract);
+    }
+    return commissionOf(p.amount, p.contract);
+  });
+}
+
 export function totals(lines: readonly SettlementLine[]): { gross: number; commission: number; net: number } {
   const gross = lines.reduce((s, l) => s + l.amount, 0);
   const commission = lines.reduce((s, l) => s + l.commission, 0);

@@ -14,7 +14,7 @@ import { conflict, notFound } from '../shared/errors';
 import { kyivToday } from '../shared/period';
 import { canonicalSettlement, chainHash } from './chain';
 import * as repo from './repo';
-import { commissionOf, settlementCsv, totals, transferPurpose, type Contract, type SettlementLine } from './settlement-format';
+import { commissionsOf, settlementCsv, totals, transferPurpose, type Contract, type SettlementLine } from './settlement-format';
 import type { TransferOrder } from './tables';
 
 export interface SettlementRegistry {
@@ -52,7 +52,8 @@ select 'reversal' as kind, parts.payment_id, parts.agent_id, parts.agent, parts.
   from parts
  where payment_id in (select payment_id from payment_reversal where community_id = ${communityId} and (reversed_at at time zone 'Europe/Kyiv')::date = ${date}::date)
  order by kind, payment_id, account_number`.execute(db);
-  return r.rows.map((l) => ({
+  const commissions = commissionsOf(r.rows.map((l) => ({ kind: l.kind, paymentId: l.payment_id, amount: l.amount, contract: contractFor(l.agent_id) })));
+  return r.rows.map((l, i) => ({
     kind: l.kind,
     paymentId: l.payment_id,
     agent: l.agent,
@@ -62,7 +63,7 @@ select 'reversal' as kind, parts.payment_id, parts.agent_id, parts.agent, parts.
     accountNumber: l.account_number,
     serviceCode: l.service_code,
     amount: l.amount,
-    commission: commissionOf(l.amount, contractFor(l.agent_id)),
+    commission: commissions[i]!,
   }));
 }
 
