@@ -96,8 +96,17 @@ export function SettlementPage() {
                   <Table.Td ta="right">{money(r.commission, format.locale)}</Table.Td>
                   <Table.Td ta="right">{money(r.net, format.locale)}</Table.Td>
                   <Table.Td>
-                    <Text size="sm" ff="monospace">{r.transfer.iban}</Text>
-                    <Text size="xs" c="dimmed">{r.transfer.purpose}</Text>
+                    {r.net < 0 ? (
+                      // More was taken back than came in: nothing to transfer, the provider owes the difference.
+                      <Text size="sm" c="red">
+                        {t({ uk: 'Не перераховувати: надавач повертає {a}', en: 'No transfer: the provider returns {a}' }, { a: money(-r.net, format.locale) })}
+                      </Text>
+                    ) : (
+                      <>
+                        <Text size="sm" ff="monospace">{r.transfer.iban}</Text>
+                        <Text size="xs" c="dimmed">{r.transfer.purpose}</Text>
+                      </>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
