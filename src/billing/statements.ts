@@ -176,7 +176,7 @@ export async function premisesBalances(db: DbOrTx, communityId: number, premiseI
  */
 export function premiseBalancesQuery(communityId: number, premiseId: RawBuilder<unknown>, throughPeriod?: string, options: { ordinal?: boolean; withPremise?: boolean } = {}) {
   return sql<PremiseAccountBalance>`
-select ${options.ordinal ? sql`row_number() over (order by s.sort_order, s.service_id, a.number) as ord,` : sql``}
+select ${options.ordinal ? sql`row_number() over (order by (a.closed_on is not null), s.sort_order, s.service_id, a.number) as ord,` : sql``}
        ${options.withPremise ? sql`a.premise_id,` : sql``}
        a.account_id as "accountId", a.number, p.provider_id as "providerId", coalesce(p.short_name, p.name) as provider,
        p.edrpou as "providerEdrpou", p.iban as "providerIban",
@@ -188,5 +188,6 @@ select ${options.ordinal ? sql`row_number() over (order by s.sort_order, s.servi
   join provider p on p.community_id = a.community_id and p.provider_id = a.provider_id
   join service s on s.community_id = a.community_id and s.service_id = a.service_id
  where a.community_id = ${communityId} and a.premise_id = ${premiseId}
- order by ${options.withPremise ? sql`a.premise_id, ` : sql``}s.sort_order, s.service_id, a.number`;
+   -- Open accounts first: when nothing is owed, a payment's advance goes to the first account (allocate.ts), never a closed one.
+ order by ${options.withPremise ? sql`a.premise_id, ` : sql``}(a.closed_on is not null), s.sort_order, s.service_id, a.number`;
 }

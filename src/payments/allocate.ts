@@ -13,7 +13,8 @@
  * - A partial payment is the same proportion of every debt; an overpayment is spread by the same
  *   proportion, so each account is paid in full and the excess becomes an advance on the accounts
  *   that owed, in the shares of their debts.
- * - When nothing is owed, the whole payment is an advance on the first account.
+ * - When nothing is owed, the whole payment is an advance on the first account (the lines list
+ *   open accounts before closed ones, so it is never a closed account while an open one is there).
  * The parts are never negative and always sum to the amount exactly.
  */
 import type { Bilingual } from '../shared/errors';

@@ -440,7 +440,7 @@ async function loadHouseholds(client: pg.Client, c: number): Promise<Map<number,
        join provider v on v.community_id = x.community_id and v.provider_id = x.provider_id
        left join bal on bal.account_id = x.account_id
       where x.community_id = $1
-      order by x.premise_id, s.sort_order, s.service_id, x.number`,
+      order by x.premise_id, (x.closed_on is not null), s.sort_order, s.service_id, x.number`,
     [c],
   );
   for (const r of loaded.rows) {
