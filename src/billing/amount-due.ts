@@ -32,12 +32,17 @@ export interface AmountDue<T extends AccountBalance = AccountBalance> {
   advance: Kopecks;
 }
 
+/** What one account owes on its balance (the rule above); the set-based registry import uses it line by line. */
+export function owedOn(balance: Kopecks): Kopecks {
+  return Math.max(balance, 0);
+}
+
 export function amountDue<T extends AccountBalance>(balances: readonly T[]): AmountDue<T> {
   let total = 0;
   let advance = 0;
   const lines = balances.map((account) => {
     assertKopecks(account.balance, `balance of account ${account.accountId}`);
-    const toPay = Math.max(account.balance, 0);
+    const toPay = owedOn(account.balance);
     const adv = Math.max(-account.balance, 0);
     total += toPay;
     advance += adv;

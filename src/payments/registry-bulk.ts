@@ -29,6 +29,7 @@ import { once } from 'node:events';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import type { Db } from '../db/index';
+import { owedOn } from '../billing/amount-due';
 import { openPeriodForCorrections } from '../billing/run';
 import { conflict, invalid } from '../shared/errors';
 import type { TextEncoding } from '../onboarding/encoding';
@@ -288,7 +289,7 @@ export async function importAgentRegistryBulk(
         for (const x of result.parts) {
           while (h.debts[j]!.accountId !== x.accountId) j++;
           h.balances[j]! -= x.amount;
-          h.debts[j]!.toPay = Math.max(h.balances[j]!, 0);
+          h.debts[j]!.toPay = owedOn(h.balances[j]!);
         }
         split.push(result.parts);
         partsCount += result.parts.length;
@@ -446,7 +447,7 @@ async function loadHouseholds(client: pg.Client, c: number): Promise<Map<number,
   for (const r of loaded.rows) {
     let h = households.get(Number(r.premise_id));
     if (!h) households.set(Number(r.premise_id), (h = { debts: [], balances: [], payer: null }));
-    h.debts.push({ accountId: Number(r.account_id), serviceCode: r.service_code, toPay: Math.max(Number(r.balance), 0) });
+    h.debts.push({ accountId: Number(r.account_id), serviceCode: r.service_code, toPay: owedOn(Number(r.balance)) });
     h.balances.push(Number(r.balance));
   }
   // The payer as `pay` names it: the first person registered there now, masked.

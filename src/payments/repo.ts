@@ -126,7 +126,9 @@ select case when ${q.nonce}::text is null then null else exists (select 1 from n
  * to_pay), one group per pay with its amount on each of its lines; the answer (grp, ord,
  * account_id, amount) gives each line the floor of its exact share and the kopecks left one each
  * to the largest remainders, ties to the lower ord; nothing owed → all on the group's first line;
- * parts of 0 left out. Exact in numeric (no overflow, no rounding).
+ * parts of 0 left out. Exact in numeric (no overflow, no rounding). The weight, greatest(to_pay, 0)
+ * over the balance, is `owedOn` of amount-due.ts, the one rule of "to pay";
+ * tests/integration/payments-sql-split.test.ts holds the SQL equal to `allocate` on random inputs.
  */
 export function proportionalSplitSql(lines: RawBuilder<unknown>) {
   return sql`

@@ -203,6 +203,8 @@ select ua.premise_id, ua.number, m.meter_id, m.serial, (select value1 from meter
     const billUrl = `${server.baseUrl}/portal/premises/${target.premise_id}/bills/${previous}`;
     await page.goto(billUrl);
     await page.getByTestId('bill-to-pay').waitFor();
+    // Paid since the bill: the page says what is owed now beside what the bill asked.
+    expect(squash(await page.getByTestId('to-pay-now').innerText())).toContain(squash(`з урахуванням платежів після рахунку: ${uk(0)}`));
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });

@@ -283,6 +283,8 @@ export function PortalBill({ premiseId, period }: { premiseId: number; period: s
   const t = useT();
   const fmt = useMoney();
   const state = useApiGet<BillModel>(`/bills/premises/${premiseId}`, { period });
+  // The bill is what was owed when it was made; what is owed now may differ (a payment since).
+  const now = useApiGet<{ items: Home[] }>('/portal/home').data?.items.find((p) => p.premiseId === premiseId);
   let model = state.data;
   let offline = false;
   if (model) {
@@ -330,6 +332,14 @@ export function PortalBill({ premiseId, period }: { premiseId: number; period: s
             <Text fz="lg">
               {t({ uk: 'Сплатити до', en: 'Due by' })} {format.date(model.dueDate)}
             </Text>
+          )}
+          {!offline && now && now.toPay !== model.toPay && (
+            <Alert color="blue" fz="lg" data-testid="to-pay-now">
+              {t({ uk: 'Зараз до сплати, з урахуванням платежів після рахунку: {a}', en: 'To pay now, counting the payments since this bill: {a}' }, { a: fmt(now.toPay) })}{' '}
+              <Anchor component={Link} to={`/portal/premises/${premiseId}/pay`}>
+                {t({ uk: 'Сплатити', en: 'Pay' })}
+              </Anchor>
+            </Alert>
           )}
           <Group>
             <Button component="a" href={`/api/bills/premises/${premiseId}/pdf?period=${period}`} variant="light">
