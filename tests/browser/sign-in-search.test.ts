@@ -162,8 +162,12 @@ describe('sign in and find an address in the browser', () => {
       await hint.waitFor();
       const example = /«(.+)»/.exec(await hint.innerText())![1]!;
       await box.fill(example);
+      // A loaded machine may answer slowly; the list (or the "nothing found" line) says which.
+      const answered = page.getByRole('listbox').or(page.getByText('За цією адресою нічого не знайдено', { exact: false }));
+      await answered.first().waitFor({ timeout: 60_000 });
+      expect(await page.getByRole('listbox').isVisible(), `search for «${example}» found nothing`).toBe(true);
       const first = page.getByRole('option').first();
-      await expect.poll(async () => (await first.innerText()).includes('приміщення')).toBe(true);
+      await expect.poll(() => first.innerText(), { timeout: 30_000 }).toContain('приміщення');
       await box.press('Enter');
       await page.waitForURL(/\/premises\/\d+$/);
       const premiseId = Number(/(\d+)$/.exec(page.url())![1]);
