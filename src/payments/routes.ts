@@ -33,7 +33,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as payments from './service';
 import { RECEIPT_CODE_PATTERN } from './chain';
-import { exportSettlement, exportSettlementDay } from './settlement';
+import { exportSettlement, exportSettlementDay, formedSettlements } from './settlement';
 
 const kopecks = z.number().int();
 const agentReadingSchema = z.object({
@@ -344,6 +344,12 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
     const actor = actorOf(request);
     requireRole(actor, 'admin', 'operator');
     const items = await exportSettlementDay(ctx.db, actor.communityId, request.params.date);
+    return { items: items.map(({ csv: _csv, dbf: _dbf, ...rest }) => rest) };
+  });
+  api.get('/payments/settlement/:date', { schema: { tags, summary: 'The settlement registries of a day already formed', params: z.object({ date: isoDate }) } }, async (request) => {
+    const actor = actorOf(request);
+    requireRole(actor, 'admin', 'operator', 'city');
+    const items = await formedSettlements(ctx.db, actor.communityId, request.params.date);
     return { items: items.map(({ csv: _csv, dbf: _dbf, ...rest }) => rest) };
   });
   api.get('/payments/settlement/:providerId/:file', { schema: { tags, params: z.object({ providerId: z.coerce.number().int().positive(), file: z.string().regex(/^\d{4}-\d{2}-\d{2}\.(csv|dbf)$/) }) } }, async (request, reply) => {

@@ -154,6 +154,12 @@ export async function exportSettlement(db: Db, communityId: number, providerId: 
   return view(await stored(db, communityId, providerId, date));
 }
 
+/** The registries of a day already formed (to look at; forming is `exportSettlementDay`'s). */
+export async function formedSettlements(db: DbOrTx, communityId: number, date: string): Promise<SettlementRegistry[]> {
+  const rows = await db.selectFrom('settlement_registry').selectAll().where('community_id', '=', communityId).where('business_date', '=', date).orderBy('provider_id').execute();
+  return rows.map((r) => view(r));
+}
+
 /** The registries of a day, one per provider that had money allocated or reversed. */
 export async function exportSettlementDay(db: Db, communityId: number, date: string, now = new Date()): Promise<SettlementRegistry[]> {
   const providers = await sql<{ provider_id: number }>`

@@ -172,6 +172,7 @@ export const accessRules: Readonly<Record<string, AccessRule>> = {
   'GET /api/payments/card/orders/{orderId}': { who: PAYERS, notInFixture: true },
   'POST /api/payments/settlement/contracts': { who: ADMIN },
   'POST /api/payments/settlement/{date}/export': { who: DESK },
+  'GET /api/payments/settlement/{date}': { who: STAFF },
   'GET /api/payments/settlement/{providerId}/{file}': { who: STAFF_AND_PROVIDER, ids: { providerId: 'provider' } },
   // residents' portal: signing up and in is open; the rest is a resident's own homes
   'POST /api/portal/sign-up': { who: 'anyone' },

@@ -81,6 +81,7 @@ select v.name as provider, sum(pa.amount)::int as amount from payment p
 
       await page.getByRole('link', { name: 'Розрахунки з постачальниками' }).click();
       await page.getByRole('heading', { name: 'Розрахунки з постачальниками' }).waitFor();
+      await page.getByText('Реєстри за цей день ще не сформовано.').waitFor();
       await page.getByRole('button', { name: 'Сформувати реєстри' }).click();
       const table = page.getByRole('table', { name: 'Реєстри розрахунків' });
       await table.waitFor();
@@ -147,6 +148,12 @@ select v.name as provider, sum(pa.amount)::int as amount from payment p
       await city.getByRole('link', { name: 'Платежі', exact: true }).click();
       await city.getByRole('row').filter({ hasText: 'tb-0' }).waitFor();
       expect(await city.getByRole('button', { name: /Сторнувати/ }).count()).toBe(0);
+      // The city sees yesterday's registries the desk formed, and cannot form any itself.
+      await city.getByRole('link', { name: 'Розрахунки з постачальниками' }).click();
+      const formed = city.getByRole('table', { name: 'Реєстри розрахунків' });
+      await formed.waitFor();
+      expect(squash(await formed.getByRole('row').filter({ hasText: 'Разом' }).innerText())).toContain(squash(money(30_000, 'uk-UA')));
+      expect(await city.getByRole('button', { name: 'Сформувати реєстри' }).count()).toBe(0);
     } finally {
       await city.close();
     }

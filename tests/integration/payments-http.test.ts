@@ -408,6 +408,14 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
       expect(r.net).toBe(r.gross - r.commission);
       expect(r.transfer.amount).toBe(r.net);
     }
+    // The city looks at what was formed (figures and transfer orders, not the files); nothing formed is an empty day.
+    await createUser(h.db, { communityId: 1, login: 'city-viewer', password: PASSWORD, role: 'city', providerId: null, displayName: 'city' });
+    const city = await signInAs(app, 'city-viewer', PASSWORD);
+    const seen = await app.inject({ method: 'GET', url: `/api/payments/settlement/${today}`, headers: city.headers });
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json().items).toEqual(registries.map(({ csv: _csv, dbf: _dbf, ...rest }) => JSON.parse(JSON.stringify(rest))));
+    expect((await app.inject({ method: 'GET', url: `/api/payments/settlement/${addDays(today, -1)}`, headers: city.headers })).json().items).toEqual([]);
+    expect((await app.inject({ method: 'POST', url: `/api/payments/settlement/${today}/export`, headers: city.headers })).statusCode).toBe(403);
     const heat = registries.find((r) => r.providerId === 3)!;
     expect(heat.transfer).toMatchObject({ iban: 'UA213223130000026007233566003', edrpou: '03341316' });
     expect(heat.transfer.purpose).toContain(`реєстром №${heat.registryId}`);

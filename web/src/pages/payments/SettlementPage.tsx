@@ -5,6 +5,7 @@ import { useFormat, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { useApiGet } from '../../useApiGet';
 import { PageHeader } from '../../components/PageHeader';
+import { ErrorAlert } from '../../components/DataState';
 import { money } from '../billing/labels';
 import { DayInput } from '../billing/DayInput';
 import { addDays, kyivToday } from '../../../../src/shared/period';
@@ -36,17 +37,22 @@ export function SettlementPage() {
   const canExport = user?.role === 'admin' || user?.role === 'operator';
   const providers = useApiGet<{ items: Array<{ providerId: number; name: string }> }>('/providers', { limit: 200 });
   const [day, setDay] = useState(yesterday());
-  const [items, setItems] = useState<Registry[] | null>(null);
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(day);
+  // What is already formed for the day (the city looks; the desk forms and then sees the same list).
+  const formed = useApiGet<{ items: Registry[] }>(valid ? `/payments/settlement/${day}` : null);
+  const items = formed.data?.items ?? null;
+  const [formedDay, setFormedDay] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(day);
   const nameOf = (id: number) => providers.data?.items.find((p) => p.providerId === id)?.name ?? `#${id}`;
 
   async function form() {
     setBusy(true);
     setError(null);
     try {
-      setItems((await api.post<{ items: Registry[] }>(`/payments/settlement/${day}/export`, {})).items);
+      await api.post<{ items: Registry[] }>(`/payments/settlement/${day}/export`, {});
+      setFormedDay(day);
+      formed.reload();
     } catch (e) {
       setError(t(errorMessages(e)));
     } finally {
@@ -72,7 +78,14 @@ export function SettlementPage() {
         </Group>
       </Paper>
       {error && <Alert color="red">{error}</Alert>}
-      {items && items.length === 0 && <Text c="dimmed">{t({ uk: 'Цього дня грошей для постачальників не надходило.', en: 'No money for providers arrived that day.' })}</Text>}
+      {formed.error !== undefined && <ErrorAlert error={formed.error} onRetry={formed.reload} />}
+      {items && items.length === 0 && (
+        <Text c="dimmed">
+          {formedDay === day
+            ? t({ uk: 'Цього дня грошей для постачальників не надходило.', en: 'No money for providers arrived that day.' })
+            : t({ uk: 'Реєстри за цей день ще не сформовано.', en: 'The registries of this day have not been formed yet.' })}
+        </Text>
+      )}
       {items && items.length > 0 && (
         <Table.ScrollContainer minWidth={760}>
           <Table striped aria-label={t({ uk: 'Реєстри розрахунків', en: 'Settlement registries' })}>
