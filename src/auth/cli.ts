@@ -1,11 +1,10 @@
 import readline from 'node:readline';
 import type { Command } from 'commander';
-import { openContext } from '../server/start';
-import type { Role } from '../server/context';
+import type { Role, OpenContext } from '../server/context';
 import { createUser, premiseIdsForUnifiedAccounts, providerIdForEdrpou, ROLES } from './service';
 
 /** `hromada user add --login … --role … [--provider EDRPOU] [--premise UNIFIED_ACCOUNT] [--name …] [--password …]` */
-export function userCommands(program: Command): void {
+export function userCommands(program: Command, openContext: OpenContext): void {
   const user = program.command('user').description('Users of the platform / Користувачі');
   user
     .command('add')

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openContext } from '../server/start';
+import type { OpenContext } from '../server/context';
 import { invalid } from '../shared/errors';
 import { parsePeriod } from '../shared/period';
 import { formatUah } from '../shared/money';
@@ -18,7 +18,7 @@ const printProgress = (done: number, total: number | null, message?: string) =>
   console.log(`billing: ${done}/${total ?? '?'} ${message ?? ''}`);
 
 /** `hromada billing run|close --period 2026-11`, `hromada billing demo-tariffs`. */
-export function billingCommands(program: Command): void {
+export function billingCommands(program: Command, openContext: OpenContext): void {
   const billing = program.command('billing').description('Нарахування / billing runs, periods, tariffs');
   billing
     .command('run')

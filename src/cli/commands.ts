@@ -6,9 +6,10 @@ import { seedCommand } from '../registry/seed/cli';
 import { importCommands } from '../onboarding/cli';
 import { meteringCommands } from '../metering/cli';
 import { paymentsCommands } from '../payments/cli';
+import type { OpenContext } from '../server/context';
 
 /** Each domain adds its commands here (seed, user, import, billing, readings…). */
-export const cliCommands: Array<(program: Command) => void> = [
+export const cliCommands: Array<(program: Command, openContext: OpenContext) => void> = [
   userCommands,
   billingCommands,
   registryCommands,

@@ -3,6 +3,7 @@ import { defaultOptions, openDatabase } from '../db/index';
 import { migrateToLatest } from '../db/migrate';
 import { cliCommands } from './commands';
 import { serve } from './serve';
+import { openContext } from '../server/start';
 
 const program = new Command('hromada')
   .description('Hromada — єдиний рахунок громади / unified utility bill for a community')
@@ -23,7 +24,7 @@ program
     await handle.close();
   });
 
-for (const add of cliCommands) add(program);
+for (const add of cliCommands) add(program, openContext);
 
 program.parseAsync(process.argv).catch((err: Error & { messages?: { uk: string; en: string } }) => {
   console.error(err.messages ? `${err.messages.uk}\n${err.messages.en}` : (err.stack ?? err.message));

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'csv-parse';
 import type { Command } from 'commander';
-import { openContext } from '../server/start';
-import type { SessionUser } from '../server/context';
+import type { SessionUser, OpenContext } from '../server/context';
 import { invalid } from '../shared/errors';
 import { kyivToday, parsePeriod } from '../shared/period';
 import { computeConsumption } from './consumption';
@@ -19,7 +18,7 @@ const BATCH = 50_000;
  *     CSV with a header naming meter_id or serial, read_on, value1[, value2, value3, external_ref];
  *     streamed in batches; prints totals and every row that was not accepted, with its reason.
  */
-export function meteringCommands(program: Command): void {
+export function meteringCommands(program: Command, openContext: OpenContext): void {
   const readings = program.command('readings').description('Meter readings / Показники лічильників');
 
   readings

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { openContext } from '../server/start';
+import type { OpenContext } from '../server/context';
 import type { DbOrTx } from '../db/index';
 import { AppError, invalid } from '../shared/errors';
 import { FILE_KINDS, type FileKind, type ProfileInput } from './profile';
@@ -46,7 +46,7 @@ function printSummary(summary: ImportSummary) {
   console.log(JSON.stringify({ importId: summary.importId, status: summary.status, dryRun: summary.dryRun, ...summary.counters }));
 }
 
-export function importCommands(program: Command) {
+export function importCommands(program: Command, openContext: OpenContext) {
   program
     .command('import')
     .description('Імпорт файлу постачальника / import a provider file (CSV, XLSX, DBF)')

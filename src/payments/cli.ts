@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { openContext } from '../server/start';
+import type { OpenContext } from '../server/context';
 import { exportSettlementDay } from './settlement';
 import { chainProblemText, verifyPaymentsChain } from './service';
 
 /** `hromada payments verify`, `hromada payments settle --date YYYY-MM-DD`. */
-export function paymentsCommands(program: Command): void {
+export function paymentsCommands(program: Command, openContext: OpenContext): void {
   const payments = program.command('payments').description('Платежі / payments, settlement, the hash chain');
   payments
     .command('verify')

@@ -7,14 +7,13 @@
  * field is wrong.
  */
 import type { Command } from 'commander';
-import { openContext } from '../server/start';
-import type { AppContext, SessionUser } from '../server/context';
+import type { AppContext, SessionUser, OpenContext } from '../server/context';
 import { createCommunity, createProvider, createService } from './service';
 
 /** The CLI acts as the deployment's administrator for the chosen community. */
 const cliActor = (communityId: number): SessionUser => ({ userId: 0, communityId, login: 'cli', displayName: 'CLI', role: 'admin', providerId: null });
 
-async function withContext(run: (ctx: AppContext) => Promise<void>) {
+async function withContext(openContext: OpenContext, run: (ctx: AppContext) => Promise<void>) {
   const ctx = await openContext();
   try {
     await run(ctx);
@@ -25,7 +24,7 @@ async function withContext(run: (ctx: AppContext) => Promise<void>) {
 
 const communityOf = (ctx: AppContext, option: string | undefined) => (option ? Number(option) : ctx.communityId);
 
-export function registryCommands(program: Command): void {
+export function registryCommands(program: Command, openContext: OpenContext): void {
   program
     .command('community')
     .description('Громади / communities')
@@ -35,7 +34,7 @@ export function registryCommands(program: Command): void {
     .requiredOption('--name <name>', 'name, e.g. «Вінницька міська громада»')
     .requiredOption('--katottg <code>', 'КАТОТТГ code: UA and 17 digits')
     .action((opts: { id: string; name: string; katottg: string }) =>
-      withContext(async (ctx) => {
+      withContext(openContext, async (ctx) => {
         const c = await createCommunity(ctx.db, { communityId: Number(opts.id), name: opts.name, katottg: opts.katottg });
         console.log(`Громаду створено / Community created: ${c.communityId} ${c.name} (${c.katottg})`);
       }),
@@ -52,7 +51,7 @@ export function registryCommands(program: Command): void {
     .option('--short-name <name>', 'short name for bills')
     .option('--community <id>', 'community id (default: the first)')
     .action((opts: { edrpou: string; iban: string; name: string; shortName?: string; community?: string }) =>
-      withContext(async (ctx) => {
+      withContext(openContext, async (ctx) => {
         const communityId = communityOf(ctx, opts.community);
         const p = await createProvider(ctx.db, cliActor(communityId), { edrpou: opts.edrpou, iban: opts.iban, name: opts.name, shortName: opts.shortName ?? null });
         console.log(`Постачальника створено / Provider created: ${p.providerId} ${p.name} (ЄДРПОУ ${p.edrpou})`);
@@ -71,7 +70,7 @@ export function registryCommands(program: Command): void {
     .option('--metered', 'billed by meter readings')
     .option('--community <id>', 'community id (default: the first)')
     .action((opts: { code: string; nameUk: string; nameEn: string; unit: string; metered?: boolean; community?: string }) =>
-      withContext(async (ctx) => {
+      withContext(openContext, async (ctx) => {
         const communityId = communityOf(ctx, opts.community);
         const s = await createService(ctx.db, cliActor(communityId), { code: opts.code, nameUk: opts.nameUk, nameEn: opts.nameEn, unit: opts.unit, metered: !!opts.metered });
         console.log(`Послугу створено / Service created: ${s.serviceId} ${s.code} (${s.nameUk})`);

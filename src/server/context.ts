@@ -22,3 +22,6 @@ export interface AppContext {
   communityId: number;
   jobs: JobQueue;
 }
+
+/** Opens the database and the job queue for a command (passed down by `src/cli`, so no domain reaches up to the server's start-up). */
+export type OpenContext = () => Promise<AppContext>;

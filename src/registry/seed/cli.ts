@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import type { DatabaseHandle } from '../../db/index';
-import type { AppContext } from '../../server/context';
-import { openContext } from '../../server/start';
+import type { AppContext, OpenContext } from '../../server/context';
 import { invalid } from '../../shared/errors';
 import { DEMO_LOGINS, DEMO_PASSWORD_SUFFIX, prepareCommunity, type SeedOptions, type SeedResult } from './seed';
 import { SEED_JOB } from './job';
@@ -38,7 +37,7 @@ export function formatSignIns(users: ReadonlyArray<{ login: string; password: st
   return ['Демо-входи / demo sign-ins (login, password, role):', ...lines].join('\n');
 }
 
-export function seedCommand(program: Command): void {
+export function seedCommand(program: Command, openContext: OpenContext): void {
   program
     .command('seed')
     .description('Seed a synthetic city (Vinnytsia streets, buildings, premises, residents, providers, accounts, demo sign-ins)')
