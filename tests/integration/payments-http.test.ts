@@ -128,6 +128,24 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     }
     const neither = await call('GET', '/api/agent/v1/debt');
     expect(neither.statusCode).toBe(422);
+    // A lane of the same name with the same house and flat: the street alone no longer says which, so both are offered.
+    await sql`insert into street (community_id, street_id, type, name, name_key, translit_key) values (1, 90, 'провулок', 'Соборна', 'соборна', 'soborna')`.execute(h.db);
+    await sql`insert into building (community_id, building_id, street_id, number, house_key) values (1, 90, 90, 1, '1')`.execute(h.db);
+    await sql`insert into premise (community_id, premise_id, building_id, number, apartment_key, total_area) values (1, 90, 90, '2', '2', 40)`.execute(h.db);
+    await h.db.insertInto('unified_account').values({ community_id: 1, premise_id: 90, number: makeUnifiedAccountNumber(100090) }).execute();
+    try {
+      const ambiguous = await call('GET', `/api/agent/v1/debt?address=${encodeURIComponent('Соборна 1 кв 2')}`);
+      expect([ambiguous.statusCode, ambiguous.json().code, ambiguous.json().field]).toEqual([409, 'address_ambiguous', 'address']);
+      expect(ambiguous.json().candidates.map((c: { unifiedAccount: string }) => c.unifiedAccount).sort()).toEqual([UA[1], makeUnifiedAccountNumber(100090)].sort());
+      const lane = await call('GET', `/api/agent/v1/debt?address=${encodeURIComponent('пров. Соборна 1 кв 2')}`);
+      expect(lane.statusCode).toBe(200);
+      expect(lane.json().unifiedAccount).toBe(makeUnifiedAccountNumber(100090));
+    } finally {
+      await sql`delete from unified_account where premise_id = 90`.execute(h.db);
+      await sql`delete from premise where premise_id = 90`.execute(h.db);
+      await sql`delete from building where building_id = 90`.execute(h.db);
+      await sql`delete from street where street_id = 90`.execute(h.db);
+    }
     expect(neither.json().code).toBe('account_or_address');
   });
 
@@ -140,6 +158,8 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     expect((await pay({ split: [{ serviceCode: 'gas_supply', amount: 1000 }] })).json()).toMatchObject({ code: 'split_unknown_service', field: 'split[0].serviceCode' });
     expect((await pay({ unifiedAccount: makeUnifiedAccountNumber(999999) })).statusCode).toBe(404);
     expect((await pay({ unifiedAccount: '1234567890' })).json().code).toMatch(/invalid_unified_account|unknown_account/);
+    for (const txnId of ['with space', 'х'.repeat(3)]) expect((await pay({ txnId })).json(), txnId).toMatchObject({ code: 'invalid_txn_id', field: 'txnId' });
+    expect((await pay({ txnId: 'a'.repeat(65) })).json()).toMatchObject({ code: 'validation', status: 400 });
     expect(await paymentsCount()).toBe(0);
     expect(await ledgerCount()).toBe(0);
   });
@@ -312,6 +332,12 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     const before_ = rowsBefore.find((r) => r.period === after.period) ?? { paid: 0, adjustments: 0 };
     expect(after).toMatchObject({ paid: before_.paid, adjustments: before_.adjustments });
     expect((await call('POST', '/api/agent/v1/cancel', { txnId: 'bank-cancel' })).json().code).toBe('already_cancelled');
+    // Staff reverse with a reason; a blank one is refused and changes nothing.
+    await call('POST', '/api/agent/v1/pay', { txnId: 'bank-blank', unifiedAccount: UA[2], amount: 300 });
+    const blankId = (await h.db.selectFrom('payment').select('payment_id').where('txn_id', '=', 'bank-blank').executeTakeFirstOrThrow()).payment_id;
+    const blank = await app.inject({ method: 'POST', url: `/api/payments/${blankId}/reverse`, headers: admin.headers, payload: { reason: '   ' } });
+    expect([blank.statusCode, blank.json().code, blank.json().field]).toEqual([422, 'reason_required', 'reason']);
+    expect((await h.db.selectFrom('payment').select('status').where('payment_id', '=', blankId).executeTakeFirstOrThrow()).status).toBe('posted');
     await call('POST', '/api/agent/v1/pay', { txnId: 'bank-late', unifiedAccount: UA[2], amount: 500 });
     const agent = { communityId: 1, agentId, code: 'bank', name: 'bank', maxAmount: 500000 };
     await expect(payments.cancelByAgent(h.db, agent, 'bank-late', 'late', new Date(Date.now() + 2 * 86400_000))).rejects.toMatchObject({ code: 'cancel_day_closed' });
