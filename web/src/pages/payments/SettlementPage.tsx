@@ -96,14 +96,19 @@ export function SettlementPage() {
                 <Table.Th ta="right">{t({ uk: 'Надійшло', en: 'Gross' })}</Table.Th>
                 <Table.Th ta="right">{t({ uk: 'Комісія', en: 'Commission' })}</Table.Th>
                 <Table.Th ta="right">{t({ uk: 'До перерахування', en: 'To transfer' })}</Table.Th>
-                <Table.Th>IBAN</Table.Th>
-                <Table.Th>{t({ uk: 'Файли', en: 'Files' })}</Table.Th>
+                <Table.Th>{t({ uk: 'Платіжне доручення', en: 'Transfer order' })}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {items.map((r) => (
                 <Table.Tr key={r.registryId}>
-                  <Table.Td>{nameOf(r.providerId)}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{nameOf(r.providerId)}</Text>
+                    <Group gap="xs" wrap="nowrap" aria-label={t({ uk: 'Файли реєстру', en: 'Registry files' })}>
+                      <Anchor size="sm" href={`/api/payments/settlement/${r.providerId}/${r.businessDate}.csv`}>CSV</Anchor>
+                      <Anchor size="sm" href={`/api/payments/settlement/${r.providerId}/${r.businessDate}.dbf`}>DBF</Anchor>
+                    </Group>
+                  </Table.Td>
                   <Table.Td ta="right">{format.number(r.lines)}</Table.Td>
                   <Table.Td ta="right">{money(r.gross, format.locale)}</Table.Td>
                   <Table.Td ta="right">{money(r.commission, format.locale)}</Table.Td>
@@ -121,12 +126,6 @@ export function SettlementPage() {
                       </>
                     )}
                   </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      <Anchor href={`/api/payments/settlement/${r.providerId}/${r.businessDate}.csv`}>CSV</Anchor>
-                      <Anchor href={`/api/payments/settlement/${r.providerId}/${r.businessDate}.dbf`}>DBF</Anchor>
-                    </Group>
-                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -137,7 +136,7 @@ export function SettlementPage() {
                 <Table.Th ta="right">{money(total((r) => r.gross), format.locale)}</Table.Th>
                 <Table.Th ta="right">{money(total((r) => r.commission), format.locale)}</Table.Th>
                 <Table.Th ta="right">{money(total((r) => r.net), format.locale)}</Table.Th>
-                <Table.Th colSpan={2} />
+                <Table.Th />
               </Table.Tr>
             </Table.Tfoot>
           </Table>
