@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { BarChart, LineChart } from '@mantine/charts';
-import { Alert, Anchor, Button, Card, Checkbox, Group, Loader, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Card, Checkbox, Group, Loader, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { Link } from 'react-router';
 import type { HistoryMonth } from '../../../src/portal/history';
 import { api, ApiError, errorMessages } from '../api';
@@ -91,11 +91,21 @@ export function PortalPay({ premiseId }: { premiseId: number }) {
                 </Alert>
               ) : paid ? (
                 <Alert color="green" role="status" fz="lg">
-                  {t({ uk: 'Оплату прийнято', en: 'Payment accepted' })}: {fmt(paid.amount)}.{' '}
-                  {paid.receiptCode && <Anchor href={`/api/receipts/${paid.receiptCode}`}>{t({ uk: 'Квитанція', en: 'Receipt' })}</Anchor>}{' '}
-                  <Anchor component={Link} to="/portal">
-                    {t({ uk: 'На головну', en: 'Home' })}
-                  </Anchor>
+                  <Stack gap="sm">
+                    <Text fz="lg">
+                      {t({ uk: 'Оплату прийнято', en: 'Payment accepted' })}: {fmt(paid.amount)}.
+                    </Text>
+                    <Group gap="sm">
+                      {paid.receiptCode && (
+                        <Button component="a" href={`/api/receipts/${paid.receiptCode}`} variant="filled" color="green.9">
+                          {t({ uk: 'Квитанція', en: 'Receipt' })}
+                        </Button>
+                      )}
+                      <Button component={Link} to="/portal" variant="default">
+                        {t({ uk: 'На головну', en: 'Home' })}
+                      </Button>
+                    </Group>
+                  </Stack>
                 </Alert>
               ) : (
                 <form

@@ -28,10 +28,13 @@ export function PortalApp() {
     <Box bg="gray.0" mih="100vh" fz="lg" style={{ "--mantine-color-anchor": "var(--mantine-color-blue-9)", "--mantine-color-dimmed": "var(--mantine-color-gray-8)", "--mantine-color-blue-filled": "var(--mantine-color-blue-9)", "--mantine-color-blue-filled-hover": "var(--mantine-color-blue-8)", "--mantine-color-blue-light-color": "var(--mantine-color-blue-9)" } as CSSProperties}>
       <Box component="header" bg="white" px="md" py="sm" style={{ borderBottom: "1px solid var(--mantine-color-gray-4)" }}>
         <Group justify="space-between" wrap="nowrap" maw={640} mx="auto">
-          <Anchor component={Link} to="/portal" c="blue.9" fw={700} fz="xl" underline="never">
+          <Anchor component={Link} to="/portal" c="blue.9" fw={700} fz={{ base: 'lg', sm: 'xl' }} underline="never" style={{ minWidth: 0 }}>
             {t({ uk: 'Громада · Мій рахунок', en: 'Hromada · My bill' })}
           </Anchor>
-          <LanguageSwitch />
+          {/* The switch keeps its width on a phone; the name wraps instead. */}
+          <Box style={{ flexShrink: 0 }}>
+            <LanguageSwitch />
+          </Box>
         </Group>
       </Box>
       {!online && (
