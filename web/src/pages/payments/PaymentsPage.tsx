@@ -53,6 +53,8 @@ export function PaymentsPage() {
   const t = useT();
   const lang = useLang();
   const format = useFormat();
+  /** The list's Kyiv time «YYYY-MM-DD HH:MI» written as the language writes dates: 07.12.2026, 14:06. */
+  const shownAt = (at: string) => `${format.date(at)}, ${at.slice(11)}`;
   const [unifiedAccount, setUnifiedAccount] = useState('');
   const [txnId, setTxnId] = useState('');
   const [date, setDate] = useState('');
@@ -114,7 +116,7 @@ export function PaymentsPage() {
             <Table.Tbody>
               {data.items.map((p) => (
                 <Table.Tr key={p.paymentId}>
-                  <Table.Td>{p.paidAt}</Table.Td>
+                  <Table.Td>{shownAt(p.paidAt)}</Table.Td>
                   <Table.Td>{p.agent} · {t(CHANNELS.find((c) => c.name === p.channel)?.label ?? { uk: p.channel, en: p.channel })}</Table.Td>
                   <Table.Td>{p.txnId}</Table.Td>
                   <Table.Td>{p.unifiedAccount}</Table.Td>
@@ -145,7 +147,7 @@ export function PaymentsPage() {
             <Text mb="sm">
               {t(
                 { uk: 'Платіж {a} ({agent}, {txn}) від {at} буде сторновано: гроші повернуться на борги кожного надавача, запис про це увійде в ланцюг платежів.', en: 'Payment {a} ({agent}, {txn}) of {at} is reversed: its money goes back onto each provider’s debt, and the reversal joins the payments chain.' },
-                { a: money(reversing.amount, format.locale), agent: reversing.agent, txn: reversing.txnId, at: reversing.paidAt },
+                { a: money(reversing.amount, format.locale), agent: reversing.agent, txn: reversing.txnId, at: shownAt(reversing.paidAt) },
               )}
             </Text>
             <TextInput label={t({ uk: 'Причина', en: 'Reason' })} value={reason} onChange={(e) => setReason(e.currentTarget.value)} required maxLength={500} data-autofocus mb="md" />
