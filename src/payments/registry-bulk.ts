@@ -21,8 +21,9 @@
  * A run killed mid-way leaves whole chunks committed; run again, their rows are "already posted"
  * and the balances are read afresh, so each row is posted exactly once.
  *
- * Like `pay`, the balances are read without a lock: payments to the same households arriving by
- * API while the file is posted split over the balances as they were read.
+ * The balances are read without a database lock (as `pay` reads them, which holds households apart
+ * only within its own process): payments to the same households arriving by API while the file is
+ * posted split over the balances as they were read.
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';

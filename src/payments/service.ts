@@ -324,56 +324,59 @@ export async function pay(db: Db, agent: Agent, input: PayInput, now = new Date(
     // A concurrent call with the same txnId committed first: answer from its row.
     return replay((await repo.paymentByTxn(db, c, agent.agentId, input.txnId))!);
   }
-  const look = await repo.payLookup(db, { communityId: c, agentId: agent.agentId, txnId: input.txnId, number, reference: input.reference ?? null, nonce: proof?.nonce ?? null, keyId: proof?.keyId ?? null, at: now });
-  if (look.nonce_new === false) throw replayedNonce();
-  if (look.key_ok === false) throw unknownKey();
-  checkAmount({ ...agent, maxAmount: look.max_amount }, input.amount);
-  if (look.existing_id !== null) return replay({ request_hash: look.existing_hash!, payment_id: look.existing_id });
-  if (!/^\d{10}$/.test(number) || !isValidUnifiedAccountNumber(number)) throw invalidUnifiedAccount(input.unifiedAccount);
-  if (look.premise_id === null || look.balances === null) throw unknownAccount(number);
-  const premiseId = look.premise_id;
-  let splitParts = input.split;
-  if (input.reference) {
-    if (!look.check_found || look.check_premise_id !== premiseId || look.check_amount !== input.amount) {
-      throw invalid('reference_mismatch', { uk: 'Посилання перевірки не відповідає рахунку або сумі', en: 'The check reference does not match the account or amount' }, { field: 'reference' });
+  // Its balances are read, then written after allocate: nothing else of the household runs between.
+  return holdingHousehold(db, c, number, async () => {
+    const look = await repo.payLookup(db, { communityId: c, agentId: agent.agentId, txnId: input.txnId, number, reference: input.reference ?? null, nonce: proof?.nonce ?? null, keyId: proof?.keyId ?? null, at: now });
+    if (look.nonce_new === false) throw replayedNonce();
+    if (look.key_ok === false) throw unknownKey();
+    checkAmount({ ...agent, maxAmount: look.max_amount }, input.amount);
+    if (look.existing_id !== null) return replay({ request_hash: look.existing_hash!, payment_id: look.existing_id });
+    if (!/^\d{10}$/.test(number) || !isValidUnifiedAccountNumber(number)) throw invalidUnifiedAccount(input.unifiedAccount);
+    if (look.premise_id === null || look.balances === null) throw unknownAccount(number);
+    const premiseId = look.premise_id;
+    let splitParts = input.split;
+    if (input.reference) {
+      if (!look.check_found || look.check_premise_id !== premiseId || look.check_amount !== input.amount) {
+        throw invalid('reference_mismatch', { uk: 'Посилання перевірки не відповідає рахунку або сумі', en: 'The check reference does not match the account or amount' }, { field: 'reference' });
+      }
+      splitParts ??= (look.check_split as SplitPart[] | null) ?? undefined;
     }
-    splitParts ??= (look.check_split as SplitPart[] | null) ?? undefined;
-  }
-  const parts = splitOf(look.balances, input.amount, splitParts);
-  const period = choosePeriodForCorrections(look.last_closed, look.first_open, periodOf(now));
-  const id = await repo.insertPayment(db, {
-    communityId: c,
-    agentId: agent.agentId,
-    channel: input.channel ?? 'api',
-    txnId: input.txnId,
-    requestHash,
-    premiseId,
-    amount: input.amount,
-    reference: input.reference ?? null,
-    payer: look.last_name && look.first_name ? maskName(look.last_name, look.first_name) : null,
-    paidAt,
-    businessDate,
-    period,
-    receiptSecret: secret,
-    reason: `${agent.code} ${input.txnId}`,
-    parts,
+    const parts = splitOf(look.balances, input.amount, splitParts);
+    const period = choosePeriodForCorrections(look.last_closed, look.first_open, periodOf(now));
+    const id = await repo.insertPayment(db, {
+      communityId: c,
+      agentId: agent.agentId,
+      channel: input.channel ?? 'api',
+      txnId: input.txnId,
+      requestHash,
+      premiseId,
+      amount: input.amount,
+      reference: input.reference ?? null,
+      payer: look.last_name && look.first_name ? maskName(look.last_name, look.first_name) : null,
+      paidAt,
+      businessDate,
+      period,
+      receiptSecret: secret,
+      reason: `${agent.code} ${input.txnId}`,
+      parts,
+    });
+    // A concurrent call with the same txnId committed first: answer from its row.
+    if (id === null) return replay((await repo.paymentByTxn(db, c, agent.agentId, input.txnId))!);
+    scheduleSeal(db, c);
+    return {
+      paymentId: id,
+      txnId: input.txnId,
+      status: 'posted',
+      unifiedAccount: look.unified_account!,
+      amount: input.amount,
+      paidAt: paidAt.toISOString(),
+      businessDate,
+      // The same parts, in the same order, as `paymentView` reads back (the statement's order).
+      parts: parts.map((p) => ({ serviceCode: p.account.serviceCode, service: p.account.serviceUk, provider: p.account.provider, accountNumber: p.account.number, amount: p.amount })),
+      receiptCode: receiptCode(id, secret),
+      replayed: false,
+    };
   });
-  // A concurrent call with the same txnId committed first: answer from its row.
-  if (id === null) return replay((await repo.paymentByTxn(db, c, agent.agentId, input.txnId))!);
-  scheduleSeal(db, c);
-  return {
-    paymentId: id,
-    txnId: input.txnId,
-    status: 'posted',
-    unifiedAccount: look.unified_account!,
-    amount: input.amount,
-    paidAt: paidAt.toISOString(),
-    businessDate,
-    // The same parts, in the same order, as `paymentView` reads back (the statement's order).
-    parts: parts.map((p) => ({ serviceCode: p.account.serviceCode, service: p.account.serviceUk, provider: p.account.provider, accountNumber: p.account.number, amount: p.amount })),
-    receiptCode: receiptCode(id, secret),
-    replayed: false,
-  };
 }
 
 /** A plain pay waiting for its batch, and the caller waiting for its answer. */
@@ -390,6 +393,8 @@ interface PayQueue {
   busy: Set<string>;
   /** A send is due at the end of this turn of the event loop. */
   gathering: boolean;
+  /** Two-statement pays waiting for their household to be free (`holdingHousehold`). */
+  freed: Array<() => void>;
 }
 const payQueues = new WeakMap<Db, Map<number, PayQueue>>();
 /** Pays in one statement at most, and statements under way at once per database and community. */
@@ -406,11 +411,7 @@ const PAY_STATEMENTS = 2;
  * When a batch's statement fails, each of its pays is tried alone, so one pay's fault is its own.
  */
 function payBatched(db: Db, communityId: number, fallbackPeriod: string, pay: repo.PlainPay): Promise<repo.PlainPayAnswer> {
-  let queues = payQueues.get(db);
-  if (!queues) payQueues.set(db, (queues = new Map()));
-  let queue = queues.get(communityId);
-  if (!queue) queues.set(communityId, (queue = { waiting: [], inFlight: 0, busy: new Set(), gathering: false }));
-  const q = queue;
+  const q = payQueueOf(db, communityId);
   const answer = new Promise<repo.PlainPayAnswer>((resolve, reject) => q.waiting.push({ pay, fallbackPeriod, resolve, reject }));
   // The pays reaching here in this turn of the event loop (the requests read together) go out together.
   if (!q.gathering) {
@@ -423,6 +424,38 @@ function payBatched(db: Db, communityId: number, fallbackPeriod: string, pay: re
   return answer;
 }
 
+function payQueueOf(db: Db, communityId: number): PayQueue {
+  let queues = payQueues.get(db);
+  if (!queues) payQueues.set(db, (queues = new Map()));
+  let queue = queues.get(communityId);
+  if (!queue) queues.set(communityId, (queue = { waiting: [], inFlight: 0, busy: new Set(), gathering: false, freed: [] }));
+  return queue;
+}
+
+/** Keys were let go: the two-statement pays waiting look again, and the plain pays waiting go out. */
+function release(db: Db, communityId: number, q: PayQueue, keys: readonly string[]): void {
+  for (const k of keys) q.busy.delete(k);
+  for (const wake of q.freed.splice(0)) wake();
+  sendPays(db, communityId, q);
+}
+
+/**
+ * Runs a pay with the payer's split or a check reference (a lookup, then the insert) while its
+ * household is held in the queue's busy set, so that no other pay of the household (plain or
+ * not) runs between its reading of the balances and its insert, within this process.
+ */
+async function holdingHousehold<T>(db: Db, communityId: number, number: string, run: () => Promise<T>): Promise<T> {
+  const q = payQueueOf(db, communityId);
+  const key = `h${number}`;
+  while (q.busy.has(key)) await new Promise<void>((wake) => q.freed.push(wake));
+  q.busy.add(key);
+  try {
+    return await run();
+  } finally {
+    release(db, communityId, q, [key]);
+  }
+}
+
 function sendPays(db: Db, communityId: number, q: PayQueue): void {
   while (q.inFlight < PAY_STATEMENTS && q.waiting.length > 0) {
     const { batch, keys } = takeBatch(q);
@@ -430,9 +463,8 @@ function sendPays(db: Db, communityId: number, q: PayQueue): void {
     for (const k of keys) q.busy.add(k);
     q.inFlight++;
     void runPays(db, communityId, batch).finally(() => {
-      for (const k of keys) q.busy.delete(k);
       q.inFlight--;
-      sendPays(db, communityId, q);
+      release(db, communityId, q, keys);
     });
   }
 }

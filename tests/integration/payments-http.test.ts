@@ -541,4 +541,26 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     // The same household paid four times in a row is short of exactly the four.
     expect(await owed(2)).toBe(owedBefore - [1, 4, 7, 10].reduce((sum, i) => sum + 300 + i, 0));
   });
+
+  it('runs two pays of one household by check reference one after the other: the second splits over what the first left owing', async () => {
+    // A household of its own owing 300.00 cold water and 100.00 heating.
+    await sql`insert into premise (community_id, premise_id, building_id, number, apartment_key, total_area) values (1, 91, 2, '9', '9', 40)`.execute(h.db);
+    const number = makeUnifiedAccountNumber(100091);
+    await h.db.insertInto('unified_account').values({ community_id: 1, premise_id: 91, number }).execute();
+    await sql`insert into account (community_id, account_id, provider_id, premise_id, service_id, number, opened_on) values
+      (1, 91, 1, 91, 1, 'В-91', '2020-01-01'), (1, 92, 3, 91, 3, 'Т-91', '2020-01-01')`.execute(h.db);
+    await sql`insert into ledger_entry (community_id, account_id, period, kind, amount, source) values
+      (1, 91, '2026-09-01', 'opening_balance', 30000, 'import'), (1, 92, '2026-09-01', 'opening_balance', 10000, 'import')`.execute(h.db);
+    expect((await call('GET', `/api/agent/v1/debt?unifiedAccount=${number}`)).json().total).toBe(40000);
+    const references: string[] = [];
+    for (const _ of [1, 2]) references.push((await call('POST', '/api/agent/v1/check', { unifiedAccount: number, amount: 40000 })).json().reference);
+    // Both in one tick, so that their lookups would run together were they not held apart.
+    const agent = payments.agentFromRow(1, await h.db.selectFrom('payment_agent').selectAll().where('agent_id', '=', agentId).executeTakeFirstOrThrow());
+    const answers = await Promise.all(references.map((reference, i) => payments.pay(h.db, agent, { txnId: `bank-serial-${i}`, unifiedAccount: number, amount: 40000, reference })));
+    const [first, second] = answers.sort((a, b) => a.paymentId - b.paymentId);
+    // The first pays both debts; the second finds nothing owed and is an advance on one account, not spread again over debts already paid.
+    expect(first!.parts.map((p) => [p.accountNumber, p.amount]).sort()).toEqual([['В-91', 30000], ['Т-91', 10000]]);
+    expect(second!.parts).toHaveLength(1);
+    expect(second!.parts[0]!.amount).toBe(40000);
+  });
 });
