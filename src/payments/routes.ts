@@ -349,8 +349,7 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
   api.get('/payments/settlement/:date', { schema: { tags, summary: 'The settlement registries of a day already formed', params: z.object({ date: isoDate }) } }, async (request) => {
     const actor = actorOf(request);
     requireRole(actor, 'admin', 'operator', 'city');
-    const items = await formedSettlements(ctx.db, actor.communityId, request.params.date);
-    return { items: items.map(({ csv: _csv, dbf: _dbf, ...rest }) => rest) };
+    return { items: await formedSettlements(ctx.db, actor.communityId, request.params.date) };
   });
   api.get('/payments/settlement/:providerId/:file', { schema: { tags, params: z.object({ providerId: z.coerce.number().int().positive(), file: z.string().regex(/^\d{4}-\d{2}-\d{2}\.(csv|dbf)$/) }) } }, async (request, reply) => {
     const actor = actorOf(request);

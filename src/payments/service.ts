@@ -148,11 +148,15 @@ export async function findDebtByAddress(db: Db, communityId: number, address: st
   const households = found.items.filter((i) => i.unifiedAccount !== null && i.score >= SURE_STREET_SCORE && (i.kind === 'premise' || (i.kind === 'building' && wanted === null && i.premiseId !== null)));
   // The house and flat must be those said: «12 кв 5» is never 12а, nor flat 15.
   const exact = households.filter((p) => house !== null && p.houseKey === house && (wanted === null || p.apartment === wanted));
-  // «пров. Соборна» picks the lane when a street of the same name has the same house and flat.
+  // The household fits best both by how surely the street matched and by the street type said
+  // («пров. Соборна» is the lane when a street of that name has the same house and flat). When
+  // the two disagree, or several fit equally, the payer is asked, never answered with a guess.
   const typed = found.parsed?.streetType ?? null;
   const ofType = exact.filter((p) => p.streetType === typed);
-  const said = exact.length > 1 && ofType.length > 0 ? ofType : exact;
-  const best = said.length > 1 && said[0]!.score > said[1]!.score ? [said[0]!] : said;
+  const byType = ofType.length > 0 ? ofType : exact;
+  const topScore = Math.max(...exact.map((p) => p.score));
+  const fitting = byType.filter((p) => p.score === topScore);
+  const best = fitting.length > 0 ? fitting : exact;
   if (best.length === 0) throw notFound({ uk: `Адреса «${address}»`, en: `Address "${address}"` }, { field: 'address' });
   if (best.length > 1) {
     throw conflict('address_ambiguous', { uk: `Адресі «${address}» відповідає кілька помешкань: уточніть або вкажіть єдиний рахунок`, en: `Several households fit "${address}": be more precise or give the unified account` }, {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { DBFFile } from 'dbffile';
 import type { Db, DbOrTx } from '../db/index';
 import { conflict, notFound } from '../shared/errors';
@@ -15,9 +15,10 @@ import { kyivToday } from '../shared/period';
 import { canonicalSettlement, chainHash } from './chain';
 import * as repo from './repo';
 import { commissionsOf, settlementCsv, totals, transferPurpose, type Contract, type SettlementLine } from './settlement-format';
-import type { TransferOrder } from './tables';
+import type { PaymentsTables, TransferOrder } from './tables';
 
-export interface SettlementRegistry {
+/** A registry's figures and transfer order, without its files. */
+export interface SettlementSummary {
   registryId: number;
   providerId: number;
   businessDate: string;
@@ -27,6 +28,9 @@ export interface SettlementRegistry {
   net: number;
   transfer: TransferOrder;
   exportedAt: string;
+}
+
+export interface SettlementRegistry extends SettlementSummary {
   csv: Buffer;
   dbf: Buffer;
 }
@@ -95,8 +99,9 @@ async function dbfBytes(lines: readonly SettlementLine[]): Promise<Buffer> {
   }
 }
 
-function view(row: Awaited<ReturnType<typeof stored>>): SettlementRegistry {
-  const r = row!;
+const SUMMARY_COLUMNS = ['registry_id', 'provider_id', 'business_date', 'lines', 'gross', 'commission', 'net', 'transfer', 'exported_at'] as const;
+
+function summaryOf(r: Pick<Selectable<PaymentsTables['settlement_registry']>, (typeof SUMMARY_COLUMNS)[number]>): SettlementSummary {
   return {
     registryId: r.registry_id,
     providerId: r.provider_id,
@@ -107,9 +112,12 @@ function view(row: Awaited<ReturnType<typeof stored>>): SettlementRegistry {
     net: r.net,
     transfer: r.transfer as TransferOrder,
     exportedAt: new Date(r.exported_at).toISOString(),
-    csv: Buffer.from(r.csv),
-    dbf: Buffer.from(r.dbf),
   };
+}
+
+function view(row: Awaited<ReturnType<typeof stored>>): SettlementRegistry {
+  const r = row!;
+  return { ...summaryOf(r), csv: Buffer.from(r.csv), dbf: Buffer.from(r.dbf) };
 }
 
 const stored = (db: DbOrTx, communityId: number, providerId: number, date: string) =>
@@ -155,9 +163,9 @@ export async function exportSettlement(db: Db, communityId: number, providerId: 
 }
 
 /** The registries of a day already formed (to look at; forming is `exportSettlementDay`'s). */
-export async function formedSettlements(db: DbOrTx, communityId: number, date: string): Promise<SettlementRegistry[]> {
-  const rows = await db.selectFrom('settlement_registry').selectAll().where('community_id', '=', communityId).where('business_date', '=', date).orderBy('provider_id').execute();
-  return rows.map((r) => view(r));
+export async function formedSettlements(db: DbOrTx, communityId: number, date: string): Promise<SettlementSummary[]> {
+  const rows = await db.selectFrom('settlement_registry').select(SUMMARY_COLUMNS).where('community_id', '=', communityId).where('business_date', '=', date).orderBy('provider_id').execute();
+  return rows.map(summaryOf);
 }
 
 /** The registries of a day, one per provider that had money allocated or reversed. */

@@ -81,7 +81,7 @@ select v.name as provider, sum(pa.amount)::int as amount from payment p
 
       await page.getByRole('link', { name: 'Розрахунки з постачальниками' }).click();
       await page.getByRole('heading', { name: 'Розрахунки з постачальниками' }).waitFor();
-      await page.getByText('Реєстри за цей день ще не сформовано.').waitFor();
+      await page.getByText(/^Реєстрів за цей день немає/).waitFor();
       await page.getByRole('button', { name: 'Сформувати реєстри' }).click();
       const table = page.getByRole('table', { name: 'Реєстри розрахунків' });
       await table.waitFor();

@@ -140,6 +140,8 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
       const lane = await call('GET', `/api/agent/v1/debt?address=${encodeURIComponent('пров. Соборна 1 кв 2')}`);
       expect(lane.statusCode).toBe(200);
       expect(lane.json().unifiedAccount).toBe(makeUnifiedAccountNumber(100090));
+      const street = await call('GET', `/api/agent/v1/debt?address=${encodeURIComponent('вул. Соборна 1 кв 2')}`);
+      expect([street.statusCode, street.json().unifiedAccount]).toEqual([200, UA[1]]);
     } finally {
       await sql`delete from unified_account where premise_id = 90`.execute(h.db);
       await sql`delete from premise where premise_id = 90`.execute(h.db);

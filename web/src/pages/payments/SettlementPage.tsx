@@ -40,18 +40,20 @@ export function SettlementPage() {
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(day);
   // What is already formed for the day (the city looks; the desk forms and then sees the same list).
   const formed = useApiGet<{ items: Registry[] }>(valid ? `/payments/settlement/${day}` : null);
-  const items = formed.data?.items ?? null;
+  // Only the chosen day's answer: while another day loads, or with no valid day, nothing is shown.
+  const items = valid && !formed.loading ? (formed.data?.items ?? null) : null;
   const [formedDay, setFormedDay] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const nameOf = (id: number) => providers.data?.items.find((p) => p.providerId === id)?.name ?? `#${id}`;
 
   async function form() {
+    const forming = day;
     setBusy(true);
     setError(null);
     try {
-      await api.post<{ items: Registry[] }>(`/payments/settlement/${day}/export`, {});
-      setFormedDay(day);
+      await api.post<{ items: Registry[] }>(`/payments/settlement/${forming}/export`, {});
+      setFormedDay(forming);
       formed.reload();
     } catch (e) {
       setError(t(errorMessages(e)));
@@ -83,7 +85,7 @@ export function SettlementPage() {
         <Text c="dimmed">
           {formedDay === day
             ? t({ uk: 'Цього дня грошей для постачальників не надходило.', en: 'No money for providers arrived that day.' })
-            : t({ uk: 'Реєстри за цей день ще не сформовано.', en: 'The registries of this day have not been formed yet.' })}
+            : t({ uk: 'Реєстрів за цей день немає: їх ще не сформовано або грошей для постачальників не надходило.', en: 'No registries for this day: they have not been formed yet, or no money for providers arrived.' })}
         </Text>
       )}
       {items && items.length > 0 && (
@@ -104,7 +106,7 @@ export function SettlementPage() {
                 <Table.Tr key={r.registryId}>
                   <Table.Td>
                     <Text size="sm">{nameOf(r.providerId)}</Text>
-                    <Group gap="xs" wrap="nowrap" aria-label={t({ uk: 'Файли реєстру', en: 'Registry files' })}>
+                    <Group gap="xs" wrap="nowrap" role="group" aria-label={t({ uk: 'Файли реєстру', en: 'Registry files' })}>
                       <Anchor size="sm" href={`/api/payments/settlement/${r.providerId}/${r.businessDate}.csv`}>CSV</Anchor>
                       <Anchor size="sm" href={`/api/payments/settlement/${r.providerId}/${r.businessDate}.dbf`}>DBF</Anchor>
                     </Group>
