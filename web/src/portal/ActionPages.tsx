@@ -8,7 +8,7 @@ import { DataState } from '../components/DataState';
 import { useT } from '../i18n';
 import { useApiGet } from '../useApiGet';
 import { PortalPage, Problem, useMoney, useOnline } from './common';
-import type { Home } from './HomePages';
+import { useHome } from './HomePages';
 import { enqueueReading, flushQueue, newIdempotencyKey, onQueueChange, queuedReadings, sendReading, type SentReading } from './queue';
 
 interface CardOrder {
@@ -21,8 +21,7 @@ interface CardOrder {
 export function PortalPay({ premiseId }: { premiseId: number }) {
   const t = useT();
   const fmt = useMoney();
-  const state = useApiGet<{ items: Home[] }>('/portal/home');
-  const premise = state.data?.items.find((p) => p.premiseId === premiseId);
+  const { state, premise } = useHome(premiseId);
   const [perService, setPerService] = useState(false);
   const [amounts, setAmounts] = useState<Record<string, number>>({});
   const [total, setTotal] = useState<number | null>(null);

@@ -13,6 +13,12 @@ export type Home = Awaited<ReturnType<typeof homeOf>>[number];
 type BillRow = Awaited<ReturnType<typeof billsOf>>[number];
 type SessionRow = Awaited<ReturnType<typeof listSessions>>[number];
 
+/** The resident's homes as the home page has them, and one of them: the pages of one household read it. */
+export function useHome(premiseId: number) {
+  const state = useApiGet<{ items: Home[] }>('/portal/home');
+  return { state, premise: state.data?.items.find((p) => p.premiseId === premiseId) };
+}
+
 const LAST_BILL_KEY = 'hromada.portal.last-bill';
 
 export function PortalHome() {
@@ -219,8 +225,7 @@ export function PortalBills({ premiseId }: { premiseId: number }) {
   const t = useT();
   const fmt = useMoney();
   const state = useApiGet<{ items: BillRow[] }>(`/portal/premises/${premiseId}/bills`);
-  const home = useApiGet<{ items: Home[] }>('/portal/home');
-  const premise = home.data?.items.find((p) => p.premiseId === premiseId);
+  const { premise } = useHome(premiseId);
   const [delivery, setDelivery] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const current = delivery ?? premise?.delivery;
@@ -284,7 +289,7 @@ export function PortalBill({ premiseId, period }: { premiseId: number; period: s
   const fmt = useMoney();
   const state = useApiGet<BillModel>(`/bills/premises/${premiseId}`, { period });
   // The bill is what was owed when it was made; what is owed now may differ (a payment since).
-  const now = useApiGet<{ items: Home[] }>('/portal/home').data?.items.find((p) => p.premiseId === premiseId);
+  const now = useHome(premiseId).premise;
   let model = state.data;
   let offline = false;
   if (model) {
