@@ -52,8 +52,10 @@ export function canonicalReversal(r: { paymentId: number; reason: string; revers
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-export function canonicalSettlement(r: { registryId: number; providerId: number; businessDate: string; lines: number; gross: number; commission: number; net: number; csv: Buffer; dbf: Buffer }): string {
-  return ['settlement', r.registryId, r.providerId, r.businessDate, r.lines, r.gross, r.commission, r.net, sha(r.csv), sha(r.dbf)].join('|');
+/** A settlement registry's record; a debt carried in is written only when there is one, so older records keep their hashes. */
+export function canonicalSettlement(r: { registryId: number; providerId: number; businessDate: string; lines: number; gross: number; commission: number; net: number; carriedIn: number; csv: Buffer; dbf: Buffer }): string {
+  const carried = r.carriedIn !== 0 ? [`carried${r.carriedIn}`] : [];
+  return ['settlement', r.registryId, r.providerId, r.businessDate, r.lines, r.gross, r.commission, r.net, ...carried, sha(r.csv), sha(r.dbf)].join('|');
 }
 
 /** The random part of a receipt code: 12 hex digits of `hex`, in groups of four. */

@@ -32,7 +32,7 @@ export function paymentsCommands(program: Command, openContext: OpenContext): vo
       const ctx = await openContext();
       try {
         for (const r of await exportSettlementDay(ctx.db, ctx.communityId, opts.date)) {
-          console.log(`registry ${r.registryId} provider ${r.providerId}: ${r.lines} lines, gross ${r.gross}, commission ${r.commission}, transfer ${r.transfer.amount} to ${r.transfer.iban}`);
+          console.log(`registry ${r.registryId} provider ${r.providerId}: ${r.lines} lines, gross ${r.gross}, commission ${r.commission}, net ${r.net}${r.carriedIn ? `, carried in ${r.carriedIn}` : ''}, transfer ${r.transfer.amount} to ${r.transfer.iban}${r.carriedOut ? `, still owed ${-r.carriedOut}` : ''}`);
         }
       } finally {
         await ctx.handle.close();

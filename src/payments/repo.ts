@@ -484,7 +484,7 @@ select ${chainedPaymentColumns}, p.status, p.chain_seq, p.prev_hash, p.hash
       seq: Number(r.chain_seq),
       kind: 'settlement' as const,
       id: r.registry_id,
-      text: canonicalSettlement({ registryId: r.registry_id, providerId: r.provider_id, businessDate: r.business_date, lines: r.lines, gross: r.gross, commission: r.commission, net: r.net, csv: Buffer.from(r.csv), dbf: Buffer.from(r.dbf) }),
+      text: canonicalSettlement({ registryId: r.registry_id, providerId: r.provider_id, businessDate: r.business_date, lines: r.lines, gross: r.gross, commission: r.commission, net: r.net, carriedIn: r.carried_in, csv: Buffer.from(r.csv), dbf: Buffer.from(r.dbf) }),
       prevHash: r.prev_hash,
       hash: r.hash,
     })),

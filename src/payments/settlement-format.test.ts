@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
-import { commissionOf, commissionsOf, settlementCsv, totals, transferPurpose, type SettlementLine } from './settlement-format';
+import { afterCarry, commissionOf, commissionsOf, settlementCsv, totals, transferPurpose, type SettlementLine } from './settlement-format';
 
 const line = (amount: number, commission: number, kind: SettlementLine['kind'] = 'payment'): SettlementLine => ({
   kind,
@@ -61,5 +61,40 @@ describe('settlement arithmetic and files', () => {
       '',
     ]);
     expect(transferPurpose('2026-12-03', 5)).toBe('Перерахування коштів населення за 03.12.2026 згідно з реєстром №5, без ПДВ');
+  });
+
+  it.each([
+    [10000, 0, 10000, 0],
+    [10000, -3000, 7000, 0], // an earlier day's debt is deducted
+    [-2500, 0, 0, -2500], // more taken back than came in: nothing to transfer, the rest is owed
+    [1000, -2500, 0, -1500], // a debt larger than the day: carried on
+    [0, 0, 0, 0],
+  ])('net %i with %i carried in: transfer %i, carried on %i', (net, carriedIn, transfer, carriedOut) => {
+    expect(afterCarry(net, carriedIn)).toEqual({ transfer, carriedOut });
+  });
+
+  it('loses no kopeck across a run of days: what is transferred plus what is still owed is what the days netted', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -5_000_000, max: 5_000_000 }), { minLength: 1, maxLength: 40 }), (nets) => {
+        let carried = 0;
+        let transferred = 0;
+        for (const net of nets) {
+          const c = afterCarry(net, carried);
+          expect(c.transfer).toBeGreaterThanOrEqual(0);
+          expect(c.carriedOut).toBeLessThanOrEqual(0);
+          expect(c.transfer === 0 || c.carriedOut === 0).toBe(true);
+          transferred += c.transfer;
+          carried = c.carriedOut;
+        }
+        expect(transferred + carried).toBe(nets.reduce((sum, n) => sum + n, 0));
+      }),
+    );
+  });
+
+  it('says in the CSV what an earlier debt took from the transfer, and what is carried on', () => {
+    const withDebt = iconv.decode(settlementCsv([line(12345, 185)], -5000), 'windows-1251').split('\r\n');
+    expect(withDebt.slice(2)).toEqual(['TOTAL;;;;;;;;123.45;1.85;121.60', 'CARRIED_IN;;;;;;;;;;-50.00', 'TRANSFER;;;;;;;;;;71.60', 'CARRIED_OUT;;;;;;;;;;0.00', '']);
+    const owing = iconv.decode(settlementCsv([line(-12345, -185, 'reversal')]), 'windows-1251').split('\r\n');
+    expect(owing.slice(2)).toEqual(['TOTAL;;;;;;;;-123.45;-1.85;-121.60', 'CARRIED_IN;;;;;;;;;;0.00', 'TRANSFER;;;;;;;;;;0.00', 'CARRIED_OUT;;;;;;;;;;-121.60', '']);
   });
 });

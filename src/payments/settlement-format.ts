@@ -64,15 +64,34 @@ export function totals(lines: readonly SettlementLine[]): { gross: number; commi
   return { gross, commission, net: gross - commission };
 }
 
+/**
+ * What a day's net becomes once what earlier registries left owing is set against it: the
+ * transfer (never negative) and what is still owed, carried to the provider's next registry
+ * (never positive). A provider whose day took back more than came in (reversals) is paid nothing
+ * and its debt is deducted from the next transfer; transfer + carriedOut = net + carriedIn.
+ */
+export function afterCarry(net: number, carriedIn: number): { transfer: number; carriedOut: number } {
+  const due = net + carriedIn;
+  return { transfer: Math.max(0, due), carriedOut: Math.min(0, due) };
+}
+
 const HEADER = ['KIND', 'PAYMENT', 'AGENT', 'TXN', 'PAID_AT', 'UNIFIED', 'ACCOUNT', 'SERVICE', 'AMOUNT', 'COMMISSION', 'NET'];
 
-export function settlementCsv(lines: readonly SettlementLine[]): Buffer {
+/**
+ * The registry's CSV: a line per allocated part and a totals line; when earlier registries left
+ * the provider owing, or this one does, three more lines in the NET column say what was carried
+ * in, what is transferred and what is carried on.
+ */
+export function settlementCsv(lines: readonly SettlementLine[], carriedIn = 0): Buffer {
   const cell = (v: string) => (/[;"\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   const rows = lines.map((l) =>
     [l.kind, String(l.paymentId), l.agent, l.txnId, l.paidAt, l.unifiedAccount, l.accountNumber, l.serviceCode, formatUahPlain(l.amount), formatUahPlain(l.commission), formatUahPlain(l.amount - l.commission)].map(cell).join(';'),
   );
   const t = totals(lines);
+  const summary = (label: string, net: number) => [label, '', '', '', '', '', '', '', '', '', formatUahPlain(net)].join(';');
   rows.push(['TOTAL', '', '', '', '', '', '', '', formatUahPlain(t.gross), formatUahPlain(t.commission), formatUahPlain(t.net)].join(';'));
+  const carry = afterCarry(t.net, carriedIn);
+  if (carriedIn !== 0 || carry.carriedOut !== 0) rows.push(summary('CARRIED_IN', carriedIn), summary('TRANSFER', carry.transfer), summary('CARRIED_OUT', carry.carriedOut));
   return iconv.encode([HEADER.join(';'), ...rows].join('\r\n') + '\r\n', 'windows-1251');
 }
 

@@ -3,6 +3,9 @@
  * accounts (and reversals made that day, negative), the commission by contract, the totals and
  * the transfer order. A day is settled once it is over (Kyiv time); the first export stores the
  * CSV and DBF bytes and joins the hash chain, and every later export returns those same bytes.
+ * A day that leaves the provider owing (more reversed than paid) transfers nothing, and its debt
+ * is set against the provider's next registry formed (`afterCarry`): in the order registries are
+ * formed, so a day formed late still takes its share and no kopeck is counted twice.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +17,7 @@ import { conflict, notFound } from '../shared/errors';
 import { kyivToday } from '../shared/period';
 import { canonicalSettlement, chainHash } from './chain';
 import * as repo from './repo';
-import { commissionsOf, settlementCsv, totals, transferPurpose, type Contract, type SettlementLine } from './settlement-format';
+import { afterCarry, commissionsOf, settlementCsv, totals, transferPurpose, type Contract, type SettlementLine } from './settlement-format';
 import type { PaymentsTables, TransferOrder } from './tables';
 
 /** A registry's figures and transfer order, without its files. */
@@ -26,6 +29,10 @@ export interface SettlementSummary {
   gross: number;
   commission: number;
   net: number;
+  /** What earlier registries left the provider owing, set against this one (≤ 0). */
+  carriedIn: number;
+  /** What this registry leaves the provider owing, for its next one (≤ 0). */
+  carriedOut: number;
   transfer: TransferOrder;
   exportedAt: string;
 }
@@ -99,7 +106,7 @@ async function dbfBytes(lines: readonly SettlementLine[]): Promise<Buffer> {
   }
 }
 
-const SUMMARY_COLUMNS = ['registry_id', 'provider_id', 'business_date', 'lines', 'gross', 'commission', 'net', 'transfer', 'exported_at'] as const;
+const SUMMARY_COLUMNS = ['registry_id', 'provider_id', 'business_date', 'lines', 'gross', 'commission', 'net', 'carried_in', 'transfer', 'exported_at'] as const;
 
 function summaryOf(r: Pick<Selectable<PaymentsTables['settlement_registry']>, (typeof SUMMARY_COLUMNS)[number]>): SettlementSummary {
   return {
@@ -110,6 +117,8 @@ function summaryOf(r: Pick<Selectable<PaymentsTables['settlement_registry']>, (t
     gross: r.gross,
     commission: r.commission,
     net: r.net,
+    carriedIn: r.carried_in,
+    carriedOut: afterCarry(r.net, r.carried_in).carriedOut,
     transfer: r.transfer as TransferOrder,
     exportedAt: new Date(r.exported_at).toISOString(),
   };
@@ -148,14 +157,17 @@ export async function exportSettlement(db: Db, communityId: number, providerId: 
     if (await stored(trx, communityId, providerId, date)) return;
     const lines = await linesOf(trx, communityId, providerId, date);
     const t = totals(lines);
-    const csv = settlementCsv(lines);
+    // The chain head's lock orders every registry's forming, so the last one formed is the one before.
+    const last = await trx.selectFrom('settlement_registry').select(['net', 'carried_in']).where('community_id', '=', communityId).where('provider_id', '=', providerId).orderBy('chain_seq', 'desc').limit(1).executeTakeFirst();
+    const carriedIn = last ? afterCarry(last.net, last.carried_in).carriedOut : 0;
+    const csv = settlementCsv(lines, carriedIn);
     const dbf = await dbfBytes(lines);
     const id = (await sql<{ id: number }>`select nextval(pg_get_serial_sequence('settlement_registry', 'registry_id'))::bigint as id`.execute(trx)).rows[0]!.id;
-    const transfer: TransferOrder = { recipient: provider.name, edrpou: provider.edrpou, iban: provider.iban, amount: t.net, purpose: transferPurpose(date, id) };
-    const hash = chainHash(head.hash, canonicalSettlement({ registryId: id, providerId, businessDate: date, lines: lines.length, ...t, csv, dbf }));
+    const transfer: TransferOrder = { recipient: provider.name, edrpou: provider.edrpou, iban: provider.iban, amount: afterCarry(t.net, carriedIn).transfer, purpose: transferPurpose(date, id) };
+    const hash = chainHash(head.hash, canonicalSettlement({ registryId: id, providerId, businessDate: date, lines: lines.length, ...t, carriedIn, csv, dbf }));
     await trx
       .insertInto('settlement_registry')
-      .values({ community_id: communityId, registry_id: id, provider_id: providerId, business_date: date, lines: lines.length, ...t, csv, dbf, transfer: JSON.stringify(transfer), chain_seq: head.seq + 1, prev_hash: head.hash, hash })
+      .values({ community_id: communityId, registry_id: id, provider_id: providerId, business_date: date, lines: lines.length, ...t, carried_in: carriedIn, csv, dbf, transfer: JSON.stringify(transfer), chain_seq: head.seq + 1, prev_hash: head.hash, hash })
       .execute();
     await repo.moveChainHead(trx, communityId, head.seq + 1, hash);
   });

@@ -101,6 +101,8 @@ export interface PaymentsTables {
     gross: number;
     commission: number;
     net: number;
+    /** What earlier registries left the provider owing, set against this one (≤ 0). */
+    carried_in: Generated<number>;
     csv: Buffer;
     dbf: Buffer;
     transfer: Json<TransferOrder>;

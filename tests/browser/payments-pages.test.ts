@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { AppContext } from '../../src/server/context';
-import { agentFromRow, pay } from '../../src/payments/service';
+import { agentFromRow, pay, reversePayment } from '../../src/payments/service';
+import { exportSettlementDay } from '../../src/payments/settlement';
+import { addDays, kyivToday } from '../../src/shared/period';
 import { agentHeaders } from '../../src/payments/signature';
 import { signInAsAdmin, signInAsCity, startDemoServer, type DemoServer } from './demo-server';
 import { money } from '../../web/src/pages/billing/labels';
@@ -154,6 +156,21 @@ select v.name as provider, sum(pa.amount)::int as amount from payment p
       await formed.waitFor();
       expect(squash(await formed.getByRole('row').filter({ hasText: 'Разом' }).innerText())).toContain(squash(money(30_000, 'uk-UA')));
       expect(await city.getByRole('button', { name: 'Сформувати реєстри' }).count()).toBe(0);
+
+      // Yesterday's settled payment is taken back today: today's registries transfer nothing, and
+      // each provider's debt is to come off its next registry.
+      const settled = await ctx.db.selectFrom('payment').select('payment_id').where('txn_id', '=', 'tb-0').executeTakeFirstOrThrow();
+      await reversePayment(ctx.db, ctx.communityId, settled.payment_id, 'Повернення платнику', { sameDayOnly: false });
+      const today = kyivToday();
+      const owing = await exportSettlementDay(ctx.db, ctx.communityId, today, new Date(`${addDays(today, 1)}T09:00:00+02:00`));
+      expect(owing.every((r) => r.transfer.amount === 0 && r.carriedOut < 0)).toBe(true);
+      await city.getByLabel(/^Операційний день/).fill(today);
+      for (const r of owing) {
+        const provider = (await ctx.db.selectFrom('provider').select('name').where('provider_id', '=', r.providerId).executeTakeFirstOrThrow()).name;
+        const told = squash(`Не перераховувати: борг надавача ${money(-r.carriedOut, 'uk-UA')} буде утримано з наступного реєстру`);
+        await expect.poll(async () => squash(await formed.getByRole('row').filter({ hasText: provider }).innerText()), { timeout: 15_000 }).toContain(told);
+      }
+      await city.screenshot({ path: '/tmp/hromada-settlement-owing.png', fullPage: true });
     } finally {
       await city.close();
     }

@@ -18,6 +18,8 @@ interface Registry {
   gross: number;
   commission: number;
   net: number;
+  carriedIn: number;
+  carriedOut: number;
   transfer: { recipient: string; edrpou: string; iban: string; amount: number; purpose: string };
   exportedAt: string;
 }
@@ -89,7 +91,7 @@ export function SettlementPage() {
         </Text>
       )}
       {items && items.length > 0 && (
-        <Table.ScrollContainer minWidth={760}>
+        <Table.ScrollContainer minWidth={860}>
           <Table striped aria-label={t({ uk: 'Реєстри розрахунків', en: 'Settlement registries' })}>
             <Table.Thead>
               <Table.Tr>
@@ -97,6 +99,7 @@ export function SettlementPage() {
                 <Table.Th ta="right">{t({ uk: 'Рядків', en: 'Lines' })}</Table.Th>
                 <Table.Th ta="right">{t({ uk: 'Надійшло', en: 'Gross' })}</Table.Th>
                 <Table.Th ta="right">{t({ uk: 'Комісія', en: 'Commission' })}</Table.Th>
+                <Table.Th ta="right">{t({ uk: 'Нетто', en: 'Net' })}</Table.Th>
                 <Table.Th ta="right">{t({ uk: 'До перерахування', en: 'To transfer' })}</Table.Th>
                 <Table.Th>{t({ uk: 'Платіжне доручення', en: 'Transfer order' })}</Table.Th>
               </Table.Tr>
@@ -115,11 +118,19 @@ export function SettlementPage() {
                   <Table.Td ta="right">{money(r.gross, format.locale)}</Table.Td>
                   <Table.Td ta="right">{money(r.commission, format.locale)}</Table.Td>
                   <Table.Td ta="right">{money(r.net, format.locale)}</Table.Td>
+                  <Table.Td ta="right">
+                    <Text size="sm" fw={600}>{money(r.transfer.amount, format.locale)}</Text>
+                    {r.carriedIn < 0 && (
+                      <Text size="xs" c="dimmed">
+                        {t({ uk: 'утримано борг попередніх днів {a}', en: 'less the earlier days’ debt {a}' }, { a: money(-r.carriedIn, format.locale) })}
+                      </Text>
+                    )}
+                  </Table.Td>
                   <Table.Td>
-                    {r.net < 0 ? (
-                      // More was taken back than came in: nothing to transfer, the provider owes the difference.
+                    {r.transfer.amount === 0 ? (
+                      // More was taken back than came in: nothing to transfer, the debt comes off the provider's next registry.
                       <Text size="sm" c="red">
-                        {t({ uk: 'Не перераховувати: надавач повертає {a}', en: 'No transfer: the provider returns {a}' }, { a: money(-r.net, format.locale) })}
+                        {t({ uk: 'Не перераховувати: борг надавача {a} буде утримано з наступного реєстру', en: 'No transfer: the provider’s debt of {a} comes off its next registry' }, { a: money(-r.carriedOut, format.locale) })}
                       </Text>
                     ) : (
                       <>
@@ -138,6 +149,7 @@ export function SettlementPage() {
                 <Table.Th ta="right">{money(total((r) => r.gross), format.locale)}</Table.Th>
                 <Table.Th ta="right">{money(total((r) => r.commission), format.locale)}</Table.Th>
                 <Table.Th ta="right">{money(total((r) => r.net), format.locale)}</Table.Th>
+                <Table.Th ta="right">{money(total((r) => r.transfer.amount), format.locale)}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Tfoot>
