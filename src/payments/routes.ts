@@ -33,7 +33,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as payments from './service';
 import { RECEIPT_CODE_PATTERN } from './chain';
-import { exportSettlement, exportSettlementDay, formedSettlements } from './settlement';
+import { addContract, exportSettlement, exportSettlementDay, formedSettlements, listContracts } from './settlement';
 
 const kopecks = z.number().int();
 const agentReadingSchema = z.object({
@@ -331,14 +331,24 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
     return status;
   });
 
-  api.post('/payments/settlement/contracts', { schema: { tags, body: z.object({ providerId: z.number().int().positive(), agentId: z.number().int().positive().nullable().optional(), percent: z.string().regex(/^\d{1,2}(\.\d{1,3})?$/).optional(), fixed: z.number().int().min(0).optional() }) } }, async (request, reply) => {
+  const contractBody = z.object({
+    providerId: z.number().int().positive(),
+    agentId: z.number().int().positive().nullable().optional(),
+    percent: z.string().regex(/^\d{1,2}(\.\d{1,3})?$/).optional(),
+    fixed: z.number().int().min(0).optional(),
+    validFrom: isoDate.optional(),
+  });
+  api.post('/payments/settlement/contracts', { schema: { tags, summary: 'A commission contract, in force from a day on', body: contractBody } }, async (request, reply) => {
     const actor = actorOf(request);
     requireRole(actor, 'admin');
-    const b = request.body;
-    if ((b.percent === undefined) === (b.fixed === undefined)) throw new AppError('contract_terms', 422, { uk: 'Вкажіть або відсоток, або фіксовану суму', en: 'Give either a percent or a fixed sum' }, { field: 'percent' });
-    await ctx.db.insertInto('settlement_contract').values({ community_id: actor.communityId, provider_id: b.providerId, agent_id: b.agentId ?? null, percent: b.percent ?? null, fixed: b.fixed ?? null }).execute();
+    await addContract(ctx.db, actor.communityId, request.body);
     reply.status(201);
     return { ok: true };
+  });
+  api.get('/payments/settlement/contracts', { schema: { tags, summary: 'The commission contracts, each with the day it is in force from' } }, async (request) => {
+    const actor = actorOf(request);
+    requireRole(actor, ...STAFF);
+    return { items: await listContracts(ctx.db, actor.communityId) };
   });
   api.post('/payments/settlement/:date/export', { schema: { tags, params: z.object({ date: isoDate }) } }, async (request) => {
     const actor = actorOf(request);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
-import { afterCarry, commissionOf, commissionsOf, settlementCsv, totals, transferPurpose, type SettlementLine } from './settlement-format';
+import { afterCarry, commissionOf, commissionsOf, contractInForce, settlementCsv, totals, transferPurpose, type SettlementLine } from './settlement-format';
 
 const line = (amount: number, commission: number, kind: SettlementLine['kind'] = 'payment'): SettlementLine => ({
   kind,
@@ -96,5 +96,18 @@ describe('settlement arithmetic and files', () => {
     expect(withDebt.slice(2)).toEqual(['TOTAL;;;;;;;;123.45;1.85;121.60', 'CARRIED_IN;;;;;;;;;;-50.00', 'TRANSFER;;;;;;;;;;71.60', 'CARRIED_OUT;;;;;;;;;;0.00', '']);
     const owing = iconv.decode(settlementCsv([line(-12345, -185, 'reversal')]), 'windows-1251').split('\r\n');
     expect(owing.slice(2)).toEqual(['TOTAL;;;;;;;;-123.45;-1.85;-121.60', 'CARRIED_IN;;;;;;;;;;0.00', 'TRANSFER;;;;;;;;;;0.00', 'CARRIED_OUT;;;;;;;;;;-121.60', '']);
+  });
+
+  it('takes the contract in force on the payment’s day: the agent’s own begun last by then, else the general one', () => {
+    const contracts = [
+      { agentId: null, validFrom: '2026-01-01', percent: '1.000', fixed: null },
+      { agentId: null, validFrom: '2026-12-01', percent: '1.200', fixed: null },
+      { agentId: 7, validFrom: '2026-12-05', percent: null, fixed: 300 },
+    ];
+    expect(contractInForce(contracts, 7, '2025-12-31')).toBeUndefined();
+    expect(contractInForce(contracts, 7, '2026-11-30')).toEqual({ percent: '1.000', fixed: null });
+    expect(contractInForce(contracts, 7, '2026-12-04')).toEqual({ percent: '1.200', fixed: null });
+    expect(contractInForce(contracts, 7, '2026-12-05')).toEqual({ percent: null, fixed: 300 });
+    expect(contractInForce(contracts, 8, '2026-12-05')).toEqual({ percent: '1.200', fixed: null });
   });
 });

@@ -26,6 +26,22 @@ export interface SettlementLine {
   commission: number;
 }
 
+export interface DatedContract extends Contract {
+  agentId: number | null;
+  validFrom: string;
+}
+
+/**
+ * The contract for an agent's payment of a business day: the agent's own in force that day (the
+ * one begun last by then), else the provider's general one in force that day, else none.
+ */
+export function contractInForce(contracts: readonly DatedContract[], agentId: number, businessDate: string): Contract | undefined {
+  const latest = (forAgent: number | null) =>
+    contracts.filter((c) => c.agentId === forAgent && c.validFrom <= businessDate).reduce<DatedContract | undefined>((best, c) => (!best || c.validFrom > best.validFrom ? c : best), undefined);
+  const c = latest(agentId) ?? latest(null);
+  return c && { percent: c.percent, fixed: c.fixed };
+}
+
 /** Commission on one part: the percent half up to the kopeck, or the fixed sum; a reversal takes it back. */
 export function commissionOf(amount: number, contract: Contract | undefined): number {
   if (!contract) return 0;

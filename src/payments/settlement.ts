@@ -13,11 +13,11 @@ import path from 'node:path';
 import { sql, type Selectable } from 'kysely';
 import { DBFFile } from 'dbffile';
 import type { Db, DbOrTx } from '../db/index';
-import { conflict, notFound } from '../shared/errors';
+import { AppError, conflict, notFound } from '../shared/errors';
 import { kyivToday } from '../shared/period';
 import { canonicalSettlement, chainHash } from './chain';
 import * as repo from './repo';
-import { afterCarry, commissionsOf, settlementCsv, totals, transferPurpose, type Contract, type SettlementLine } from './settlement-format';
+import { afterCarry, commissionsOf, contractInForce, settlementCsv, totals, transferPurpose, type DatedContract, type SettlementLine } from './settlement-format';
 import type { PaymentsTables, TransferOrder } from './tables';
 
 /** A registry's figures and transfer order, without its files. */
@@ -43,11 +43,12 @@ export interface SettlementRegistry extends SettlementSummary {
 }
 
 async function linesOf(db: DbOrTx, communityId: number, providerId: number, date: string): Promise<SettlementLine[]> {
-  const contracts = await db.selectFrom('settlement_contract').select(['agent_id', 'percent', 'fixed']).where('community_id', '=', communityId).where('provider_id', '=', providerId).execute();
-  const contractFor = (agentId: number): Contract | undefined => contracts.find((c) => c.agent_id === agentId) ?? contracts.find((c) => c.agent_id === null);
-  const r = await sql<{ kind: 'payment' | 'reversal'; payment_id: number; agent_id: number; agent: string; txn_id: string; paid_at: Date; unified_account: string | null; account_number: string; service_code: string; amount: number }>`
+  const contracts = (await db.selectFrom('settlement_contract').select(['agent_id', 'percent', 'fixed', 'valid_from']).where('community_id', '=', communityId).where('provider_id', '=', providerId).execute()).map(
+    (c): DatedContract => ({ agentId: c.agent_id, validFrom: c.valid_from, percent: c.percent, fixed: c.fixed }),
+  );
+  const r = await sql<{ kind: 'payment' | 'reversal'; payment_id: number; agent_id: number; agent: string; txn_id: string; paid_at: Date; business_date: string; unified_account: string | null; account_number: string; service_code: string; amount: number }>`
 with parts as (
-  select p.payment_id, p.agent_id, ag.code as agent, p.txn_id, p.paid_at, ua.number as unified_account, a.number as account_number, s.code as service_code, pa.amount
+  select p.payment_id, p.agent_id, ag.code as agent, p.txn_id, p.paid_at, p.business_date, ua.number as unified_account, a.number as account_number, s.code as service_code, pa.amount
     from payment_allocation pa
     join payment p on p.community_id = pa.community_id and p.payment_id = pa.payment_id
     join payment_agent ag on ag.community_id = p.community_id and ag.agent_id = p.agent_id
@@ -59,11 +60,12 @@ with parts as (
 select 'payment' as kind, parts.* from parts
  where payment_id in (select payment_id from payment where community_id = ${communityId} and business_date = ${date}::date)
 union all
-select 'reversal' as kind, parts.payment_id, parts.agent_id, parts.agent, parts.txn_id, parts.paid_at, parts.unified_account, parts.account_number, parts.service_code, -parts.amount
+select 'reversal' as kind, parts.payment_id, parts.agent_id, parts.agent, parts.txn_id, parts.paid_at, parts.business_date, parts.unified_account, parts.account_number, parts.service_code, -parts.amount
   from parts
  where payment_id in (select payment_id from payment_reversal where community_id = ${communityId} and (reversed_at at time zone 'Europe/Kyiv')::date = ${date}::date)
  order by kind, payment_id, account_number`.execute(db);
-  const commissions = commissionsOf(r.rows.map((l) => ({ kind: l.kind, paymentId: l.payment_id, amount: l.amount, contract: contractFor(l.agent_id) })));
+  // A reversal takes back the commission its payment paid: by the contract of the payment's day.
+  const commissions = commissionsOf(r.rows.map((l) => ({ kind: l.kind, paymentId: l.payment_id, amount: l.amount, contract: contractInForce(contracts, l.agent_id, l.business_date) })));
   return r.rows.map((l, i) => ({
     kind: l.kind,
     paymentId: l.payment_id,
@@ -193,4 +195,33 @@ select distinct a.provider_id from payment p
   const out: SettlementRegistry[] = [];
   for (const p of providers.rows) out.push(await exportSettlement(db, communityId, p.provider_id, date, now));
   return out;
+}
+
+export interface ContractInput {
+  providerId: number;
+  /** Null or absent: the provider's general contract, for every agent without one of its own. */
+  agentId?: number | null;
+  percent?: string;
+  fixed?: number;
+  /** The first business day in force (Kyiv); today when absent, never a day already over. */
+  validFrom?: string;
+}
+
+/**
+ * A commission contract, in force from its day on (replacing the same agent's earlier one from
+ * then): a day already over may have been settled, so a contract never reaches back into one.
+ */
+export async function addContract(db: Db, communityId: number, input: ContractInput, now = new Date()): Promise<void> {
+  if ((input.percent === undefined) === (input.fixed === undefined)) throw new AppError('contract_terms', 422, { uk: 'Вкажіть або відсоток, або фіксовану суму', en: 'Give either a percent or a fixed sum' }, { field: 'percent' });
+  const today = kyivToday(now);
+  const validFrom = input.validFrom ?? today;
+  if (validFrom < today) {
+    throw new AppError('contract_in_past', 422, { uk: `Договір не може діяти з минулого дня (${validFrom}): ті дні вже могли бути розраховані`, en: `A contract cannot start on a past day (${validFrom}): those days may be settled already` }, { field: 'validFrom' });
+  }
+  await db.insertInto('settlement_contract').values({ community_id: communityId, provider_id: input.providerId, agent_id: input.agentId ?? null, percent: input.percent ?? null, fixed: input.fixed ?? null, valid_from: validFrom }).execute();
+}
+
+export async function listContracts(db: DbOrTx, communityId: number) {
+  const rows = await db.selectFrom('settlement_contract').select(['contract_id', 'provider_id', 'agent_id', 'percent', 'fixed', 'valid_from']).where('community_id', '=', communityId).orderBy('provider_id').orderBy('agent_id').orderBy('valid_from').execute();
+  return rows.map((c) => ({ contractId: c.contract_id, providerId: c.provider_id, agentId: c.agent_id, percent: c.percent, fixed: c.fixed, validFrom: c.valid_from }));
 }

@@ -91,6 +91,8 @@ export interface PaymentsTables {
     agent_id: number | null;
     percent: string | null;
     fixed: number | null;
+    /** The first business day the contract is in force (a later one for the same agent replaces it). */
+    valid_from: string;
   };
   settlement_registry: {
     community_id: number;

@@ -171,6 +171,7 @@ export const accessRules: Readonly<Record<string, AccessRule>> = {
   'POST /api/payments/card/start': { who: PAYERS },
   'GET /api/payments/card/orders/{orderId}': { who: PAYERS, notInFixture: true },
   'POST /api/payments/settlement/contracts': { who: ADMIN },
+  'GET /api/payments/settlement/contracts': { who: STAFF },
   'POST /api/payments/settlement/{date}/export': { who: DESK },
   'GET /api/payments/settlement/{date}': { who: STAFF },
   'GET /api/payments/settlement/{providerId}/{file}': { who: STAFF_AND_PROVIDER, ids: { providerId: 'provider' } },

@@ -419,6 +419,12 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     expect([early.statusCode, early.json().code]).toEqual([409, 'day_not_closed']);
     expect((await app.inject({ method: 'POST', url: '/api/payments/settlement/contracts', headers: admin.headers, payload: { providerId: 3, percent: '1.5' } })).statusCode).toBe(201);
     expect((await app.inject({ method: 'POST', url: '/api/payments/settlement/contracts', headers: admin.headers, payload: { providerId: 1, agentId, fixed: 200 } })).statusCode).toBe(201);
+    const backdated = await app.inject({ method: 'POST', url: '/api/payments/settlement/contracts', headers: admin.headers, payload: { providerId: 2, percent: '1', validFrom: addDays(today, -1) } });
+    expect([backdated.statusCode, backdated.json().code, backdated.json().field]).toEqual([422, 'contract_in_past', 'validFrom']);
+    const twice = await app.inject({ method: 'POST', url: '/api/payments/settlement/contracts', headers: admin.headers, payload: { providerId: 3, percent: '2' } });
+    expect([twice.statusCode, twice.json().code]).toEqual([409, 'duplicate']);
+    const contracts = await app.inject({ method: 'GET', url: '/api/payments/settlement/contracts', headers: admin.headers });
+    expect(contracts.json().items.map((c: { providerId: number; agentId: number | null; validFrom: string }) => [c.providerId, c.agentId, c.validFrom])).toEqual([[1, agentId, today], [3, null, today]]);
 
     // A day is frozen from two minutes past midnight: a payment stamped in its last second has committed by then.
     const justAfterMidnight = new Date(`${addDays(today, 1)}T00:01:00+03:00`); // 00:01 in summer, 23:01 the day before in winter: never past the grace

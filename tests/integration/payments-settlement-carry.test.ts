@@ -5,13 +5,14 @@ import type { DatabaseHandle } from '../../src/db/index';
 import { makeUnifiedAccountNumber } from '../../src/shared/identifiers';
 import { addDays, kyivToday } from '../../src/shared/period';
 import { pay, reversePayment, verifyPaymentsChain, type Agent } from '../../src/payments/service';
-import { exportSettlementDay } from '../../src/payments/settlement';
+import { addContract, exportSettlementDay, listContracts } from '../../src/payments/settlement';
 import { createTestDatabase } from '../helpers/db';
 import { createBillingFixture } from './billing-fixture';
 
-// A payment settled one day and reversed the next leaves each of its providers owing: that day
-// transfers nothing, and the debt comes off the provider's next transfer.
-describe('a provider left owing by a reversal', () => {
+// Settlement over several days: a payment settled one day and reversed the next leaves each of
+// its providers owing, so that day transfers nothing and the debt comes off the provider's next
+// transfer; and each payment's commission, and its reversal's, is by the contract of its own day.
+describe('settlement over several days', () => {
   let h: DatabaseHandle;
   let agent: Agent;
   const UA1 = makeUnifiedAccountNumber(500001);
@@ -70,5 +71,29 @@ describe('a provider left owing by a reversal', () => {
     await sql`alter table settlement_registry disable trigger settlement_registry_immutable`.execute(h.db);
     await sql`update settlement_registry set carried_in = 0 where registry_id = ${carried.registryId}`.execute(h.db);
     expect((await verifyPaymentsChain(h.db, 1)).problem).toMatchObject({ kind: 'settlement', id: carried.registryId, problem: 'changed' });
+  });
+
+  it('charges each payment, and takes back on its reversal, the commission of the contract in force on the payment’s day', async () => {
+    const [before, from, later] = [day(-6), day(-5), day(-4)];
+    const heatPart = (p: { parts: Array<{ serviceCode: string; amount: number }> }) => p.parts.find((x) => x.serviceCode === 'heating')!.amount;
+    const unpriced = await pay(h.db, agent, { txnId: 'terms-1', unifiedAccount: UA1, amount: 8000 }, noonOf(before));
+    // The heat supplier's general contract, 2 %, made on the next day and in force from it.
+    await addContract(h.db, 1, { providerId: 3, percent: '2' }, noonOf(from));
+    await expect(addContract(h.db, 1, { providerId: 3, percent: '3', validFrom: before }, noonOf(from))).rejects.toMatchObject({ code: 'contract_in_past', status: 422 });
+    await expect(addContract(h.db, 1, { providerId: 3, fixed: 100 }, noonOf(from))).rejects.toMatchObject({ code: '23505' });
+    const priced = await pay(h.db, agent, { txnId: 'terms-2', unifiedAccount: UA1, amount: 8000 }, noonOf(from));
+    // From the day after, 5 %; then both payments are taken back.
+    await addContract(h.db, 1, { providerId: 3, percent: '5' }, noonOf(later));
+    expect((await listContracts(h.db, 1)).map((c) => [c.providerId, c.percent, c.validFrom])).toEqual([[3, '2.000', from], [3, '5.000', later]]);
+    await reversePayment(h.db, 1, unpriced.paymentId, 'повернення', { sameDayOnly: false }, noonOf(later));
+    await reversePayment(h.db, 1, priced.paymentId, 'повернення', { sameDayOnly: false }, noonOf(later));
+
+    const heatOn = async (date: string) => (await exportSettlementDay(h.db, 1, date)).find((r) => r.providerId === 3)!;
+    expect((await heatOn(before)).commission).toBe(0);
+    const charged = Math.round(heatPart(priced) * 0.02);
+    expect((await heatOn(from)).commission).toBe(charged);
+    // The day of the reversals: the first paid nothing and gets nothing back; the second gets back its 2 %, not 5 %.
+    const reversed = await heatOn(later);
+    expect([reversed.gross, reversed.commission]).toEqual([-(heatPart(unpriced) + heatPart(priced)), -charged]);
   });
 });
