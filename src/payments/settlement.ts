@@ -218,10 +218,25 @@ export async function addContract(db: Db, communityId: number, input: ContractIn
   if (validFrom < today) {
     throw new AppError('contract_in_past', 422, { uk: `Договір не може діяти з минулого дня (${validFrom}): ті дні вже могли бути розраховані`, en: `A contract cannot start on a past day (${validFrom}): those days may be settled already` }, { field: 'validFrom' });
   }
-  await db.insertInto('settlement_contract').values({ community_id: communityId, provider_id: input.providerId, agent_id: input.agentId ?? null, percent: input.percent ?? null, fixed: input.fixed ?? null, valid_from: validFrom }).execute();
+  try {
+    await db.insertInto('settlement_contract').values({ community_id: communityId, provider_id: input.providerId, agent_id: input.agentId ?? null, percent: input.percent ?? null, fixed: input.fixed ?? null, valid_from: validFrom }).execute();
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505') throw error;
+    throw conflict('contract_exists', { uk: `Договір цього постачальника з цим агентом від ${validFrom} уже є`, en: `This provider already has a contract with this agent from ${validFrom}` }, { field: 'validFrom' });
+  }
 }
 
+/** The contracts, oldest first per provider and agent, with the names a reader needs. */
 export async function listContracts(db: DbOrTx, communityId: number) {
-  const rows = await db.selectFrom('settlement_contract').select(['contract_id', 'provider_id', 'agent_id', 'percent', 'fixed', 'valid_from']).where('community_id', '=', communityId).orderBy('provider_id').orderBy('agent_id').orderBy('valid_from').execute();
-  return rows.map((c) => ({ contractId: c.contract_id, providerId: c.provider_id, agentId: c.agent_id, percent: c.percent, fixed: c.fixed, validFrom: c.valid_from }));
+  const rows = await db
+    .selectFrom('settlement_contract as c')
+    .innerJoin('provider as p', (j) => j.onRef('p.community_id', '=', 'c.community_id').onRef('p.provider_id', '=', 'c.provider_id'))
+    .leftJoin('payment_agent as a', (j) => j.onRef('a.community_id', '=', 'c.community_id').onRef('a.agent_id', '=', 'c.agent_id'))
+    .select(['c.contract_id', 'c.provider_id', 'p.name as provider', 'c.agent_id', 'a.name as agent', 'c.percent', 'c.fixed', 'c.valid_from'])
+    .where('c.community_id', '=', communityId)
+    .orderBy('p.name')
+    .orderBy('c.agent_id', (o) => o.nullsFirst())
+    .orderBy('c.valid_from')
+    .execute();
+  return rows.map((c) => ({ contractId: c.contract_id, providerId: c.provider_id, provider: c.provider, agentId: c.agent_id, agent: c.agent, percent: c.percent, fixed: c.fixed, validFrom: c.valid_from }));
 }

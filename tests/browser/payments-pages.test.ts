@@ -98,6 +98,23 @@ select v.name as provider, sum(pa.amount)::int as amount from payment p
       expect(csv.status()).toBe(200);
       expect(csv.headers()['content-type']).toContain('text/csv');
 
+      // A commission contract with the bank, from today: listed at once; the same again is refused, saying why.
+      const contract = page.getByRole('form', { name: 'Новий договір комісії' });
+      const provider = parts.rows[0]!.provider;
+      await contract.getByLabel(/^Постачальник/).click();
+      await page.getByRole('option', { name: provider, exact: true }).click();
+      await contract.getByLabel(/^Агент/).click();
+      await page.getByRole('option', { name: 'Тест-Банк', exact: true }).click();
+      await contract.getByRole('textbox', { name: /^Відсоток/ }).fill('1.5');
+      await contract.getByRole('button', { name: 'Додати договір' }).click();
+      const todayShown = new Intl.DateTimeFormat('uk-UA', { timeZone: 'Europe/Kyiv' }).format(new Date());
+      await contract.getByRole('status').getByText(`Договір додано: діє з ${todayShown}`).waitFor();
+      const listedContract = squash(await page.getByRole('table', { name: 'Договори комісії' }).getByRole('row').filter({ hasText: provider }).innerText());
+      expect(listedContract).toBe(squash(`${provider} Тест-Банк 1,5 % ${todayShown}`));
+      await contract.getByRole('textbox', { name: /^Відсоток/ }).fill('2');
+      await contract.getByRole('button', { name: 'Додати договір' }).click();
+      await contract.getByRole('alert').getByText(/уже є/).waitFor();
+
       // The bank's registry of yesterday, reconciled on its page: the API's payment matches, a desk payment the API never saw is posted.
       await page.getByRole('link', { name: 'Звірка реєстрів' }).click();
       await page.getByRole('heading', { name: 'Звірка реєстрів агентів' }).waitFor();

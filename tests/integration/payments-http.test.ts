@@ -422,7 +422,7 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     const backdated = await app.inject({ method: 'POST', url: '/api/payments/settlement/contracts', headers: admin.headers, payload: { providerId: 2, percent: '1', validFrom: addDays(today, -1) } });
     expect([backdated.statusCode, backdated.json().code, backdated.json().field]).toEqual([422, 'contract_in_past', 'validFrom']);
     const twice = await app.inject({ method: 'POST', url: '/api/payments/settlement/contracts', headers: admin.headers, payload: { providerId: 3, percent: '2' } });
-    expect([twice.statusCode, twice.json().code]).toEqual([409, 'duplicate']);
+    expect([twice.statusCode, twice.json().code]).toEqual([409, 'contract_exists']);
     const contracts = await app.inject({ method: 'GET', url: '/api/payments/settlement/contracts', headers: admin.headers });
     expect(contracts.json().items.map((c: { providerId: number; agentId: number | null; validFrom: string }) => [c.providerId, c.agentId, c.validFrom])).toEqual([[1, agentId, today], [3, null, today]]);
 

@@ -80,7 +80,7 @@ describe('settlement over several days', () => {
     // The heat supplier's general contract, 2 %, made on the next day and in force from it.
     await addContract(h.db, 1, { providerId: 3, percent: '2' }, noonOf(from));
     await expect(addContract(h.db, 1, { providerId: 3, percent: '3', validFrom: before }, noonOf(from))).rejects.toMatchObject({ code: 'contract_in_past', status: 422 });
-    await expect(addContract(h.db, 1, { providerId: 3, fixed: 100 }, noonOf(from))).rejects.toMatchObject({ code: '23505' });
+    await expect(addContract(h.db, 1, { providerId: 3, fixed: 100 }, noonOf(from))).rejects.toMatchObject({ code: 'contract_exists', status: 409 });
     const priced = await pay(h.db, agent, { txnId: 'terms-2', unifiedAccount: UA1, amount: 8000 }, noonOf(from));
     // From the day after, 5 %; then both payments are taken back.
     await addContract(h.db, 1, { providerId: 3, percent: '5' }, noonOf(later));

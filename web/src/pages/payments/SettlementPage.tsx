@@ -9,6 +9,7 @@ import { ErrorAlert } from '../../components/DataState';
 import { money } from '../billing/labels';
 import { DayInput } from '../billing/DayInput';
 import { addDays, kyivToday } from '../../../../src/shared/period';
+import { ContractsCard } from './ContractsCard';
 
 interface Registry {
   registryId: number;
@@ -156,6 +157,7 @@ export function SettlementPage() {
           </Table>
         </Table.ScrollContainer>
       )}
+      <ContractsCard canAdd={user?.role === 'admin'} />
     </Stack>
   );
 }
