@@ -4,12 +4,14 @@ import { seedDemoOnFirstStart } from '../registry/seed/cli';
 import { seedCityMeters } from '../metering/seed';
 import { kyivToday, periodOf, prevPeriod } from '../shared/period';
 import { seedDemoAcquirer, startDemoAcquirer } from '../payments/demo-acquirer';
+import { seedDemoBillDesign } from '../bills/demo';
 
 /**
  * On the first start (an empty database) the demo city is seeded with tariffs for every service
  * and with its meters and their last months of readings, so that a person can take readings and
  * bill it at once, and last month is billed and closed, so that statements, account cards and bills
- * are not empty on the first visit; a database that holds a real community is left alone.
+ * are not empty on the first visit; the bill has a design (its payee), so bills, their QR and the
+ * portal open at once. A database that holds a real community is left alone.
  */
 async function demoOnFirstStart(ctx: AppContext): Promise<void> {
   if (!(await seedDemoOnFirstStart(ctx))) return;
@@ -21,6 +23,7 @@ async function demoOnFirstStart(ctx: AppContext): Promise<void> {
   const started = Date.now();
   const { posted } = await runDemoMonth(ctx.db, ctx.communityId, month);
   console.log(`Демо-місяць ${month.slice(0, 7)} нараховано й закрито / demo month billed and closed: ${posted} entries, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await seedDemoBillDesign(ctx.db, ctx.communityId);
   await seedDemoAcquirer(ctx.db, ctx.communityId);
 }
 

@@ -45,6 +45,8 @@ select p.premise_id, ua.number
       target = r.rows[0]!;
       const closed = await c.db.selectFrom('billing_period').select('status').where('community_id', '=', c.communityId).where('period', '=', previous).executeTakeFirst();
       expect(closed?.status).toBe('closed');
+      // A community setting its bill up for the first time: without the demo's design.
+      await c.db.deleteFrom('bill_design').where('community_id', '=', c.communityId).execute();
     });
     ({ ctx, browser, baseUrl } = server);
     expect(target).toBeDefined();

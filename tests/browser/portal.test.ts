@@ -18,7 +18,7 @@ import { money } from '../../web/src/pages/billing/labels';
 // portal page: no serious or critical violation.
 //
 // The demo city starts with last month billed and closed (src/cli/startup.ts): a premise's bill for
-// it is what the person reads; `prepare` gives the community a bill design; the sandbox card acquirer runs beside the server as
+// it is what the person reads under the demo's bill design; the sandbox card acquirer runs beside the server as
 // it does on `npm start` (src/payments/demo-acquirer.ts).
 
 const uk = (kopecks: number) => money(kopecks, 'uk-UA');
@@ -59,7 +59,6 @@ select ua.premise_id, ua.number, m.meter_id, m.serial, (select value1 from meter
  order by ua.premise_id limit 1`.execute(c.db);
       const row = r.rows[0]!;
       target = { ...row, last: Math.floor(Number(row.last)) };
-      await c.db.insertInto('bill_design').values({ community_id: communityId, recipient_name: 'КП «Інформаційний центр»', collecting_iban: 'UA213223130000026007233566001', recipient_code: '32855961' }).execute();
     });
     ctx = server.ctx;
     context = await server.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'uk-UA', hasTouch: true });
