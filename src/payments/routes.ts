@@ -8,7 +8,8 @@
  * POST /cancel {txnId, reason?}          → the payment, cancelled (the day of payment only)
  * GET  /payments/:txnId                  → the payment's status
  *
- * Staff (session): GET /payments/agents, POST /payments/agents, POST /payments/agents/:id/keys,
+ * Staff (session): GET /payments/agents, POST /payments/agents, PATCH /payments/agents/:id,
+ * POST /payments/agents/:id/keys, POST /payments/agents/:id/keys/:keyId/retire,
  * POST /payments/:id/reverse {reason}, GET /payments/chain/verify.
  * Public: GET /receipts/:code (HTML), GET /receipts/:code.json.
  */
@@ -23,7 +24,7 @@ import type { RouteModule } from '../server/routes';
 import { authenticateAgent, authenticateAgentForPay } from './agent-auth';
 import { debtErrorXml, handleDebtXml } from './debt';
 import { debtActionOf } from './debt-xml';
-import { createAgent, issueKey, listAgents } from './agents';
+import { createAgent, issueKey, listAgents, retireKey, updateAgent } from './agents';
 import { acquirerSettingsFromEnv, cardOrderStatus, handleCardCallback, startCardPayment } from './card';
 import { receiptHtml, renderReceiptPdf } from './receipt';
 import { agentOf, importAgentRegistry, listRegistries } from './registry';
@@ -277,17 +278,41 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
     requireRole(actor, ...STAFF);
     return { items: await listRegistries(ctx.db, actor.communityId, request.query.days) };
   });
+  const ipAllow = z.array(z.string().max(64)).max(50).nullable();
   api.post(
     '/payments/agents',
     {
       schema: {
         tags,
-        body: z.object({ code: z.string().regex(/^[a-z0-9_-]{2,32}$/), name: z.string().min(1).max(200), maxAmount: z.number().int().positive().optional(), ipAllow: z.array(z.string().max(64)).max(50).nullable().optional() }),
+        body: z.object({ code: z.string().regex(/^[a-z0-9_-]{2,32}$/), name: z.string().min(1).max(200), maxAmount: z.number().int().positive().optional(), ipAllow: ipAllow.optional() }),
       },
     },
     async (request, reply) => {
       reply.status(201);
       return createAgent(ctx.db, actorOf(request), request.body);
+    },
+  );
+  api.patch(
+    '/payments/agents/:id',
+    {
+      schema: {
+        tags,
+        summary: "Changes an agent's name, limit, IP allow-list, or switches it off and on",
+        params: z.object({ id: z.coerce.number().int().positive() }),
+        body: z.object({ name: z.string().min(1).max(200).optional(), maxAmount: z.number().int().positive().optional(), ipAllow: ipAllow.optional(), active: z.boolean().optional() }),
+      },
+    },
+    async (request) => {
+      await updateAgent(ctx.db, actorOf(request), request.params.id, request.body);
+      return { ok: true };
+    },
+  );
+  api.post(
+    '/payments/agents/:id/keys/:keyId/retire',
+    { schema: { tags, summary: 'Retires a key at once: calls signed with it are refused from now', params: z.object({ id: z.coerce.number().int().positive(), keyId: z.string().min(1).max(100) }) } },
+    async (request) => {
+      await retireKey(ctx.db, actorOf(request), request.params.id, request.params.keyId);
+      return { ok: true };
     },
   );
   api.post(

@@ -131,6 +131,32 @@ select v.name as provider, sum(pa.amount)::int as amount from payment p
       expect(listed).toContain('збіглися 1');
       expect(listed).toContain('проведено 1');
       expect(listed).toContain(squash(money(31_500, 'uk-UA')));
+
+      // The key is thought leaked: retired at once, after a confirmation, and the bank's next call is refused.
+      await page.getByRole('link', { name: 'Платіжні агенти' }).click();
+      await row.getByRole('button', { name: 'Відкликати' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Відкликати ключ?' });
+      await confirm.getByText(`Ключ ${keyId} агента Тест-Банк перестане діяти одразу`, { exact: false }).waitFor();
+      await confirm.getByRole('button', { name: 'Відкликати' }).click();
+      await page.getByRole('status').getByText(`Ключ ${keyId} відкликано`).waitFor();
+      const late = JSON.stringify({ txnId: 'tb-late', unifiedAccount: household.number, amount: 5_000 });
+      const refused = await fetch(`${baseUrl}/api/agent/v1/pay`, { method: 'POST', body: late, headers: { 'content-type': 'application/json', ...agentHeaders(keyId, secret, 'POST', '/api/agent/v1/pay', late) } });
+      expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([401, 'unknown_key']);
+
+      // Its settings: a wrong address is named and nothing is saved; then only one address, and switched off.
+      await row.getByRole('button', { name: 'Змінити…' }).click();
+      const edit = page.getByRole('dialog', { name: 'Агент testbank' });
+      await edit.getByLabel(/^Дозволені IP-адреси/).fill('10.0.0.9\nбанк');
+      await edit.getByRole('button', { name: 'Зберегти' }).click();
+      await edit.getByText('«банк» — не IP-адреса (IPv4 або IPv6)').waitFor();
+      await edit.getByLabel(/^Дозволені IP-адреси/).fill('10.0.0.9');
+      await edit.getByRole('switch', { name: /Агент працює/ }).uncheck();
+      await edit.getByRole('button', { name: 'Зберегти' }).click();
+      await page.getByRole('status').getByText('Агента testbank змінено').waitFor();
+      await expect.poll(async () => squash(await row.innerText())).toContain('вимкнено');
+      expect(squash(await row.innerText())).toContain('лише з 10.0.0.9');
+      const saved = await ctx.db.selectFrom('payment_agent').select(['ip_allow', 'active']).where('code', '=', 'testbank').executeTakeFirstOrThrow();
+      expect(saved).toEqual({ ip_allow: ['10.0.0.9'], active: false });
     } finally {
       await page.close();
     }

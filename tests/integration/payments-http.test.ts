@@ -413,6 +413,38 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     expect([refused.statusCode, refused.json().code]).toEqual([403, 'ip_not_allowed']);
   });
 
+  it('changes an agent: its allow-list checked, switched off and on, a leaked key retired at once', async () => {
+    const url = `/api/agent/v1/debt?unifiedAccount=${UA[0]}`;
+    const patch = (payload: object) => app.inject({ method: 'PATCH', url: `/api/payments/agents/${agentId}`, headers: admin.headers, payload });
+    const status = async (k = key) => {
+      const r = await call('GET', url, undefined, k);
+      return r.statusCode === 200 ? 200 : [r.statusCode, r.json().code];
+    };
+    const notIp = await patch({ ipAllow: ['127.0.0.1', '10.0.0.300'] });
+    expect([notIp.statusCode, notIp.json().code, notIp.json().field]).toEqual([422, 'invalid_ip', 'ipAllow[1]']);
+    expect(await status()).toBe(200); // nothing changed
+    expect((await patch({ ipAllow: ['10.0.0.8'] })).statusCode).toBe(200);
+    expect(await status()).toEqual([403, 'ip_not_allowed']);
+    expect((await patch({ ipAllow: [' 127.0.0.1 ', '127.0.0.1'] })).statusCode).toBe(200);
+    expect(await status()).toBe(200);
+    expect((await patch({ ipAllow: null, active: false })).statusCode).toBe(200);
+    expect(await status()).toEqual([401, 'unknown_key']);
+    expect((await patch({ active: true, name: 'Приватбанк (основний)' })).statusCode).toBe(200);
+    expect(await status()).toBe(200);
+    const listed = (await app.inject({ method: 'GET', url: '/api/payments/agents', headers: admin.headers })).json().items.find((a: { agentId: number }) => a.agentId === agentId);
+    expect(listed).toMatchObject({ name: 'Приватбанк (основний)', ipAllow: null, active: true });
+
+    // A key thought leaked stops at once; the one issued beside it works on.
+    const spare = (await app.inject({ method: 'POST', url: `/api/payments/agents/${agentId}/keys`, headers: admin.headers, payload: { overlapHours: 1 } })).json();
+    const retire = (keyId: string) => app.inject({ method: 'POST', url: `/api/payments/agents/${agentId}/keys/${keyId}/retire`, headers: admin.headers });
+    expect((await retire(key.keyId)).statusCode).toBe(200);
+    expect(await status()).toEqual([401, 'unknown_key']);
+    expect(await status(spare)).toBe(200);
+    expect((await retire(key.keyId)).statusCode).toBe(404);
+    expect((await app.inject({ method: 'PATCH', url: '/api/payments/agents/99999', headers: admin.headers, payload: { active: false } })).statusCode).toBe(404);
+    key = spare;
+  });
+
   it("settles each provider's money the next day: commission by contract, transfer orders, frozen bytes", async () => {
     const today = kyivToday();
     const early = await app.inject({ method: 'POST', url: `/api/payments/settlement/${today}/export`, headers: admin.headers });

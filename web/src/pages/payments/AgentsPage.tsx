@@ -9,6 +9,7 @@ import { FormCard, useSubmission } from '../../components/FormCard';
 import { PageHeader } from '../../components/PageHeader';
 import type { AgentView } from '../../../../src/payments/agents';
 import { money } from '../billing/labels';
+import { EditAgentDialog, RetireKeyDialog } from './AgentDialogs';
 
 /**
  * Payment agents (banks, the post, terminals, acquirers) and their API keys: an administrator
@@ -30,6 +31,10 @@ export function AgentsPage() {
   });
   const [secret, setSecret] = useState<{ agent: string; keyId: string; secret: string } | null>(null);
   const [keyError, setKeyError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<AgentView | null>(null);
+  const [retiring, setRetiring] = useState<{ agent: AgentView; keyId: string } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const inForce = (k: AgentView['keys'][number]) => !k.validUntil || new Date(k.validUntil).getTime() > Date.now();
 
   const addAgent = () =>
     created.submit(async () => {
@@ -69,12 +74,40 @@ export function AgentsPage() {
         </Alert>
       )}
       {keyError && <Alert color="red">{keyError}</Alert>}
+      {notice && (
+        <Alert color="green" role="status" withCloseButton onClose={() => setNotice(null)}>
+          {notice}
+        </Alert>
+      )}
+      {editing && (
+        <EditAgentDialog
+          agent={editing}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setNotice(t({ uk: 'Агента {c} змінено', en: 'Agent {c} changed' }, { c: editing.code }));
+            setEditing(null);
+            agents.reload();
+          }}
+        />
+      )}
+      {retiring && (
+        <RetireKeyDialog
+          agent={retiring.agent}
+          keyId={retiring.keyId}
+          onClose={() => setRetiring(null)}
+          onRetired={() => {
+            setNotice(t({ uk: 'Ключ {k} відкликано', en: 'Key {k} retired' }, { k: retiring.keyId }));
+            setRetiring(null);
+            agents.reload();
+          }}
+        />
+      )}
       <DataState state={agents}>
         {(data) =>
           data.items.length === 0 ? (
             <Text c="dimmed">{t({ uk: 'Агентів ще немає.', en: 'No agents yet.' })}</Text>
           ) : (
-            <Table.ScrollContainer minWidth={640}>
+            <Table.ScrollContainer minWidth={860}>
               <Table striped aria-label={t({ uk: 'Платіжні агенти', en: 'Payment agents' })}>
                 <Table.Thead>
                   <Table.Tr>
@@ -91,25 +124,44 @@ export function AgentsPage() {
                       <Table.Td>
                         <Code>{a.code}</Code> {!a.active && <Badge color="gray">{t({ uk: 'вимкнено', en: 'off' })}</Badge>}
                       </Table.Td>
-                      <Table.Td>{a.name}</Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{a.name}</Text>
+                        {a.ipAllow && (
+                          <Text size="xs" c="dimmed">
+                            {t({ uk: 'лише з {ips}', en: 'only from {ips}' }, { ips: a.ipAllow.join(', ') })}
+                          </Text>
+                        )}
+                      </Table.Td>
                       <Table.Td ta="right">{money(a.maxAmount, format.locale)}</Table.Td>
                       <Table.Td>
                         {a.keys.length === 0 ? (
                           <Text size="sm" c="dimmed">{t({ uk: 'немає', en: 'none' })}</Text>
                         ) : (
                           a.keys.map((k) => (
-                            <Text size="sm" key={k.keyId}>
-                              <Code>{k.keyId}</Code> {t({ uk: 'з', en: 'from' })} {format.dateTime(k.validFrom)}
-                              {k.validUntil ? ` ${t({ uk: 'до', en: 'until' })} ${format.dateTime(k.validUntil)}` : ''}
-                            </Text>
+                            <Group key={k.keyId} gap={4} align="baseline">
+                              <Text size="sm" c={inForce(k) ? undefined : 'dimmed'}>
+                                <Code>{k.keyId}</Code> {t({ uk: 'з', en: 'from' })} {format.dateTime(k.validFrom)}
+                                {k.validUntil ? ` ${t({ uk: 'до', en: 'until' })} ${format.dateTime(k.validUntil)}` : ''}
+                              </Text>
+                              {isAdmin && inForce(k) && (
+                                <Button size="compact-xs" variant="subtle" color="red" onClick={() => setRetiring({ agent: a, keyId: k.keyId })}>
+                                  {t({ uk: 'Відкликати', en: 'Retire' })}
+                                </Button>
+                              )}
+                            </Group>
                           ))
                         )}
                       </Table.Td>
                       {isAdmin && (
                         <Table.Td>
-                          <Button size="xs" variant="light" onClick={() => void issueKey(a)}>
-                            {t({ uk: 'Новий ключ', en: 'New key' })}
-                          </Button>
+                          <Group gap="xs" wrap="nowrap">
+                            <Button size="xs" variant="light" onClick={() => void issueKey(a)}>
+                              {t({ uk: 'Новий ключ', en: 'New key' })}
+                            </Button>
+                            <Button size="xs" variant="default" onClick={() => setEditing(a)}>
+                              {t({ uk: 'Змінити…', en: 'Change…' })}
+                            </Button>
+                          </Group>
                         </Table.Td>
                       )}
                     </Table.Tr>
