@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Group, Modal, NumberInput, Switch, Text, TextInput, Textarea } from '@mantine/core';
-import { api, errorMessages } from '../../api';
+import { api } from '../../api';
+import { useSubmission, type FormMessage } from '../../components/FormCard';
 import { useT } from '../../i18n';
 import type { AgentView } from '../../../../src/payments/agents';
 
@@ -20,22 +21,14 @@ export function EditAgentDialog({ agent, onClose, onSaved }: { agent: AgentView;
   const [limitUah, setLimitUah] = useState<number | string>(agent.maxAmount / 100);
   const [ips, setIps] = useState((agent.ipAllow ?? []).join('\n'));
   const [active, setActive] = useState(agent.active);
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const saving = useSubmission(FIELDS);
 
-  async function save() {
-    setSaving(true);
-    setError(null);
-    try {
+  const save = () =>
+    saving.submit(async () => {
       const ipAllow = ips.split('\n').map((s) => s.trim()).filter(Boolean);
       await api.patch(`/payments/agents/${agent.agentId}`, { name: name.trim(), maxAmount: Math.round(Number(limitUah) * 100), ipAllow: ipAllow.length ? ipAllow : null, active });
       onSaved();
-    } catch (e) {
-      setError(t(errorMessages(e, FIELDS)));
-    } finally {
-      setSaving(false);
-    }
-  }
+    });
 
   return (
     <Modal opened onClose={onClose} title={t({ uk: 'Агент {c}', en: 'Agent {c}' }, { c: agent.code })}>
@@ -58,10 +51,10 @@ export function EditAgentDialog({ agent, onClose, onSaved }: { agent: AgentView;
           onChange={(e) => setActive(e.currentTarget.checked)}
           mb="md"
         />
-        {error && <Alert color="red" mb="md">{error}</Alert>}
+        <Refusal message={saving.message} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>{t({ uk: 'Скасувати', en: 'Cancel' })}</Button>
-          <Button type="submit" loading={saving} disabled={!name.trim() || limitUah === ''}>{t({ uk: 'Зберегти', en: 'Save' })}</Button>
+          <Button type="submit" loading={saving.saving} disabled={!name.trim() || limitUah === ''}>{t({ uk: 'Зберегти', en: 'Save' })}</Button>
         </Group>
       </form>
     </Modal>
@@ -71,21 +64,13 @@ export function EditAgentDialog({ agent, onClose, onSaved }: { agent: AgentView;
 /** Retiring a key at once, after the administrator confirms: calls signed with it are refused from then. */
 export function RetireKeyDialog({ agent, keyId, onClose, onRetired }: { agent: AgentView; keyId: string; onClose: () => void; onRetired: () => void }) {
   const t = useT();
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const retiring = useSubmission();
 
-  async function retire() {
-    setSaving(true);
-    setError(null);
-    try {
+  const retire = () =>
+    retiring.submit(async () => {
       await api.post(`/payments/agents/${agent.agentId}/keys/${encodeURIComponent(keyId)}/retire`, {});
       onRetired();
-    } catch (e) {
-      setError(t(errorMessages(e)));
-    } finally {
-      setSaving(false);
-    }
-  }
+    });
 
   return (
     <Modal opened onClose={onClose} title={t({ uk: 'Відкликати ключ?', en: 'Retire the key?' })}>
@@ -95,11 +80,16 @@ export function RetireKeyDialog({ agent, keyId, onClose, onRetired }: { agent: A
           { k: keyId, a: agent.name },
         )}
       </Text>
-      {error && <Alert color="red" mb="md">{error}</Alert>}
+      <Refusal message={retiring.message} />
       <Group justify="flex-end">
         <Button variant="default" onClick={onClose}>{t({ uk: 'Скасувати', en: 'Cancel' })}</Button>
-        <Button color="red" loading={saving} onClick={() => void retire()}>{t({ uk: 'Відкликати', en: 'Retire' })}</Button>
+        <Button color="red" loading={retiring.saving} onClick={() => void retire()}>{t({ uk: 'Відкликати', en: 'Retire' })}</Button>
       </Group>
     </Modal>
   );
+}
+
+/** What the server said when it refused the dialog's action. */
+function Refusal({ message }: { message: FormMessage | null }) {
+  return message?.color === 'red' ? <Alert color="red" role="alert" mb="md">{message.text}</Alert> : null;
 }
