@@ -356,6 +356,12 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
     return status;
   });
 
+  /** Staff see every provider's settlement; a provider's user only its own (undefined: all). */
+  const ownProviderOf = (actor: SessionUser): number | undefined => {
+    if (STAFF.includes(actor.role)) return undefined;
+    if (actor.role === 'provider' && actor.providerId) return actor.providerId;
+    throw forbidden();
+  };
   const contractBody = z.object({
     providerId: z.number().int().positive(),
     agentId: z.number().int().positive().nullable().optional(),
@@ -372,8 +378,7 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
   });
   api.get('/payments/settlement/contracts', { schema: { tags, summary: 'The commission contracts, each with the day it is in force from' } }, async (request) => {
     const actor = actorOf(request);
-    requireRole(actor, ...STAFF);
-    return { items: await listContracts(ctx.db, actor.communityId) };
+    return { items: await listContracts(ctx.db, actor.communityId, ownProviderOf(actor)) };
   });
   api.post('/payments/settlement/:date/export', { schema: { tags, params: z.object({ date: isoDate }) } }, async (request) => {
     const actor = actorOf(request);
@@ -383,8 +388,7 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
   });
   api.get('/payments/settlement/:date', { schema: { tags, summary: 'The settlement registries of a day already formed', params: z.object({ date: isoDate }) } }, async (request) => {
     const actor = actorOf(request);
-    requireRole(actor, 'admin', 'operator', 'city');
-    return { items: await formedSettlements(ctx.db, actor.communityId, request.params.date) };
+    return { items: await formedSettlements(ctx.db, actor.communityId, request.params.date, ownProviderOf(actor)) };
   });
   api.get('/payments/settlement/:providerId/:file', { schema: { tags, params: z.object({ providerId: z.coerce.number().int().positive(), file: z.string().regex(/^\d{4}-\d{2}-\d{2}\.(csv|dbf)$/) }) } }, async (request, reply) => {
     const actor = actorOf(request);

@@ -176,9 +176,19 @@ export async function exportSettlement(db: Db, communityId: number, providerId: 
   return view(await stored(db, communityId, providerId, date));
 }
 
-/** The registries of a day already formed (to look at; forming is `exportSettlementDay`'s). */
-export async function formedSettlements(db: DbOrTx, communityId: number, date: string): Promise<SettlementSummary[]> {
-  const rows = await db.selectFrom('settlement_registry').select(SUMMARY_COLUMNS).where('community_id', '=', communityId).where('business_date', '=', date).orderBy('provider_id').execute();
+/**
+ * The registries of a day already formed (to look at; forming is `exportSettlementDay`'s): all of
+ * them, or one provider's own (`onlyProvider`, for its users).
+ */
+export async function formedSettlements(db: DbOrTx, communityId: number, date: string, onlyProvider?: number): Promise<SettlementSummary[]> {
+  const rows = await db
+    .selectFrom('settlement_registry')
+    .select(SUMMARY_COLUMNS)
+    .where('community_id', '=', communityId)
+    .where('business_date', '=', date)
+    .$if(onlyProvider !== undefined, (q) => q.where('provider_id', '=', onlyProvider!))
+    .orderBy('provider_id')
+    .execute();
   return rows.map(summaryOf);
 }
 
@@ -226,14 +236,15 @@ export async function addContract(db: Db, communityId: number, input: ContractIn
   }
 }
 
-/** The contracts, oldest first per provider and agent, with the names a reader needs. */
-export async function listContracts(db: DbOrTx, communityId: number) {
+/** The contracts (all, or one provider's own), oldest first per provider and agent, with the names a reader needs. */
+export async function listContracts(db: DbOrTx, communityId: number, onlyProvider?: number) {
   const rows = await db
     .selectFrom('settlement_contract as c')
     .innerJoin('provider as p', (j) => j.onRef('p.community_id', '=', 'c.community_id').onRef('p.provider_id', '=', 'c.provider_id'))
     .leftJoin('payment_agent as a', (j) => j.onRef('a.community_id', '=', 'c.community_id').onRef('a.agent_id', '=', 'c.agent_id'))
     .select(['c.contract_id', 'c.provider_id', 'p.name as provider', 'c.agent_id', 'a.name as agent', 'c.percent', 'c.fixed', 'c.valid_from'])
     .where('c.community_id', '=', communityId)
+    .$if(onlyProvider !== undefined, (q) => q.where('c.provider_id', '=', onlyProvider!))
     .orderBy('p.name')
     .orderBy('c.agent_id', (o) => o.nullsFirst())
     .orderBy('c.valid_from')

@@ -173,9 +173,9 @@ export const accessRules: Readonly<Record<string, AccessRule>> = {
   'POST /api/payments/card/start': { who: PAYERS },
   'GET /api/payments/card/orders/{orderId}': { who: PAYERS, notInFixture: true },
   'POST /api/payments/settlement/contracts': { who: ADMIN },
-  'GET /api/payments/settlement/contracts': { who: STAFF },
+  'GET /api/payments/settlement/contracts': { who: STAFF_AND_PROVIDER },
   'POST /api/payments/settlement/{date}/export': { who: DESK },
-  'GET /api/payments/settlement/{date}': { who: STAFF },
+  'GET /api/payments/settlement/{date}': { who: STAFF_AND_PROVIDER },
   'GET /api/payments/settlement/{providerId}/{file}': { who: STAFF_AND_PROVIDER, ids: { providerId: 'provider' } },
   // residents' portal: signing up and in is open; the rest is a resident's own homes
   'POST /api/portal/sign-up': { who: 'anyone' },

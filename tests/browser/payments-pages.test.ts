@@ -200,6 +200,27 @@ select v.name as provider, sum(pa.amount)::int as amount from payment p
       expect(squash(await formed.getByRole('row').filter({ hasText: 'Разом' }).innerText())).toContain(squash(money(30_000, 'uk-UA')));
       expect(await city.getByRole('button', { name: 'Сформувати реєстри' }).count()).toBe(0);
 
+      // The heat supplier's accountant sees its own registry of yesterday, and no one else's.
+      const heat = await ctx.db.selectFrom('app_user').innerJoin('provider', 'provider.provider_id', 'app_user.provider_id').select(['provider.provider_id', 'provider.name']).where('login', '=', 'provider-heat').executeTakeFirstOrThrow();
+      const accountant = await browser.newPage({ viewport: { width: 1300, height: 1000 }, locale: 'uk-UA' });
+      try {
+        await accountant.goto(baseUrl);
+        await accountant.getByLabel('Логін').fill('provider-heat');
+        await accountant.getByLabel('Пароль', { exact: true }).fill('provider-heat-demo');
+        await accountant.getByRole('button', { name: 'Увійти' }).click();
+        await accountant.getByRole('link', { name: 'Розрахунки з постачальниками' }).click();
+        const own = accountant.getByRole('table', { name: 'Реєстри розрахунків' });
+        await own.waitFor();
+        const rows = (await own.locator('tbody tr').allInnerTexts()).map(squash);
+        expect(rows).toHaveLength(1);
+        expect(rows[0]).toContain(heat.name);
+        expect(await accountant.getByRole('button', { name: 'Сформувати реєстри' }).count()).toBe(0);
+        const csv = await accountant.request.get(`${baseUrl}${await own.getByRole('link', { name: 'CSV' }).getAttribute('href')}`);
+        expect(csv.status()).toBe(200);
+      } finally {
+        await accountant.close();
+      }
+
       // Yesterday's settled payment is taken back today: today's registries transfer nothing, and
       // each provider's debt is to come off its next registry.
       const settled = await ctx.db.selectFrom('payment').select('payment_id').where('txn_id', '=', 'tb-0').executeTakeFirstOrThrow();

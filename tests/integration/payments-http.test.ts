@@ -482,6 +482,14 @@ describe('payments over HTTP: signed agents, debt, check, pay once, cancel, rece
     expect(seen.json().items).toEqual(registries.map(({ csv: _csv, dbf: _dbf, ...rest }) => JSON.parse(JSON.stringify(rest))));
     expect((await app.inject({ method: 'GET', url: `/api/payments/settlement/${addDays(today, -1)}`, headers: city.headers })).json().items).toEqual([]);
     expect((await app.inject({ method: 'POST', url: `/api/payments/settlement/${today}/export`, headers: city.headers })).statusCode).toBe(403);
+    // The heat supplier's accountant sees its own registry and contract, no one else's, and forms nothing.
+    await createUser(h.db, { communityId: 1, login: 'heat-accountant', password: PASSWORD, role: 'provider', providerId: 3, displayName: 'heat' });
+    const heatUser = await signInAs(app, 'heat-accountant', PASSWORD);
+    const own = await app.inject({ method: 'GET', url: `/api/payments/settlement/${today}`, headers: heatUser.headers });
+    expect(own.json().items.map((r: { providerId: number }) => r.providerId)).toEqual([3]);
+    const ownContracts = await app.inject({ method: 'GET', url: '/api/payments/settlement/contracts', headers: heatUser.headers });
+    expect(ownContracts.json().items.map((c: { providerId: number }) => c.providerId)).toEqual([3]);
+    expect((await app.inject({ method: 'POST', url: `/api/payments/settlement/${today}/export`, headers: heatUser.headers })).statusCode).toBe(403);
     const heat = registries.find((r) => r.providerId === 3)!;
     expect(heat.transfer).toMatchObject({ iban: 'UA213223130000026007233566003', edrpou: '03341316' });
     expect(heat.transfer.purpose).toContain(`реєстром №${heat.registryId}`);

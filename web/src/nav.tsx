@@ -84,7 +84,7 @@ export const nav: NavEntry[] = [
   { path: '/payments', label: { uk: 'Платежі', en: 'Payments' }, roles: ['admin', 'operator', 'city'], element: <PaymentsPage />, icon: IconWallet },
   { path: '/payments/agents', label: { uk: 'Платіжні агенти', en: 'Payment agents' }, roles: ['admin', 'operator'], element: <AgentsPage />, icon: IconKey },
   { path: '/payments/reconciliation', label: { uk: 'Звірка реєстрів', en: 'Reconciliation' }, roles: ['admin', 'operator', 'city'], element: <ReconciliationPage />, icon: IconFileCheck },
-  { path: '/payments/settlement', label: { uk: 'Розрахунки з постачальниками', en: 'Settlement' }, roles: ['admin', 'operator', 'city'], element: <SettlementPage />, icon: IconBuildingBank },
+  { path: '/payments/settlement', label: { uk: 'Розрахунки з постачальниками', en: 'Settlement' }, roles: ['admin', 'operator', 'city', 'provider'], element: <SettlementPage />, icon: IconBuildingBank },
   { path: '/onboarding/profiles/new', label: { uk: 'Профіль імпорту', en: 'Import profile' }, roles: ['admin', 'operator'], element: <ProfilePage />, icon: IconFileImport, hidden: true },
   { path: '/bills/preview', label: { uk: 'Перегляд рахунку', en: 'Bill preview' }, roles: ['admin', 'operator', 'city'], element: <BillPreviewPage />, icon: IconReceipt2 },
   { path: '/bills/design', label: { uk: 'Дизайн рахунку', en: 'Bill design' }, roles: ['admin'], element: <BillDesignPage />, icon: IconPalette },
