@@ -34,7 +34,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as payments from './service';
 import { RECEIPT_CODE_PATTERN } from './chain';
-import { addContract, exportSettlement, exportSettlementDay, formedSettlements, listContracts } from './settlement';
+import { addContract, exportSettlement, exportSettlementDay, formedSettlements, listContracts, owingProviders } from './settlement';
 
 const kopecks = z.number().int();
 const agentReadingSchema = z.object({
@@ -379,6 +379,10 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
   api.get('/payments/settlement/contracts', { schema: { tags, summary: 'The commission contracts, each with the day it is in force from' } }, async (request) => {
     const actor = actorOf(request);
     return { items: await listContracts(ctx.db, actor.communityId, ownProviderOf(actor)) };
+  });
+  api.get('/payments/settlement/owing', { schema: { tags, summary: 'Providers left owing by their last registry (carried into the next)' } }, async (request) => {
+    const actor = actorOf(request);
+    return { items: await owingProviders(ctx.db, actor.communityId, ownProviderOf(actor)) };
   });
   api.post('/payments/settlement/:date/export', { schema: { tags, params: z.object({ date: isoDate }) } }, async (request) => {
     const actor = actorOf(request);

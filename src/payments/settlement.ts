@@ -251,3 +251,20 @@ export async function listContracts(db: DbOrTx, communityId: number, onlyProvide
     .execute();
   return rows.map((c) => ({ contractId: c.contract_id, providerId: c.provider_id, provider: c.provider, agentId: c.agent_id, agent: c.agent, percent: c.percent, fixed: c.fixed, validFrom: c.valid_from }));
 }
+
+/**
+ * The providers left owing by their last registry formed (more taken back than came in): the debt
+ * comes off their next transfer, and until they have one the desk may have to claim it back.
+ */
+export async function owingProviders(db: DbOrTx, communityId: number, onlyProvider?: number) {
+  const r = await sql<{ provider_id: number; provider: string; business_date: string; net: number; carried_in: number }>`
+select last.provider_id, p.name as provider, last.business_date, last.net, last.carried_in
+  from (select distinct on (provider_id) provider_id, business_date, net, carried_in
+          from settlement_registry
+         where community_id = ${communityId} ${onlyProvider !== undefined ? sql`and provider_id = ${onlyProvider}` : sql``}
+         order by provider_id, chain_seq desc) last
+  join provider p on p.community_id = ${communityId} and p.provider_id = last.provider_id
+ where last.net + last.carried_in < 0
+ order by p.name`.execute(db);
+  return r.rows.map((o) => ({ providerId: o.provider_id, provider: o.provider, since: o.business_date, owed: -afterCarry(o.net, o.carried_in).carriedOut }));
+}

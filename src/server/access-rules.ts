@@ -174,6 +174,7 @@ export const accessRules: Readonly<Record<string, AccessRule>> = {
   'GET /api/payments/card/orders/{orderId}': { who: PAYERS, notInFixture: true },
   'POST /api/payments/settlement/contracts': { who: ADMIN },
   'GET /api/payments/settlement/contracts': { who: STAFF_AND_PROVIDER },
+  'GET /api/payments/settlement/owing': { who: STAFF_AND_PROVIDER },
   'POST /api/payments/settlement/{date}/export': { who: DESK },
   'GET /api/payments/settlement/{date}': { who: STAFF_AND_PROVIDER },
   'GET /api/payments/settlement/{providerId}/{file}': { who: STAFF_AND_PROVIDER, ids: { providerId: 'provider' } },

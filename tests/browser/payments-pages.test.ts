@@ -234,6 +234,14 @@ select v.name as provider, sum(pa.amount)::int as amount from payment p
         const told = squash(`Не перераховувати: борг надавача ${money(-r.carriedOut, 'uk-UA')} буде утримано з наступного реєстру`);
         await expect.poll(async () => squash(await formed.getByRole('row').filter({ hasText: provider }).innerText()), { timeout: 15_000 }).toContain(told);
       }
+      // On the next visit, whatever the day shown, the page names who owes what until their next registry.
+      await city.reload();
+      await city.getByRole('table', { name: 'Реєстри розрахунків' }).waitFor();
+      const owingNote = city.locator('.mantine-Alert-root').filter({ hasText: 'Борги постачальників' });
+      for (const r of owing) {
+        const provider = (await ctx.db.selectFrom('provider').select('name').where('provider_id', '=', r.providerId).executeTakeFirstOrThrow()).name;
+        await owingNote.getByText(squash(`${provider} — ${money(-r.carriedOut, 'uk-UA')}`), { exact: false }).waitFor();
+      }
       await city.screenshot({ path: '/tmp/hromada-settlement-owing.png', fullPage: true });
     } finally {
       await city.close();

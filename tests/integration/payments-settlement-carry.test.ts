@@ -5,7 +5,7 @@ import type { DatabaseHandle } from '../../src/db/index';
 import { makeUnifiedAccountNumber } from '../../src/shared/identifiers';
 import { addDays, kyivToday } from '../../src/shared/period';
 import { pay, reversePayment, verifyPaymentsChain, type Agent } from '../../src/payments/service';
-import { addContract, exportSettlementDay, listContracts } from '../../src/payments/settlement';
+import { addContract, exportSettlementDay, listContracts, owingProviders } from '../../src/payments/settlement';
 import { createTestDatabase } from '../helpers/db';
 import { createBillingFixture } from './billing-fixture';
 
@@ -48,6 +48,11 @@ describe('settlement over several days', () => {
     const owingCsv = iconv.decode(secondDay[0]!.csv, 'windows-1251').trimEnd().split('\r\n').slice(-3);
     expect(owingCsv).toEqual(['CARRIED_IN;;;;;;;;;;0.00', 'TRANSFER;;;;;;;;;;0.00', `CARRIED_OUT;;;;;;;;;;${(secondDay[0]!.net / 100).toFixed(2)}`]);
 
+    // Until their next registry, the desk sees who owes what, since when; a provider sees only its own debt.
+    expect((await owingProviders(h.db, 1)).map((o) => [o.providerId, o.owed, o.since])).toEqual(
+      [...secondDay].sort((a, b) => a.providerId - b.providerId).map((r) => [r.providerId, -r.carriedOut, second]),
+    );
+    expect((await owingProviders(h.db, 1, 3)).map((o) => o.providerId)).toEqual([3]);
     await pay(h.db, agent, { txnId: 'carry-2', unifiedAccount: UA1, amount: 12000 }, noonOf(third));
     const thirdDay = await exportSettlementDay(h.db, 1, third);
     for (const r of thirdDay) {
@@ -56,6 +61,7 @@ describe('settlement over several days', () => {
       expect(r.transfer.amount).toBe(Math.max(0, r.net + owed));
       expect(r.carriedOut).toBe(Math.min(0, r.net + owed));
     }
+    expect((await owingProviders(h.db, 1)).map((o) => o.providerId)).toEqual(thirdDay.filter((r) => r.carriedOut < 0).map((r) => r.providerId));
     // Per provider, every transfer made plus what it still owes is what its days netted.
     const all = [...firstDay, ...secondDay, ...thirdDay];
     for (const providerId of new Set(all.map((r) => r.providerId))) {

@@ -10,6 +10,7 @@ import { money } from '../billing/labels';
 import { DayInput } from '../billing/DayInput';
 import { addDays, kyivToday } from '../../../../src/shared/period';
 import { ContractsCard } from './ContractsCard';
+import { formatIban } from '../../../../src/shared/identifiers';
 
 interface Registry {
   registryId: number;
@@ -45,6 +46,8 @@ export function SettlementPage() {
   const formed = useApiGet<{ items: Registry[] }>(valid ? `/payments/settlement/${day}` : null);
   // Only the chosen day's answer: while another day loads, or with no valid day, nothing is shown.
   const items = valid && !formed.loading ? (formed.data?.items ?? null) : null;
+  // Who is left owing by their last registry: the page says so whatever the day chosen.
+  const owing = useApiGet<{ items: Array<{ providerId: number; provider: string; since: string; owed: number }> }>('/payments/settlement/owing');
   const [formedDay, setFormedDay] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -58,6 +61,7 @@ export function SettlementPage() {
       await api.post<{ items: Registry[] }>(`/payments/settlement/${forming}/export`, {});
       setFormedDay(forming);
       formed.reload();
+      owing.reload();
     } catch (e) {
       setError(t(errorMessages(e)));
     } finally {
@@ -82,6 +86,17 @@ export function SettlementPage() {
           )}
         </Group>
       </Paper>
+      {owing.data && owing.data.items.length > 0 && (
+        <Alert color="yellow" title={t({ uk: 'Борги постачальників: утримаються з їхніх наступних реєстрів', en: 'Providers owing: to come off their next registries' })}>
+          <Stack gap={2}>
+            {owing.data.items.map((o) => (
+              <Text size="sm" key={o.providerId}>
+                {t({ uk: '{p} — {a} (з реєстру за {d})', en: '{p} — {a} (since the registry of {d})' }, { p: o.provider, a: money(o.owed, format.locale), d: format.date(o.since) })}
+              </Text>
+            ))}
+          </Stack>
+        </Alert>
+      )}
       {error && <Alert color="red">{error}</Alert>}
       {formed.error !== undefined && <ErrorAlert error={formed.error} onRetry={formed.reload} />}
       {items && items.length === 0 && (
@@ -135,7 +150,7 @@ export function SettlementPage() {
                       </Text>
                     ) : (
                       <>
-                        <Text size="sm" ff="monospace">{r.transfer.iban}</Text>
+                        <Text size="sm" ff="monospace">{formatIban(r.transfer.iban)}</Text>
                         <Text size="xs" c="dimmed">{r.transfer.purpose}</Text>
                       </>
                     )}
