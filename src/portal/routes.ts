@@ -15,6 +15,7 @@
  * POST /portal/premises/:id/pay {amount? | split?, card} → {orderId, amount, status, receiptCode}
  * POST /portal/readings {meterId, values, readOn?, idempotencyKey} → the verdict (replayed: true for a repeat)
  * GET  /portal/premises/:id/history?months  → month by month: charged, paid, consumption per service
+ * GET  /portal/premises/:id/payments       → the household's payments, newest first, with their receipts
  * GET  /portal/outbox?contact               → the local outbox (only with HROMADA_PORTAL_OUTBOX=1: the demo)
  */
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -115,6 +116,9 @@ export function portalRoutes(mailer: () => Mailer | null = () => mailerFromEnv()
 
     api.get('/portal/premises/:id/history', { schema: { tags, summary: 'Charges, payments and consumption by month', params: idParams, querystring: z.object({ months: z.coerce.number().int().min(1).max(24).default(12) }) } },
       async (request) => ({ items: await portal.history(ctx.db, actorOf(request), request.params.id, request.query.months) }));
+
+    api.get('/portal/premises/:id/payments', { schema: { tags, summary: "The household's payments, newest first, with their receipts", params: idParams } },
+      async (request) => ({ items: await portal.payments(ctx.db, actorOf(request), request.params.id) }));
 
     api.get('/portal/outbox', { schema: { tags, summary: 'The local outbox of the demo (HROMADA_PORTAL_OUTBOX=1)', querystring: z.object({ contact: z.string().min(1).max(254) }) } }, async (request) => {
       if (process.env.HROMADA_PORTAL_OUTBOX !== '1') throw notFound({ uk: 'Локальна скринька', en: 'The local outbox' });

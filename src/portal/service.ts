@@ -419,6 +419,19 @@ export async function history(db: DbOrTx, actor: SessionUser, premiseId: number,
   return monthlyHistory(through, months, ledger, consumption);
 }
 
+/** A household's payments, newest first, each with its receipt (a reversed one: none, it says so). */
+export async function payments(db: DbOrTx, actor: SessionUser, premiseId: number, limit = 24) {
+  await requireLinked(db, actor, premiseId);
+  return (await repo.premisePayments(db, actor.communityId, premiseId, limit)).map((p) => ({
+    paidAt: new Date(p.paid_at).toISOString(),
+    amount: p.amount,
+    agent: p.agent,
+    channel: p.channel,
+    reversed: p.status === 'cancelled',
+    receiptCode: p.status === 'cancelled' ? null : receiptCode(p.payment_id, p.receipt_secret),
+  }));
+}
+
 export async function outbox(db: DbOrTx, communityId: number, contact: string) {
   const c = contactOf(contact);
   return (await repo.outboxFor(db, communityId, c.contact)).map((m) => ({ ...m, created_at: new Date(m.created_at).toISOString() }));

@@ -197,6 +197,7 @@ export const accessRules: Readonly<Record<string, AccessRule>> = {
   'POST /api/portal/premises/{id}/pay': { who: RESIDENT, ids: { id: 'premise' }, notInFixture: true },
   'POST /api/portal/readings': { who: RESIDENT },
   'GET /api/portal/premises/{id}/history': { who: RESIDENT, ids: { id: 'premise' } },
+  'GET /api/portal/premises/{id}/payments': { who: RESIDENT, ids: { id: 'premise' } },
   // jobs, dashboard
   'GET /api/jobs/{id}': { who: STAFF_AND_PROVIDER, ids: { id: 'job' } },
   'GET /api/jobs': { who: STAFF_AND_PROVIDER },

@@ -159,6 +159,12 @@ select ua.premise_id, ua.number, m.meter_id, m.serial, (select value1 from meter
     await page.getByRole('link', { name: 'Історія' }).click();
     await page.getByRole('heading', { name: 'Історія' }).waitFor();
     await page.getByText('Нараховано і сплачено, ₴').waitFor();
+    // The payment just made heads the household's payments, with the same receipt.
+    const paidList = page.getByRole('list', { name: 'Платежі' });
+    await paidList.waitFor();
+    const newest = paidList.getByRole('listitem').first();
+    expect(squash(await newest.innerText())).toContain(squash(uk(before)));
+    expect(await newest.getByRole('link', { name: 'квитанція' }).getAttribute('href')).toBe(receiptHref);
     await axe('history');
 
     // Offline: the reading waits in the queue and goes once the connection is back.

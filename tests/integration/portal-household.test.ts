@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
+import { reversePayment } from '../../src/payments/service';
 import type { DatabaseHandle } from '../../src/db/index';
 import { buildApp } from '../../src/server/app';
 import { createUser } from '../../src/auth/service';
@@ -151,6 +152,11 @@ describe('portal households', () => {
     const whole = await call(olena, 'POST', '/api/portal/premises/1/pay', { card: SANDBOX_CARDS.approve });
     expect(whole.json()).toMatchObject({ status: 'paid', amount: before - 12_345 });
     expect(await due(1)).toBe(0);
+
+    // Both payments, newest first, each with its receipt.
+    const listed = (await call(olena, 'GET', '/api/portal/premises/1/payments')).json().items;
+    expect(listed.map((p: { amount: number; receiptCode: string | null }) => [p.amount, p.receiptCode])).toEqual([[before - 12_345, whole.json().receiptCode], [12_345, paid.json().receiptCode]]);
+    expect((await call(guesser, 'GET', '/api/portal/premises/1/payments')).statusCode).toBe(404);
   });
 
   it('sends a reading once per idempotency key, with the metering verdict', async () => {
@@ -177,6 +183,12 @@ describe('portal households', () => {
     const paidTotal = (await sql<{ s: number }>`select coalesce(-sum(le.amount), 0)::bigint as s from ledger_entry le join account a using (community_id, account_id) where a.premise_id = 1 and le.kind = 'payment'`.execute(h.db)).rows[0]!.s;
     expect(items.reduce((s: number, m: { paid: number }) => s + m.paid, 0)).toBe(Number(paidTotal));
     expect(items.find((m: { period: string }) => m.period === OCT).consumption).toHaveProperty('cold_water');
+
+    // A payment reversed says so in the household's payments, and has no receipt any more.
+    const first = await h.db.selectFrom('payment').select('payment_id').where('premise_id', '=', 1).where('amount', '=', 12_345).executeTakeFirstOrThrow();
+    await reversePayment(h.db, 1, first.payment_id, 'помилка', { sameDayOnly: false });
+    const listed = (await call(olena, 'GET', '/api/portal/premises/1/payments')).json().items;
+    expect(listed.map((p: { amount: number; reversed: boolean; receiptCode: string | null }) => [p.amount, p.reversed, p.receiptCode === null])).toEqual([[expect.any(Number), false, false], [12_345, true, true]]);
 
     expect((await call(olena, 'DELETE', '/api/portal/premises/1')).statusCode).toBe(204);
     expect((await links()).filter((l) => l.premise_id === 1)).toEqual([{ user_id: 3, premise_id: 1, holder: true }]);

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import { BarChart, LineChart } from '@mantine/charts';
-import { Alert, Button, Card, Checkbox, Group, Loader, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, Loader, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { Link } from 'react-router';
 import type { HistoryMonth } from '../../../src/portal/history';
 import { api, ApiError, errorMessages } from '../api';
 import { DataState } from '../components/DataState';
-import { useT } from '../i18n';
+import { useFormat, useT } from '../i18n';
 import { useApiGet } from '../useApiGet';
 import { PortalPage, Problem, useMoney, useOnline } from './common';
 import { useHome } from './HomePages';
@@ -316,6 +316,55 @@ export function PortalHistory({ premiseId }: { premiseId: number }) {
           );
         }}
       </DataState>
+      <PaymentsCard premiseId={premiseId} />
     </PortalPage>
+  );
+}
+
+interface PaidItem {
+  paidAt: string;
+  amount: number;
+  agent: string;
+  reversed: boolean;
+  receiptCode: string | null;
+}
+
+/** The household's payments, newest first, each with its receipt: the proof a payer keeps. */
+function PaymentsCard({ premiseId }: { premiseId: number }) {
+  const t = useT();
+  const format = useFormat();
+  const fmt = useMoney();
+  const state = useApiGet<{ items: PaidItem[] }>(`/portal/premises/${premiseId}/payments`);
+  return (
+    <Card withBorder>
+      <Text fw={700} fz="lg" mb="sm">
+        {t({ uk: 'Платежі', en: 'Payments' })}
+      </Text>
+      <DataState state={state}>
+        {({ items }) =>
+          items.length === 0 ? (
+            <Text fz="md">{t({ uk: 'Платежів ще не було.', en: 'No payments yet.' })}</Text>
+          ) : (
+            <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={t({ uk: 'Платежі', en: 'Payments' })}>
+              {items.map((p, i) => (
+                <Group component="li" key={i} justify="space-between" wrap="nowrap" gap="sm">
+                  <div>
+                    <Text fz="md" fw={600}>{fmt(p.amount)}</Text>
+                    <Text fz="sm" c="gray.8">
+                      {format.dateTime(p.paidAt)} · {p.agent}
+                    </Text>
+                  </div>
+                  {p.reversed ? (
+                    <Badge color="gray" variant="light">{t({ uk: 'сторновано', en: 'reversed' })}</Badge>
+                  ) : (
+                    <Anchor fz="md" href={`/api/receipts/${p.receiptCode}`}>{t({ uk: 'квитанція', en: 'receipt' })}</Anchor>
+                  )}
+                </Group>
+              ))}
+            </Stack>
+          )
+        }
+      </DataState>
+    </Card>
   );
 }
