@@ -53,7 +53,7 @@ async function acquirerOf(db: DbOrTx, communityId: number, code: string, now = n
         .execute()
     : [];
   if (!agent || keys.length === 0) throw notFound({ uk: `Еквайр «${code}»`, en: `Acquirer "${code}"` });
-  return { agent: payments.agentFromRow(communityId, agent), keys: keys.map((k) => ({ publicKey: k.key_id, privateKey: k.secret })) };
+  return { agent: payments.agentFromRow(communityId, agent), active: agent.active, keys: keys.map((k) => ({ publicKey: k.key_id, privateKey: k.secret })) };
 }
 
 /** LiqPay's final statuses of a failed payment; any other but success and reversed (processing, wait_secure, 3ds_verify…) is not final yet. */
@@ -61,7 +61,14 @@ const DECLINED_STATUSES = new Set(['failure', 'error']);
 
 /** Starts a card payment for a household: the portal (#16) calls this and sends the form to `checkoutUrl`. */
 export async function startCardPayment(db: Db, communityId: number, settings: AcquirerSettings, input: { unifiedAccount: string; amount?: number; split?: payments.CheckInput['split'] }): Promise<CardOrder> {
-  const { agent, keys } = await acquirerOf(db, communityId, settings.agentCode);
+  const { agent, keys, active } = await acquirerOf(db, communityId, settings.agentCode);
+  // Switched off on the agents page: no new card payment starts (a callback for one already started still posts it).
+  if (!active) {
+    throw new AppError('card_payments_off', 503, {
+      uk: 'Оплата карткою зараз вимкнена. Спробуйте пізніше або сплатіть за QR-кодом рахунку у застосунку свого банку',
+      en: "Card payment is switched off now. Try later, or pay by the bill's QR code in your bank's app",
+    });
+  }
   const { publicKey, privateKey } = keys[0]!;
   const amount = input.amount ?? (await payments.findDebt(db, communityId, input.unifiedAccount)).total;
   if (amount <= 0) throw invalid('nothing_to_pay', { uk: 'Сплачувати нічого: борг нульовий', en: 'Nothing to pay: the debt is zero' }, { field: 'amount' });

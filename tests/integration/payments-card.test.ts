@@ -133,6 +133,19 @@ describe('card payment through the sandbox acquirer (a real local HTTP peer)', (
     expect((await status(order.orderId)).status).toBe('reversed');
   });
 
+  it('the acquirer switched off: no new card payment starts, and one already started is still posted by its callback', async () => {
+    const admin = await signInAs(app, 'admin', PASSWORD);
+    const agentId = (await h.db.selectFrom('payment_agent').select('agent_id').where('code', '=', 'sandbox').executeTakeFirstOrThrow()).agent_id;
+    const order = (await start({ unifiedAccount: UA1, amount: 700 })).json();
+    expect((await app.inject({ method: 'PATCH', url: `/api/payments/agents/${agentId}`, headers: admin.headers, payload: { active: false } })).statusCode).toBe(200);
+    const refused = await start({ unifiedAccount: UA1, amount: 700 });
+    expect([refused.statusCode, refused.json().code]).toEqual([503, 'card_payments_off']);
+    expect(await checkout(order, SANDBOX_CARDS.approve)).toMatchObject({ status: 'success' });
+    expect((await status(order.orderId)).status).toBe('paid');
+    expect((await app.inject({ method: 'PATCH', url: `/api/payments/agents/${agentId}`, headers: admin.headers, payload: { active: true } })).statusCode).toBe(200);
+    expect((await start({ unifiedAccount: UA1, amount: 700 })).statusCode).toBe(200);
+  });
+
   it('pays an order started before a key rotation by a callback signed with the previous key, within the overlap', async () => {
     const order = (await start({ unifiedAccount: UA1, amount: 1500 })).json();
     const admin = await signInAs(app, 'admin', PASSWORD);
