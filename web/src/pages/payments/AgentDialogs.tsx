@@ -46,7 +46,7 @@ export function EditAgentDialog({ agent, onClose, onSaved }: { agent: AgentView;
         />
         <Switch
           label={t({ uk: 'Агент працює', en: 'The agent works' })}
-          description={t({ uk: 'Вимкнений агент не може ні шукати борг, ні платити', en: 'A switched-off agent can neither look up debts nor pay' })}
+          description={t({ uk: 'Вимкнений агент не може ні шукати борг, ні платити; через вимкненого еквайра не почати нову оплату карткою', en: 'A switched-off agent can neither look up debts nor pay; through a switched-off acquirer no new card payment starts' })}
           checked={active}
           onChange={(e) => setActive(e.currentTarget.checked)}
           mb="md"
