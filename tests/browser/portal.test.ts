@@ -164,6 +164,7 @@ select ua.premise_id, ua.number, m.meter_id, m.serial, (select value1 from meter
     await paidList.waitFor();
     const newest = paidList.getByRole('listitem').first();
     expect(squash(await newest.innerText())).toContain(squash(uk(before)));
+    expect(squash(await newest.innerText())).toContain('карткою на порталі');
     expect(await newest.getByRole('link', { name: 'квитанція' }).getAttribute('href')).toBe(receiptHref);
     await axe('history');
 

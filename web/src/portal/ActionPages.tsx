@@ -325,6 +325,7 @@ interface PaidItem {
   paidAt: string;
   amount: number;
   agent: string;
+  channel: string;
   reversed: boolean;
   receiptCode: string | null;
 }
@@ -351,7 +352,7 @@ function PaymentsCard({ premiseId }: { premiseId: number }) {
                   <div>
                     <Text fz="md" fw={600}>{fmt(p.amount)}</Text>
                     <Text fz="sm" c="gray.8">
-                      {format.dateTime(p.paidAt)} · {p.agent}
+                      {format.dateTime(p.paidAt)} · {p.channel === 'card' ? t({ uk: 'карткою на порталі', en: 'by card on the portal' }) : p.agent}
                     </Text>
                   </div>
                   {p.reversed ? (
