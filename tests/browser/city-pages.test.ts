@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { runImportNow } from '../../src/onboarding/service';
-import { signInAsAdmin, startDemoServer, type DemoServer } from './demo-server';
+import { signInAsAdmin, signInAsCity, startDemoServer, type DemoServer } from './demo-server';
 
 // Issue 17's "the city and the administrator get their missing pages": the city's menu offers no
 // imports; the city registers an approved tariff on the tariff-control page (a date typed, as
@@ -25,13 +25,6 @@ describe("the city's pages", () => {
   });
   afterAll(() => server?.close());
 
-  async function signInAsCity(page: Page) {
-    await page.goto(baseUrl);
-    await page.getByLabel('Логін').fill('city');
-    await page.getByLabel('Пароль', { exact: true }).fill('city-demo');
-    await page.getByRole('button', { name: 'Увійти' }).click();
-    await page.getByRole('heading', { name: 'Огляд громади' }).waitFor();
-  }
   async function choose(page: Page, scope: ReturnType<Page['getByRole']>, label: string, option: string) {
     await scope.getByLabel(label, { exact: true }).click();
     await page.getByRole('option', { name: option, exact: true }).click();
@@ -40,7 +33,7 @@ describe("the city's pages", () => {
   it('registers an approved tariff, finds it in the audit log, and is offered no imports', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 1000 }, locale: 'uk-UA' });
     try {
-      await signInAsCity(page);
+      await signInAsCity(page, baseUrl);
       const menu = page.getByRole('navigation');
       await menu.getByRole('link', { name: 'Контроль тарифів' }).waitFor();
       expect(await menu.getByRole('link', { name: /Імпорт/ }).count()).toBe(0);
@@ -128,7 +121,7 @@ describe("the city's pages", () => {
 
     const page = await browser.newPage({ viewport: { width: 1366, height: 1000 }, locale: 'uk-UA' });
     try {
-      await signInAsCity(page);
+      await signInAsCity(page, baseUrl);
       await page.getByRole('navigation').getByRole('link', { name: 'Контроль тарифів' }).click();
       await page.getByRole('heading', { name: 'Нарахування понад тариф, що чекають рішення' }).waitFor();
       const hold = page.getByLabel('Рядок 2 файлу held-charges.csv');

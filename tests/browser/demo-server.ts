@@ -81,13 +81,18 @@ export async function startDemoServer(prepare?: (ctx: AppContext) => Promise<voi
   };
 }
 
-/** Signs in on the sign-in form as a demo staff member, as a person would, and waits for the home page. */
-async function signInAsStaff(page: Page, baseUrl: string, login: 'operator' | 'admin' | 'city', displayName: string) {
+/** Signs in on the sign-in form as a demo user (password: login + `-demo`), as a person would. */
+export async function signInOnForm(page: Page, baseUrl: string, login: string) {
   await page.goto(baseUrl);
   await page.getByRole('heading', { name: 'Вхід до системи' }).waitFor();
   await page.getByLabel('Логін').fill(login);
   await page.getByLabel('Пароль', { exact: true }).fill(`${login}-demo`);
   await page.getByRole('button', { name: 'Увійти' }).click();
+}
+
+/** Signs in as a demo staff member and waits for the home page. */
+async function signInAsStaff(page: Page, baseUrl: string, login: 'operator' | 'admin' | 'city', displayName: string) {
+  await signInOnForm(page, baseUrl, login);
   await page.getByRole('heading', { name: 'Огляд громади' }).waitFor();
   await page.getByRole('banner').getByText(displayName).waitFor();
 }

@@ -6,7 +6,7 @@ import { agentFromRow, pay, reversePayment } from '../../src/payments/service';
 import { exportSettlementDay } from '../../src/payments/settlement';
 import { addDays, kyivToday } from '../../src/shared/period';
 import { agentHeaders } from '../../src/payments/signature';
-import { signInAsAdmin, signInAsCity, startDemoServer, type DemoServer } from './demo-server';
+import { signInAsAdmin, signInAsCity, signInOnForm, startDemoServer, type DemoServer } from './demo-server';
 import { money } from '../../web/src/pages/billing/labels';
 
 // Issue 14's agents and settlement pages, as an administrator uses them: adds a bank as a payment
@@ -204,10 +204,7 @@ select v.name as provider, sum(pa.amount)::int as amount from payment p
       const heat = await ctx.db.selectFrom('app_user').innerJoin('provider', 'provider.provider_id', 'app_user.provider_id').select(['provider.provider_id', 'provider.name']).where('login', '=', 'provider-heat').executeTakeFirstOrThrow();
       const accountant = await browser.newPage({ viewport: { width: 1300, height: 1000 }, locale: 'uk-UA' });
       try {
-        await accountant.goto(baseUrl);
-        await accountant.getByLabel('Логін').fill('provider-heat');
-        await accountant.getByLabel('Пароль', { exact: true }).fill('provider-heat-demo');
-        await accountant.getByRole('button', { name: 'Увійти' }).click();
+        await signInOnForm(accountant, baseUrl, 'provider-heat');
         await accountant.getByRole('link', { name: 'Розрахунки з постачальниками' }).click();
         const own = accountant.getByRole('table', { name: 'Реєстри розрахунків' });
         await own.waitFor();

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import type { AppContext } from '../../src/server/context';
 import { providerAccounts, providerHome } from '../../src/dashboard/provider';
 import { kyivToday } from '../../src/shared/period';
-import { startDemoServer, type DemoServer } from './demo-server';
+import { signInOnForm, startDemoServer, type DemoServer } from './demo-server';
 
 // Issue 17's providers' self-service, as the water company's accountant sees it: its home with its
 // own figures (the same the API computes), and its own accounts found by number.
@@ -32,10 +32,7 @@ describe("a provider's home in the browser", () => {
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'uk-UA' });
     try {
-      await page.goto(baseUrl);
-      await page.getByLabel('Логін').fill('provider-water');
-      await page.getByLabel('Пароль', { exact: true }).fill('provider-water-demo');
-      await page.getByRole('button', { name: 'Увійти' }).click();
+      await signInOnForm(page, baseUrl, 'provider-water');
       await page.getByRole('heading', { name: figures.provider.name }).waitFor();
       const main = squash(await page.getByRole('main').innerText());
       expect(main).toContain(`Відкритих рахунків ${squash(new Intl.NumberFormat('uk-UA').format(figures.openAccounts))}`);
