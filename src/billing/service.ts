@@ -8,8 +8,8 @@ import type { Db, DbOrTx } from '../db/index';
 import { writeAudit } from '../auth/audit';
 import type { JobQueue } from '../jobs/queue';
 import type { SessionUser } from '../server/context';
-import { requireRole, STAFF } from '../server/access';
-import { conflict, forbidden, invalid, notFound } from '../shared/errors';
+import { providerScope, requireRole, STAFF } from '../server/access';
+import { conflict, invalid, notFound } from '../shared/errors';
 import { addDays, kyivToday, periodOf, type Period } from '../shared/period';
 import { postLedgerEntries } from './ledger';
 import { BILLING_CLOSE_JOB, BILLING_RUN_JOB, type BillingRunParams } from './jobs';
@@ -20,13 +20,6 @@ import type { TariffMethod } from './tables';
 import { boundsOf, requirePlausible, type Bounds, type MoneyField } from '../shared/amount-bounds';
 
 const OPERATORS = ['admin', 'operator'] as const;
-
-/** Staff see everything; a provider's user only its own provider. */
-function providerScope(actor: SessionUser): number | null {
-  if (STAFF.includes(actor.role)) return null;
-  if (actor.role === 'provider' && actor.providerId) return actor.providerId;
-  throw forbidden();
-}
 
 // ---------------------------------------------------------------------------------------------
 // Tariffs

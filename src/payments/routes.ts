@@ -16,7 +16,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, requireRole, STAFF } from '../server/access';
+import { actorOf, providerScope, requireRole, STAFF } from '../server/access';
 import type { SessionUser } from '../server/context';
 import { AppError, forbidden, invalid } from '../shared/errors';
 import type { AppContext } from '../server/context';
@@ -356,12 +356,6 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
     return status;
   });
 
-  /** Staff see every provider's settlement; a provider's user only its own (undefined: all). */
-  const ownProviderOf = (actor: SessionUser): number | undefined => {
-    if (STAFF.includes(actor.role)) return undefined;
-    if (actor.role === 'provider' && actor.providerId) return actor.providerId;
-    throw forbidden();
-  };
   const contractBody = z.object({
     providerId: z.number().int().positive(),
     agentId: z.number().int().positive().nullable().optional(),
@@ -378,11 +372,11 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
   });
   api.get('/payments/settlement/contracts', { schema: { tags, summary: 'The commission contracts, each with the day it is in force from' } }, async (request) => {
     const actor = actorOf(request);
-    return { items: await listContracts(ctx.db, actor.communityId, ownProviderOf(actor)) };
+    return { items: await listContracts(ctx.db, actor.communityId, providerScope(actor)) };
   });
   api.get('/payments/settlement/owing', { schema: { tags, summary: 'Providers left owing by their last registry (carried into the next)' } }, async (request) => {
     const actor = actorOf(request);
-    return { items: await owingProviders(ctx.db, actor.communityId, ownProviderOf(actor)) };
+    return { items: await owingProviders(ctx.db, actor.communityId, providerScope(actor)) };
   });
   api.post('/payments/settlement/:date/export', { schema: { tags, params: z.object({ date: isoDate }) } }, async (request) => {
     const actor = actorOf(request);
@@ -392,11 +386,12 @@ export const paymentsRoutes: RouteModule = async (app, ctx) => {
   });
   api.get('/payments/settlement/:date', { schema: { tags, summary: 'The settlement registries of a day already formed', params: z.object({ date: isoDate }) } }, async (request) => {
     const actor = actorOf(request);
-    return { items: await formedSettlements(ctx.db, actor.communityId, request.params.date, ownProviderOf(actor)) };
+    return { items: await formedSettlements(ctx.db, actor.communityId, request.params.date, providerScope(actor)) };
   });
   api.get('/payments/settlement/:providerId/:file', { schema: { tags, params: z.object({ providerId: z.coerce.number().int().positive(), file: z.string().regex(/^\d{4}-\d{2}-\d{2}\.(csv|dbf)$/) }) } }, async (request, reply) => {
     const actor = actorOf(request);
-    if (actor.role === 'provider' ? actor.providerId !== request.params.providerId : !STAFF.includes(actor.role)) throw forbidden();
+    const own = providerScope(actor);
+    if (own !== null && own !== request.params.providerId) throw forbidden();
     const [date, ext] = request.params.file.split('.') as [string, 'csv' | 'dbf'];
     const r = await exportSettlement(ctx.db, actor.communityId, request.params.providerId, date);
     reply.type(ext === 'csv' ? 'text/csv; charset=windows-1251' : 'application/x-dbf').header('content-disposition', `attachment; filename="settlement-${request.params.providerId}-${date}.${ext}"`);

@@ -180,13 +180,13 @@ export async function exportSettlement(db: Db, communityId: number, providerId: 
  * The registries of a day already formed (to look at; forming is `exportSettlementDay`'s): all of
  * them, or one provider's own (`onlyProvider`, for its users).
  */
-export async function formedSettlements(db: DbOrTx, communityId: number, date: string, onlyProvider?: number): Promise<SettlementSummary[]> {
+export async function formedSettlements(db: DbOrTx, communityId: number, date: string, onlyProvider: number | null = null): Promise<SettlementSummary[]> {
   const rows = await db
     .selectFrom('settlement_registry')
     .select(SUMMARY_COLUMNS)
     .where('community_id', '=', communityId)
     .where('business_date', '=', date)
-    .$if(onlyProvider !== undefined, (q) => q.where('provider_id', '=', onlyProvider!))
+    .$if(onlyProvider !== null, (q) => q.where('provider_id', '=', onlyProvider!))
     .orderBy('provider_id')
     .execute();
   return rows.map(summaryOf);
@@ -237,14 +237,14 @@ export async function addContract(db: Db, communityId: number, input: ContractIn
 }
 
 /** The contracts (all, or one provider's own), oldest first per provider and agent, with the names a reader needs. */
-export async function listContracts(db: DbOrTx, communityId: number, onlyProvider?: number) {
+export async function listContracts(db: DbOrTx, communityId: number, onlyProvider: number | null = null) {
   const rows = await db
     .selectFrom('settlement_contract as c')
     .innerJoin('provider as p', (j) => j.onRef('p.community_id', '=', 'c.community_id').onRef('p.provider_id', '=', 'c.provider_id'))
     .leftJoin('payment_agent as a', (j) => j.onRef('a.community_id', '=', 'c.community_id').onRef('a.agent_id', '=', 'c.agent_id'))
     .select(['c.contract_id', 'c.provider_id', 'p.name as provider', 'c.agent_id', 'a.name as agent', 'c.percent', 'c.fixed', 'c.valid_from'])
     .where('c.community_id', '=', communityId)
-    .$if(onlyProvider !== undefined, (q) => q.where('c.provider_id', '=', onlyProvider!))
+    .$if(onlyProvider !== null, (q) => q.where('c.provider_id', '=', onlyProvider!))
     .orderBy('p.name')
     .orderBy('c.agent_id', (o) => o.nullsFirst())
     .orderBy('c.valid_from')
@@ -256,15 +256,17 @@ export async function listContracts(db: DbOrTx, communityId: number, onlyProvide
  * The providers left owing by their last registry formed (more taken back than came in): the debt
  * comes off their next transfer, and until they have one the desk may have to claim it back.
  */
-export async function owingProviders(db: DbOrTx, communityId: number, onlyProvider?: number) {
+export async function owingProviders(db: DbOrTx, communityId: number, onlyProvider: number | null = null) {
   const r = await sql<{ provider_id: number; provider: string; business_date: string; net: number; carried_in: number }>`
 select last.provider_id, p.name as provider, last.business_date, last.net, last.carried_in
   from (select distinct on (provider_id) provider_id, business_date, net, carried_in
           from settlement_registry
-         where community_id = ${communityId} ${onlyProvider !== undefined ? sql`and provider_id = ${onlyProvider}` : sql``}
+         where community_id = ${communityId} ${onlyProvider !== null ? sql`and provider_id = ${onlyProvider}` : sql``}
          order by provider_id, chain_seq desc) last
   join provider p on p.community_id = ${communityId} and p.provider_id = last.provider_id
- where last.net + last.carried_in < 0
  order by p.name`.execute(db);
-  return r.rows.map((o) => ({ providerId: o.provider_id, provider: o.provider, since: o.business_date, owed: -afterCarry(o.net, o.carried_in).carriedOut }));
+  // What is still owed is afterCarry's to say, as when the next registry is formed.
+  return r.rows
+    .map((o) => ({ providerId: o.provider_id, provider: o.provider, since: o.business_date, owed: -afterCarry(o.net, o.carried_in).carriedOut }))
+    .filter((o) => o.owed > 0);
 }

@@ -86,31 +86,19 @@ export async function closedPeriods(db: DbOrTx, communityId: number, limit = 24)
   return db.selectFrom('billing_period').select(['period', 'due_date']).where('community_id', '=', communityId).where('status', '=', 'closed').orderBy('period', 'desc').limit(limit).execute();
 }
 
-/** A household's payments, newest first, with who took them (the agent's name). */
-export async function premisePayments(db: DbOrTx, communityId: number, premiseId: number, limit: number) {
+/** A household's payments (or only those standing), newest first, with who took them (the agent's name). */
+export async function premisePayments(db: DbOrTx, communityId: number, premiseId: number, limit: number, postedOnly = false) {
   return db
     .selectFrom('payment as p')
     .innerJoin('payment_agent as a', (j) => j.onRef('a.community_id', '=', 'p.community_id').onRef('a.agent_id', '=', 'p.agent_id'))
     .select(['p.payment_id', 'p.amount', 'p.paid_at', 'p.channel', 'p.status', 'p.receipt_secret', 'a.name as agent'])
     .where('p.community_id', '=', communityId)
     .where('p.premise_id', '=', premiseId)
+    .$if(postedOnly, (q) => q.where('p.status', '=', 'posted'))
     .orderBy('p.paid_at', 'desc')
     .orderBy('p.payment_id', 'desc')
     .limit(limit)
     .execute();
-}
-
-export async function lastPayment(db: DbOrTx, communityId: number, premiseId: number) {
-  return db
-    .selectFrom('payment')
-    .select(['payment_id', 'amount', 'paid_at', 'channel', 'receipt_secret'])
-    .where('community_id', '=', communityId)
-    .where('premise_id', '=', premiseId)
-    .where('status', '=', 'posted')
-    .orderBy('paid_at', 'desc')
-    .orderBy('payment_id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
 }
 
 export async function deliveryOf(db: DbOrTx, communityId: number, premiseId: number) {

@@ -307,7 +307,7 @@ export async function home(db: DbOrTx, actor: SessionUser, today = kyivToday()) 
     const number = await unifiedAccountOfPremise(db, actor.communityId, link.premise_id);
     if (!number) continue;
     const debt = await findDebt(db, actor.communityId, number);
-    const paid = await repo.lastPayment(db, actor.communityId, link.premise_id);
+    const [paid] = await repo.premisePayments(db, actor.communityId, link.premise_id, 1, true);
     const meters = await premiseMeters(db, actor, link.premise_id);
     const delivery = await repo.deliveryOf(db, actor.communityId, link.premise_id);
     const alerts: PortalAlert[] = [];

@@ -22,3 +22,10 @@ export function requireRole(actor: SessionUser, ...roles: Role[]): void {
 
 /** Staff who may see every account of the community. */
 export const STAFF: Role[] = ['admin', 'operator', 'city'];
+
+/** Staff see everything (null); a provider's user only its own provider; anyone else, 403. */
+export function providerScope(actor: SessionUser): number | null {
+  if (STAFF.includes(actor.role)) return null;
+  if (actor.role === 'provider' && actor.providerId) return actor.providerId;
+  throw forbidden();
+}

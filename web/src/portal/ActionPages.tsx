@@ -3,6 +3,7 @@ import { BarChart, LineChart } from '@mantine/charts';
 import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, Loader, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { Link } from 'react-router';
 import type { HistoryMonth } from '../../../src/portal/history';
+import type { payments as paymentsOf } from '../../../src/portal/service';
 import { api, ApiError, errorMessages } from '../api';
 import { DataState } from '../components/DataState';
 import { useFormat, useT } from '../i18n';
@@ -321,14 +322,7 @@ export function PortalHistory({ premiseId }: { premiseId: number }) {
   );
 }
 
-interface PaidItem {
-  paidAt: string;
-  amount: number;
-  agent: string;
-  channel: string;
-  reversed: boolean;
-  receiptCode: string | null;
-}
+type PaidItem = Awaited<ReturnType<typeof paymentsOf>>[number];
 
 /** The household's payments, newest first, each with its receipt: the proof a payer keeps. */
 function PaymentsCard({ premiseId }: { premiseId: number }) {

@@ -11,20 +11,8 @@ import { DayInput } from '../billing/DayInput';
 import { addDays, kyivToday } from '../../../../src/shared/period';
 import { ContractsCard } from './ContractsCard';
 import { formatIban } from '../../../../src/shared/identifiers';
+import type { owingProviders, SettlementSummary as Registry } from '../../../../src/payments/settlement';
 
-interface Registry {
-  registryId: number;
-  providerId: number;
-  businessDate: string;
-  lines: number;
-  gross: number;
-  commission: number;
-  net: number;
-  carriedIn: number;
-  carriedOut: number;
-  transfer: { recipient: string; edrpou: string; iban: string; amount: number; purpose: string };
-  exportedAt: string;
-}
 
 /** Yesterday in Kyiv: the day whose money is settled this morning. */
 const yesterday = () => addDays(kyivToday(), -1);
@@ -47,7 +35,7 @@ export function SettlementPage() {
   // Only the chosen day's answer: while another day loads, or with no valid day, nothing is shown.
   const items = valid && !formed.loading ? (formed.data?.items ?? null) : null;
   // Who is left owing by their last registry: the page says so whatever the day chosen.
-  const owing = useApiGet<{ items: Array<{ providerId: number; provider: string; since: string; owed: number }> }>('/payments/settlement/owing');
+  const owing = useApiGet<{ items: Awaited<ReturnType<typeof owingProviders>> }>('/payments/settlement/owing');
   const [formedDay, setFormedDay] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
