@@ -8,10 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse';
-import ExcelJS from 'exceljs';
 import { DBFFile } from 'dbffile';
 import iconv from 'iconv-lite';
 import { AppError } from '../shared/errors';
+import { openWorkbook } from './xlsx-workbook';
 import {
   controlByteShare,
   decodeBytes,
@@ -265,13 +265,13 @@ async function openXlsx(filePath: string, name: string, head: Buffer, options: R
     throw refuseFile(name, 'not_xlsx', 'це не файл XLSX (Excel 2007+)', 'it is not an XLSX (Excel 2007+) file');
   }
   const maxRowChars = options.maxRowChars ?? DEFAULT_MAX_ROW_CHARS;
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(filePath, {
+  const reader = openWorkbook(filePath, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'cache', // without styles a date cell reads as its serial number
     entries: 'emit',
-  } as any);
+  });
   const translate = (err: unknown) =>
     err instanceof AppError
       ? err

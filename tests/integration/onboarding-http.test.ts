@@ -109,7 +109,7 @@ describe('onboarding over HTTP: upload, progress, report, review queue', () => {
     expect(res.statusCode).toBe(202);
     importId = res.json().importId;
     const done = await waitForImport(importId);
-    expect(done).toMatchObject({ status: 'applied', format: 'xlsx', counters: { rows: 4, matched: 2, review: 1, new: 1, accountsCreated: 2 } });
+    expect(done).toMatchObject({ status: 'applied', error: null, format: 'xlsx', counters: { rows: 4, matched: 2, review: 1, new: 1, accountsCreated: 2 } });
 
     const csv = await app.inject({ method: 'GET', url: `/api/imports/${importId}/report.csv`, headers: operator.headers });
     expect(csv.statusCode).toBe(200);
