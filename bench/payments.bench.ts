@@ -8,9 +8,9 @@
  * signature, remembers the nonce, reads the household's balances, splits the amount and writes
  * the payment, its ledger entries and allocations (one statement); the chain is sealed after the
  * commits, in batches. The client runs in a process of its own (payments-client.ts, as a bank's
- * would), keeps its connections alive (node:http, one socket per client) and signs every request;
- * a short warm-up (CLIENTS × 8 pays, not counted) lets each pooled connection prepare its
- * statements before the clock starts. After the run the whole chain is verified. Beside the
+ * would), signs every request and writes it out before the clock starts, and sends them on kept-
+ * alive TCP connections, one per client; a short warm-up (CLIENTS × 8 pays, not counted) lets each
+ * pooled connection prepare its statements before the clock starts. After the run the whole chain is verified. Beside the
  * figure it prints where each pay's CPU goes (server, client, PostgreSQL backends) and, as a
  * ceiling, the rate of the same calls refused at their signature: HTTP and signing with no
  * database work.
