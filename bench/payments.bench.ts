@@ -10,10 +10,10 @@
  * commits, in batches. The client runs in a process of its own (payments-client.ts, as a bank's
  * would), signs every request and writes it out before the clock starts, and sends them on kept-
  * alive TCP connections, one per client; a short warm-up (CLIENTS × 8 pays, not counted) lets each
- * pooled connection prepare its statements before the clock starts. After the run the whole chain is verified. Beside the
- * figure it prints where each pay's CPU goes (server, client, PostgreSQL backends) and, as a
- * ceiling, the rate of the same calls refused at their signature: HTTP and signing with no
- * database work.
+ * pooled connection prepare its statements before the clock starts. After the run the whole
+ * chain is verified. Beside the figure it prints where each pay's CPU goes (server, client,
+ * PostgreSQL backends) and, as a ceiling, the rate of the same calls refused at their signature:
+ * HTTP and the signature check with no database work.
  */
 import type { AddressInfo } from 'node:net';
 import { fork } from 'node:child_process';
