@@ -5,32 +5,38 @@ export interface ApiState<T> {
   data: T | undefined;
   error: unknown;
   loading: boolean;
+  /**
+   * `data` is the answer for the present path and query (perhaps being loaded again); false while
+   * it is still the previous path's, kept on screen until the new answer comes.
+   */
+  current: boolean;
   /** Loads again (e.g. after a save or a failed attempt). */
   reload: () => void;
 }
 
 /** Loads `GET /api{path}` when the path or query changes; a null path waits (nothing to load yet). */
 export function useApiGet<T>(path: string | null, query?: Query): ApiState<T> {
-  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: path !== null });
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean; of?: string }>({ loading: path !== null });
   const [attempt, setAttempt] = useState(0);
   const queryKey = JSON.stringify(query ?? {});
+  const key = `${path}?${queryKey}`;
 
   useEffect(() => {
     if (path === null) return;
     let current = true;
-    setState((previous) => ({ data: previous.data, loading: true }));
+    setState((previous) => ({ data: previous.data, loading: true, of: previous.of }));
     api.get<T>(path, JSON.parse(queryKey) as Query).then(
-      (data) => current && setState({ data, loading: false }),
+      (data) => current && setState({ data, loading: false, of: key }),
       (error: unknown) => current && setState({ error, loading: false }),
     );
     // A newer request replaces this one: drop its answer if it arrives late.
     return () => {
       current = false;
     };
-  }, [path, queryKey, attempt]);
+  }, [path, queryKey, key, attempt]);
 
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
-  return { data: state.data, error: state.error, loading: state.loading, reload };
+  return { data: state.data, error: state.error, loading: state.loading, current: state.of === key, reload };
 }
 
 export interface Page<T> {

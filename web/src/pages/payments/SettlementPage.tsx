@@ -32,8 +32,9 @@ export function SettlementPage() {
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(day);
   // What is already formed for the day (the city looks; the desk forms and then sees the same list).
   const formed = useApiGet<{ items: Registry[] }>(valid ? `/payments/settlement/${day}` : null);
-  // Only the chosen day's answer: while another day loads, or with no valid day, nothing is shown.
-  const items = valid && !formed.loading ? (formed.data?.items ?? null) : null;
+  // Only the chosen day's answer: while another day loads, or with no valid day, nothing is shown;
+  // the day's own list stays on screen while it is read again after forming.
+  const items = valid && formed.current ? (formed.data?.items ?? null) : null;
   // Who is left owing by their last registry: the page says so whatever the day chosen.
   const owing = useApiGet<{ items: Awaited<ReturnType<typeof owingProviders>> }>('/payments/settlement/owing');
   const [formedDay, setFormedDay] = useState<string | null>(null);
