@@ -33,7 +33,7 @@ const PATH = '/api/agent/v1/pay';
 const HEAD_END = Buffer.from('\r\n\r\n');
 
 /** The signed request as it goes on the wire. */
-export function payRequestBytes(order: Pick<LoadOrder, 'port' | 'keyId' | 'secret'>, [txnId, unifiedAccount, amount]: [string, string, number]): Buffer {
+function payRequestBytes(order: Pick<LoadOrder, 'port' | 'keyId' | 'secret'>, [txnId, unifiedAccount, amount]: [string, string, number]): Buffer {
   const body = JSON.stringify({ txnId, unifiedAccount, amount });
   const headers = agentHeaders(order.keyId, order.secret, 'POST', PATH, body);
   const lines = [`POST ${PATH} HTTP/1.1`, `host: 127.0.0.1:${order.port}`, 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`];
