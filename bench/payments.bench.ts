@@ -12,14 +12,17 @@
  * alive TCP connections, one per client; a short warm-up (CLIENTS × 8 pays, not counted) lets each
  * pooled connection prepare its statements before the clock starts. After the run the whole
  * chain is verified. Beside the figure it prints where each pay's CPU goes (server, client,
- * PostgreSQL backends) and, as a ceiling, the rate of the same calls refused at their signature:
- * HTTP and the signature check with no database work.
+ * PostgreSQL backends); as a ceiling, the rate of the same calls refused at their signature (HTTP
+ * and the signature check with no database work); and as a floor, the most pays per second this
+ * machine's cores could carry if a pay cost only a refused call plus the reads and writes no pay
+ * can do without (`readsAndWritesAloneCpuMs`).
  */
 import type { AddressInfo } from 'node:net';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../src/db/schema';
@@ -62,12 +65,8 @@ async function baseline(): Promise<number> {
   return rate;
 }
 
-/**
- * CPU time so far, in ms, of the PostgreSQL backends serving this database, read from /proc: it
- * says where a pay's cost goes. Null when the server is not on this machine (or not Linux).
- */
-async function backendsCpuMs(db: Kysely<Database>): Promise<number | null> {
-  const pids = (await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(db)).rows.map((r) => r.pid);
+/** CPU time so far, in ms, of these processes, read from /proc; null when one is not on this machine (or not Linux). */
+function processesCpuMs(pids: readonly number[]): number | null {
   const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
   let ms = 0;
   for (const pid of pids) {
@@ -79,6 +78,66 @@ async function backendsCpuMs(db: Kysely<Database>): Promise<number | null> {
     }
   }
   return ms;
+}
+
+/** CPU time so far of the PostgreSQL backends serving this database: it says where a pay's cost goes. */
+async function backendsCpuMs(db: Kysely<Database>): Promise<number | null> {
+  const pids = (await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(db)).rows.map((r) => r.pid);
+  return processesCpuMs(pids);
+}
+
+/**
+ * The CPU (ms per pay, the database's backend and this process together) of what no pay can do
+ * without: find the household by its unified account and read its accounts' balances, then write
+ * the nonce, the payment, one ledger entry and one allocation — for `group` pays per statement and
+ * commit, the largest group `CLIENTS` concurrent calls can make. The rows go to copies of the four
+ * tables with their indexes and checks but not their triggers; there is no key or idempotency
+ * check, no split, no seal. No pay can cost the database less.
+ */
+async function readsAndWritesAloneCpuMs(group: number, households: readonly string[]): Promise<number | null> {
+  const db = new pg.Client({ connectionString: BENCH_URL });
+  await db.connect();
+  const tables = ['agent_nonce', 'payment', 'ledger_entry', 'payment_allocation'];
+  for (const t of tables) await db.query(`create table bench_floor_${t} (like ${t} including all)`);
+  const statement = `
+with input as (
+  select * from json_to_recordset($1::json) as i(txn_id text, number text, amount bigint)
+), household as (
+  select distinct on (i.txn_id) i.txn_id, i.amount, ua.premise_id, a.account_id,
+         (select sum(le.amount) from ledger_entry le where le.community_id = ${C} and le.account_id = a.account_id) as balance
+    from input i
+    join unified_account ua on ua.community_id = ${C} and ua.number = i.number
+    join account a on a.community_id = ${C} and a.premise_id = ua.premise_id
+   order by i.txn_id, a.account_id
+), nonce as (
+  insert into bench_floor_agent_nonce (community_id, agent_id, nonce) select ${C}, 1, txn_id from input
+), pay as (
+  insert into bench_floor_payment (community_id, agent_id, channel, txn_id, request_hash, premise_id, amount, payer, business_date, period, receipt_secret)
+  select ${C}, 1, 'api', txn_id, txn_id, premise_id, amount, 'К***ь О.', current_date, date_trunc('month', current_date)::date, txn_id from household
+  returning payment_id, txn_id
+), entries as (
+  insert into bench_floor_ledger_entry (community_id, account_id, period, kind, amount, source, reason)
+  select ${C}, account_id, date_trunc('month', current_date)::date, 'payment', -amount, 'payment', 'bench' from household
+  returning entry_id, account_id
+)
+insert into bench_floor_payment_allocation (community_id, payment_id, account_id, amount, entry_id)
+select ${C}, pay.payment_id, h.account_id, h.amount, entries.entry_id
+  from household h join pay on pay.txn_id = h.txn_id join entries on entries.account_id = h.account_id`;
+  const groups = Array.from({ length: Math.ceil(REQUESTS / group) }, (_, g) =>
+    JSON.stringify(households.slice(g * group, (g + 1) * group).map((number, n) => ({ txn_id: `floor-${g}-${n}`, number, amount: 10000 }))),
+  );
+  await db.query({ name: 'floor', text: statement, values: [groups[0]] }); // prepared before the count
+  const pid = (await db.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+  const backendBefore = processesCpuMs([pid]);
+  const ownBefore = process.cpuUsage();
+  for (const values of groups.slice(1)) await db.query({ name: 'floor', text: statement, values: [values] });
+  const own = process.cpuUsage(ownBefore);
+  const backendAfter = processesCpuMs([pid]);
+  for (const t of tables) await db.query(`drop table bench_floor_${t}`);
+  await db.end();
+  if (backendBefore === null || backendAfter === null) return null;
+  const pays = REQUESTS - Math.min(group, REQUESTS);
+  return (backendAfter - backendBefore + (own.user + own.system) / 1000) / pays;
 }
 
 /** Runs one load in a client process of its own (payments-client.ts). */
@@ -132,12 +191,13 @@ async function main() {
   const server = process.cpuUsage(serverBefore);
   const pgAfter = await backendsCpuMs(ctx.db);
   // The same calls refused at the signature: what HTTP and signing alone allow on this machine.
+  const refusedServerBefore = process.cpuUsage();
   const refused = await load('refused', REQUESTS, WARMUP, `${key.secret}-wrong`);
+  const refusedServer = process.cpuUsage(refusedServerBefore);
   await app.close();
   await flushSeals(ctx.db);
   const chain = await verifyPaymentsChain(ctx.db, C);
   if (chain.problem) throw new Error(`the chain is broken after the run: ${JSON.stringify(chain.problem)}`);
-  await ctx.handle.close();
   const p50 = percentile(latencies, 50);
   const p99 = percentile(latencies, 99);
   const base_ = await baseline();
@@ -149,6 +209,19 @@ async function main() {
   );
   console.log(`ceiling: the same calls refused at their signature, no database work: ${refused.rate.toFixed(0)}/s, p99 ${percentile(refused.latencies, 99).toFixed(1)} ms`);
   console.log(`baseline: single-row insert commits, ${CLIENTS} clients: ${base_.toFixed(0)}/s`);
+  // The floor: what no pay on this machine can go below — the refused call's CPU (HTTP and the
+  // signature, server and client) and the pay's reads and writes alone — spread over every core.
+  const refusedCpu = ((refusedServer.user + refusedServer.system) / 1000 + refused.clientCpuMs) / REQUESTS;
+  const writesCpu = await readsAndWritesAloneCpuMs(CLIENTS, households);
+  await ctx.handle.close();
+  if (writesCpu !== null) {
+    const cores = os.availableParallelism();
+    const floorRate = (cores * 1000) / (refusedCpu + writesCpu);
+    console.log(
+      `floor: a refused call ${refusedCpu.toFixed(2)} ms of CPU + a pay's reads and four rows alone (${CLIENTS} a commit) ${writesCpu.toFixed(2)} ms ` +
+        `= at most ${floorRate.toFixed(0)} pays/s on ${cores} cores, with every core busy; the target needs ${(base_ / 2).toFixed(0)}/s`,
+    );
+  }
   const ratio = rate / base_;
   printResult({ bench: 'payments', value: rate, unit: 'pay/s', baseline: base_, ratio, target: 0.5, met: ratio >= 0.5 && p99 < 25 });
 }

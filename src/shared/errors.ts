@@ -15,7 +15,12 @@ export class AppError extends Error {
     readonly messages: Bilingual,
     readonly details?: Record<string, unknown>,
   ) {
+    // A refusal (4xx) is an answer, not a fault: its code and details say where, and capturing the
+    // stack was the largest single cost of a refused agent call (bench:payments' ceiling).
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (status < 500) Error.stackTraceLimit = 0;
     super(`${messages.en} (${code})`);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'AppError';
   }
 }
