@@ -167,6 +167,9 @@ select v.name as provider, sum(pa.amount)::int as amount from payment p
     try {
       await signInAsAdmin(page, baseUrl);
       await page.getByRole('link', { name: 'Платежі', exact: true }).click();
+      await page.getByLabel('Транзакція агента').fill('no-such-txn');
+      await page.getByRole('button', { name: 'Знайти' }).click();
+      await page.getByText('За цими умовами платежів не знайдено.').waitFor();
       await page.getByLabel('Транзакція агента').fill('tb-1');
       await page.getByRole('button', { name: 'Знайти' }).click();
       const row = page.getByRole('row').filter({ hasText: 'tb-1' });

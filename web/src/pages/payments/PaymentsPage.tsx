@@ -99,7 +99,13 @@ export function PaymentsPage() {
         </Group>
       </Card>
       <DataState state={list}>
-        {(data) => (
+        {(data) => data.items.length === 0 ? (
+          <Text c="dimmed">
+            {Object.keys(query).length > 0
+              ? t({ uk: 'За цими умовами платежів не знайдено.', en: 'No payments match.' })
+              : t({ uk: 'Платежів ще немає.', en: 'No payments yet.' })}
+          </Text>
+        ) : (
           <Table.ScrollContainer minWidth={760}>
             <Table striped>
             <Table.Thead>
